@@ -1,0 +1,65 @@
+"""Metrics for probabilities against observed outcomes, with bootstrap 95% intervals."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
+
+MetricFn = Callable[[np.ndarray, np.ndarray], float]
+
+
+def expected_calibration_error(y: np.ndarray, p: np.ndarray, bins: int = 10) -> float:
+    """ECE over equal-frequency bins: the size-weighted mean |observed rate - mean probability|."""
+    order = np.argsort(p, kind="stable")
+    groups = np.array_split(order, bins)
+    total = len(p)
+    return float(sum(len(g) / total * abs(y[g].mean() - p[g].mean()) for g in groups if len(g)))
+
+
+def calibration_table(y: np.ndarray, p: np.ndarray, bins: int = 10) -> list[dict[str, float]]:
+    """Equal-frequency bins: mean predicted probability, observed dropout rate and count per bin."""
+    order = np.argsort(p, kind="stable")
+    return [
+        {"mean_predicted": float(p[g].mean()), "observed_rate": float(y[g].mean()), "n": int(len(g))}
+        for g in np.array_split(order, bins)
+        if len(g)
+    ]
+
+
+METRICS: dict[str, MetricFn] = {
+    "roc_auc": lambda y, p: float(roc_auc_score(y, p)),
+    "pr_auc": lambda y, p: float(average_precision_score(y, p)),
+    "brier": lambda y, p: float(brier_score_loss(y, p)),
+    "ece": expected_calibration_error,
+}
+
+
+def bootstrap_interval(
+    y: np.ndarray, p: np.ndarray, metric: MetricFn, n_boot: int = 300, seed: int = 0
+) -> tuple[float, float]:
+    """Percentile bootstrap 95% interval of ``metric`` over resampled patients."""
+    rng = np.random.default_rng(seed)
+    n = len(y)
+    values = []
+    for _ in range(n_boot):
+        idx = rng.integers(0, n, n)
+        if y[idx].min() == y[idx].max():
+            continue  # a resample with one class has no AUC
+        values.append(metric(y[idx], p[idx]))
+    low, high = np.percentile(values, [2.5, 97.5])
+    return float(low), float(high)
+
+
+def metric_summary(y: np.ndarray, p: np.ndarray, n_boot: int = 300, seed: int = 0) -> dict[str, dict[str, float] | float | int]:
+    """Every metric in METRICS with its interval, plus prevalence and n."""
+    y = np.asarray(y, dtype=int)
+    p = np.asarray(p, dtype=float)
+    summary: dict[str, dict[str, float] | float | int] = {}
+    for name, fn in METRICS.items():
+        low, high = bootstrap_interval(y, p, fn, n_boot, seed)
+        summary[name] = {"value": round(fn(y, p), 4), "ci95": [round(low, 4), round(high, 4)]}
+    summary["prevalence"] = round(float(y.mean()), 4)
+    summary["n"] = int(len(y))
+    return summary
