@@ -51,13 +51,15 @@ def explainer_for(bundle: ModelBundle) -> shap.TreeExplainer:
 def explain_features(bundle: ModelBundle, features: pd.DataFrame) -> Explanation:
     """SHAP contributions (log-odds) for a feature frame from ``core.features``."""
     explainer = explainer_for(bundle)
+    base = float(np.ravel(explainer.expected_value)[0])
+    if len(features) == 0:  # LightGBM cannot predict zero rows
+        return Explanation(pd.DataFrame(columns=list(FEATURE_NAMES), index=features.index, dtype=float), base)
     with warnings.catch_warnings():
         # shap notes a past change in its LightGBM output format; the shape is checked below.
         warnings.filterwarnings("ignore", message="LightGBM binary classifier", category=UserWarning)
         values = np.asarray(explainer.shap_values(features[list(FEATURE_NAMES)].to_numpy(dtype=float)))
     if values.shape != (len(features), len(FEATURE_NAMES)):
         raise RuntimeError(f"unexpected SHAP output shape {values.shape}")
-    base = float(np.ravel(explainer.expected_value)[0])
     return Explanation(pd.DataFrame(values, columns=list(FEATURE_NAMES), index=features.index), base)
 
 

@@ -54,6 +54,8 @@ class ModelBundle:
 
     def predict_features(self, features: pd.DataFrame) -> np.ndarray:
         """Dropout probability (0-1) for a feature frame from ``core.features``."""
+        if len(features) == 0:  # LightGBM cannot predict zero rows
+            return np.empty(0)
         return self.booster.predict(features[list(FEATURE_NAMES)].to_numpy(dtype=float))
 
     def predict(self, valid: pd.DataFrame) -> np.ndarray:
