@@ -34,6 +34,7 @@ data: setup
 
 model: setup
 	$(PY) -m core.train
+	$(PY) -m core.report
 
 bench: setup
 	for script in bench/bench_*.py; do $(PY) $$script || exit 1; done
