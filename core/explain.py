@@ -41,6 +41,11 @@ class Explanation:
     base_value: float
 
 
+def probability_from_log_odds(log_odds: float) -> float:
+    """Turn a log-odds value into a probability (0-1)."""
+    return float(1.0 / (1.0 + np.exp(-log_odds)))
+
+
 def explainer_for(bundle: ModelBundle) -> shap.TreeExplainer:
     """The bundle's TreeExplainer, built once."""
     if bundle._explainer is None:
@@ -119,3 +124,9 @@ def reasons(valid: pd.DataFrame, explanation: Explanation, top: int = TOP_REASON
             words.append(f"{describe_topic(names[j], row)}: {direction}")
         out.append(words)
     return out
+
+
+def global_importance(explanation: Explanation) -> pd.DataFrame:
+    """Mean absolute contribution (log-odds) per feature, largest first."""
+    importance = explanation.contributions.abs().mean().sort_values(ascending=False)
+    return importance.rename("mean_abs_contribution").rename_axis("feature").reset_index()

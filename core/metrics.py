@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
+from sklearn.metrics import average_precision_score, brier_score_loss, precision_recall_curve, roc_auc_score, roc_curve
 
 MetricFn = Callable[[np.ndarray, np.ndarray], float]
 
@@ -63,3 +63,15 @@ def metric_summary(y: np.ndarray, p: np.ndarray, n_boot: int = 300, seed: int = 
     summary["prevalence"] = round(float(y.mean()), 4)
     summary["n"] = int(len(y))
     return summary
+
+
+def roc_points(y: np.ndarray, p: np.ndarray) -> dict[str, np.ndarray]:
+    """False-positive rate, true-positive rate and thresholds of the ROC curve."""
+    fpr, tpr, thresholds = roc_curve(y, p)
+    return {"false_positive_rate": fpr, "true_positive_rate": tpr, "threshold": thresholds}
+
+
+def precision_recall_points(y: np.ndarray, p: np.ndarray) -> dict[str, np.ndarray]:
+    """Recall, precision (and thresholds, one fewer) of the precision-recall curve."""
+    precision, recall, thresholds = precision_recall_curve(y, p)
+    return {"recall": recall, "precision": precision, "threshold": thresholds}

@@ -18,7 +18,7 @@ import lightgbm as lgb
 import numpy as np
 import pandas as pd
 
-from core.config import MODEL_CARD_PATH, MODEL_PATH
+from core.config import HOLDOUT_PATH, MODEL_CARD_PATH, MODEL_PATH
 from core.features import FEATURE_NAMES, build_features
 
 log = logging.getLogger(__name__)
@@ -79,3 +79,11 @@ def load_bundle(model_path: Path = MODEL_PATH, card_path: Path = MODEL_CARD_PATH
         raise ModelIntegrityError("The stored model expects different features from this version of the app.")
     log.info("loaded model %s", card.get("model_version"))
     return ModelBundle(booster=booster, card=card)
+
+
+def load_holdout(path: Path = HOLDOUT_PATH) -> pd.DataFrame:
+    """The test split that ships with the model: contract columns, site, dropout and probability."""
+    from core.schema import load_cohort  # schema imports nothing from here; kept local to stay one-way
+
+    result = load_cohort(Path(path).read_bytes(), Path(path).name)
+    return result.valid

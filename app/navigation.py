@@ -1,0 +1,15 @@
+"""The app's pages, defined once: the entry point builds navigation from them, pages link to them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
+
+OVERVIEW = st.Page(PAGES_DIR / "overview.py", title="Overview", icon=":material/home:", url_path="overview", default=True)
+PATIENT = st.Page(PAGES_DIR / "patient.py", title="Patient", icon=":material/person:", url_path="patient")
+MODEL = st.Page(PAGES_DIR / "model_card.py", title="Model", icon=":material/insights:", url_path="model")
+
+PAGES = [OVERVIEW, PATIENT, MODEL]

@@ -1,0 +1,34 @@
+"""The sidebar every page shares: which model is in use and the settings in force."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app import state
+from core.model import ModelBundle
+
+
+def render(bundle: ModelBundle) -> None:
+    card = bundle.card
+    test = card["metrics"]["test"]
+    data = card["training_data"]
+    low, high = test["roc_auc"]["ci95"]
+    with st.sidebar:
+        st.markdown("#### Model in use")
+        st.markdown(
+            f"Version `{bundle.version}`  \n"
+            f"Trained {card['created_at'][:10]} on {data['patients']:,} patients from {data['sites']} sites  \n"
+            f"Ranking quality (ROC AUC) on unseen sites: **{test['roc_auc']['value']:.2f}** ({low:.2f}–{high:.2f})"
+        )
+        if data.get("synthetic"):
+            st.caption("Trained on synthetic data: its figures describe that data, not your trial.")
+        st.markdown("#### Settings in force")
+        costs = state.costs()
+        capacity = state.capacity()
+        st.markdown(
+            f"Decision threshold: **{state.threshold():.0%}**  \n"
+            f"Intervention ${costs.intervention_cost:,.0f} · dropout ${costs.dropout_cost:,.0f}  \n"
+            f"Intervention effectiveness {costs.effectiveness:.0%}  \n"
+            f"Staff capacity: {'no limit' if capacity is None else f'{capacity:,} patients'}"
+        )
+        st.caption("Patients at or above the threshold are flagged for the retention team.")

@@ -1,0 +1,60 @@
+"""Model page: the model card in words and plots, with held-out metrics and global explanations."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app import charts, model_views, state
+
+bundle = state.get_bundle()
+card = bundle.card
+test = card["metrics"]["test"]
+data = card["training_data"]
+
+st.title("How good is the model?")
+st.markdown(
+    f"All figures below were measured on a **test split of {test['n']:,} patients at sites the model never saw** "
+    "while it was built. The ranges in brackets are 95% intervals from resampling those patients."
+)
+if data.get("synthetic"):
+    st.warning(
+        "The bundled model was trained and tested on **synthetic** patients (see the data README). "
+        "On a real trial, these figures must be measured again before anyone relies on them.",
+        icon=":material/science:",
+    )
+
+st.subheader("Held-out results")
+st.dataframe(model_views.metrics_table(card), hide_index=True, key="metrics_table")
+st.markdown(model_views.metrics_in_words(card))
+
+holdout = model_views.holdout(bundle.card["model_sha256"])
+roc, pr = st.columns(2)
+roc.plotly_chart(charts.roc_figure(holdout.roc, test["roc_auc"]["value"]), key="roc")
+pr.plotly_chart(charts.precision_recall_figure(holdout.pr, test["prevalence"]), key="pr")
+
+st.subheader("Calibration: can the percentages be taken at face value?")
+cal, text = st.columns([3, 2])
+cal.plotly_chart(charts.calibration_figure(card["metrics"]["calibration_test"]), key="calibration")
+text.markdown(
+    "Patients are sorted by their estimated chance and split into ten equal groups. For each group the dot shows "
+    "the average estimate (across) against the share who actually dropped out (up). On the dotted line, "
+    f"an estimate of 30% means 3 in 10 such patients drop out. Expected calibration error: **{test['ece']['value']:.3f}** "
+    f"(the average gap, {test['ece']['value']:.1%} points)."
+)
+
+st.subheader("What drives the estimates")
+st.markdown("Effects are measured with SHAP: how much each fact moves a patient's estimate away from the average patient's.")
+imp, swarm = st.columns(2)
+imp.plotly_chart(charts.importance_figure(holdout.importance), key="importance")
+swarm.plotly_chart(charts.beeswarm_figure(holdout.contributions, holdout.features, list(holdout.importance["feature"])),
+                   key="beeswarm")
+feature = st.selectbox("Show how one feature moves risk", list(holdout.importance["feature"]),
+                       format_func=charts.feature_label, key="dependence_feature")
+st.plotly_chart(charts.dependence_figure(feature, holdout.feature_display[feature], holdout.contributions[feature]),
+                key="dependence")
+
+st.subheader("About the model")
+st.markdown(model_views.about_in_words(card))
+with st.expander("Model size trade-off (explanation speed against accuracy)"):
+    st.dataframe(pd.DataFrame(card["size_trade_off"]), hide_index=True)

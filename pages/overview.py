@@ -1,0 +1,33 @@
+"""Overview: what the tool does, the loaded cohort at a glance, and where to go next."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app import navigation, state
+from core.cohort import summarise
+
+st.title("Trial Retention Radar")
+st.markdown(
+    "This tool estimates, for each enrolled patient, the chance of withdrawing from the trial before completing it. "
+    "It explains each estimate in plain words, so you can see what to act on. "
+    "It helps you decide whom to contact first, weighing the cost of outreach against the cost of losing a patient."
+)
+
+cohort = st.session_state.get(state.COHORT)
+if cohort is not None:
+    summary = summarise(cohort.scored["probability"].to_numpy(), state.threshold(), state.capacity())
+    st.subheader(f"Loaded cohort: {cohort.filename}")
+    a, b, c = st.columns(3)
+    a.metric("Patients scored", f"{summary.patients:,}")
+    b.metric("Expected dropouts", f"{summary.expected_dropouts:,.0f}",
+             help="The sum of every patient's estimated chance of dropping out.")
+    c.metric(f"Flagged at {state.threshold():.0%}", f"{summary.flagged:,}",
+             help="Patients at or above the decision threshold" + (" (capped by staff capacity)" if summary.capacity_binds else ""))
+else:
+    st.info("No cohort is loaded yet. Upload your patient list on the Cohort page, or open the demo cohort there.")
+
+st.subheader("Where to go")
+st.page_link(navigation.PATIENT, label="Assess one patient, with reasons and what-if", icon=":material/person:")
+st.page_link(navigation.MODEL, label="How good is the model? Held-out results and what drives it", icon=":material/insights:")
+st.caption("All processing happens on this computer; no patient data is sent anywhere.")

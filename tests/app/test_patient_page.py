@@ -1,0 +1,94 @@
+"""Patient page: the form's result equals core.score, what-if follows the model, bad input shows no result."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from app import state
+from core.score import score_frame
+from core.whatif import validate_patient
+from tests.app.conftest import open_page
+
+PATIENT = {"patient_id": "P-7", "age": 67, "gender": "Male", "treatment_group": "Placebo", "trial_phase": "Phase III",
+           "days_in_trial": 200, "visits_completed": 4, "last_visit_day": 150, "adverse_events": 3}
+
+
+def _fill_and_assess(at, values: dict) -> None:
+    for name, value in values.items():
+        key = f"patient_{name}"
+        if name in ("gender", "treatment_group", "trial_phase"):
+            at.selectbox(key=key).set_value(value)
+        elif name == "patient_id":
+            at.text_input(key=key).set_value(value)
+        else:
+            at.number_input(key=key).set_value(value)
+    at.button(key="assess").click().run()
+    assert not at.exception
+
+
+def _metric(at, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def _expected(bundle, values: dict) -> pd.Series:
+    valid = validate_patient(values).valid
+    return score_frame(valid, bundle, bundle.default_threshold, with_reasons=True).iloc[0]
+
+
+def test_form_result_equals_core_score(bundle):
+    at = open_page("patient")
+    _fill_and_assess(at, PATIENT)
+    expected = _expected(bundle, PATIENT)
+    assert _metric(at, "Chance of dropping out") == f"{expected['probability']:.0%}"
+    assert _metric(at, "Flagged for the retention team") == ("Yes" if expected["flagged"] else "No")
+    text = " ".join(m.value for m in at.markdown)
+    assert expected["risk_band"] in text and expected["reason_1"] in text
+    assert len(at.get("plotly_chart")) == 1  # the waterfall
+
+
+@pytest.mark.parametrize("field,value", [("visits_completed", 9), ("adverse_events", 0), ("last_visit_day", 198)])
+def test_what_if_change_moves_probability_as_the_model_says(bundle, field, value):
+    at = open_page("patient")
+    _fill_and_assess(at, PATIENT)
+    at.number_input(key=f"whatif_{field}").set_value(value).run()
+    original = _expected(bundle, PATIENT)["probability"]
+    changed = _expected(bundle, {**PATIENT, field: value})["probability"]
+    metric = next(m for m in at.metric if m.label == "With your changes")
+    assert metric.value == f"{changed:.0%}"
+    assert metric.delta == f"{(changed - original) * 100:+.1f} percentage points"
+    assert changed != original
+
+
+@pytest.mark.parametrize("field,value,fragment", [
+    ("last_visit_day", 400, "is after"),
+    ("age", 15, "between 18 and 100"),
+    ("patient_id", "  ", "is empty"),
+])
+def test_invalid_input_shows_a_message_and_no_result(field, value, fragment):
+    at = open_page("patient")
+    _fill_and_assess(at, {**PATIENT, field: value})
+    assert any(fragment in e.value for e in at.error)
+    assert not any(m.label == "Chance of dropping out" for m in at.metric)
+    assert at.warning
+
+
+def test_actionable_changes_are_model_computed_and_lower_risk(bundle):
+    from core.whatif import actionable_changes
+
+    at = open_page("patient")
+    _fill_and_assess(at, PATIENT)
+    changes = actionable_changes(bundle, validate_patient(PATIENT).valid)
+    assert changes and all(c.probability < c.baseline for c in changes)
+    text = " ".join(m.value for m in at.markdown)
+    assert changes[0].description in text
+
+
+def test_patient_picked_from_a_cohort_opens_prefilled_and_assessed(bundle, demo_result):
+    row = demo_result.valid.iloc[3]
+    prefill = {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items() if k in PATIENT}
+    at = open_page("patient", **{state.PATIENT_PREFILL: prefill})
+    assert at.text_input(key="patient_patient_id").value == row["patient_id"]
+    assert at.number_input(key="patient_age").value == row["age"]
+    expected = score_frame(demo_result.valid.iloc[[3]], bundle).iloc[0]
+    assert _metric(at, "Chance of dropping out") == f"{expected['probability']:.0%}"
