@@ -80,7 +80,7 @@ class ValidationResult:
 
     @property
     def has_outcome(self) -> bool:
-        return OUTCOME_COLUMN in self.valid.columns
+        return OUTCOME_COLUMN in self.valid.columns and bool(self.valid[OUTCOME_COLUMN].notna().any())
 
 
 def normalise_header(header: str) -> str:
@@ -120,7 +120,7 @@ def read_table(data: bytes, filename: str = "upload.csv") -> pd.DataFrame:
 
     Raises SchemaError when the file is empty, binary or otherwise unreadable.
     """
-    if not data or not data.strip():
+    if not data.removeprefix(b"\xef\xbb\xbf").strip():  # Excel saves an empty sheet as a bare BOM
         raise SchemaError(f"{filename} is empty. Export the patient list again and upload that file.")
     if _is_xlsx(data, filename):
         try:
@@ -135,14 +135,15 @@ def read_table(data: bytes, filename: str = "upload.csv") -> pd.DataFrame:
             raise SchemaError(
                 f"{filename} is not a text or Excel file (it holds binary data). Upload a CSV or .xlsx export."
             )
-        text = _decode(data)
+        text = _decode(data).lstrip("\r\n")
         try:
             frame = pd.read_csv(
                 io.StringIO(text),
                 sep=_sniff_delimiter(text),
                 dtype=str,
                 keep_default_na=False,
-                skip_blank_lines=True,
+                index_col=False,  # a delimiter at the end of data rows must not shift columns
+                skip_blank_lines=False,  # blank lines keep their row number; validate_frame skips them
                 quoting=csv.QUOTE_MINIMAL,
             )
         except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
@@ -178,13 +179,18 @@ def apply_mapping(frame: pd.DataFrame, mapping: dict[str, str], filename: str = 
 
 # ---------------------------------------------------------------- rows
 
+def _blank_rows(frame: pd.DataFrame) -> pd.Series:
+    """Rows with nothing in any cell (a blank line, or ",,,," from Excel): they are not patients."""
+    return ~frame.astype(str).apply(lambda column: column.str.strip().ne("")).any(axis=1)
+
+
 def _problem_frame(rows: np.ndarray, frame: pd.DataFrame, column: str, reason: str | pd.Series) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "row": rows,
-            ID_COLUMN: frame[ID_COLUMN].to_numpy()[rows - 2],
+            ID_COLUMN: frame[ID_COLUMN].loc[rows - 2].to_numpy(),
             "column": column,
-            "value": frame[column].to_numpy()[rows - 2] if column in frame else "",
+            "value": frame[column].loc[rows - 2].to_numpy() if column in frame else "",
             "reason": reason,
         }
     )
@@ -192,8 +198,9 @@ def _problem_frame(rows: np.ndarray, frame: pd.DataFrame, column: str, reason: s
 
 def _parse_integers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Parse whole numbers (accepting "12", " 12 ", "12.0"); return values and a not-an-integer mask."""
-    numbers = pd.to_numeric(text.str.strip(), errors="coerce")
-    bad = numbers.isna() | (numbers != np.floor(numbers))
+    numbers = pd.to_numeric(text.str.strip(), errors="coerce").astype("float64")
+    # NaN, "inf" and numbers too large for int64 fail here too, so the cast below cannot overflow.
+    bad = ~(np.isfinite(numbers) & (numbers == np.floor(numbers)) & (numbers.abs() < 2**63))
     return numbers.where(~bad, 0).astype("int64"), bad
 
 
@@ -206,7 +213,7 @@ def _check_integers(frame: pd.DataFrame, typed: pd.DataFrame) -> list[pd.DataFra
         unparsed[column] = bad
         rows = frame.index[bad].to_numpy() + 2
         if len(rows):
-            blank = frame[column].str.strip().to_numpy()[rows - 2] == ""
+            blank = frame[column].str.strip()[bad].eq("").to_numpy()
             reasons = np.where(blank, f"{column} is empty", f"{column} must be a whole number")
             problems.append(_problem_frame(rows, frame, column, reasons))
         low, high = INTEGER_RANGES[column]
@@ -273,6 +280,8 @@ def validate_frame(frame: pd.DataFrame, mapping: dict[str, str], filename: str =
     frame = apply_mapping(frame, mapping, filename).reset_index(drop=True)
     frame = frame.loc[:, ~frame.columns.duplicated()]
     frame = frame.astype(str)
+    # Skip blank rows; the index still counts them, so later rows keep their spreadsheet row numbers.
+    frame = frame[~_blank_rows(frame)]
     typed = frame.copy()
     problems: list[pd.DataFrame] = []
     problems += _check_ids(frame, typed)
@@ -287,7 +296,7 @@ def validate_frame(frame: pd.DataFrame, mapping: dict[str, str], filename: str =
         else pd.DataFrame({c: pd.Series(dtype="object") for c in PROBLEM_COLUMNS})
     )
     bad_rows = set(table["row"].tolist())
-    typed.insert(0, SOURCE_ROW, np.arange(2, len(typed) + 2))
+    typed.insert(0, SOURCE_ROW, typed.index.to_numpy() + 2)
     valid = typed[~typed[SOURCE_ROW].isin(bad_rows)].reset_index(drop=True)
     extra = [c for c in frame.columns if c not in mapping]
     return ValidationResult(valid=valid, problems=table, mapping=dict(mapping), n_read=len(frame), extra_columns=extra)
@@ -296,7 +305,7 @@ def validate_frame(frame: pd.DataFrame, mapping: dict[str, str], filename: str =
 def load_cohort(data: bytes, filename: str = "upload.csv", mapping: dict[str, str] | None = None) -> ValidationResult:
     """Read, map and validate a cohort file in one call (the path every page and the CLI take)."""
     frame = read_table(data, filename)
-    if frame.empty:
+    if frame.empty or _blank_rows(frame).all():
         raise SchemaError(
             f"{filename} has a header row but no patients. Export the patient list again with its rows."
         )
