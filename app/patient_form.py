@@ -86,3 +86,9 @@ def show_problems(problems: list[dict[str, Any]], slots: dict[str, Any]) -> None
             for name in sorted(labels, key=len, reverse=True):  # longest first: last_visit_day before ...
                 text = text.replace(name, f'"{labels[name]}"')
             slots[column].error(text[0].upper() + text[1:], icon=":material/error:")
+
+
+def values_of(patient) -> dict[str, Any]:
+    """The form values that describe a validated one-row frame (for comparing with widgets)."""
+    row = patient.iloc[0]
+    return {spec.name: (str(row[spec.name]) if spec.kind != "int" else int(row[spec.name])) for spec in FIELDS}

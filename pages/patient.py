@@ -6,11 +6,10 @@ import streamlit as st
 
 from app import charts, state
 from app.components import band_badge_html, percent
-from app.patient_form import FIELD_NAMES, draw_fields, set_values, show_problems
-from core.explain import explain, probability_from_log_odds
-from core.features import build_features
-from core.score import REASON_COLUMNS, score_frame
-from core.whatif import actionable_changes, validate_patient
+from app.patient_form import draw_fields, set_values, show_problems, values_of
+from app.patient_state import cached_assessment, cached_score
+from core.explain import probability_from_log_odds
+from core.whatif import validate_patient
 
 bundle = state.get_bundle()
 st.title("Assess one patient")
@@ -43,7 +42,7 @@ if patient is None:
         st.info("Fill in the form and press **Assess risk**. From the Cohort page you can open any patient here.")
 else:
     threshold = state.threshold()
-    scored = score_frame(patient, bundle, threshold, with_reasons=True).iloc[0]
+    scored = cached_score(patient, threshold)
     probability = float(scored["probability"])
     st.subheader(f"Patient {scored['patient_id']}")
     left, middle, right = st.columns(3)
@@ -55,42 +54,41 @@ else:
     right.metric("Flagged for the retention team", "Yes" if scored["flagged"] else "No",
                  help=f"Flagged when the chance is at or above the decision threshold ({threshold:.0%}).")
 
-    explanation = explain(bundle, patient)
-    shown_values = {name: str(patient.iloc[0][name]) for name in FIELD_NAMES if name in patient}
-    features = explanation.contributions.iloc[0]
-    feature_values = build_features(patient).iloc[0]
-    labels = {f: shown_values.get(f, f"{feature_values[f]:.2f}") for f in features.index}
+    result = cached_assessment(patient)  # after the headline, so the probability shows first
     chart, words = st.columns([3, 2])
-    chart.plotly_chart(charts.waterfall_figure(features, explanation.base_value, labels), key="waterfall")
+    chart.plotly_chart(charts.waterfall_figure(result.contributions, result.base_value, result.value_labels),
+                       key="waterfall")
     with words:
         st.markdown("**Main reasons**")
-        st.markdown("\n".join(f"- {scored[c]}" for c in REASON_COLUMNS if scored[c]))
+        st.markdown("\n".join(f"- {reason}" for reason in result.reasons))
         st.caption(
             "Each bar is how much one fact moves this patient's risk away from the average patient's "
-            f"({percent(probability_from_log_odds(explanation.base_value))}). Red raises the risk, blue lowers it."
+            f"({percent(probability_from_log_odds(result.base_value))}). Red raises the risk, blue lowers it."
         )
 
     st.divider()
     st.subheader("What if…")
     st.markdown("Change any field to see how the estimate would move. The original assessment stays as it is.")
     new_values, new_slots = draw_fields("whatif")
-    edited = validate_patient(new_values)
-    if len(edited.problems):
-        show_problems(edited.problems.to_dict("records"), new_slots)
-        st.warning("The what-if values need attention (marked in red).")
+    if new_values == values_of(patient):
+        st.caption("No changes yet: edit a field above to compare.")
     else:
-        new_probability = float(bundle.predict(edited.valid)[0])
-        a, b = st.columns(2)
-        a.metric("Original", percent(probability))
-        b.metric("With your changes", percent(new_probability),
-                 delta=f"{(new_probability - probability) * 100:+.1f} percentage points", delta_color="inverse")
+        edited = validate_patient(new_values)
+        if len(edited.problems):
+            show_problems(edited.problems.to_dict("records"), new_slots)
+            st.warning("The what-if values need attention (marked in red).")
+        else:
+            new_probability = float(bundle.predict(edited.valid)[0])
+            a, b = st.columns(2)
+            a.metric("Original", percent(probability))
+            b.metric("With your changes", percent(new_probability),
+                     delta=f"{(new_probability - probability) * 100:+.1f} percentage points", delta_color="inverse")
 
-    changes = actionable_changes(bundle, patient)
     st.markdown("**Changes that would lower this patient's risk most** (computed by the model)")
-    if changes:
+    if result.changes:
         st.markdown("\n".join(
             f"- {c.description}: {percent(c.baseline)} → **{percent(c.probability)}** ({c.delta * 100:+.1f} points)"
-            for c in changes
+            for c in result.changes
         ))
     else:
         st.caption("None of the visit-related changes would lower this patient's estimated risk.")

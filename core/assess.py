@@ -1,0 +1,46 @@
+"""Everything the Patient page shows about one patient, from one validated row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from core.explain import explain_features, reasons
+from core.features import FEATURE_NAMES, build_features
+from core.model import ModelBundle
+from core.score import score_frame
+from core.whatif import CONTRACT_FIELDS, Change, actionable_changes
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """One patient's SHAP contributions (log-odds), reasons in words and what would lower the risk."""
+
+    contributions: pd.Series  # log-odds per feature
+    base_value: float  # log-odds of the average patient
+    value_labels: dict[str, str]  # feature -> the patient's value as text
+    reasons: list[str]
+    changes: list[Change]
+
+
+def score_patient(bundle: ModelBundle, patient: pd.DataFrame, threshold: float) -> dict:
+    """The score_frame row of a validated one-row frame: probability, band, action, cost, flagged."""
+    return score_frame(patient, bundle, threshold).iloc[0].to_dict()
+
+
+def assess_patient(bundle: ModelBundle, patient: pd.DataFrame) -> Assessment:
+    """Explain and find actionable changes for a validated one-row frame."""
+    features = build_features(patient)
+    explanation = explain_features(bundle, features)
+    row = patient.iloc[0]
+    labels = {
+        name: str(row[name]) if name in CONTRACT_FIELDS else f"{features.iloc[0][name]:.2f}" for name in FEATURE_NAMES
+    }
+    return Assessment(
+        contributions=explanation.contributions.iloc[0],
+        base_value=explanation.base_value,
+        value_labels=labels,
+        reasons=reasons(patient, explanation)[0],
+        changes=actionable_changes(bundle, patient),
+    )

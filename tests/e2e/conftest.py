@@ -1,0 +1,101 @@
+"""Browser fixtures: a real `streamlit run` on a free loopback port, driven by Debian's chromium.
+
+A missing chromium fails these tests (never skips them): `make test` and CI install it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from core.config import ROOT
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = _free_port()
+    log_path = tmp_path_factory.mktemp("server") / "streamlit.log"
+    log = open(log_path, "w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app" / "main.py"), "--server.headless=true",
+         "--server.address=127.0.0.1", f"--server.port={port}", "--browser.gatherUsageStats=false"],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        process.terminate()
+        pytest.fail(f"streamlit did not start within 60 s; log: {Path(log_path).read_text()[-2000:]}")
+    yield url
+    process.terminate()
+    process.wait(timeout=20)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Debian's chromium is needed for browser tests and was not found at {CHROMIUM}: "
+                    "apt-get install -y chromium (make test does this as root)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
+                  "--no-first-run", "--disable-component-update", "--disable-sync"],
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    tab = context.new_page()
+    tab.set_default_timeout(30_000)
+    yield tab
+    context.close()
+
+
+def wait_idle(tab) -> None:
+    """Wait until Streamlit has finished the current script run."""
+    tab.wait_for_timeout(150)  # let a just-triggered rerun flip the state to running first
+    tab.wait_for_selector(IDLE, timeout=60_000)
+
+
+FIGURES_PATH = Path(os.environ.get("E2E_FIGURES", "/tmp/retention_radar_e2e_figures.json"))
+
+
+def record_figure(name: str, value: float) -> None:
+    """Keep a browser timing for bench/bench_browser.py to report (tests assert no timings)."""
+    import json
+
+    figures = json.loads(FIGURES_PATH.read_text()) if FIGURES_PATH.exists() else {}
+    figures.setdefault(name, []).append(round(value, 1))
+    FIGURES_PATH.write_text(json.dumps(figures))
