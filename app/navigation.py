@@ -10,6 +10,7 @@ PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
 
 OVERVIEW = st.Page(PAGES_DIR / "overview.py", title="Overview", icon=":material/home:", url_path="overview", default=True)
 PATIENT = st.Page(PAGES_DIR / "patient.py", title="Patient", icon=":material/person:", url_path="patient")
+COHORT = st.Page(PAGES_DIR / "cohort.py", title="Cohort", icon=":material/groups:", url_path="cohort")
 MODEL = st.Page(PAGES_DIR / "model_card.py", title="Model", icon=":material/insights:", url_path="model")
 
-PAGES = [OVERVIEW, PATIENT, MODEL]
+PAGES = [OVERVIEW, COHORT, PATIENT, MODEL]

@@ -1,13 +1,48 @@
-"""Cohort-level summaries of scored patients: totals, per-site view, filters."""
+"""A scored cohort: validation result, scores, reasons computed on demand, filters and summaries."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from core.config import ID_COLUMN, SITE_COLUMN, TOP_REASONS
 from core.decision import ThresholdCurves
+from core.model import ModelBundle
+from core.schema import SOURCE_ROW, ValidationResult, load_cohort
+from core.score import REASON_COLUMNS, reason_columns, score_frame
+
+
+@dataclass
+class ScoredCohort:
+    """One uploaded file after validation and scoring. Reasons are filled in only for rows that need them."""
+
+    filename: str
+    sha256: str  # of the uploaded bytes: the cache key
+    result: ValidationResult
+    scored: pd.DataFrame  # valid rows + probability, risk_band, recommended_action, action_cost
+    reasons: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REASON_COLUMNS))
+
+    @property
+    def probability(self) -> np.ndarray:
+        return self.scored["probability"].to_numpy()
+
+    def reasons_for(self, bundle: ModelBundle, index: pd.Index) -> pd.DataFrame:
+        """reason_1..3 for these rows, explaining only the ones not explained before."""
+        missing = index.difference(self.reasons.index)
+        if len(missing):
+            new = reason_columns(self.result.valid.loc[missing], bundle)
+            self.reasons = new if self.reasons.empty else pd.concat([self.reasons, new])
+        return self.reasons.loc[index]
+
+
+def score_upload(data: bytes, filename: str, bundle: ModelBundle, mapping: dict[str, str] | None = None) -> ScoredCohort:
+    """Validate and score uploaded bytes (raises core.schema.SchemaError for an unusable file)."""
+    result = load_cohort(data, filename, mapping)
+    scored = score_frame(result.valid, bundle, flag=False)  # flags depend on the settings in force
+    return ScoredCohort(filename, hashlib.sha256(data).hexdigest(), result, scored)
 
 
 @dataclass(frozen=True)
@@ -24,6 +59,71 @@ def summarise(probability: np.ndarray, threshold: float, capacity: int | None = 
     return CohortSummary(len(probability), float(np.sum(probability)), int(outcome.flagged), outcome.capacity_binds)
 
 
-def flagged_mask(scored: pd.DataFrame, threshold: float, capacity: int | None = None) -> np.ndarray:
+def flagged_mask(probability: np.ndarray, threshold: float, capacity: int | None = None) -> np.ndarray:
     """Which rows are flagged: p >= threshold, capped at the ``capacity`` highest-risk patients."""
-    return ThresholdCurves(scored["probability"].to_numpy()).top_k_mask(threshold, capacity)
+    return ThresholdCurves(probability).top_k_mask(threshold, capacity)
+
+
+@dataclass(frozen=True)
+class CohortFilter:
+    """What the user chose to look at; empty tuples mean 'all'."""
+
+    bands: tuple[str, ...] = ()
+    sites: tuple[str, ...] = ()
+    arms: tuple[str, ...] = ()
+    phases: tuple[str, ...] = ()
+    probability_range: tuple[float, float] = (0.0, 1.0)
+    flagged_only: bool = False
+
+
+def filter_mask(scored: pd.DataFrame, flagged: np.ndarray, chosen: CohortFilter) -> np.ndarray:
+    """Rows that pass every filter."""
+    mask = np.ones(len(scored), dtype=bool)
+    for column, allowed in (("risk_band", chosen.bands), (SITE_COLUMN, chosen.sites),
+                            ("treatment_group", chosen.arms), ("trial_phase", chosen.phases)):
+        if allowed and column in scored:
+            mask &= scored[column].astype(str).isin(allowed).to_numpy()
+    low, high = chosen.probability_range
+    p = scored["probability"].to_numpy()
+    mask &= (p >= low) & (p <= high)
+    if chosen.flagged_only:
+        mask &= flagged
+    return mask
+
+
+def site_summary(scored: pd.DataFrame, flagged: np.ndarray) -> pd.DataFrame:
+    """Per site: patients, expected dropouts (sum of p), flagged, mean risk; highest mean risk first."""
+    sites = scored[SITE_COLUMN].astype(str) if SITE_COLUMN in scored else pd.Series("All patients", index=scored.index)
+    frame = pd.DataFrame({"site": sites.to_numpy(), "probability": scored["probability"].to_numpy(), "flagged": flagged})
+    table = frame.groupby("site", sort=False).agg(
+        patients=("probability", "size"),
+        expected_dropouts=("probability", "sum"),
+        flagged=("flagged", "sum"),
+        mean_risk=("probability", "mean"),
+    )
+    return table.sort_values("mean_risk", ascending=False).reset_index()
+
+
+def ranked_table(cohort: ScoredCohort, rows: np.ndarray, flagged: np.ndarray, bundle: ModelBundle,
+                 limit: int | None = None) -> pd.DataFrame:
+    """The chosen rows, highest risk first, with flag and reasons in front of the input columns."""
+    chosen = cohort.scored.loc[rows].assign(flagged=flagged[rows])
+    chosen = chosen.sort_values("probability", ascending=False, kind="stable")
+    if limit is not None:
+        chosen = chosen.head(limit)
+    reasons = cohort.reasons_for(bundle, chosen.index)
+    front = [c for c in (ID_COLUMN, SITE_COLUMN) if c in chosen]
+    score_cols = ["probability", "risk_band", "flagged", "recommended_action", "action_cost"]
+    rest = [c for c in chosen.columns if c not in front + score_cols + [SOURCE_ROW]]
+    return pd.concat([chosen[front + score_cols], reasons, chosen[rest + [SOURCE_ROW]]], axis=1)
+
+
+def flagged_export(cohort: ScoredCohort, flagged: np.ndarray, bundle: ModelBundle) -> pd.DataFrame:
+    """The flagged patients for the retention team, ordered by risk, with the user's extra columns."""
+    table = ranked_table(cohort, flagged, flagged, bundle)
+    columns = [c for c in (ID_COLUMN, SITE_COLUMN) if c in table]
+    columns += ["probability", "risk_band", "recommended_action", "action_cost", *REASON_COLUMNS[:TOP_REASONS]]
+    columns += cohort.result.extra_columns
+    export = table[columns].rename(columns={"risk_band": "band", "action_cost": "action_cost_usd"})
+    export["probability"] = export["probability"].round(4)
+    return export.reset_index(drop=True)

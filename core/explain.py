@@ -110,9 +110,14 @@ def topic_contributions(explanation: Explanation) -> pd.DataFrame:
 def reasons(valid: pd.DataFrame, explanation: Explanation, top: int = TOP_REASONS) -> list[list[str]]:
     """For each patient, the ``top`` topics with the largest effect, e.g. "4 adverse events in 120 days: raises risk"."""
     topics = topic_contributions(explanation)
-    values = topics.to_numpy()
-    order = np.argsort(-np.abs(values), axis=1, kind="stable")[:, :top]
+    values = topics.to_numpy().copy()
     names = list(topics.columns)
+    # With no visit yet, "no visit in N days" and "0 visits in N days" are one fact: say it once.
+    gap, attendance = names.index("visit_gap"), names.index("attendance")
+    no_visit = valid["last_visit_day"].to_numpy() == 0
+    values[no_visit, gap] += values[no_visit, attendance]
+    values[no_visit, attendance] = 0.0
+    order = np.argsort(-np.abs(values), axis=1, kind="stable")[:, :top]
     columns = ["days_in_trial", "last_visit_day", "visits_completed", "adverse_events", "age", "treatment_group", "trial_phase", "gender"]
     out = []
     for i, row in enumerate(valid[columns].to_dict("records")):

@@ -73,6 +73,7 @@ class ValidationResult:
     mapping: dict[str, str]  # contract column -> header found in the file
     n_read: int
     extra_columns: list[str] = field(default_factory=list)
+    rejected: pd.DataFrame | None = None  # the rows with problems as read (original headers) + row + problems
 
     @property
     def n_invalid_rows(self) -> int:
@@ -299,7 +300,17 @@ def validate_frame(frame: pd.DataFrame, mapping: dict[str, str], filename: str =
     typed.insert(0, SOURCE_ROW, typed.index.to_numpy() + 2)
     valid = typed[~typed[SOURCE_ROW].isin(bad_rows)].reset_index(drop=True)
     extra = [c for c in frame.columns if c not in mapping]
-    return ValidationResult(valid=valid, problems=table, mapping=dict(mapping), n_read=len(frame), extra_columns=extra)
+    return ValidationResult(valid=valid, problems=table, mapping=dict(mapping), n_read=len(frame), extra_columns=extra,
+                            rejected=_rejected_rows(frame, table, mapping))
+
+
+def _rejected_rows(frame: pd.DataFrame, problems: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
+    """The rows with problems as the user wrote them, with their row number and every reason joined."""
+    reasons = problems.groupby("row", sort=True)["reason"].agg("; ".join)
+    rows = frame.loc[reasons.index.to_numpy() - 2].rename(columns={c: o for c, o in mapping.items()})
+    rows.insert(0, "problems", reasons.to_numpy())
+    rows.insert(0, "row", reasons.index.to_numpy())
+    return rows.reset_index(drop=True)
 
 
 def load_cohort(data: bytes, filename: str = "upload.csv", mapping: dict[str, str] | None = None) -> ValidationResult:

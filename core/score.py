@@ -29,12 +29,13 @@ SCORE_COLUMNS = ["probability", "risk_band", "recommended_action", "action_cost"
 
 
 def score_frame(
-    valid: pd.DataFrame, bundle: ModelBundle, threshold: float | None = None, with_reasons: bool = False
+    valid: pd.DataFrame, bundle: ModelBundle, threshold: float | None = None, with_reasons: bool = False,
+    flag: bool = True,
 ) -> pd.DataFrame:
     """Return ``valid`` with the score columns in front (and reason_1..3 if ``with_reasons``).
 
     ``probability`` is the dropout probability (0-1); ``flagged`` means probability >= threshold
-    (the model card's default when None).
+    (the model card's default when None); ``flag=False`` leaves it out for callers that flag later.
     """
     threshold = bundle.default_threshold if threshold is None else threshold
     features = build_features(valid)
@@ -50,6 +51,8 @@ def score_frame(
         },
         index=valid.index,
     )
+    if not flag:
+        scores = scores.drop(columns=["flagged"])
     if with_reasons:
         scores = scores.join(reason_columns(valid, bundle, features))
     front = [c for c in (SOURCE_ROW, ID_COLUMN, SITE_COLUMN) if c in valid.columns]

@@ -28,6 +28,7 @@ else:
     st.info("No cohort is loaded yet. Upload your patient list on the Cohort page, or open the demo cohort there.")
 
 st.subheader("Where to go")
+st.page_link(navigation.COHORT, label="Upload this week's patient list and get the call list", icon=":material/groups:")
 st.page_link(navigation.PATIENT, label="Assess one patient, with reasons and what-if", icon=":material/person:")
 st.page_link(navigation.MODEL, label="How good is the model? Held-out results and what drives it", icon=":material/insights:")
 st.caption("All processing happens on this computer; no patient data is sent anywhere.")

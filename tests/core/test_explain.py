@@ -34,8 +34,15 @@ def test_topics_cover_every_feature_once_and_keep_the_sum(bundle, demo_result):
     np.testing.assert_allclose(topics.sum(axis=1), explanation.contributions.sum(axis=1), atol=1e-12)
 
 
+def test_no_visit_yet_is_one_reason_not_two(bundle, demo_result):
+    valid = demo_result.valid[demo_result.valid["last_visit_day"] == 0]
+    assert len(valid)
+    for words in reasons(valid, explain(bundle, valid)):
+        assert not any(w.startswith("0 visits attended") for w in words)
+
+
 def test_reasons_name_the_biggest_topics_with_direction(bundle, demo_result):
-    valid = demo_result.valid.head(100)
+    valid = demo_result.valid[demo_result.valid["last_visit_day"] > 0].head(100)
     explanation = explain(bundle, valid)
     words = reasons(valid, explanation, top=3)
     topics = topic_contributions(explanation)

@@ -1,0 +1,56 @@
+"""The session's loaded cohort: scored once per file content (SHA-256 of the bytes), kept per session.
+
+Kept in session state rather than st.cache_data: the cache would pickle a million-row frame on
+every hit, and its DataFrame hashing samples large frames (DESIGN.md section 5).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+import streamlit as st
+
+from app import state
+from core.cohort import ScoredCohort, score_upload
+from core.config import DEMO_COHORT_PATH
+from core.schema import SchemaError
+
+log = logging.getLogger(__name__)
+
+LOAD_ERROR = "cohort_load_error"
+
+
+def current() -> ScoredCohort | None:
+    return st.session_state.get(state.COHORT)
+
+
+def load(data: bytes, filename: str, mapping: dict[str, str] | None = None) -> ScoredCohort | None:
+    """Score the file unless this session already scored the same bytes with the same mapping.
+
+    On an unusable file, stores the message under LOAD_ERROR and returns None.
+    """
+    digest = hashlib.sha256(data).hexdigest()
+    loaded = current()
+    same_mapping = mapping is None or (loaded is not None and loaded.result.mapping == mapping)
+    if loaded is not None and loaded.sha256 == digest and same_mapping:
+        return loaded
+    try:
+        with st.spinner(f"Checking and scoring {filename}…"):
+            cohort = score_upload(data, filename, state.get_bundle(), mapping)
+    except SchemaError as exc:
+        st.session_state[LOAD_ERROR] = str(exc)
+        return None
+    st.session_state.pop(LOAD_ERROR, None)
+    st.session_state[state.COHORT] = cohort
+    log.info("cohort scored: %d rows read, %d valid (file sha256 %s)", cohort.result.n_read, len(cohort.scored), digest[:12])
+    return cohort
+
+
+def load_demo() -> ScoredCohort | None:
+    return load(DEMO_COHORT_PATH.read_bytes(), DEMO_COHORT_PATH.name)
+
+
+def clear() -> None:
+    st.session_state.pop(state.COHORT, None)
+    st.session_state.pop(LOAD_ERROR, None)

@@ -1,0 +1,68 @@
+"""Cohort page: upload the week's patient list, check it, score everyone, explore and export the call list."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app import cohort_charts, cohort_state, cohort_views, controls, state
+from core.cohort import filter_mask, flagged_mask, site_summary
+from core.config import MAX_UPLOAD_MB
+
+bundle = state.get_bundle()
+st.title("Cohort")
+st.markdown(
+    "Upload your trial's patient list, one row per enrolled patient, as exported today. Every row is checked; "
+    "each valid patient gets a chance of dropping out, a risk band and a recommended action. "
+    "You leave with the list of whom to call first, and why."
+)
+
+upload_col, demo_col = st.columns([3, 1])
+upload = upload_col.file_uploader("Upload cohort (CSV or Excel)", type=["csv", "txt", "tsv", "xlsx"],
+                                  key="cohort_upload", help=f"CSV (comma, semicolon or tab) or .xlsx, up to {MAX_UPLOAD_MB} MB.")
+with demo_col:
+    st.write("")
+    if st.button("Open the demo cohort", key="load_demo", help="500 synthetic patients from two trials"):
+        cohort_state.load_demo()
+
+data = None
+if upload is not None:
+    data = upload.getvalue()
+    cohort_state.load(data, upload.name)
+
+error = st.session_state.get(cohort_state.LOAD_ERROR)
+if error:
+    st.error(error, icon=":material/error:")
+
+cohort = cohort_state.current()
+if cohort is None:
+    st.info("No cohort loaded yet. Upload a file above, or open the demo cohort to look around.")
+    st.stop()
+
+st.subheader(f"Checking {cohort.filename}")
+cohort_views.validation_report(cohort)
+cohort_views.mapping_editor(cohort, data if upload is not None and upload.name == cohort.filename else None)
+if cohort.scored.empty:
+    st.warning("No patient in this file could be scored. Fix the problems listed above and upload it again.")
+    st.stop()
+
+st.subheader("Patients")
+controls.threshold_slider("cohort")
+probability = cohort.probability
+flagged = flagged_mask(probability, state.threshold(), state.capacity())
+chosen = cohort_views.filters(cohort)
+rows = filter_mask(cohort.scored, flagged, chosen)
+cohort_views.patient_table(cohort, rows, flagged, bundle)
+
+st.subheader("The cohort at a glance")
+left, right = st.columns(2)
+left.plotly_chart(cohort_charts.risk_distribution_figure(probability, state.threshold()), key="risk_distribution")
+right.plotly_chart(cohort_charts.band_counts_figure(cohort.scored["risk_band"]), key="band_counts")
+sites = site_summary(cohort.scored, flagged)
+st.plotly_chart(cohort_charts.site_figure(sites), key="site_chart")
+st.dataframe(sites, hide_index=True, key="site_table", column_config={
+    "mean_risk": st.column_config.NumberColumn("mean risk", format="percent"),
+    "expected_dropouts": st.column_config.NumberColumn("expected dropouts", format="%.1f"),
+})
+
+st.subheader("Export the call list")
+cohort_views.exports(cohort, flagged, bundle)
