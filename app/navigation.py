@@ -11,6 +11,8 @@ PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
 OVERVIEW = st.Page(PAGES_DIR / "overview.py", title="Overview", icon=":material/home:", url_path="overview", default=True)
 PATIENT = st.Page(PAGES_DIR / "patient.py", title="Patient", icon=":material/person:", url_path="patient")
 COHORT = st.Page(PAGES_DIR / "cohort.py", title="Cohort", icon=":material/groups:", url_path="cohort")
+THRESHOLDS = st.Page(PAGES_DIR / "thresholds.py", title="Thresholds & costs", icon=":material/tune:",
+                     url_path="thresholds")
 MODEL = st.Page(PAGES_DIR / "model_card.py", title="Model", icon=":material/insights:", url_path="model")
 
-PAGES = [OVERVIEW, COHORT, PATIENT, MODEL]
+PAGES = [OVERVIEW, COHORT, PATIENT, THRESHOLDS, MODEL]

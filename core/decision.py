@@ -82,6 +82,7 @@ class ThresholdCurves:
 
     def __init__(self, probability: np.ndarray, outcome: np.ndarray | None = None) -> None:
         p = np.asarray(probability, dtype=float)
+        self.probability = p
         order = np.argsort(-p, kind="stable")  # highest risk first; ties keep input order
         self.order = order
         self.sorted_desc = p[order]
@@ -95,6 +96,10 @@ class ThresholdCurves:
     def flagged_count(self, threshold: float | np.ndarray) -> np.ndarray:
         """Number of patients with p >= threshold (vectorised)."""
         return self.n - np.searchsorted(self._ascending, threshold, side="left")
+
+    def cumulative_positive(self, k: np.ndarray | int) -> np.ndarray:
+        """Dropouts (observed or expected) among the k highest-risk patients."""
+        return self._cum_positive[k]
 
     def _counts(self, k: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         caught = self._cum_positive[k]

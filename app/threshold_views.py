@@ -1,0 +1,57 @@
+"""Tables and words for the Thresholds & costs page."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from core.evaluation import COST_ROWS, Rates
+
+MONEY_ROWS = {"intervention_cost", "dropout_cost", "total_cost", "savings"}
+
+
+def _cell(value: float, key: str, expected: bool) -> str:
+    if np.isnan(value):
+        return "–"
+    if key in MONEY_ROWS:
+        return f"${value:,.0f}"
+    return f"{value:,.1f}" if expected else f"{value:,.0f}"
+
+
+def cost_table_display(table: pd.DataFrame, per_1000: pd.DataFrame, expected: bool) -> pd.DataFrame:
+    """Cohort totals with the per-1,000-patients figure beside each, as text for display."""
+    thresholds = table.attrs["thresholds"]
+    names = {
+        "chosen": f"Your threshold ({thresholds['chosen']:.2f})",
+        "reference": f"Reference ({thresholds['reference']:.2f})",
+        "cost_optimal": f"Lowest cost ({thresholds['cost_optimal']:.2f})",
+        "no_program": "No program",
+    }
+    shown = pd.DataFrame(index=[COST_ROWS[k] for k in table.index])
+    for column, name in names.items():
+        shown[name] = [
+            f"{_cell(table.at[k, column], k, expected)}  ({_cell(per_1000.at[k, column], k, True)} per 1,000)"
+            for k in table.index
+        ]
+    return shown.rename_axis("").reset_index()
+
+
+def rates_in_words(rates: Rates) -> list[tuple[str, str, str]]:
+    """(label, value, explanation) for the chosen threshold's rates."""
+    def pct(v: float) -> str:
+        return "–" if np.isnan(v) else f"{v:.0%}"
+
+    return [
+        ("Precision", pct(rates.precision), "of flagged patients would drop out"),
+        ("Recall (sensitivity)", pct(rates.recall), "of dropouts are flagged"),
+        ("Specificity", pct(rates.specificity), "of patients who stay are not flagged"),
+        ("Flagged", pct(rates.flagged_rate), "of all patients"),
+    ]
+
+
+def subgroup_display(table: pd.DataFrame, expected: bool) -> pd.DataFrame:
+    shown = table.copy()
+    if expected:
+        shown["dropouts"] = shown["dropouts"].round(1)
+        shown["caught"] = shown["caught"].round(1)
+    return shown.rename(columns={"group": "group", "flagged_rate": "flagged rate"})

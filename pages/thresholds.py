@@ -1,0 +1,99 @@
+"""Thresholds & costs: choose the decision threshold with the program's costs in view."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app import charts, controls, cost_charts, state, threshold_data, threshold_views
+from app.components import band_legend
+from core.decision import band_plan, break_even_risk
+from core.evaluation import SubgroupCurves, cost_table, decision_curve, gains, per_thousand, rate_curves, rates
+
+bundle = state.get_bundle()
+st.session_state["thresholds_full_runs"] = st.session_state.get("thresholds_full_runs", 0) + 1
+st.markdown(f"<span id='full-run-counter' hidden>{st.session_state['thresholds_full_runs']}</span>",
+            unsafe_allow_html=True)  # read by the browser test: moving the slider must not rerun the page
+
+st.title("Thresholds & costs")
+st.markdown(
+    "Every patient at or above the **decision threshold** is flagged for a retention contact. A low threshold "
+    "catches more future dropouts but costs more contacts and more false alarms. Below, each choice is priced: "
+    "contacts cost money, and every dropout missed costs the price of replacing the patient."
+)
+
+cohort = st.session_state.get(state.COHORT)
+sources = threshold_data.available_sources(cohort)
+source = st.radio("Evaluate on", sources, key="threshold_source", horizontal=True,
+                  help="With observed outcomes the counts are real; without them they are the model's expectation.")
+data = threshold_data.evaluation_data(source, cohort)
+if source == threshold_data.TEST_SPLIT:
+    st.info(f"Showing the model's held-out test split: {data.n_patients:,} synthetic patients whose outcomes are known. "
+            "Load a cohort on the Cohort page to see your own patients.", icon=":material/science:")
+elif not data.labelled:
+    st.warning("Your cohort has no observed outcomes, so caught and missed dropouts are **expected** values: "
+               "sums of the model's probabilities. They are only as good as the model's calibration, shown below.",
+               icon=":material/warning:")
+else:
+    st.success(f"Evaluating on {data.n_patients:,} patients of your cohort with observed outcomes.")
+
+
+@st.fragment
+def explorer() -> None:
+    controls.threshold_slider("thresholds")
+    controls.cost_inputs("thresholds")
+    controls.capacity_input("thresholds")
+    threshold, costs, capacity = state.threshold(), state.costs(), state.capacity()
+    curves, expected = data.curves, not data.labelled
+
+    table = cost_table(curves, threshold, costs, capacity)
+    chosen = curves.at(threshold, costs, capacity)
+    if chosen.capacity_binds:
+        st.warning(f"Staff capacity binds: {int(curves.flagged_count(threshold)):,} patients are at or above the "
+                   f"threshold, but only the {capacity:,} highest-risk are flagged.")
+    st.subheader("What this threshold costs and saves")
+    st.dataframe(threshold_views.cost_table_display(table, per_thousand(table, curves.n), expected),
+                 hide_index=True, key="cost_table")
+    be = break_even_risk(costs)
+    st.caption(f"Break-even risk: **{be:.0%}**. Contacting a patient pays for itself when their chance of dropping out "
+               f"is above intervention cost ÷ (effectiveness × dropout cost). The reference column is a plain 0.50 cut.")
+    for column, (label, value, words) in zip(st.columns(4), threshold_views.rates_in_words(rates(chosen, curves.n)),
+                                             strict=True):
+        column.metric(label, value, help=words)
+
+    curve = curves.cost_curve(costs, capacity=capacity)
+    left, right = st.columns(2)
+    left.plotly_chart(cost_charts.cost_curve_figure(curve, threshold, table.attrs["thresholds"]["cost_optimal"]),
+                      key="cost_curve")
+    right.plotly_chart(cost_charts.precision_recall_threshold_figure(rate_curves(curves, capacity=capacity), threshold),
+                       key="pr_threshold")
+    left, right = st.columns(2)
+    left.plotly_chart(cost_charts.confusion_figure(chosen, expected), key="confusion")
+    right.plotly_chart(cost_charts.decision_curve_figure(decision_curve(curves), threshold), key="decision_curve")
+    gain = gains(curves)
+    left, right = st.columns(2)
+    left.plotly_chart(cost_charts.gains_figure(gain), key="gains")
+    with right:
+        top20 = gain["share_of_dropouts"][20]
+        st.markdown(f"**Calling the riskiest 20% of patients reaches {top20:.0%} of the "
+                    f"{'expected ' if expected else ''}dropouts.**")
+        if expected:
+            st.plotly_chart(charts.calibration_figure(bundle.card["metrics"]["calibration_test"]), key="calibration")
+
+    st.subheader("Is any group missed more than another?")
+    tabs = st.tabs(list(data.subgroups))
+    for tab, (label, groups) in zip(tabs, data.subgroups.items(), strict=True):
+        with tab:
+            view: SubgroupCurves = groups
+            st.dataframe(threshold_views.subgroup_display(view.at(threshold, capacity), expected), hide_index=True,
+                         key=f"subgroup_{label}", column_config={c: st.column_config.NumberColumn(format="percent")
+                                                                  for c in ("recall", "flagged_rate", "precision")})
+
+    st.subheader("Tiered outreach plan")
+    plan = band_plan(data.probability)
+    st.dataframe(plan, hide_index=True, key="band_plan")
+    st.markdown(f"Giving every patient their band's action costs **${sum(r['cost'] for r in plan):,.0f}** "
+                f"for these {curves.n:,} patients.")
+    band_legend()
+
+
+explorer()
