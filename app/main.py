@@ -23,7 +23,7 @@ st.set_page_config(page_title="Trial Retention Radar", page_icon="🩺", layout=
 page = st.navigation(navigation.PAGES)
 bundle = state.get_bundle()
 state.init_settings(bundle)
-sidebar.render(bundle)
+sidebar.render(bundle, show_settings=page is not navigation.THRESHOLDS)  # its fragment edits them live
 try:
     page.run()
 except Exception:  # the user sees a message, never a traceback; the log keeps the detail

@@ -8,7 +8,8 @@ from app import state
 from core.model import ModelBundle
 
 
-def render(bundle: ModelBundle) -> None:
+def render(bundle: ModelBundle, show_settings: bool = True) -> None:
+    """Model identity and, unless the page edits them live, the settings in force."""
     card = bundle.card
     test = card["metrics"]["test"]
     data = card["training_data"]
@@ -23,6 +24,9 @@ def render(bundle: ModelBundle) -> None:
         if data.get("synthetic"):
             st.caption("Trained on synthetic data: its figures describe that data, not your trial.")
         st.markdown("#### Settings in force")
+        if not show_settings:
+            st.caption("You are changing them on this page.")
+            return
         costs = state.costs()
         capacity = state.capacity()
         st.markdown(

@@ -51,8 +51,7 @@ def explorer() -> None:
         st.warning(f"Staff capacity binds: {int(curves.flagged_count(threshold)):,} patients are at or above the "
                    f"threshold, but only the {capacity:,} highest-risk are flagged.")
     st.subheader("What this threshold costs and saves")
-    st.dataframe(threshold_views.cost_table_display(table, per_thousand(table, curves.n), expected),
-                 hide_index=True, key="cost_table")
+    st.table(threshold_views.cost_table_display(table, per_thousand(table, curves.n), expected).set_index(""))
     be = break_even_risk(costs)
     st.caption(f"Break-even risk: **{be:.0%}**. Contacting a patient pays for itself when their chance of dropping out "
                f"is above intervention cost ÷ (effectiveness × dropout cost). The reference column is a plain 0.50 cut.")

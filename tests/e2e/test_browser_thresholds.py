@@ -1,0 +1,40 @@
+"""End to end: the threshold slider reruns only its fragment and updates the cost table."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.e2e.conftest import record_figure, wait_idle
+
+pytestmark = pytest.mark.browser
+
+
+def _full_runs(page) -> str:
+    return page.locator("#full-run-counter").text_content()
+
+
+def test_slider_keyboard_step_updates_table_without_a_full_rerun(page, server_url):
+    page.goto(f"{server_url}/thresholds")
+    wait_idle(page)
+    page.get_by_text("What this threshold costs and saves").wait_for()
+    runs_before = _full_runs(page)
+    slider = page.get_by_role("slider", name="Decision threshold")
+    start_value = float(slider.input_value())
+    table = page.get_by_test_id("stTable")
+    assert f"Your threshold ({start_value:.2f})" in table.inner_text()
+    before = table.inner_text()
+
+    slider.focus()
+    started = time.perf_counter()
+    page.keyboard.press("ArrowRight")
+    new_value = start_value + 0.01
+    table.get_by_text(f"Your threshold ({new_value:.2f})").wait_for()
+    record_figure("threshold_step_ms", (time.perf_counter() - started) * 1000)
+    wait_idle(page)
+
+    assert float(slider.input_value()) == pytest.approx(new_value)
+    assert table.inner_text() != before
+    assert _full_runs(page) == runs_before, "moving the slider reran the whole page, not just the fragment"
+    assert page.get_by_test_id("stException").count() == 0
