@@ -5,8 +5,11 @@ Every page and every core module reads these from here; nothing copies them.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
+
+from core.settings import Setting, read_secrets, resolve_bands, resolve_number
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
@@ -16,6 +19,8 @@ MODEL_PATH = MODELS_DIR / "model.joblib"
 MODEL_CARD_PATH = MODELS_DIR / "model_card.json"
 HOLDOUT_PATH = MODELS_DIR / "holdout_scored.csv"
 TRAINING_DATA_PATH = DATA_DIR / "training_history.csv"
+SECRETS_PATH = ROOT / ".streamlit" / "secrets.toml"
+LOG_DIR = Path(os.environ.get("RRADAR_LOG_DIR", str(ROOT / "logs")))
 DEMO_COHORT_PATH = DATA_DIR / "demo_cohort.csv"
 
 # --- the input contract (DESIGN.md section 2) ---
@@ -66,8 +71,9 @@ class RiskBand:
     colour: str
 
 
-# Highest band first; the last band's lower bound is 0.
-RISK_BANDS: tuple[RiskBand, ...] = (
+# Highest band first; the last band's lower bound is 0. These are the factory defaults; a
+# deployment may override them (see core/settings.py); training always uses the factory values.
+FACTORY_BANDS: tuple[RiskBand, ...] = (
     RiskBand("Critical", 0.75, "Retention team visit", 500.0, "#b2182b"),
     RiskBand("High", 0.55, "Nurse or physician call", 150.0, "#ef8a62"),
     RiskBand("Medium", 0.35, "Proactive phone or telehealth check-in", 45.0, "#f4c542"),
@@ -84,10 +90,32 @@ class CostSettings:
     effectiveness: float = 1.0  # e, share of would-be dropouts an intervention retains
 
 
-DEFAULT_COSTS = CostSettings()
-REFERENCE_THRESHOLD = 0.50
+FACTORY_COSTS = CostSettings()
+FACTORY_REFERENCE_THRESHOLD = 0.50
+FACTORY_MAX_UPLOAD_MB = 200  # also the ceiling in .streamlit/config.toml (server.maxUploadSize)
 TOP_REASONS = 3
 
-# Upload limits (megabytes, rows); the app refuses larger files with a message.
-MAX_UPLOAD_MB = 200
+# Bounds on what a file may hold: beyond them it is refused with a message, before it can exhaust memory.
 MAX_ROWS = 1_000_000
+MAX_COLUMNS = 500
+MAX_CELL_CHARS = 10_000
+MAX_XLSX_UNCOMPRESSED_MB = 1_000
+MAX_XLSX_COMPRESSION_RATIO = 200
+
+
+def _settings_in_force() -> tuple[tuple[RiskBand, ...], CostSettings, float, int, list[Setting]]:
+    env, secrets = os.environ, read_secrets(SECRETS_PATH)
+    costs = [
+        resolve_number("intervention_cost", FACTORY_COSTS.intervention_cost, env, secrets),
+        resolve_number("dropout_cost", FACTORY_COSTS.dropout_cost, env, secrets),
+        resolve_number("effectiveness", FACTORY_COSTS.effectiveness, env, secrets, 0.0, 1.0),
+    ]
+    reference = resolve_number("reference_threshold", FACTORY_REFERENCE_THRESHOLD, env, secrets, 0.0, 1.0)
+    upload = resolve_number("max_upload_mb", FACTORY_MAX_UPLOAD_MB, env, secrets, 1.0, FACTORY_MAX_UPLOAD_MB)
+    bands, band_notes = resolve_bands(FACTORY_BANDS, env, secrets)
+    in_force = [*costs, reference, upload, *band_notes]
+    return bands, CostSettings(*(c.value for c in costs)), reference.value, int(upload.value), in_force
+
+
+# The values in force for this process (factory defaults unless overridden).
+RISK_BANDS, DEFAULT_COSTS, REFERENCE_THRESHOLD, MAX_UPLOAD_MB, SETTINGS_IN_FORCE = _settings_in_force()

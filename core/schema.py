@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from core import file_limits
 from core.config import (
     CATEGORY_LEVELS,
     ID_COLUMN,
@@ -112,46 +113,62 @@ def _decode(data: bytes) -> str:
             return data.decode("latin-1")
 
 
-def _sniff_delimiter(text: str) -> str:
-    first_line = text.split("\n", 1)[0]
-    counts = {d: first_line.count(d) for d in (",", ";", "\t", "|")}
+def _sniff_delimiter(header: str) -> str:
+    counts = {d: header.count(d) for d in (",", ";", "\t", "|")}
     best = max(counts, key=counts.get)
     return best if counts[best] > 0 else ","
+
+
+def _read_xlsx(data: bytes, filename: str) -> pd.DataFrame:
+    file_limits.check_xlsx(data, filename)
+    try:
+        return pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False, engine="openpyxl")
+    except Exception as exc:  # openpyxl raises many types for broken files
+        raise SchemaError(
+            f"{filename} looks like an Excel file but could not be opened ({type(exc).__name__}). "
+            "Save it again from Excel as .xlsx or as CSV."
+        ) from None
+
+
+def _read_csv(data: bytes, filename: str) -> pd.DataFrame:
+    if b"\x00" in data[:4096]:
+        raise SchemaError(
+            f"{filename} is not a text or Excel file (it holds binary data). Upload a CSV or .xlsx export."
+        )
+    text = _decode(data).lstrip("\r\n")
+    header = text[: text.find("\n")] if "\n" in text else text
+    delimiter = _sniff_delimiter(header)
+    file_limits.check_columns(header.count(delimiter) + 1, filename)
+    file_limits.check_text(data, filename)
+    try:
+        return pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            dtype=str,
+            keep_default_na=False,
+            index_col=False,  # a delimiter at the end of data rows must not shift columns
+            skip_blank_lines=False,  # blank lines keep their row number; validate_frame skips them
+            quoting=csv.QUOTE_MINIMAL,
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise SchemaError(f"{filename} could not be read as a table: {exc}".strip()) from None
 
 
 def read_table(data: bytes, filename: str = "upload.csv") -> pd.DataFrame:
     """Read CSV (any common encoding and delimiter) or XLSX bytes into a frame of strings.
 
-    Raises SchemaError when the file is empty, binary or otherwise unreadable.
+    Raises SchemaError when the file is empty, binary, unreadable or beyond the limits in core.config.
     """
     if not data.removeprefix(b"\xef\xbb\xbf").strip():  # Excel saves an empty sheet as a bare BOM
         raise SchemaError(f"{filename} is empty. Export the patient list again and upload that file.")
-    if _is_xlsx(data, filename):
-        try:
-            frame = pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False, engine="openpyxl")
-        except Exception as exc:  # openpyxl raises many types for broken files
-            raise SchemaError(
-                f"{filename} looks like an Excel file but could not be opened ({type(exc).__name__}). "
-                "Save it again from Excel as .xlsx or as CSV."
-            ) from None
-    else:
-        if b"\x00" in data[:4096]:
-            raise SchemaError(
-                f"{filename} is not a text or Excel file (it holds binary data). Upload a CSV or .xlsx export."
-            )
-        text = _decode(data).lstrip("\r\n")
-        try:
-            frame = pd.read_csv(
-                io.StringIO(text),
-                sep=_sniff_delimiter(text),
-                dtype=str,
-                keep_default_na=False,
-                index_col=False,  # a delimiter at the end of data rows must not shift columns
-                skip_blank_lines=False,  # blank lines keep their row number; validate_frame skips them
-                quoting=csv.QUOTE_MINIMAL,
-            )
-        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-            raise SchemaError(f"{filename} could not be read as a table: {exc}".strip()) from None
+    try:
+        file_limits.check_size(data, filename)
+        frame = _read_xlsx(data, filename) if _is_xlsx(data, filename) else _read_csv(data, filename)
+        file_limits.check_columns(len(frame.columns), filename)
+        file_limits.check_cells({str(c): int(frame[c].astype(str).str.len().max() or 0) for c in frame.columns}
+                                if len(frame) else {}, filename)
+    except file_limits.FileLimitError as exc:
+        raise SchemaError(str(exc)) from None
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame
 

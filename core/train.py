@@ -29,13 +29,13 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from core.config import (
-    DEFAULT_COSTS,
+    FACTORY_BANDS,
+    FACTORY_COSTS,
+    FACTORY_REFERENCE_THRESHOLD,
     HOLDOUT_PATH,
     MODEL_CARD_PATH,
     MODEL_PATH,
     OUTCOME_COLUMN,
-    REFERENCE_THRESHOLD,
-    RISK_BANDS,
     SITE_COLUMN,
     TRAINING_DATA_PATH,
 )
@@ -150,17 +150,17 @@ def fit_baselines(valid: pd.DataFrame, X: pd.DataFrame, y: np.ndarray, masks: di
 def decision_section(val_p: np.ndarray, val_y: np.ndarray) -> dict:
     curves = ThresholdCurves(val_p, val_y)
     return {
-        "default_threshold": curves.optimal_threshold(DEFAULT_COSTS),
+        "default_threshold": curves.optimal_threshold(FACTORY_COSTS),
         "threshold_chosen_on": "validation split, lowest total program cost under the default costs",
-        "reference_threshold": REFERENCE_THRESHOLD,
+        "reference_threshold": FACTORY_REFERENCE_THRESHOLD,
         "costs": {
-            "intervention_cost": DEFAULT_COSTS.intervention_cost,
-            "dropout_cost": DEFAULT_COSTS.dropout_cost,
-            "effectiveness": DEFAULT_COSTS.effectiveness,
+            "intervention_cost": FACTORY_COSTS.intervention_cost,
+            "dropout_cost": FACTORY_COSTS.dropout_cost,
+            "effectiveness": FACTORY_COSTS.effectiveness,
         },
-        "break_even_risk": round(break_even_risk(DEFAULT_COSTS), 4),
+        "break_even_risk": round(break_even_risk(FACTORY_COSTS), 4),
         "bands": [
-            {"name": b.name, "lower": b.lower, "action": b.action, "action_cost": b.action_cost} for b in RISK_BANDS
+            {"name": b.name, "lower": b.lower, "action": b.action, "action_cost": b.action_cost} for b in FACTORY_BANDS
         ],
     }
 
