@@ -15,12 +15,14 @@ if str(ROOT) not in sys.path:  # `streamlit run app/main.py` puts app/ on the pa
 
 import streamlit as st  # noqa: E402
 
-from app import navigation, sidebar, state  # noqa: E402
+from app import gate, navigation, sidebar, state  # noqa: E402
 
 log = logging.getLogger("retention_radar")
 
 st.set_page_config(page_title="Trial Retention Radar", page_icon="🩺", layout="wide")
-page = st.navigation(navigation.PAGES)
+signed_in = gate.is_open() or st.session_state.get(gate.AUTHENTICATED, False)
+page = st.navigation(navigation.PAGES, position="sidebar" if signed_in else "hidden")
+gate.require_login()  # stops here, before any page or patient data, until the password is given
 bundle = state.get_bundle()
 state.init_settings(bundle)
 sidebar.render(bundle, show_settings=page is not navigation.THRESHOLDS)  # its fragment edits them live

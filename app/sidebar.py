@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import state
+from app import gate, state
+from core.config import SETTINGS_IN_FORCE
 from core.model import ModelBundle
 
 
@@ -36,3 +37,11 @@ def render(bundle: ModelBundle, show_settings: bool = True) -> None:
             f"Staff capacity: {'no limit' if capacity is None else f'{capacity:,} patients'}"
         )
         st.caption("Patients at or above the threshold are flagged for the retention team.")
+        overridden = [s for s in SETTINGS_IN_FORCE if s.source != "default"]
+        if overridden:
+            st.caption("Set by this deployment: " + "; ".join(f"{s.name.replace('_', ' ')} = {s.value} ({s.source})"
+                                                               for s in overridden))
+        else:
+            st.caption("All defaults are the product's own; a deployment can change them (see README, Deploying).")
+        if gate.is_open():
+            st.caption("Access: open, no password is configured (fine on your own computer; see README, Deploying).")

@@ -1,0 +1,64 @@
+"""The access gate: every page is blocked until the right password; the password is not kept."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.auth import hash_password
+from tests.app.conftest import ENTRY, PAGE_FILES
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def locked(monkeypatch):
+    monkeypatch.setenv("RRADAR_PASSWORD_HASH", hash_password(PASSWORD, iterations=1000))
+    monkeypatch.setattr("core.auth.retry_delay", lambda failures: 0.0)
+    monkeypatch.setattr("app.gate.retry_delay", lambda failures: 0.0)
+
+
+def _start(page: str) -> AppTest:
+    at = AppTest.from_file(ENTRY, default_timeout=90).run()
+    if page != "overview":
+        at.switch_page(PAGE_FILES[page]).run()
+    return at
+
+
+@pytest.mark.parametrize("page", list(PAGE_FILES))
+def test_every_page_is_blocked_until_the_password(locked, page):
+    at = _start(page)
+    assert not at.exception
+    assert at.text_input(key="gate_password")
+    assert not at.metric and not at.get("plotly_chart") and not at.dataframe
+    assert not at.sidebar.markdown  # not even the model identity
+
+
+def test_wrong_password_gets_a_neutral_message_and_no_access(locked):
+    at = _start("overview")
+    at.text_input(key="gate_password").set_value("guess")
+    at.button[0].click().run()
+    assert [e.value for e in at.error] == ["That did not work. Check the password and try again."]
+    assert at.session_state["gate_failures"] == 1
+    assert "guess" not in [str(v) for v in at.session_state.values()]
+    assert not at.sidebar.markdown
+
+
+def test_right_password_opens_every_page_and_is_not_kept(locked):
+    at = _start("overview")
+    at.text_input(key="gate_password").set_value(PASSWORD)
+    at.button[0].click().run()
+    assert not at.exception
+    assert any("Trial Retention Radar" in t.value for t in at.title)
+    assert at.sidebar.markdown
+    for page in PAGE_FILES.values():
+        at.switch_page(page).run()
+        assert not at.exception and not any(t.key == "gate_password" for t in at.text_input)
+    stored = [str(value) for value in at.session_state.values()]
+    assert stored and not any(PASSWORD in value for value in stored)
+
+
+def test_without_a_configured_hash_the_app_is_open_and_says_so(monkeypatch):
+    monkeypatch.delenv("RRADAR_PASSWORD_HASH", raising=False)
+    at = _start("overview")
+    assert any("Access: open" in c.value for c in at.sidebar.caption)
