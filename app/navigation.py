@@ -13,6 +13,7 @@ PATIENT = st.Page(PAGES_DIR / "patient.py", title="Patient", icon=":material/per
 COHORT = st.Page(PAGES_DIR / "cohort.py", title="Cohort", icon=":material/groups:", url_path="cohort")
 THRESHOLDS = st.Page(PAGES_DIR / "thresholds.py", title="Thresholds & costs", icon=":material/tune:",
                      url_path="thresholds")
+ACTIVITY = st.Page(PAGES_DIR / "activity.py", title="Activity", icon=":material/history:", url_path="activity")
 MODEL = st.Page(PAGES_DIR / "model_card.py", title="Model", icon=":material/insights:", url_path="model")
 
-PAGES = [OVERVIEW, COHORT, PATIENT, THRESHOLDS, MODEL]
+PAGES = [OVERVIEW, COHORT, PATIENT, THRESHOLDS, MODEL, ACTIVITY]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import charts, state
+from app import audit_trail, charts, state
 from app.components import band_badge_html, percent
 from app.patient_form import draw_fields, set_values, show_problems, values_of
 from app.patient_state import cached_assessment, cached_score
 from core.explain import probability_from_log_odds
 from core.whatif import validate_patient
 
+AUDIT_PENDING = "patient_audit_pending"
 bundle = state.get_bundle()
 st.title("Assess one patient")
 st.markdown(
@@ -34,6 +35,7 @@ if submitted or prefill:
         st.warning("Some fields need attention (marked in red above). No risk is shown until they are fixed.")
     else:
         st.session_state[state.PATIENT_RESULT] = checked.valid
+        st.session_state[AUDIT_PENDING] = True  # record this assessment once, when it is shown
         set_values("whatif", values)
 
 patient = st.session_state.get(state.PATIENT_RESULT)
@@ -43,6 +45,9 @@ if patient is None:
 else:
     threshold = state.threshold()
     scored = cached_score(patient, threshold)
+    if st.session_state.pop(AUDIT_PENDING, False):
+        audit_trail.record("patient_assessed", patient_ids=[scored["patient_id"]], n_patients=1,
+                           n_flagged=int(scored["flagged"]), mean_probability=round(float(scored["probability"]), 4))
     probability = float(scored["probability"])
     st.subheader(f"Patient {scored['patient_id']}")
     left, middle, right = st.columns(3)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +18,14 @@ TINY_TRIALS = (
     TrialPlan("TRX-902", "Phase II", 4, 900),
     TrialPlan("TRX-903", "Phase III", 4, 900),
 )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def audit_log_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Tests (and the app servers they start) write their audit trail here, never into logs/."""
+    folder = tmp_path_factory.mktemp("audit")
+    os.environ["RRADAR_LOG_DIR"] = str(folder)
+    return folder
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,61 @@
+"""Record scoring events in the audit log; a failed write is shown to the user, never swallowed."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from app import state
+from core import config
+from core.audit import AuditError, AuditLog
+from core.settings import read_secrets
+
+log = logging.getLogger(__name__)
+EXPORT_ERROR = "audit_export_error"
+
+
+def log_directory() -> Path:
+    """Where the audit log lives (RRADAR_LOG_DIR, else logs/ in the project)."""
+    return Path(os.environ.get("RRADAR_LOG_DIR") or config.LOG_DIR)
+
+
+def _audit_log() -> AuditLog:
+    return AuditLog.open(log_directory(), os.environ, read_secrets(config.SECRETS_PATH))
+
+
+def settings_fields() -> dict[str, Any]:
+    """Model and settings in force, recorded with every event."""
+    bundle = state.get_bundle()
+    costs = state.costs()
+    return {
+        "model_version": bundle.version,
+        "model_sha256": bundle.card["model_sha256"],
+        "threshold": round(state.threshold(), 4),
+        "intervention_cost": costs.intervention_cost,
+        "dropout_cost": costs.dropout_cost,
+        "effectiveness": costs.effectiveness,
+        "capacity": state.capacity(),
+    }
+
+
+def try_record(event: str, patient_ids: Iterable[str] = (), **fields: Any) -> str | None:
+    """Append one event with the settings in force; returns None, or the error message if it failed."""
+    try:
+        _audit_log().record(event, patient_ids=patient_ids, **settings_fields(), **fields)
+    except AuditError as exc:
+        log.error("audit write failed: %s", exc)
+        return f"This action could not be recorded in the audit trail: {exc}. Tell your administrator."
+    return None
+
+
+def record(event: str, patient_ids: Iterable[str] = (), **fields: Any) -> bool:
+    """Append one event; on failure show the reason on the page. True when recorded."""
+    error = try_record(event, patient_ids, **fields)
+    if error:
+        st.error(error, icon=":material/report:")
+    return error is None

@@ -1,0 +1,56 @@
+"""Audit trail from the app: each scoring event leaves one line, with no raw patient id in logs/."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.audit import read_events
+from tests.app.conftest import open_page
+from tests.app.test_patient_page import PATIENT, _fill_and_assess
+
+
+@pytest.fixture
+def log_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("RRADAR_LOG_DIR", str(tmp_path))
+    return tmp_path
+
+
+def _no_raw_ids(folder, ids) -> None:
+    for path in folder.iterdir():
+        text = path.read_text(errors="replace")
+        assert not any(i in text for i in ids), f"raw patient id found in {path.name}"
+
+
+def test_patient_assessment_is_recorded_once_with_a_hashed_id(log_dir, bundle):
+    at = open_page("patient")
+    _fill_and_assess(at, {**PATIENT, "patient_id": "SUBJ-4711"})
+    at.number_input(key="whatif_age").set_value(30).run()  # a what-if is not a new assessment
+    events, skipped = read_events(log_dir / "audit.jsonl")
+    assert skipped == 0 and list(events["event"]) == ["patient_assessed"]
+    row = events.iloc[0]
+    assert row["model_version"] == bundle.version and row["n_patients"] == 1 and len(row["patients"]) == 1
+    assert row["threshold"] == pytest.approx(bundle.default_threshold)
+    _no_raw_ids(log_dir, ["SUBJ-4711"])
+
+
+def test_activity_page_shows_the_log_totals(log_dir):
+    at = open_page("patient")
+    _fill_and_assess(at, PATIENT)
+    _fill_and_assess(at, {**PATIENT, "patient_id": "P-8"})
+    at.switch_page("../pages/activity.py").run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Events"] == "2" and metrics["Patients scored"] == "2"
+
+
+def test_activity_page_survives_a_corrupt_line(log_dir):
+    (log_dir / "audit.jsonl").write_text('{"broken\n')
+    at = open_page("activity")
+    assert any("could not be read" in w.value for w in at.warning)
+
+
+def test_a_failed_audit_write_is_shown(log_dir):
+    (log_dir / "audit.jsonl").mkdir()
+    at = open_page("patient")
+    _fill_and_assess(at, PATIENT)
+    assert any("could not be recorded in the audit trail" in e.value for e in at.error)
