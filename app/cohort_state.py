@@ -19,6 +19,7 @@ from core.schema import SchemaError
 log = logging.getLogger(__name__)
 
 LOAD_ERROR = "cohort_load_error"
+LAST_UPLOAD = "cohort_last_upload"  # file id of the uploader's file already loaded (or refused)
 
 
 def current() -> ScoredCohort | None:
@@ -34,6 +35,7 @@ def load(data: bytes, filename: str, mapping: dict[str, str] | None = None) -> S
     loaded = current()
     same_mapping = mapping is None or (loaded is not None and loaded.result.mapping == mapping)
     if loaded is not None and loaded.sha256 == digest and same_mapping:
+        st.session_state.pop(LOAD_ERROR, None)  # what was asked for is what is shown: an older refusal is moot
         return loaded
     try:
         with st.spinner(f"Checking and scoring {filename}…"):
@@ -47,6 +49,19 @@ def load(data: bytes, filename: str, mapping: dict[str, str] | None = None) -> S
     return cohort
 
 
+def load_upload(file_id: str, data: bytes, filename: str) -> ScoredCohort | None:
+    """Load the uploader's file once, when it arrives.
+
+    The file stays in the uploader across reruns; loading it again on each one would replace the demo
+    cohort the user just opened and re-read a refused file on every click.
+    """
+    if st.session_state.get(LAST_UPLOAD) == file_id:
+        return current()
+    cohort = load(data, filename)
+    st.session_state[LAST_UPLOAD] = file_id
+    return cohort
+
+
 def load_demo() -> ScoredCohort | None:
     return load(DEMO_COHORT_PATH.read_bytes(), DEMO_COHORT_PATH.name)
 
@@ -54,3 +69,4 @@ def load_demo() -> ScoredCohort | None:
 def clear() -> None:
     st.session_state.pop(state.COHORT, None)
     st.session_state.pop(LOAD_ERROR, None)
+    st.session_state.pop(LAST_UPLOAD, None)

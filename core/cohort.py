@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -12,7 +12,11 @@ from core.config import ID_COLUMN, SITE_COLUMN, TOP_REASONS
 from core.decision import ThresholdCurves
 from core.model import ModelBundle
 from core.schema import SOURCE_ROW, ValidationResult, load_cohort
-from core.score import REASON_COLUMNS, reason_columns, score_frame
+from core.score import REASON_COLUMNS, SCORE_COLUMNS, reason_columns, score_frame
+
+# Names the scores and the export add; a column of the file with one of them (say, last week's scored
+# file uploaded again) is carried under another name instead of clashing with the fresh scores.
+RESERVED_COLUMNS = frozenset({*SCORE_COLUMNS, *REASON_COLUMNS, "band", "action_cost_usd"})
 
 
 @dataclass
@@ -40,9 +44,18 @@ class ScoredCohort:
 
 def score_upload(data: bytes, filename: str, bundle: ModelBundle, mapping: dict[str, str] | None = None) -> ScoredCohort:
     """Validate and score uploaded bytes (raises core.schema.SchemaError for an unusable file)."""
-    result = load_cohort(data, filename, mapping)
+    result = _rename_reserved_extras(load_cohort(data, filename, mapping))
     scored = score_frame(result.valid, bundle, flag=False)  # flags depend on the settings in force
     return ScoredCohort(filename, hashlib.sha256(data).hexdigest(), result, scored)
+
+
+def _rename_reserved_extras(result: ValidationResult) -> ValidationResult:
+    """Extra columns named like a score column become "<name> (from file)"."""
+    renamed = {c: f"{c} (from file)" for c in result.extra_columns if c in RESERVED_COLUMNS}
+    if not renamed:
+        return result
+    return replace(result, valid=result.valid.rename(columns=renamed),
+                   extra_columns=[renamed.get(c, c) for c in result.extra_columns])
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ spreadsheet (OWASP "CSV injection"); it gets a leading apostrophe. Headers too. 
 
 from __future__ import annotations
 
+import csv
 import io
 from datetime import datetime
 
@@ -35,10 +36,14 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def csv_bytes(frame: pd.DataFrame, header_lines: list[str] | None = None) -> bytes:
-    """UTF-8 CSV with a BOM (so Excel reads accents right), optional '# ' lines on top."""
+    """UTF-8 CSV with a BOM (so Excel reads accents right), optional '# ' lines on top.
+
+    Each header line is one CSV cell (quoted if it holds a comma), so a spreadsheet does not split it.
+    """
     buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
     for line in header_lines or []:
-        buffer.write(f"# {_neutralise_text(line)}\n")
+        writer.writerow([f"# {_neutralise_text(line)}"])
     neutralise(frame).to_csv(buffer, index=False, lineterminator="\r\n")
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -54,16 +59,19 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
 
 def export_metadata(bundle: ModelBundle, threshold: float, costs: dict[str, float], capacity: int | None,
                     now: datetime) -> list[tuple[str, str]]:
-    """What produced an export: model, threshold, costs, capacity, time (UTC)."""
+    """What produced an export: model, threshold, costs, capacity, time (UTC).
+
+    Numbers carry no thousands separator: these lines head the CSV, where a comma would split them.
+    """
     return [
         ("Exported at (UTC)", now.strftime("%Y-%m-%d %H:%M:%S")),
         ("Model version", bundle.version),
         ("Model SHA-256", bundle.card["model_sha256"]),
         ("Decision threshold", f"{threshold:.2f}"),
-        ("Cost per intervention ($)", f"{costs['intervention_cost']:,.2f}"),
-        ("Cost per dropout ($)", f"{costs['dropout_cost']:,.2f}"),
+        ("Cost per intervention ($)", f"{costs['intervention_cost']:.2f}"),
+        ("Cost per dropout ($)", f"{costs['dropout_cost']:.2f}"),
         ("Intervention effectiveness", f"{costs['effectiveness']:.0%}"),
-        ("Staff capacity", "no limit" if capacity is None else f"{capacity:,} patients"),
+        ("Staff capacity", "no limit" if capacity is None else f"{capacity} patients"),
         ("Training data", "synthetic" if bundle.card["training_data"].get("synthetic") else "real"),
     ]
 

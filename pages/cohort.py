@@ -27,7 +27,7 @@ with demo_col:
 data = None
 if upload is not None:
     data = upload.getvalue()
-    cohort_state.load(data, upload.name)
+    cohort_state.load_upload(upload.file_id, data, upload.name)
 
 error = st.session_state.get(cohort_state.LOAD_ERROR)
 if error:

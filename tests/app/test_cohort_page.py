@@ -1,0 +1,341 @@
+"""Cohort page: messy uploads get the right counts or one clear message, never a traceback.
+
+Each file is built in memory and dropped into the page's uploader; expected numbers come from
+core.schema and core.score on the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from app import state
+from app.cohort_state import LOAD_ERROR
+from core.cohort import flagged_export, flagged_mask
+from core.config import DEMO_COHORT_PATH
+from core.schema import load_cohort
+from core.score import score_frame
+from tests.app.conftest import open_page
+
+CSV = "text/csv"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+GENERIC_FAILURE = "Something went wrong"  # app/main.py's message when a page raises
+FRIENDLY = {"patient_id": "Patient ID", "gender": "Sex", "treatment_group": "Arm", "adverse_events": "AE count",
+            "site_id": "Site", "trial_phase": "Phase", "days_in_trial": "Days in study"}
+
+
+def _demo(n: int) -> pd.DataFrame:
+    """The first n demo patients as text cells (all valid)."""
+    return pd.read_csv(DEMO_COHORT_PATH, dtype=str, keep_default_na=False).head(n)
+
+
+def _csv(frame: pd.DataFrame, sep: str = ",", encoding: str = "utf-8", lineterminator: str = "\n") -> bytes:
+    return frame.to_csv(index=False, sep=sep, lineterminator=lineterminator).encode(encoding)
+
+
+def _upload(at, name: str, data: bytes, mime: str = CSV):
+    at.file_uploader(key="cohort_upload").set_value((name, data, mime))
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not [e.value for e in at.error if GENERIC_FAILURE in e.value]
+    return at
+
+
+def _metrics(at) -> dict[str, int]:
+    return {m.label: int(m.value.replace(",", "")) for m in at.metric}
+
+
+def _counts(at) -> tuple[int, int, int]:
+    metrics = _metrics(at)
+    read, scored, attention = metrics["Rows read"], metrics["Patients scored"], metrics["Rows that need attention"]
+    assert read == scored + attention
+    assert f"{read:,} rows read = {scored:,} scored + {attention:,} with problems" in " ".join(c.value for c in at.caption)
+    return read, scored, attention
+
+
+def _table(at) -> pd.DataFrame:
+    return at.dataframe(key="patient_table").value
+
+
+def _frame_with(at, column: str) -> pd.DataFrame:
+    """The one table on the page with this column (AppTest exposes keys of selectable tables only)."""
+    frames = [d.value for d in at.dataframe]
+    found = [f for f in frames if column in f.columns]
+    assert len(found) == 1, [f.columns.tolist() for f in frames]
+    return found[0]
+
+
+def _assert_scored_like_core(at, data: bytes, name: str, bundle) -> None:
+    """The table's patients and probabilities are what core.score gives for the same bytes."""
+    expected = score_frame(load_cohort(data, name).valid, bundle).set_index("patient_id")
+    table = _table(at).set_index("patient_id")
+    assert sorted(table.index) == sorted(expected.index)
+    np.testing.assert_allclose(table["probability"], expected.loc[table.index, "probability"])
+    assert table["risk_band"].tolist() == expected.loc[table.index, "risk_band"].tolist()
+
+
+def _assert_demo_loads(at) -> None:
+    at.button(key="load_demo").click().run()
+    assert not at.exception
+    assert not at.error
+    assert f"Checking {DEMO_COHORT_PATH.name}" in [s.value for s in at.subheader]
+    assert _counts(at) == (500, 500, 0)
+
+
+@pytest.fixture
+def at():
+    return open_page("cohort")
+
+
+# ---------------------------------------------------------------- the empty page and the demo
+
+def test_page_without_a_cohort_explains_what_to_do(at):
+    assert at.file_uploader(key="cohort_upload").label == "Upload cohort (CSV or Excel)"
+    assert any("No cohort loaded yet" in i.value for i in at.info)
+    assert not at.metric and not at.error
+
+
+def test_demo_button_loads_500_patients_with_exports(at, bundle):
+    _assert_demo_loads(at)
+    assert len(_table(at)) == 500
+    labels = [d.label for d in at.download_button]
+    assert labels == ["Download flagged patients (CSV)", "Download flagged patients (Excel)"]
+    assert len(at.get("plotly_chart")) == 3
+    _assert_scored_like_core(at, DEMO_COHORT_PATH.read_bytes(), DEMO_COHORT_PATH.name, bundle)
+
+
+def test_band_filter_shows_only_critical_patients(at, bundle):
+    _assert_demo_loads(at)
+    at.multiselect(key="filter_bands").set_value(["Critical"]).run()
+    assert not at.exception
+    table = _table(at)
+    expected = score_frame(load_cohort(DEMO_COHORT_PATH.read_bytes()).valid, bundle)
+    n_critical = int((expected["risk_band"] == "Critical").sum())
+    assert 0 < len(table) == n_critical < 500
+    assert set(table["risk_band"]) == {"Critical"}
+    assert (table["probability"] >= 0.75).all()
+    assert table["probability"].is_monotonic_decreasing
+
+
+def test_probability_filter_and_flagged_only_narrow_the_table(at):
+    _assert_demo_loads(at)
+    at.slider(key="filter_probability").set_value((0.4, 0.6)).run()
+    table = _table(at)
+    assert 0 < len(table) < 500
+    assert table["probability"].between(0.4, 0.6).all()
+    at.slider(key="filter_probability").set_value((0.0, 1.0)).run()
+    at.checkbox(key="filter_flagged").check().run()
+    table = _table(at)
+    threshold = at.session_state[state.THRESHOLD]
+    assert table["flagged"].all() and (table["probability"] >= threshold).all()
+    assert len(table) == int((at.session_state[state.COHORT].probability >= threshold).sum())
+
+
+def test_demo_button_replaces_an_uploaded_cohort(at):
+    """A file left in the uploader must not win over the demo the user just asked for."""
+    data = _csv(_demo(30))
+    _upload(at, "week48.csv", data)
+    assert _counts(at) == (30, 30, 0)
+    _assert_demo_loads(at)
+    at.run()  # a later rerun keeps the demo
+    assert f"Checking {DEMO_COHORT_PATH.name}" in [s.value for s in at.subheader]
+    _upload(at, "week49.csv", _csv(_demo(12)))  # a new file replaces the demo
+    assert _counts(at) == (12, 12, 0)
+
+
+# ---------------------------------------------------------------- messy files that work
+
+def test_excel_style_csv_with_bom_semicolons_and_crlf(at, bundle):
+    frame = _demo(25)
+    data = b"\xef\xbb\xbf" + _csv(frame, sep=";", lineterminator="\r\n")
+    _upload(at, "export.csv", data)
+    assert _counts(at) == (25, 25, 0)
+    assert not at.error
+    _assert_scored_like_core(at, data, "export.csv", bundle)
+    assert "patient_id" in _table(at) and _table(at)["patient_id"].str.startswith("D").all()
+
+
+def test_friendly_headers_are_matched(at, bundle):
+    frame = _demo(20).rename(columns=FRIENDLY)
+    data = _csv(frame)
+    _upload(at, "friendly.csv", data)
+    assert _counts(at) == (20, 20, 0)
+    mapping = _frame_with(at, "needed").set_index("needed")["your column"]
+    for canonical, header in FRIENDLY.items():
+        assert mapping[canonical] == header
+    _assert_scored_like_core(at, data, "friendly.csv", bundle)
+
+
+def test_lower_case_and_numbered_categories_are_understood(at, bundle):
+    frame = _demo(24)
+    phases = ["phase 2", "III", "phase i", "Phase 3", "2", "ii"]
+    frame["trial_phase"] = [phases[i % len(phases)] for i in range(len(frame))]
+    frame["gender"] = frame["gender"].map({"Male": "m", "Female": "FEMALE", "Other": "other"})
+    frame["treatment_group"] = frame["treatment_group"].str.lower()
+    data = _csv(frame)
+    _upload(at, "lower.csv", data)
+    assert _counts(at) == (24, 24, 0)
+    table = _table(at).set_index("patient_id").loc[frame["patient_id"]]
+    assert table["trial_phase"].tolist()[:6] == ["Phase II", "Phase III", "Phase I", "Phase III", "Phase II", "Phase II"]
+    assert set(table["gender"]) <= {"Male", "Female", "Other"}
+    assert set(table["treatment_group"]) <= {"Active", "Control", "Placebo"}
+    _assert_scored_like_core(at, data, "lower.csv", bundle)
+
+
+def test_latin1_text_is_read(at):
+    frame = _demo(15)
+    frame["site_id"] = ["Zürich-01", "Köln-02", "Besançon-03"] * 5
+    frame["Prüfer"] = ["Dr. Müller"] * 15
+    _upload(at, "latin1.csv", _csv(frame, sep=";", encoding="latin-1"))
+    assert _counts(at) == (15, 15, 0)
+    table = _table(at)
+    assert set(table["site_id"]) == {"Zürich-01", "Köln-02", "Besançon-03"}
+    assert (table["Prüfer"] == "Dr. Müller").all()
+    sites = _frame_with(at, "mean_risk")
+    assert sorted(sites["site"]) == sorted({"Zürich-01", "Köln-02", "Besançon-03"})
+    assert sites["patients"].tolist() == [5, 5, 5]
+
+
+def test_xlsx_upload_is_scored(at, bundle):
+    frame = _demo(18)
+    numeric = ["age", "days_in_trial", "visits_completed", "last_visit_day", "adverse_events"]
+    frame[numeric] = frame[numeric].astype(int)  # real numbers in the cells, as Excel saves them
+    buffer = io.BytesIO()
+    frame.rename(columns=FRIENDLY).to_excel(buffer, index=False, sheet_name="Patients")
+    data = buffer.getvalue()
+    _upload(at, "cohort.xlsx", data, XLSX)
+    assert _counts(at) == (18, 18, 0)
+    _assert_scored_like_core(at, data, "cohort.xlsx", bundle)
+
+
+def test_extra_columns_reach_the_table_and_the_export(at, bundle):
+    frame = _demo(40)
+    frame["Coordinator"] = [f"Nurse {i % 4}" for i in range(40)]
+    frame["Notes"] = ["=HYPERLINK(\"http://x\")" if i == 0 else f"note {i}" for i in range(40)]
+    _upload(at, "extras.csv", _csv(frame))
+    assert _counts(at) == (40, 40, 0)
+    table = _table(at).set_index("patient_id").loc[frame["patient_id"]]
+    assert table["Coordinator"].tolist() == frame["Coordinator"].tolist()
+    assert table["Notes"].tolist() == frame["Notes"].tolist()
+    assert "Carried through unchanged: Coordinator, Notes" in [c.value for c in at.caption]
+    cohort = at.session_state[state.COHORT]
+    flagged = flagged_mask(cohort.probability, at.session_state[state.THRESHOLD])
+    export = flagged_export(cohort, flagged, bundle)
+    assert export.columns.tolist()[-2:] == ["Coordinator", "Notes"]
+    assert len(export) == int(flagged.sum()) > 0
+    by_id = frame.set_index("patient_id")
+    assert export["Coordinator"].tolist() == by_id.loc[export["patient_id"], "Coordinator"].tolist()
+    assert [d.label for d in at.download_button][-2:] == ["Download flagged patients (CSV)",
+                                                          "Download flagged patients (Excel)"]
+
+
+def test_bad_rows_are_listed_and_good_rows_scored(at, bundle):
+    frame = _demo(30)
+    broken = {3: ("age", "12"), 7: ("trial_phase", "Phase IV"), 11: ("days_in_trial", "abc"),
+              15: ("last_visit_day", "5000"), 20: ("gender", "")}
+    for i, (column, value) in broken.items():
+        frame.loc[i, column] = value
+    frame.loc[25, "patient_id"] = frame.loc[24, "patient_id"]  # a duplicated id: both rows need attention
+    data = _csv(frame)
+    _upload(at, "mixed.csv", data)
+    assert _counts(at) == (30, 23, 7)
+    problems = _frame_with(at, "reason")
+    bad_rows = sorted({i + 2 for i in broken} | {26, 27})  # spreadsheet rows: the header is row 1
+    assert sorted(problems["row"].unique()) == bad_rows
+    assert problems.columns.tolist() == ["row", "patient", "column", "value", "reason"]
+    for i, (column, value) in broken.items():
+        listed = problems[problems["row"] == i + 2]
+        assert set(listed["column"]) == {column} and set(listed["value"]) == {value}
+        assert set(listed["patient"]) == {frame.loc[i, "patient_id"]}
+    assert len(problems[problems["row"] == 17]) == 2  # 5000 is out of range and after days_in_trial: one row, two reasons
+    assert any("Download rows with problems (CSV)" == d.label for d in at.download_button)
+    assert any("7 rows were not scored" in w.value for w in at.warning)
+    _assert_scored_like_core(at, data, "mixed.csv", bundle)
+
+
+def test_a_wrong_column_match_can_be_fixed_by_hand(at, bundle):
+    """A leading row-number column "ID" is taken for the patient id; the user points it at "Patient ID"."""
+    frame = _demo(16).rename(columns={"patient_id": "Patient ID"})
+    frame.insert(0, "ID", [str(i + 1) for i in range(16)])
+    _upload(at, "numbered.csv", _csv(frame))
+    assert _counts(at) == (16, 16, 0)
+    assert sorted(_table(at)["patient_id"]) == sorted(str(i + 1) for i in range(16))
+    at.selectbox(key="map_patient_id").set_value("Patient ID")
+    at.button(key="apply_mapping").click().run()
+    assert not at.exception and not at.error
+    assert _counts(at) == (16, 16, 0)
+    assert sorted(_table(at)["patient_id"]) == sorted(frame["Patient ID"])
+    assert at.session_state[state.COHORT].result.mapping["patient_id"] == "Patient ID"
+    at.run()  # the hand-made match survives a rerun with the file still in the uploader
+    assert sorted(_table(at)["patient_id"]) == sorted(frame["Patient ID"])
+
+
+@pytest.mark.parametrize("header,yes,no", [("dropout", "1", "0"), ("Withdrawn", "yes", "no")])
+def test_outcome_column_is_recognised(at, header, yes, no):
+    frame = _demo(20)
+    frame[header] = [yes if i % 4 == 0 else no for i in range(20)]
+    _upload(at, "labelled.csv", _csv(frame))
+    assert _counts(at) == (20, 20, 0)
+    assert len(at.success) == 1
+    assert "observed outcomes (dropout) for 20 patients" in at.success[0].value
+
+
+def test_file_without_outcome_says_nothing_about_outcomes(at):
+    _upload(at, "plain.csv", _csv(_demo(10)))
+    assert not at.success
+
+
+# ---------------------------------------------------------------- files that cannot be used
+
+UNUSABLE = {
+    "missing column": ("no_age.csv", _csv(_demo(10).drop(columns=["age"])), CSV, "missing required column(s): age"),
+    "empty file": ("empty.csv", b"", CSV, "is empty"),
+    "bare BOM": ("bom.csv", b"\xef\xbb\xbf\r\n", CSV, "is empty"),
+    "header only": ("header.csv", _csv(_demo(0)), CSV, "has a header row but no patients"),
+    "binary file": ("scan.csv", bytes(range(256)) * 4, CSV, "holds binary data"),
+    "broken xlsx": ("broken.xlsx", b"PK\x03\x04" + b"\x01" * 200, XLSX, "could not be opened"),
+}
+
+
+@pytest.mark.parametrize("case", list(UNUSABLE))
+def test_unusable_file_gets_one_clear_message_and_the_page_keeps_working(at, case):
+    name, data, mime, fragment = UNUSABLE[case]
+    _upload(at, name, data, mime)
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1, errors
+    assert name in errors[0] and fragment in errors[0]
+    assert not at.metric  # nothing was scored
+    assert any("No cohort loaded yet" in i.value for i in at.info)
+    at.run()  # a rerun shows the same single message
+    assert [e.value for e in at.error] == errors
+    _assert_demo_loads(at)
+    assert LOAD_ERROR not in at.session_state
+
+
+def test_demo_button_after_a_refused_file_clears_the_message_when_the_demo_was_already_open(at):
+    _assert_demo_loads(at)
+    _upload(at, "empty.csv", b"")
+    assert len(at.error) == 1 and "empty.csv is empty" in at.error[0].value
+    _assert_demo_loads(at)  # the same demo bytes again: nothing to rescore, but the old message goes
+
+
+def test_unusable_file_after_a_good_one_keeps_the_good_cohort(at):
+    _upload(at, "good.csv", _csv(_demo(14)))
+    _upload(at, "empty.csv", b"")
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and "empty.csv is empty" in errors[0]
+    assert "Checking good.csv" in [s.value for s in at.subheader]
+    assert _counts(at) == (14, 14, 0)
+
+
+def test_file_where_every_row_has_a_problem_scores_nobody(at):
+    frame = _demo(6)
+    frame["age"] = "200"
+    _upload(at, "all_bad.csv", _csv(frame))
+    assert _counts(at) == (6, 0, 6)
+    assert any("No patient in this file could be scored" in w.value for w in at.warning)
+    assert not at.error
+    _assert_demo_loads(at)
