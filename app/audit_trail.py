@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -59,3 +59,27 @@ def record(event: str, patient_ids: Iterable[str] = (), **fields: Any) -> bool:
     if error:
         st.error(error, icon=":material/report:")
     return error is None
+
+
+def audited_download(event: str, build: Callable[[], bytes], patient_ids: Callable[[], Iterable[str]],
+                     **fields: Any) -> Callable[[], bytes]:
+    """A download callable that records the export before handing over the file.
+
+    Streamlit runs it outside the page (no session state, no page output), so everything it needs is
+    captured now. If the audit line cannot be written, the file holds the reason instead of the data:
+    an export that is not on the record is not given out.
+    """
+    directory, secrets = log_directory(), read_secrets(config.SECRETS_PATH)
+    recorded = {**settings_fields(), **fields}
+    environment = dict(os.environ)
+
+    def run() -> bytes:
+        ids = list(patient_ids())
+        try:
+            AuditLog.open(directory, environment, secrets).record(event, patient_ids=ids, n_patients=len(ids), **recorded)
+        except AuditError as exc:
+            log.error("audit write failed, export withheld: %s", exc)
+            return f"message\r\nExport withheld: it could not be recorded in the audit trail ({exc}). Tell your administrator.\r\n".encode()
+        return build()
+
+    return run

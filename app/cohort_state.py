@@ -11,8 +11,8 @@ import logging
 
 import streamlit as st
 
-from app import state
-from core.cohort import ScoredCohort, score_upload
+from app import audit_trail, state
+from core.cohort import ScoredCohort, score_upload, summarise
 from core.config import DEMO_COHORT_PATH
 from core.schema import SchemaError
 
@@ -45,6 +45,11 @@ def load(data: bytes, filename: str, mapping: dict[str, str] | None = None) -> S
         return None
     st.session_state.pop(LOAD_ERROR, None)
     st.session_state[state.COHORT] = cohort
+    summary = summarise(cohort.probability, state.threshold(), state.capacity())
+    audit_trail.record("cohort_scored", input_sha256=digest, n_rows_read=cohort.result.n_read,
+                       n_rows_with_problems=cohort.result.n_invalid_rows, n_patients=summary.patients,
+                       n_flagged=summary.flagged,
+                       mean_probability=round(summary.expected_dropouts / max(summary.patients, 1), 4))
     log.info("cohort scored: %d rows read, %d valid (file sha256 %s)", cohort.result.n_read, len(cohort.scored), digest[:12])
     return cohort
 

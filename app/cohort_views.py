@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app import cohort_state, navigation, state
+from app import audit_trail, cohort_state, navigation, state
 from core.cohort import CohortFilter, ScoredCohort, flagged_export, ranked_table
 from core.config import CATEGORY_LEVELS, ID_COLUMN, REQUIRED_COLUMNS, RISK_BANDS, SITE_COLUMN
 from core.export import csv_bytes, export_file_name, export_metadata, xlsx_bytes
@@ -33,7 +33,10 @@ def validation_report(cohort: ScoredCohort) -> None:
                    "Fix them in your file and upload it again; every other patient is scored.")
         st.dataframe(result.problems.rename(columns={ID_COLUMN: "patient"}), hide_index=True, height=240,
                      key="problems_table")
-        st.download_button("Download rows with problems (CSV)", data=csv_bytes(result.rejected),
+        rejected_ids = result.problems[ID_COLUMN].astype(str).unique().tolist()
+        problems_csv = audit_trail.audited_download(
+            "export_problem_rows", lambda: csv_bytes(result.rejected), lambda: rejected_ids, input_sha256=cohort.sha256)
+        st.download_button("Download rows with problems (CSV)", data=problems_csv,
                            file_name=f"rows_with_problems_{cohort.filename.rsplit('.', 1)[0]}.csv", mime="text/csv",
                            key="download_problems", on_click="ignore")
     if result.has_outcome:
@@ -127,6 +130,13 @@ def exports(cohort: ScoredCohort, flagged: np.ndarray, bundle: ModelBundle) -> N
     def flagged_xlsx() -> bytes:
         about = pd.DataFrame(meta, columns=["setting", "value"])
         return xlsx_bytes({"Flagged patients": flagged_export(cohort, flagged, bundle), "About this export": about})
+
+    def flagged_ids() -> list[str]:
+        return cohort.scored.loc[flagged, ID_COLUMN].tolist()
+
+    audit = {"input_sha256": cohort.sha256, "n_flagged": count}
+    flagged_csv = audit_trail.audited_download("export_flagged_csv", flagged_csv, flagged_ids, **audit)
+    flagged_xlsx = audit_trail.audited_download("export_flagged_xlsx", flagged_xlsx, flagged_ids, **audit)
 
     a, b = st.columns(2)
     a.download_button("Download flagged patients (CSV)", data=flagged_csv, on_click="ignore", mime="text/csv",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -10,6 +11,7 @@ import pandas as pd
 
 from core.config import ID_COLUMN, SITE_COLUMN, TOP_REASONS
 from core.decision import ThresholdCurves
+from core.drift import drift_report
 from core.model import ModelBundle
 from core.schema import SOURCE_ROW, ValidationResult, load_cohort
 from core.score import REASON_COLUMNS, SCORE_COLUMNS, reason_columns, score_frame
@@ -28,6 +30,8 @@ class ScoredCohort:
     result: ValidationResult
     scored: pd.DataFrame  # valid rows + probability, risk_band, recommended_action, action_cost
     reasons: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REASON_COLUMNS))
+    drift: pd.DataFrame | None = None  # core.drift.drift_report against the model's training reference
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @property
     def probability(self) -> np.ndarray:
@@ -35,10 +39,11 @@ class ScoredCohort:
 
     def reasons_for(self, bundle: ModelBundle, index: pd.Index) -> pd.DataFrame:
         """reason_1..3 for these rows, explaining only the ones not explained before."""
-        missing = index.difference(self.reasons.index)
-        if len(missing):
-            new = reason_columns(self.result.valid.loc[missing], bundle)
-            self.reasons = new if self.reasons.empty else pd.concat([self.reasons, new])
+        with self._lock:  # a download runs in another thread and may fill the cache at the same time
+            missing = index.difference(self.reasons.index)
+            if len(missing):
+                new = reason_columns(self.result.valid.loc[missing], bundle)
+                self.reasons = new if self.reasons.empty else pd.concat([self.reasons, new])
         return self.reasons.loc[index]
 
 
@@ -46,7 +51,9 @@ def score_upload(data: bytes, filename: str, bundle: ModelBundle, mapping: dict[
     """Validate and score uploaded bytes (raises core.schema.SchemaError for an unusable file)."""
     result = _rename_reserved_extras(load_cohort(data, filename, mapping))
     scored = score_frame(result.valid, bundle, flag=False)  # flags depend on the settings in force
-    return ScoredCohort(filename, hashlib.sha256(data).hexdigest(), result, scored)
+    reference = bundle.card.get("input_reference")
+    drift = drift_report(reference, result.valid) if reference and len(result.valid) else None
+    return ScoredCohort(filename, hashlib.sha256(data).hexdigest(), result, scored, drift=drift)
 
 
 def _rename_reserved_extras(result: ValidationResult) -> ValidationResult:

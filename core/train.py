@@ -40,6 +40,7 @@ from core.config import (
     TRAINING_DATA_PATH,
 )
 from core.decision import ThresholdCurves, break_even_risk
+from core.drift import reference_profile
 from core.features import CATEGORICAL_FEATURES, FEATURE_DESCRIPTIONS, FEATURE_NAMES, build_features, categorical_indices
 from core.metrics import calibration_table, metric_summary
 from core.model import sha256_of_file
@@ -225,6 +226,7 @@ def train(data_path: Path = TRAINING_DATA_PATH, out_dir: Path = MODEL_PATH.paren
         "metrics": metrics,
         "baselines": baselines,
         "decision": decision_section(val_p, y[masks["validation"]]),
+        "input_reference": reference_profile(valid[masks["train"]]),
         "intended_use": (
             "Rank enrolled patients of a running trial by their risk of withdrawing, to plan retention outreach. "
             "Not for eligibility, randomisation, treatment or any clinical decision about a patient."

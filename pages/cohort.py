@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import cohort_charts, cohort_state, cohort_views, controls, state
+from app import cohort_charts, cohort_state, cohort_views, controls, drift_views, state
 from core.cohort import filter_mask, flagged_mask, site_summary
 from core.config import MAX_UPLOAD_MB
 
@@ -40,6 +40,7 @@ if cohort is None:
 
 st.subheader(f"Checking {cohort.filename}")
 cohort_views.validation_report(cohort)
+drift_views.banner(cohort)
 cohort_views.mapping_editor(cohort, data if upload is not None and upload.name == cohort.filename else None)
 if cohort.scored.empty:
     st.warning("No patient in this file could be scored. Fix the problems listed above and upload it again.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app import charts, model_views, state
+from app import charts, drift_views, model_views, state
 
 bundle = state.get_bundle()
 card = bundle.card
@@ -53,6 +53,9 @@ feature = st.selectbox("Show how one feature moves risk", list(holdout.importanc
                        format_func=charts.feature_label, key="dependence_feature")
 st.plotly_chart(charts.dependence_figure(feature, holdout.feature_display[feature], holdout.contributions[feature]),
                 key="dependence")
+
+st.subheader("Is your cohort like the training patients?")
+drift_views.table(st.session_state.get(state.COHORT))
 
 st.subheader("About the model")
 st.markdown(model_views.about_in_words(card))
