@@ -54,3 +54,43 @@ def test_a_failed_audit_write_is_shown(log_dir):
     at = open_page("patient")
     _fill_and_assess(at, PATIENT)
     assert any("could not be recorded in the audit trail" in e.value for e in at.error)
+
+
+def test_an_export_is_recorded_before_the_file_is_handed_over(log_dir, monkeypatch):
+    from app import audit_trail
+
+    monkeypatch.setattr(audit_trail, "settings_fields", lambda: {"model_version": "v-test", "threshold": 0.2})
+    download = audit_trail.audited_download("export_flagged_csv", lambda: b"patient_id\r\nSUBJ-9\r\n",
+                                            lambda: ["SUBJ-9"], input_sha256="abc")
+    assert download() == b"patient_id\r\nSUBJ-9\r\n"
+    events, _ = read_events(log_dir / "audit.jsonl")
+    row = events.iloc[0]
+    assert (row["event"], row["n_patients"], row["threshold"], row["input_sha256"]) == ("export_flagged_csv", 1, 0.2, "abc")
+    _no_raw_ids(log_dir, ["SUBJ-9"])
+
+
+def test_an_export_that_cannot_be_recorded_is_withheld(log_dir, monkeypatch):
+    from app import audit_trail
+
+    monkeypatch.setattr(audit_trail, "settings_fields", lambda: {})
+    (log_dir / "audit.jsonl").mkdir()
+    built = []
+    download = audit_trail.audited_download("export_flagged_csv", lambda: built.append(1) or b"data",
+                                            lambda: ["SUBJ-9"])
+    content = download().decode()
+    assert "Export withheld" in content and "SUBJ-9" not in content and not built
+
+
+def test_cohort_scoring_is_recorded_without_patient_ids(log_dir):
+    from core.config import DEMO_COHORT_PATH
+
+    at = open_page("cohort")
+    at.button(key="load_demo").click().run()
+    events, _ = read_events(log_dir / "audit.jsonl")
+    row = events[events["event"] == "cohort_scored"].iloc[0]
+    assert row["n_patients"] == 500 and row["n_rows_read"] == 500 and row["patients"] == []
+    import hashlib
+
+    assert row["input_sha256"] == hashlib.sha256(DEMO_COHORT_PATH.read_bytes()).hexdigest()
+    ids = DEMO_COHORT_PATH.read_text().splitlines()[1].split(",")[0]
+    _no_raw_ids(log_dir, [ids])
