@@ -75,17 +75,20 @@ def mapping_editor(cohort: ScoredCohort, data: bytes | None) -> None:
 def filters(cohort: ScoredCohort) -> CohortFilter:
     scored = cohort.scored
     cols = st.columns([1, 1, 1, 1, 2, 1])
-    bands = cols[0].multiselect("Risk band", [b.name for b in RISK_BANDS], key="filter_bands")
+    bands = cols[0].multiselect("Risk band", [b.name for b in RISK_BANDS], key="filter_bands", placeholder="All")
     sites = cols[1].multiselect("Site", sorted(scored[SITE_COLUMN].astype(str).unique()) if SITE_COLUMN in scored else [],
-                                key="filter_sites")
-    arms = cols[2].multiselect("Arm", list(CATEGORY_LEVELS["treatment_group"]), key="filter_arms")
-    phases = cols[3].multiselect("Phase", list(CATEGORY_LEVELS["trial_phase"]), key="filter_phases")
+                                key="filter_sites", placeholder="All")
+    arms = cols[2].multiselect("Arm", list(CATEGORY_LEVELS["treatment_group"]), key="filter_arms", placeholder="All")
+    phases = cols[3].multiselect("Phase", list(CATEGORY_LEVELS["trial_phase"]), key="filter_phases", placeholder="All")
     low, high = cols[4].slider("Chance of dropping out", 0.0, 1.0, (0.0, 1.0), step=0.01, key="filter_probability")
     flagged_only = cols[5].checkbox("Flagged only", key="filter_flagged")
     return CohortFilter(tuple(bands), tuple(sites), tuple(arms), tuple(phases), (low, high), flagged_only)
 
 
 TABLE_COLUMNS = {
+    ID_COLUMN: st.column_config.TextColumn("Patient"),
+    SITE_COLUMN: st.column_config.TextColumn("Site"),
+    **{f"reason_{i}": st.column_config.TextColumn(f"Reason {i}") for i in (1, 2, 3)},
     "probability": st.column_config.ProgressColumn("Chance of dropping out", format="percent", min_value=0, max_value=1),
     "risk_band": st.column_config.TextColumn("Band"),
     "flagged": st.column_config.CheckboxColumn("Flagged"),

@@ -24,6 +24,10 @@ class Assessment:
     changes: list[Change]
 
 
+def _number(value: float) -> str:
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.2f}"
+
+
 def score_patient(bundle: ModelBundle, patient: pd.DataFrame, threshold: float) -> dict:
     """The score_frame row of a validated one-row frame: probability, band, action, cost, flagged."""
     return score_frame(patient, bundle, threshold).iloc[0].to_dict()
@@ -34,9 +38,7 @@ def assess_patient(bundle: ModelBundle, patient: pd.DataFrame) -> Assessment:
     features = build_features(patient)
     explanation = explain_features(bundle, features)
     row = patient.iloc[0]
-    labels = {
-        name: str(row[name]) if name in CONTRACT_FIELDS else f"{features.iloc[0][name]:.2f}" for name in FEATURE_NAMES
-    }
+    labels = {name: str(row[name]) if name in CONTRACT_FIELDS else _number(features.iloc[0][name]) for name in FEATURE_NAMES}
     return Assessment(
         contributions=explanation.contributions.iloc[0],
         base_value=explanation.base_value,

@@ -6,6 +6,7 @@ import streamlit as st
 
 from app import navigation, state
 from core.cohort import summarise
+from core.decision import break_even_risk
 
 st.title("Trial Retention Radar")
 st.markdown(
@@ -24,11 +25,21 @@ if cohort is not None:
              help="The sum of every patient's estimated chance of dropping out.")
     c.metric(f"Flagged at {state.threshold():.0%}", f"{summary.flagged:,}",
              help="Patients at or above the decision threshold" + (" (capped by staff capacity)" if summary.capacity_binds else ""))
+    costs = state.costs()
+    st.caption(
+        f"With a contact costing ${costs.intervention_cost:,.0f}, a lost patient ${costs.dropout_cost:,.0f} and contacts "
+        f"assumed {costs.effectiveness:.0%} effective, contacting anyone whose risk is above "
+        f"{break_even_risk(costs):.0%} pays for itself, which is why many patients are flagged. Set your own costs and "
+        "staff capacity on Thresholds & costs."
+    )
 else:
     st.info("No cohort is loaded yet. Upload your patient list on the Cohort page, or open the demo cohort there.")
 
 st.subheader("Where to go")
 st.page_link(navigation.COHORT, label="Upload this week's patient list and get the call list", icon=":material/groups:")
 st.page_link(navigation.PATIENT, label="Assess one patient, with reasons and what-if", icon=":material/person:")
+st.page_link(navigation.THRESHOLDS, label="Choose the threshold with the costs in view, within your staff capacity",
+             icon=":material/tune:")
 st.page_link(navigation.MODEL, label="How good is the model? Held-out results and what drives it", icon=":material/insights:")
+st.page_link(navigation.ACTIVITY, label="What was scored and exported, and when", icon=":material/history:")
 st.caption("All processing happens on this computer; no patient data is sent anywhere.")
