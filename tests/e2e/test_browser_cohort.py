@@ -1,0 +1,61 @@
+"""End to end: upload a CSV, read the counts, download the flagged list and check it against core.score."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+
+from core.cohort import flagged_mask
+from core.config import DEMO_COHORT_PATH
+from core.schema import load_cohort
+from core.score import score_frame
+from tests.e2e.conftest import wait_idle
+
+pytestmark = pytest.mark.browser
+
+
+def _messy_upload(tmp_path) -> tuple[str, bytes]:
+    """120 demo patients with friendly headers, an extra column, two bad rows, saved Excel-style."""
+    frame = pd.read_csv(DEMO_COHORT_PATH, dtype=str, keep_default_na=False).head(120)
+    frame["note"] = ["=HYPERLINK(\"x\")" if i == 0 else f"note {i}" for i in range(len(frame))]
+    frame.loc[5, "age"] = "abc"
+    frame.loc[9, "last_visit_day"] = "9999"
+    frame = frame.rename(columns={"patient_id": "Patient ID", "gender": "Sex", "treatment_group": "Arm"})
+    data = ("\ufeff" + frame.to_csv(index=False, sep=";", lineterminator="\r\n")).encode("utf-8")
+    path = tmp_path / "week48.csv"
+    path.write_bytes(data)
+    return str(path), data
+
+
+def test_upload_counts_and_flagged_export_match_core_score(page, server_url, bundle, tmp_path):
+    path, data = _messy_upload(tmp_path)
+    page.goto(f"{server_url}/cohort")
+    wait_idle(page)
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(path)
+    page.get_by_text("Checking week48.csv").wait_for(timeout=60_000)
+    wait_idle(page)
+
+    metrics = {m.get_by_test_id("stMetricLabel").inner_text(): m.get_by_test_id("stMetricValue").inner_text()
+               for m in page.get_by_test_id("stMetric").all()}
+    assert (metrics["Rows read"], metrics["Patients scored"], metrics["Rows that need attention"]) == ("120", "118", "2")
+    assert page.get_by_text("120 rows read = 118 scored + 2 with problems").count() == 1
+
+    with page.expect_download(timeout=60_000) as download_info:
+        page.get_by_role("button", name="Download flagged patients (CSV)").click()
+    download = download_info.value
+    assert download.suggested_filename.startswith("flagged_patients_") and "threshold-" in download.suggested_filename
+    exported = pd.read_csv(io.BytesIO(open(download.path(), "rb").read()), comment="#", encoding="utf-8-sig",
+                           dtype={"patient_id": str})
+
+    result = load_cohort(data, "week48.csv")
+    scored = score_frame(result.valid, bundle, flag=False)
+    flagged = scored[flagged_mask(scored["probability"].to_numpy(), bundle.default_threshold)]
+    expected = flagged.sort_values("probability", ascending=False, kind="stable")
+    assert exported["patient_id"].tolist() == expected["patient_id"].tolist()
+    assert exported["probability"].round(4).tolist() == expected["probability"].round(4).tolist()
+    assert exported["band"].tolist() == expected["risk_band"].tolist()
+    assert "note" in exported.columns
+    assert not exported["note"].astype(str).str.startswith("=").any()
+    assert page.get_by_test_id("stException").count() == 0
