@@ -11,20 +11,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from core.config import REQUIRED_COLUMNS
 from core.model import ModelBundle
 from core.schema import ValidationResult, validate_frame
 
-CONTRACT_FIELDS = (
-    "patient_id",
-    "age",
-    "gender",
-    "treatment_group",
-    "trial_phase",
-    "days_in_trial",
-    "visits_completed",
-    "last_visit_day",
-    "adverse_events",
-)
+CONTRACT_FIELDS = REQUIRED_COLUMNS  # the nine fields of the input contract
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from sklearn.metrics import confusion_matrix
 
 from core.config import RISK_BANDS, CostSettings
 from core.decision import (
@@ -15,6 +14,7 @@ from core.decision import (
     break_even_risk,
     capacity_from_budget,
 )
+from tests.core.direct import direct_outcome
 
 
 def _cohort(seed: int, n: int = 2_000, ties: bool = True) -> tuple[np.ndarray, np.ndarray]:
@@ -26,24 +26,14 @@ def _cohort(seed: int, n: int = 2_000, ties: bool = True) -> tuple[np.ndarray, n
     return p, y
 
 
-def _direct_cost(p, y, t, costs: CostSettings, capacity=None):
-    flagged = p >= t
-    if capacity is not None and flagged.sum() > capacity:
-        keep = np.argsort(-p, kind="stable")[:capacity]
-        flagged = np.zeros_like(flagged)
-        flagged[keep] = True
-    tn, fp, fn, tp = confusion_matrix(y, flagged.astype(int), labels=[0, 1]).ravel()
-    total = flagged.sum() * costs.intervention_cost + (fn + (1 - costs.effectiveness) * tp) * costs.dropout_cost
-    return tn, fp, fn, tp, total
-
-
 @pytest.mark.parametrize("seed", range(5))
 def test_counts_match_sklearn_confusion_matrix_at_many_thresholds_with_ties(seed):
     p, y = _cohort(seed)
     curves = ThresholdCurves(p, y)
     thresholds = np.concatenate([THRESHOLD_GRID, np.random.default_rng(seed).random(50), [0.0, 1.0, 1.5, -0.1]])
     for t in thresholds:
-        tn, fp, fn, tp, _ = _direct_cost(p, y, t, CostSettings())
+        d = direct_outcome(p, y, t, CostSettings())
+        tn, fp, fn, tp = d["true_negatives"], d["false_alarms"], d["missed"], d["caught"]
         outcome = curves.at(t)
         assert (outcome.true_negatives, outcome.false_alarms, outcome.missed, outcome.caught) == (tn, fp, fn, tp), t
 
@@ -56,7 +46,7 @@ def test_cost_curve_matches_direct_costs_for_random_cost_settings():
         costs = CostSettings(rng.uniform(10, 1000), rng.uniform(100, 20_000), rng.uniform(0, 1))
         curve = curves.cost_curve(costs)
         for t, total in zip(curve["threshold"], curve["total_cost"], strict=True):
-            assert total == pytest.approx(_direct_cost(p, y, t, costs)[4])
+            assert total == pytest.approx(direct_outcome(p, y, t, costs)["total_cost"])
 
 
 def test_optimal_threshold_is_the_minimum_of_the_cost_curve():
@@ -94,7 +84,7 @@ def test_capacity_costs_match_direct_computation():
     p, y = _cohort(4)
     costs = CostSettings(200, 3000, 0.8)
     outcome = ThresholdCurves(p, y).at(0.1, costs, capacity=300)
-    assert outcome.total_cost == pytest.approx(_direct_cost(p, y, 0.1, costs, capacity=300)[4])
+    assert outcome.total_cost == pytest.approx(direct_outcome(p, y, 0.1, costs, capacity=300)["total_cost"])
 
 
 def test_expected_counts_are_sums_of_probabilities():
