@@ -13,6 +13,7 @@ from core.cohort import ScoredCohort
 from core.config import OUTCOME_COLUMN, SITE_COLUMN
 from core.decision import ThresholdCurves
 from core.evaluation import SubgroupCurves, age_groups
+from core.metrics import cohort_summary
 from core.model import load_holdout
 
 COHORT_OBSERVED = "Your cohort, with its observed outcomes"
@@ -30,6 +31,7 @@ class EvaluationData:
     subgroups: dict[str, SubgroupCurves]
     probability: np.ndarray
     n_patients: int
+    metrics: dict | None = None  # held-out style metrics on a labelled cohort (core.metrics.cohort_summary)
 
 
 def available_sources(cohort: ScoredCohort | None) -> list[str]:
@@ -47,7 +49,8 @@ def _build(source: str, frame: pd.DataFrame, labelled: bool) -> EvaluationData:
     columns = frame.assign(age_group=age_groups(frame["age"]))
     subgroups = {label: SubgroupCurves(curves, columns[column], outcome)
                  for label, column in SUBGROUPS.items() if column in columns}
-    return EvaluationData(source, labelled, curves, subgroups, probability, len(frame))
+    metrics = cohort_summary(outcome, probability) if labelled and source != TEST_SPLIT else None
+    return EvaluationData(source, labelled, curves, subgroups, probability, len(frame), metrics)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)

@@ -55,3 +55,18 @@ def subgroup_display(table: pd.DataFrame, expected: bool) -> pd.DataFrame:
         shown["dropouts"] = shown["dropouts"].round(1)
         shown["caught"] = shown["caught"].round(1)
     return shown.rename(columns={"group": "group", "flagged_rate": "flagged rate"})
+
+
+def cohort_metrics_in_words(metrics: dict | None, test: dict) -> str:
+    """The model's ranking and calibration on the user's labelled cohort, next to the test split's."""
+    if metrics is None:
+        return "The outcomes in this cohort are all the same, so ranking quality cannot be measured on it."
+
+    def show(entry: dict) -> str:
+        low, high = entry["ci95"]
+        return f"{entry['value']:.3f} ({low:.3f}–{high:.3f})"
+
+    return (f"On your cohort the model's ranking quality (ROC AUC) is **{show(metrics['roc_auc'])}**, against "
+            f"{show(test['roc_auc'])} on its test split; Brier score {show(metrics['brier'])} (test "
+            f"{show(test['brier'])}); calibration error {show(metrics['ece'])}. Observed dropout rate "
+            f"{metrics['prevalence']:.0%}. Brackets: 95% intervals.")

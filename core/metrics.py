@@ -65,6 +65,14 @@ def metric_summary(y: np.ndarray, p: np.ndarray, n_boot: int = 300, seed: int = 
     return summary
 
 
+def cohort_summary(y: np.ndarray, p: np.ndarray) -> dict | None:
+    """metric_summary for a user's labelled cohort, with fewer resamples for large ones; None if one class only."""
+    y = np.asarray(y, dtype=int)
+    if len(y) < 2 or y.min() == y.max():
+        return None
+    return metric_summary(y, p, n_boot=200 if len(y) <= 20_000 else 30)
+
+
 def roc_points(y: np.ndarray, p: np.ndarray) -> dict[str, np.ndarray]:
     """False-positive rate, true-positive rate and thresholds of the ROC curve."""
     fpr, tpr, thresholds = roc_curve(y, p)

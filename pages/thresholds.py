@@ -35,6 +35,7 @@ elif not data.labelled:
                icon=":material/warning:")
 else:
     st.success(f"Evaluating on {data.n_patients:,} patients of your cohort with observed outcomes.")
+    st.markdown(threshold_views.cohort_metrics_in_words(data.metrics, bundle.card["metrics"]["test"]))
 
 
 @st.fragment

@@ -87,6 +87,10 @@ def test_labelled_cohort_uses_observed_outcomes(bundle):
     at = open_page("thresholds", **{state.COHORT: cohort})
     assert at.radio(key="threshold_source").value.startswith("Your cohort, with its observed outcomes")
     assert any("observed outcomes" in s.value for s in at.success)
+    from core.metrics import METRICS
+
+    auc = METRICS["roc_auc"](holdout["dropout"].to_numpy(), cohort.probability)
+    assert any(f"**{auc:.3f} (" in m.value for m in at.markdown)
     threshold = at.session_state[state.THRESHOLD]
     expected = _expected_table(cohort.probability, holdout["dropout"].to_numpy(), threshold)
     assert _cell(_table(at).iloc[0, 1]) == expected.at["caught", "chosen"]
