@@ -12,7 +12,8 @@ from core.features import FEATURE_DESCRIPTIONS
 RAISES = "#b2182b"
 LOWERS = "#2166ac"
 NEUTRAL = "#636363"
-LAYOUT = {"margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "template": "plotly_white", "height": 380}
+# No plotly template: st.plotly_chart applies the app's theme, and a template adds ~10 kB to every figure sent.
+LAYOUT = {"margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "height": 380}
 
 
 def feature_label(name: str) -> str:

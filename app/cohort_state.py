@@ -45,7 +45,7 @@ def load(data: bytes, filename: str, mapping: dict[str, str] | None = None) -> S
         return None
     st.session_state.pop(LOAD_ERROR, None)
     st.session_state[state.COHORT] = cohort
-    summary = summarise(cohort.probability, state.threshold(), state.capacity())
+    summary = summarise(cohort.curves, state.threshold(), state.capacity())
     audit_trail.record("cohort_scored", input_sha256=digest, n_rows_read=cohort.result.n_read,
                        n_rows_with_problems=cohort.result.n_invalid_rows, n_patients=summary.patients,
                        n_flagged=summary.flagged,

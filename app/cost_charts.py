@@ -66,10 +66,13 @@ def decision_curve_figure(curve: dict[str, np.ndarray], threshold: float) -> go.
     return fig
 
 
-def gains_figure(gains: dict[str, np.ndarray]) -> go.Figure:
+def gains_figure(gains: dict[str, np.ndarray], flagged_share: float) -> go.Figure:
+    """Share of dropouts among the riskiest x% of patients; the share flagged at the threshold is marked."""
     fig = go.Figure(go.Scatter(x=gains["share_contacted"], y=gains["share_of_dropouts"], name="model",
                                line={"color": RAISES}))
     fig.add_trace(go.Scatter(x=[0, 1], y=[0, 1], name="random order", line={"color": NEUTRAL, "dash": "dot"}))
+    fig.add_vline(x=flagged_share, line_color="black", line_width=2,
+                  annotation_text=f"flagged at your threshold ({flagged_share:.0%})", annotation_position="top left")
     fig.update_layout(**LAYOUT, title="Cumulative gains: dropouts found by calling the riskiest first",
                       xaxis_title="share of patients contacted (riskiest first)", yaxis_title="share of dropouts among them",
                       xaxis_tickformat=".0%", yaxis_tickformat=".0%", legend={"orientation": "h", "y": -0.25})

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 
-from core.evaluation import COST_ROWS, Rates
+from app import cost_charts
+from core.evaluation import COST_ROWS, Rates, ThresholdView
 
 MONEY_ROWS = {"intervention_cost", "dropout_cost", "total_cost", "savings"}
 
@@ -70,3 +72,21 @@ def cohort_metrics_in_words(metrics: dict | None, test: dict) -> str:
             f"{show(test['roc_auc'])} on its test split; Brier score {show(metrics['brier'])} (test "
             f"{show(test['brier'])}); calibration error {show(metrics['ece'])}. Observed dropout rate "
             f"{metrics['prevalence']:.0%}. Brackets: 95% intervals.")
+
+
+PLOTS = {"Total cost": "cost_curve", "Precision and recall": "pr_threshold", "Confusion matrix": "confusion",
+         "Decision curve": "decision_curve", "Cumulative gains": "gains"}
+
+
+def figure(name: str, view: ThresholdView, threshold: float, expected: bool) -> go.Figure:
+    """One of the PLOTS for this threshold (each marks the chosen threshold)."""
+    kind = PLOTS[name]
+    if kind == "cost_curve":
+        return cost_charts.cost_curve_figure(view.cost_curve, threshold, view.table.attrs["thresholds"]["cost_optimal"])
+    if kind == "pr_threshold":
+        return cost_charts.precision_recall_threshold_figure(view.rate_curves, threshold)
+    if kind == "confusion":
+        return cost_charts.confusion_figure(view.chosen, expected)
+    if kind == "decision_curve":
+        return cost_charts.decision_curve_figure(view.decision_curve, threshold)
+    return cost_charts.gains_figure(view.gains, flagged_share=view.rates.flagged_rate)

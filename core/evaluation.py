@@ -12,8 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from core.config import REFERENCE_THRESHOLD, CostSettings
-from core.decision import THRESHOLD_GRID, Outcome, ThresholdCurves
+from core.config import OUTCOME_COLUMN, REFERENCE_THRESHOLD, SITE_COLUMN, CostSettings
+from core.decision import THRESHOLD_GRID, Outcome, ThresholdCurves, band_plan
+from core.metrics import cohort_summary
 
 COST_ROWS = {
     "caught": "Dropouts caught",
@@ -131,13 +132,15 @@ class SubgroupCurves:
     """
 
     def __init__(self, curves: ThresholdCurves, groups: pd.Series, outcome: np.ndarray | None) -> None:
-        labels = groups.astype(str).to_numpy()[curves.order]  # group of each patient, highest risk first
+        codes, names = pd.factorize(groups.astype(str).to_numpy()[curves.order])  # highest risk first
         positives = (np.asarray(outcome, dtype=float) if outcome is not None else curves.probability)[curves.order]
+        by_group = np.argsort(codes, kind="stable")  # each group's ranks, ascending, side by side
+        bounds = np.concatenate(([0], np.cumsum(np.bincount(codes, minlength=len(names)))))
         self.curves = curves
         self.groups: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        for name in sorted(set(labels)):
-            ranks = np.flatnonzero(labels == name)
-            self.groups[name] = (ranks, np.concatenate(([0.0], np.cumsum(positives[ranks]))))
+        for i in np.argsort(names):
+            ranks = by_group[bounds[i]:bounds[i + 1]]
+            self.groups[str(names[i])] = (ranks, np.concatenate(([0.0], np.cumsum(positives[ranks]))))
 
     def at(self, threshold: float, capacity: int | None = None) -> pd.DataFrame:
         """Per group: patients, flagged, dropouts, caught, recall, flagged rate, precision."""
@@ -157,3 +160,67 @@ class SubgroupCurves:
 def age_groups(age: pd.Series) -> pd.Series:
     """Age bands for subgroup views."""
     return pd.cut(age.astype(float), bins=[0, 34, 49, 64, 200], labels=["18-34", "35-49", "50-64", "65+"]).astype(str)
+
+
+@dataclass(frozen=True)
+class ThresholdView:
+    """Everything the Thresholds page shows for one slider position (one call per step)."""
+
+    table: pd.DataFrame  # cost_table
+    per_thousand: pd.DataFrame
+    chosen: Outcome
+    rates: Rates
+    cost_curve: dict[str, np.ndarray]
+    rate_curves: dict[str, np.ndarray]
+    decision_curve: dict[str, np.ndarray]
+    gains: dict[str, np.ndarray]
+    subgroups: dict[str, pd.DataFrame]
+    at_or_above_threshold: int  # before the capacity cap
+
+
+def evaluate_threshold(curves: ThresholdCurves, subgroups: dict[str, SubgroupCurves], threshold: float,
+                       costs: CostSettings, capacity: int | None = None) -> ThresholdView:
+    """Array look-ups on precomputed curves: no pass over the patients."""
+    table = cost_table(curves, threshold, costs, capacity)
+    chosen = curves.at(threshold, costs, capacity)
+    return ThresholdView(
+        table=table,
+        per_thousand=per_thousand(table, curves.n),
+        chosen=chosen,
+        rates=rates(chosen, curves.n),
+        cost_curve=curves.cost_curve(costs, capacity=capacity),
+        rate_curves=rate_curves(curves, capacity=capacity),
+        decision_curve=decision_curve(curves),
+        gains=gains(curves),
+        subgroups={label: view.at(threshold, capacity) for label, view in subgroups.items()},
+        at_or_above_threshold=int(curves.flagged_count(threshold)),
+    )
+
+
+SUBGROUP_COLUMNS = {"Gender": "gender", "Age group": "age_group", "Arm": "treatment_group", "Site": SITE_COLUMN}
+
+
+@dataclass
+class EvaluationData:
+    """One source of patients for the Thresholds page, with everything that does not depend on the threshold."""
+
+    source: str
+    labelled: bool
+    curves: ThresholdCurves
+    subgroups: dict[str, SubgroupCurves]
+    probability: np.ndarray
+    n_patients: int
+    metrics: dict | None  # ROC AUC, Brier, ECE with intervals (labelled cohorts only)
+    band_plan: list[dict]  # patients per band and the tiered plan's cost
+
+
+def build_evaluation(source: str, frame: pd.DataFrame, labelled: bool, with_metrics: bool = False) -> EvaluationData:
+    """Sort once and precompute per source: curves, subgroup ranks, band plan (and metrics if asked)."""
+    probability = frame["probability"].to_numpy(dtype=float)
+    outcome = frame[OUTCOME_COLUMN].to_numpy(dtype=float) if labelled else None
+    curves = ThresholdCurves(probability, outcome)
+    columns = frame.assign(age_group=age_groups(frame["age"]))
+    subgroups = {label: SubgroupCurves(curves, columns[column], outcome)
+                 for label, column in SUBGROUP_COLUMNS.items() if column in columns}
+    metrics = cohort_summary(outcome, probability) if labelled and with_metrics else None
+    return EvaluationData(source, labelled, curves, subgroups, probability, len(frame), metrics, band_plan(probability))

@@ -49,7 +49,7 @@ if cohort.scored.empty:
 st.subheader("Patients")
 controls.threshold_slider("cohort")
 probability = cohort.probability
-flagged = flagged_mask(probability, state.threshold(), state.capacity())
+flagged = flagged_mask(cohort.curves, state.threshold(), state.capacity())
 chosen = cohort_views.filters(cohort)
 rows = filter_mask(cohort.scored, flagged, chosen)
 cohort_views.patient_table(cohort, rows, flagged, bundle)

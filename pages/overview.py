@@ -17,7 +17,7 @@ st.markdown(
 
 cohort = st.session_state.get(state.COHORT)
 if cohort is not None:
-    summary = summarise(cohort.scored["probability"].to_numpy(), state.threshold(), state.capacity())
+    summary = summarise(cohort.curves, state.threshold(), state.capacity())
     st.subheader(f"Loaded cohort: {cohort.filename}")
     a, b, c = st.columns(3)
     a.metric("Patients scored", f"{summary.patients:,}")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import charts, controls, cost_charts, state, threshold_data, threshold_views
+from app import charts, controls, state, threshold_data, threshold_views
 from app.components import band_legend
-from core.decision import band_plan, break_even_risk
-from core.evaluation import SubgroupCurves, cost_table, decision_curve, gains, per_thousand, rate_curves, rates
+from core.decision import break_even_risk
+from core.evaluation import evaluate_threshold
 
 bundle = state.get_bundle()
 st.session_state["thresholds_full_runs"] = st.session_state.get("thresholds_full_runs", 0) + 1
@@ -44,55 +44,38 @@ def explorer() -> None:
     controls.cost_inputs("thresholds")
     controls.capacity_input("thresholds")
     threshold, costs, capacity = state.threshold(), state.costs(), state.capacity()
-    curves, expected = data.curves, not data.labelled
-
-    table = cost_table(curves, threshold, costs, capacity)
-    chosen = curves.at(threshold, costs, capacity)
-    if chosen.capacity_binds:
-        st.warning(f"Staff capacity binds: {int(curves.flagged_count(threshold)):,} patients are at or above the "
-                   f"threshold, but only the {capacity:,} highest-risk are flagged.")
+    view = evaluate_threshold(data.curves, data.subgroups, threshold, costs, capacity)
+    expected = not data.labelled
+    if view.chosen.capacity_binds:
+        st.warning(f"Staff capacity binds: {view.at_or_above_threshold:,} patients are at or above the threshold, "
+                   f"but only the {capacity:,} highest-risk are flagged.")
     st.subheader("What this threshold costs and saves")
-    st.table(threshold_views.cost_table_display(table, per_thousand(table, curves.n), expected).set_index(""))
-    be = break_even_risk(costs)
-    st.caption(f"Break-even risk: **{be:.0%}**. Contacting a patient pays for itself when their chance of dropping out "
-               f"is above intervention cost ÷ (effectiveness × dropout cost). The reference column is a plain 0.50 cut.")
-    for column, (label, value, words) in zip(st.columns(4), threshold_views.rates_in_words(rates(chosen, curves.n)),
-                                             strict=True):
+    st.table(threshold_views.cost_table_display(view.table, view.per_thousand, expected).set_index(""))
+    st.caption(f"Break-even risk: **{break_even_risk(costs):.0%}**. Contacting a patient pays for itself when their "
+               "chance of dropping out is above intervention cost ÷ (effectiveness × dropout cost). The reference "
+               "column is a plain 0.50 cut.")
+    for column, (label, value, words) in zip(st.columns(4), threshold_views.rates_in_words(view.rates), strict=True):
         column.metric(label, value, help=words)
 
-    curve = curves.cost_curve(costs, capacity=capacity)
-    left, right = st.columns(2)
-    left.plotly_chart(cost_charts.cost_curve_figure(curve, threshold, table.attrs["thresholds"]["cost_optimal"]),
-                      key="cost_curve")
-    right.plotly_chart(cost_charts.precision_recall_threshold_figure(rate_curves(curves, capacity=capacity), threshold),
-                       key="pr_threshold")
-    left, right = st.columns(2)
-    left.plotly_chart(cost_charts.confusion_figure(chosen, expected), key="confusion")
-    right.plotly_chart(cost_charts.decision_curve_figure(decision_curve(curves), threshold), key="decision_curve")
-    gain = gains(curves)
-    left, right = st.columns(2)
-    left.plotly_chart(cost_charts.gains_figure(gain), key="gains")
-    with right:
-        top20 = gain["share_of_dropouts"][20]
-        st.markdown(f"**Calling the riskiest 20% of patients reaches {top20:.0%} of the "
-                    f"{'expected ' if expected else ''}dropouts.**")
-        if expected:
-            st.plotly_chart(charts.calibration_figure(bundle.card["metrics"]["calibration_test"]), key="calibration")
+    st.markdown(f"**Calling the riskiest 20% of patients reaches {view.gains['share_of_dropouts'][20]:.0%} of the "
+                f"{'expected ' if expected else ''}dropouts.**")
+    # One chart at a time: redrawing five charts on every slider step kept the table from showing promptly.
+    plot = st.segmented_control("Plot", list(threshold_views.PLOTS), default="Total cost", key="threshold_plot",
+                                help="Each plot marks your threshold.") or "Total cost"
+    st.plotly_chart(threshold_views.figure(plot, view, threshold, expected), key=f"plot_{threshold_views.PLOTS[plot]}")
+    if expected:
+        st.plotly_chart(charts.calibration_figure(bundle.card["metrics"]["calibration_test"]), key="calibration")
 
     st.subheader("Is any group missed more than another?")
-    tabs = st.tabs(list(data.subgroups))
-    for tab, (label, groups) in zip(tabs, data.subgroups.items(), strict=True):
-        with tab:
-            view: SubgroupCurves = groups
-            st.dataframe(threshold_views.subgroup_display(view.at(threshold, capacity), expected), hide_index=True,
-                         key=f"subgroup_{label}", column_config={c: st.column_config.NumberColumn(format="percent")
-                                                                  for c in ("recall", "flagged_rate", "precision")})
+    for tab, (label, table) in zip(st.tabs(list(view.subgroups)), view.subgroups.items(), strict=True):
+        tab.dataframe(threshold_views.subgroup_display(table, expected), hide_index=True, key=f"subgroup_{label}",
+                      column_config={c: st.column_config.NumberColumn(format="percent")
+                                     for c in ("recall", "flagged_rate", "precision")})
 
     st.subheader("Tiered outreach plan")
-    plan = band_plan(data.probability)
-    st.dataframe(plan, hide_index=True, key="band_plan")
-    st.markdown(f"Giving every patient their band's action costs **${sum(r['cost'] for r in plan):,.0f}** "
-                f"for these {curves.n:,} patients.")
+    st.dataframe(data.band_plan, hide_index=True, key="band_plan")
+    st.markdown(f"Giving every patient their band's action costs **${sum(r['cost'] for r in data.band_plan):,.0f}** "
+                f"for these {data.n_patients:,} patients.")
     band_legend()
 
 

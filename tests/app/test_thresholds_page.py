@@ -95,3 +95,25 @@ def test_labelled_cohort_uses_observed_outcomes(bundle):
     expected = _expected_table(cohort.probability, holdout["dropout"].to_numpy(), threshold)
     assert _cell(_table(at).iloc[0, 1]) == expected.at["caught", "chosen"]
     assert np.isfinite(expected.at["caught", "chosen"])
+
+
+@pytest.mark.parametrize("plot,title", [
+    ("Total cost", "Total program cost"), ("Precision and recall", "Precision and recall at each threshold"),
+    ("Confusion matrix", "Who is flagged"), ("Decision curve", "Decision curve"), ("Cumulative gains", "Cumulative gains"),
+])
+def test_each_plot_can_be_chosen_and_marks_the_threshold(plot, title):
+    import json
+
+    at = open_page("thresholds")
+    at.slider(key="thresholds_settings_threshold").set_value(0.37).run()
+    at.segmented_control(key="threshold_plot").set_value(plot).run()
+    assert not at.exception
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    chosen = [s for s in specs if s["layout"]["title"]["text"].startswith(title)]
+    assert len(chosen) == 1
+    marks = [shape.get("x0") for shape in chosen[0]["layout"].get("shapes", [])]
+    if plot == "Cumulative gains":  # marked at the share of patients flagged at 0.37
+        p = pd.read_csv(HOLDOUT_PATH)["probability"].to_numpy()
+        assert (p >= 0.37).mean() in [pytest.approx(m) for m in marks]
+    elif plot != "Confusion matrix":
+        assert 0.37 in marks

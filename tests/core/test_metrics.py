@@ -49,3 +49,14 @@ def test_summary_reports_prevalence_and_n():
     summary = metric_summary(y, p, n_boot=50)
     assert summary["n"] == 8 and summary["prevalence"] == pytest.approx(0.375)
     assert summary["roc_auc"]["value"] == 1.0
+
+
+def test_m_out_of_n_interval_matches_the_full_bootstrap():
+    rng = np.random.default_rng(4)
+    p = rng.random(40_000)
+    y = (rng.random(len(p)) < p).astype(int)
+    brier = lambda y, p: float(np.mean((p - y) ** 2))  # noqa: E731
+    full = bootstrap_interval(y, p, brier, n_boot=200)
+    fast = bootstrap_interval(y, p, brier, n_boot=200, max_resample=5_000)
+    assert fast[0] < brier(y, p) < fast[1]
+    assert (fast[1] - fast[0]) == pytest.approx(full[1] - full[0], rel=0.25)
