@@ -52,11 +52,21 @@ def rates_in_words(rates: Rates) -> list[tuple[str, str, str]]:
 
 
 def subgroup_display(table: pd.DataFrame, expected: bool) -> pd.DataFrame:
-    shown = table.copy()
-    if expected:
-        shown["dropouts"] = shown["dropouts"].round(1)
-        shown["caught"] = shown["caught"].round(1)
-    return shown.rename(columns={"group": "group", "flagged_rate": "flagged rate"})
+    """Per-group counts and rates as text (percentages, '–' where a rate is undefined)."""
+    def pct(v: float) -> str:
+        return "–" if np.isnan(v) else f"{v:.0%}"
+
+    count = "{:,.1f}" if expected else "{:,.0f}"
+    return pd.DataFrame({
+        "group": table["group"],
+        "patients": table["patients"].map("{:,}".format),
+        "flagged": table["flagged"].map("{:,}".format),
+        "dropouts" + (" (expected)" if expected else ""): table["dropouts"].map(count.format),
+        "caught": table["caught"].map(count.format),
+        "recall": table["recall"].map(pct),
+        "flagged rate": table["flagged_rate"].map(pct),
+        "precision": table["precision"].map(pct),
+    }).set_index("group")
 
 
 def cohort_metrics_in_words(metrics: dict | None, test: dict) -> str:
@@ -90,3 +100,14 @@ def figure(name: str, view: ThresholdView, threshold: float, expected: bool) -> 
     if kind == "decision_curve":
         return cost_charts.decision_curve_figure(view.decision_curve, threshold)
     return cost_charts.gains_figure(view.gains, flagged_share=view.rates.flagged_rate)
+
+
+def band_plan_display(plan: list[dict]) -> pd.DataFrame:
+    """Patients per band, the band's action and the cost, as text."""
+    return pd.DataFrame({
+        "band": [row["band"] for row in plan],
+        "action": [row["action"] for row in plan],
+        "patients": [f"{row['patients']:,}" for row in plan],
+        "cost per patient": [f"${row['cost_per_patient']:,.2f}" for row in plan],
+        "cost": [f"${row['cost']:,.0f}" for row in plan],
+    }).set_index("band")

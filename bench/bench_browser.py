@@ -171,7 +171,7 @@ def thresholds_page(page: Page, figures: Figures) -> None:
     banner = page.get_by_text("patients of your cohort").first.inner_text(timeout=10_000)
     figures.notes.append(f"c. source in force: {banner.strip()}")
     slider = page.get_by_role("slider", name="Decision threshold")
-    table = page.get_by_test_id("stTable")
+    table = page.get_by_test_id("stTable").first  # the cost table comes first
     value = float(slider.input_value())
     slider.focus()
     for _ in range(THRESHOLD_STEPS):

@@ -79,7 +79,7 @@ def cohort_summary(y: np.ndarray, p: np.ndarray) -> dict | None:
     y = np.asarray(y, dtype=int)
     if len(y) < 2 or y.min() == y.max():
         return None
-    return metric_summary(y, p, n_boot=200, max_resample=20_000)  # large cohorts: m-out-of-n bootstrap
+    return metric_summary(y, p, n_boot=200, max_resample=10_000)  # large cohorts: m-out-of-n bootstrap
 
 
 def roc_points(y: np.ndarray, p: np.ndarray) -> dict[str, np.ndarray]:

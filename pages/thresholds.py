@@ -67,16 +67,16 @@ def explorer() -> None:
         st.plotly_chart(charts.calibration_figure(bundle.card["metrics"]["calibration_test"]), key="calibration")
 
     st.subheader("Is any group missed more than another?")
-    for tab, (label, table) in zip(st.tabs(list(view.subgroups)), view.subgroups.items(), strict=True):
-        tab.dataframe(threshold_views.subgroup_display(table, expected), hide_index=True, key=f"subgroup_{label}",
-                      column_config={c: st.column_config.NumberColumn(format="percent")
-                                     for c in ("recall", "flagged_rate", "precision")})
-
-    st.subheader("Tiered outreach plan")
-    st.dataframe(data.band_plan, hide_index=True, key="band_plan")
-    st.markdown(f"Giving every patient their band's action costs **${sum(r['cost'] for r in data.band_plan):,.0f}** "
-                f"for these {data.n_patients:,} patients.")
-    band_legend()
+    st.caption("Recall: share of each group's dropouts that are flagged. A group with much lower recall is missed more.")
+    for tab, table in zip(st.tabs(list(view.subgroups)), view.subgroups.values(), strict=True):
+        tab.dataframe(threshold_views.subgroup_display(table, expected))
 
 
 explorer()
+
+st.subheader("Tiered outreach plan")
+st.markdown("Instead of one threshold, each patient can get the action of their risk band:")
+st.table(threshold_views.band_plan_display(data.band_plan))
+st.markdown(f"Giving every patient their band's action costs **${sum(r['cost'] for r in data.band_plan):,.0f}** "
+            f"for these {data.n_patients:,} patients.")
+band_legend()

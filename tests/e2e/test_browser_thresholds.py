@@ -9,6 +9,7 @@ import pytest
 from tests.e2e.conftest import record_figure, wait_idle
 
 pytestmark = pytest.mark.browser
+STEPS = 5
 
 
 def _full_runs(page) -> str:
@@ -22,19 +23,21 @@ def test_slider_keyboard_step_updates_table_without_a_full_rerun(page, server_ur
     runs_before = _full_runs(page)
     slider = page.get_by_role("slider", name="Decision threshold")
     start_value = float(slider.input_value())
-    table = page.get_by_test_id("stTable")
+    table = page.get_by_test_id("stTable").first  # the cost table comes first
     assert f"Your threshold ({start_value:.2f})" in table.inner_text()
     before = table.inner_text()
 
     slider.focus()
-    started = time.perf_counter()
-    page.keyboard.press("ArrowRight")
-    new_value = start_value + 0.01
-    table.get_by_text(f"Your threshold ({new_value:.2f})").wait_for()
-    record_figure("threshold_step_ms", (time.perf_counter() - started) * 1000)
-    wait_idle(page)
+    new_value = start_value
+    for _ in range(STEPS):  # several steps: the first after loading can meet the browser still drawing
+        new_value = round(new_value + 0.01, 2)
+        started = time.perf_counter()
+        page.keyboard.press("ArrowRight")
+        table.get_by_text(f"Your threshold ({new_value:.2f})").wait_for()
+        record_figure("threshold_step_ms", (time.perf_counter() - started) * 1000)
+        wait_idle(page)
 
-    assert float(slider.input_value()) == pytest.approx(new_value)
+    assert float(slider.input_value()) == pytest.approx(start_value + 0.01 * STEPS)
     assert table.inner_text() != before
     assert _full_runs(page) == runs_before, "moving the slider reran the whole page, not just the fragment"
     assert page.get_by_test_id("stException").count() == 0
