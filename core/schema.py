@@ -206,6 +206,8 @@ def _per_unique(values: pd.Series, transform: Callable[[pd.Series], pd.Series]) 
     A cohort column holds few distinct values (ages, phases), so this is many times faster than
     transforming a million cells.
     """
+    if len(values) <= 64:  # a form or a tiny file: factorizing costs more than it saves
+        return pd.Series(transform(values).to_numpy(), index=values.index)
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
     result = transform(pd.Series(uniques, dtype=values.dtype)).to_numpy()[codes]
     return pd.Series(result, index=values.index)
@@ -339,6 +341,8 @@ def validate_frame(frame: pd.DataFrame, mapping: dict[str, str], filename: str =
 
 def _rejected_rows(frame: pd.DataFrame, problems: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
     """The rows with problems as the user wrote them, with their row number and every reason joined."""
+    if problems.empty:
+        return pd.DataFrame(columns=["row", "problems", *[mapping.get(c, c) for c in frame.columns]])
     reasons = problems.groupby("row", sort=True)["reason"].agg("; ".join)
     rows = frame.loc[reasons.index.to_numpy() - 2].rename(columns={c: o for c, o in mapping.items()})
     rows.insert(0, "problems", reasons.to_numpy())
