@@ -68,8 +68,9 @@ def explorer() -> None:
 
     st.subheader("Is any group missed more than another?")
     st.caption("Recall: share of each group's dropouts that are flagged. A group with much lower recall is missed more.")
-    for tab, table in zip(st.tabs(list(view.subgroups)), view.subgroups.values(), strict=True):
-        tab.dataframe(threshold_views.subgroup_display(table, expected))
+    groups = list(view.subgroups)
+    by = st.segmented_control("Group by", groups, default=groups[0], key="subgroup_by") or groups[0]
+    st.dataframe(threshold_views.subgroup_display(view.subgroups[by], expected), key="subgroup_table")
 
 
 explorer()

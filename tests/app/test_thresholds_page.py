@@ -117,3 +117,11 @@ def test_each_plot_can_be_chosen_and_marks_the_threshold(plot, title):
         assert (p >= 0.37).mean() in [pytest.approx(m) for m in marks]
     elif plot != "Confusion matrix":
         assert 0.37 in marks
+
+
+def test_subgroup_view_follows_the_chosen_grouping():
+    at = open_page("thresholds")
+    at.segmented_control(key="subgroup_by").set_value("Arm").run()
+    assert not at.exception
+    shown = [d for d in at.dataframe if "recall" in d.value.columns]
+    assert list(shown[0].value.index) == ["Active", "Control", "Placebo"]
