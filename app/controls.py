@@ -51,22 +51,34 @@ def cost_inputs(where: str) -> None:
                   "An assumption: 100% means every contacted would-be dropout stays.")
 
 
+def _capacity_keys(where: str) -> tuple[str, str, str]:
+    return f"{where}_capacity_mode", f"{where}_capacity_amount", f"{where}_capacity_budget"
+
+
+def capacity_in_force(where: str) -> int | None:
+    """The capacity the page's widgets ask for (their state is set before the run), else the one in force."""
+    mode_key, amount_key, budget_key = _capacity_keys(where)
+    mode = st.session_state.get(mode_key)
+    if mode is None:
+        return state.capacity()
+    if mode == CAPACITY_MODES[0]:
+        return None
+    if mode == CAPACITY_MODES[1]:
+        return int(st.session_state.get(amount_key, state.capacity() or 50))
+    return capacity_from_budget(float(st.session_state.get(budget_key, 25_000.0)), state.costs())
+
+
 def capacity_input(where: str) -> None:
     """Optional cap on how many patients can be contacted: a number or a dollar budget."""
-    mode_key, amount_key = f"{where}_capacity_mode", f"{where}_capacity_amount"
+    mode_key, amount_key, budget_key = _capacity_keys(where)
     mode = st.radio("Staff capacity", CAPACITY_MODES, key=mode_key, horizontal=True,
                     index=0 if state.capacity() is None else 1,
                     help="When the team cannot contact everyone flagged, only the highest-risk patients are kept.")
-    if mode == CAPACITY_MODES[0]:
-        st.session_state[state.CAPACITY] = None
-        return
     if mode == CAPACITY_MODES[1]:
-        amount = st.number_input("We can contact at most (patients)", min_value=0, step=10, key=amount_key,
-                                 value=state.capacity() if state.capacity() is not None else 50)
-        st.session_state[state.CAPACITY] = int(amount)
-        return
-    budget = st.number_input("Budget for interventions ($)", min_value=0.0, step=1000.0, key=f"{amount_key}_budget",
-                             value=25_000.0)
-    st.session_state[state.CAPACITY] = capacity_from_budget(budget, state.costs())
-    st.caption(f"At ${state.costs().intervention_cost:,.0f} per intervention that is "
-               f"{state.capacity():,} patients.")
+        st.number_input("We can contact at most (patients)", min_value=0, step=10, key=amount_key,
+                        value=state.capacity() if state.capacity() is not None else 50)
+    elif mode == CAPACITY_MODES[2]:
+        st.number_input("Budget for interventions ($)", min_value=0.0, step=1000.0, key=budget_key, value=25_000.0)
+    st.session_state[state.CAPACITY] = capacity_in_force(where)
+    if mode == CAPACITY_MODES[2]:
+        st.caption(f"At ${state.costs().intervention_cost:,.0f} per intervention that is {state.capacity():,} patients.")

@@ -40,9 +40,8 @@ else:
 
 @st.fragment
 def explorer() -> None:
-    controls.threshold_slider("thresholds")
-    controls.cost_inputs("thresholds")
-    controls.capacity_input("thresholds")
+    inputs = st.container()  # drawn last, shown first: the cost table's message goes out before the widgets'
+    st.session_state[state.CAPACITY] = controls.capacity_in_force("thresholds")
     threshold, costs, capacity = state.threshold(), state.costs(), state.capacity()
     view = evaluate_threshold(data.curves, data.subgroups, threshold, costs, capacity)
     expected = not data.labelled
@@ -71,6 +70,10 @@ def explorer() -> None:
     groups = list(view.subgroups)
     by = st.segmented_control("Group by", groups, default=groups[0], key="subgroup_by") or groups[0]
     st.dataframe(threshold_views.subgroup_display(view.subgroups[by], expected), key="subgroup_table")
+    with inputs:
+        controls.threshold_slider("thresholds")
+        controls.cost_inputs("thresholds")
+        controls.capacity_input("thresholds")
 
 
 explorer()
