@@ -51,6 +51,11 @@ def set_values(prefix: str, values: dict[str, Any]) -> None:
             st.session_state[widget_key(prefix, spec.name)] = str(value) if spec.kind != "int" else int(value)
 
 
+def current_values(prefix: str) -> dict[str, Any]:
+    """What the fields hold for this run (set by the browser before the run starts), defaults otherwise."""
+    return {spec.name: st.session_state.get(widget_key(prefix, spec.name), spec.default) for spec in FIELDS}
+
+
 def _draw(spec: FieldSpec, prefix: str) -> Any:
     key = widget_key(prefix, spec.name)
     if key not in st.session_state:

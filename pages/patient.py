@@ -6,7 +6,7 @@ import streamlit as st
 
 from app import audit_trail, charts, state
 from app.components import band_badge_html, percent
-from app.patient_form import draw_fields, set_values, show_problems, values_of
+from app.patient_form import current_values, draw_fields, set_values, show_problems, values_of
 from app.patient_state import cached_assessment, cached_score
 from core.explain import probability_from_log_odds
 from core.whatif import validate_patient
@@ -23,14 +23,15 @@ prefill = st.session_state.pop(state.PATIENT_PREFILL, None)
 if prefill:
     set_values("patient", prefill)
 
-with st.form("patient_form", border=True):
-    values, slots = draw_fields("patient")
-    submitted = st.form_submit_button("Assess risk", type="primary", key="assess")
-
+# The form is drawn last but shown first: the result's message then leaves the server before the form's.
+form_area = st.container()
+values = current_values("patient")
+submitted = bool(st.session_state.get("assess"))
+problems: list[dict] = []
 if submitted or prefill:
     checked = validate_patient(values)
     if len(checked.problems):
-        show_problems(checked.problems.to_dict("records"), slots)
+        problems = checked.problems.to_dict("records")
         st.session_state.pop(state.PATIENT_RESULT, None)
         st.warning("Some fields need attention (marked in red above). No risk is shown until they are fixed.")
     else:
@@ -97,3 +98,8 @@ else:
         ))
     else:
         st.caption("None of the visit-related changes would lower this patient's estimated risk.")
+
+with form_area, st.form("patient_form", border=True):
+    _, slots = draw_fields("patient")
+    st.form_submit_button("Assess risk", type="primary", key="assess")
+    show_problems(problems, slots)
