@@ -52,7 +52,8 @@ else:
     probability = float(scored["probability"])
     st.subheader(f"Patient {scored['patient_id']}")
     left, middle, right = st.columns(3)
-    left.metric("Chance of dropping out", percent(probability), help="The model's estimated probability (0–100%).")
+    left.metric("Chance of dropping out", f"{probability:.1%}",
+                help="The model's estimated probability (0–100%), to one decimal so that it reads right next to the threshold.")
     with middle:
         st.markdown("**Risk band**")
         st.markdown(band_badge_html(scored["risk_band"]), unsafe_allow_html=True)
@@ -86,8 +87,8 @@ else:
         else:
             new_probability = float(bundle.predict(edited.valid)[0])
             a, b = st.columns(2)
-            a.metric("Original", percent(probability))
-            b.metric("With your changes", percent(new_probability),
+            a.metric("Original", f"{probability:.1%}")
+            b.metric("With your changes", f"{new_probability:.1%}",
                      delta=f"{(new_probability - probability) * 100:+.1f} percentage points", delta_color="inverse")
 
     st.markdown("**Changes that would lower this patient's risk most** (computed by the model)")

@@ -40,7 +40,7 @@ def test_form_result_equals_core_score(bundle):
     at = open_page("patient")
     _fill_and_assess(at, PATIENT)
     expected = _expected(bundle, PATIENT)
-    assert _metric(at, "Chance of dropping out") == f"{expected['probability']:.0%}"
+    assert _metric(at, "Chance of dropping out") == f"{expected['probability']:.1%}"
     assert _metric(at, "Flagged for the retention team") == ("Yes" if expected["flagged"] else "No")
     text = " ".join(m.value for m in at.markdown)
     assert expected["risk_band"] in text and expected["reason_1"] in text
@@ -55,7 +55,7 @@ def test_what_if_change_moves_probability_as_the_model_says(bundle, field, value
     original = _expected(bundle, PATIENT)["probability"]
     changed = _expected(bundle, {**PATIENT, field: value})["probability"]
     metric = next(m for m in at.metric if m.label == "With your changes")
-    assert metric.value == f"{changed:.0%}"
+    assert metric.value == f"{changed:.1%}"
     assert metric.delta == f"{(changed - original) * 100:+.1f} percentage points"
     assert changed != original
 
@@ -91,4 +91,4 @@ def test_patient_picked_from_a_cohort_opens_prefilled_and_assessed(bundle, demo_
     assert at.text_input(key="patient_patient_id").value == row["patient_id"]
     assert at.number_input(key="patient_age").value == row["age"]
     expected = score_frame(demo_result.valid.iloc[[3]], bundle).iloc[0]
-    assert _metric(at, "Chance of dropping out") == f"{expected['probability']:.0%}"
+    assert _metric(at, "Chance of dropping out") == f"{expected['probability']:.1%}"

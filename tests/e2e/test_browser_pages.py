@@ -51,7 +51,7 @@ def test_patient_form_shows_probability_and_waterfall(page, server_url, bundle):
               "trial_phase": "Phase II", "days_in_trial": 90, "visits_completed": 6, "last_visit_day": 35,
               "adverse_events": 4}
     expected = score_frame(validate_patient(values).valid, bundle).iloc[0]["probability"]
-    assert f"{expected:.0%}" in metric.inner_text()
+    assert f"{expected:.1%}" in metric.inner_text()
     waterfall = page.locator(".js-plotly-plot").first
     waterfall.wait_for()
     assert "What moved this patient" in waterfall.inner_text()
