@@ -36,8 +36,11 @@ def test_upload_counts_and_flagged_export_match_core_score(page, server_url, bun
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(path)
     page.get_by_text("Checking week48.csv").wait_for(timeout=60_000)
     wait_idle(page)
+    for label in ("Rows read", "Patients scored", "Rows that need attention"):  # drawn by the same run, in order
+        page.get_by_test_id("stMetric").filter(has_text=label).wait_for(timeout=60_000)
+    wait_idle(page)
 
-    metrics = {m.get_by_test_id("stMetricLabel").inner_text(): m.get_by_test_id("stMetricValue").inner_text()
+    metrics = {m.get_by_test_id("stMetricLabel").inner_text().strip(): m.get_by_test_id("stMetricValue").inner_text()
                for m in page.get_by_test_id("stMetric").all()}
     assert (metrics["Rows read"], metrics["Patients scored"], metrics["Rows that need attention"]) == ("120", "118", "2")
     assert page.get_by_text("120 rows read = 118 scored + 2 with problems").count() == 1
