@@ -69,7 +69,11 @@ def capacity_in_force(where: str) -> int | None:
 
 
 def capacity_input(where: str) -> None:
-    """Optional cap on how many patients can be contacted: a number or a dollar budget."""
+    """Draw the optional cap (a number of patients or a dollar budget).
+
+    The caller puts ``capacity_in_force(where)`` into the settings before drawing, so the page's
+    results can be computed and sent ahead of these widgets.
+    """
     mode_key, amount_key, budget_key = _capacity_keys(where)
     mode = st.radio("Staff capacity", CAPACITY_MODES, key=mode_key, horizontal=True,
                     index=0 if state.capacity() is None else 1,
@@ -79,6 +83,5 @@ def capacity_input(where: str) -> None:
                         value=state.capacity() if state.capacity() is not None else 50)
     elif mode == CAPACITY_MODES[2]:
         st.number_input("Budget for interventions ($)", min_value=0.0, step=1000.0, key=budget_key, value=25_000.0)
-    st.session_state[state.CAPACITY] = capacity_in_force(where)
     if mode == CAPACITY_MODES[2]:
         st.caption(f"At ${state.costs().intervention_cost:,.0f} per intervention that is {state.capacity():,} patients.")
