@@ -20,6 +20,7 @@ import pandas as pd
 
 from core.config import HOLDOUT_PATH, MODEL_CARD_PATH, MODEL_PATH
 from core.features import FEATURE_NAMES, build_features
+from core.schema import load_cohort
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +84,4 @@ def load_bundle(model_path: Path = MODEL_PATH, card_path: Path = MODEL_CARD_PATH
 
 def load_holdout(path: Path = HOLDOUT_PATH) -> pd.DataFrame:
     """The test split that ships with the model: contract columns, site, dropout and probability."""
-    from core.schema import load_cohort  # schema imports nothing from here; kept local to stay one-way
-
-    result = load_cohort(Path(path).read_bytes(), Path(path).name)
-    return result.valid
+    return load_cohort(Path(path).read_bytes(), Path(path).name).valid
