@@ -2,17 +2,24 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-12)
+APP_STAMP := $(VENV)/.app-$(shell cat requirements.txt | sha256sum | cut -c1-12)
+DEV_STAMP := $(VENV)/.dev-$(shell cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-12)
 PORT ?= 8501
 
-.PHONY: setup run test lint browser data model bench clean
+.PHONY: setup setup-dev run test test-fast lint browser data model bench clean
 
-$(STAMP): requirements.txt
+$(APP_STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	rm -f $(VENV)/.installed-* && touch $(STAMP)
+	rm -f $(VENV)/.app-* && touch $(APP_STAMP)
 
-setup: $(STAMP)
+$(DEV_STAMP): $(APP_STAMP) requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	rm -f $(VENV)/.dev-* && touch $(DEV_STAMP)
+
+setup: $(APP_STAMP)
+
+setup-dev: $(DEV_STAMP)
 
 run: setup
 	$(PY) -m streamlit run app/main.py --server.port $(PORT)
@@ -23,11 +30,18 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Browser tests need Debian's chromium: sudo apt-get install -y chromium"; exit 1; fi; }
 
-lint: setup
+# Lint, formatting and types: ruff check, ruff format --check, mypy on core/.
+lint: setup-dev
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 
-test: setup browser lint
+test: setup-dev browser lint
 	$(PY) -m pytest
+
+# Quick loop for developers: lint and every test but the browser ones.
+test-fast: setup-dev lint
+	$(PY) -m pytest -m "not browser"
 
 data: setup
 	$(PY) -m core.synth
@@ -36,8 +50,8 @@ model: setup
 	$(PY) -m core.train
 	$(PY) -m core.report
 
-bench: setup
+bench: setup-dev
 	for script in bench/bench_*.py; do $(PY) $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -11,21 +10,14 @@ from typing import Any
 import streamlit as st
 
 from app import state
-from core import config
-from core.audit import AuditError, AuditLog
-from core.settings import read_secrets
+from core.trust.audit import AuditError, AuditLog
 
 log = logging.getLogger(__name__)
-EXPORT_ERROR = "audit_export_error"
 
 
 def log_directory() -> Path:
     """Where the audit log lives (RRADAR_LOG_DIR, else logs/ in the project)."""
-    return Path(os.environ.get("RRADAR_LOG_DIR") or config.LOG_DIR)
-
-
-def _audit_log() -> AuditLog:
-    return AuditLog.open(log_directory(), os.environ, read_secrets(config.SECRETS_PATH))
+    return state.settings().log_dir
 
 
 def settings_fields() -> dict[str, Any]:
@@ -34,7 +26,7 @@ def settings_fields() -> dict[str, Any]:
     costs = state.costs()
     return {
         "model_version": bundle.version,
-        "model_sha256": bundle.card["model_sha256"],
+        "model_sha256": bundle.sha256,
         "threshold": round(state.threshold(), 4),
         "intervention_cost": costs.intervention_cost,
         "dropout_cost": costs.dropout_cost,
@@ -46,7 +38,9 @@ def settings_fields() -> dict[str, Any]:
 def try_record(event: str, patient_ids: Iterable[str] = (), **fields: Any) -> str | None:
     """Append one event with the settings in force; returns None, or the error message if it failed."""
     try:
-        _audit_log().record(event, patient_ids=patient_ids, **settings_fields(), **fields)
+        AuditLog.open(log_directory(), state.settings().audit_salt).record(
+            event, patient_ids=patient_ids, **settings_fields(), **fields
+        )
     except AuditError as exc:
         log.error("audit write failed: %s", exc)
         return f"This action could not be recorded in the audit trail: {exc}. Tell your administrator."
@@ -61,25 +55,28 @@ def record(event: str, patient_ids: Iterable[str] = (), **fields: Any) -> bool:
     return error is None
 
 
-def audited_download(event: str, build: Callable[[], bytes], patient_ids: Callable[[], Iterable[str]],
-                     **fields: Any) -> Callable[[], bytes]:
+def audited_download(
+    event: str, build: Callable[[], bytes], patient_ids: Callable[[], Iterable[str]], **fields: Any
+) -> Callable[[], bytes]:
     """A download callable that records the export before handing over the file.
 
     Streamlit runs it outside the page (no session state, no page output), so everything it needs is
     captured now. If the audit line cannot be written, the file holds the reason instead of the data:
     an export that is not on the record is not given out.
     """
-    directory, secrets = log_directory(), read_secrets(config.SECRETS_PATH)
+    directory, salt = log_directory(), state.settings().audit_salt
     recorded = {**settings_fields(), **fields}
-    environment = dict(os.environ)
 
     def run() -> bytes:
         ids = list(patient_ids())
         try:
-            AuditLog.open(directory, environment, secrets).record(event, patient_ids=ids, n_patients=len(ids), **recorded)
+            AuditLog.open(directory, salt).record(event, patient_ids=ids, n_patients=len(ids), **recorded)
         except AuditError as exc:
             log.error("audit write failed, export withheld: %s", exc)
-            return f"message\r\nExport withheld: it could not be recorded in the audit trail ({exc}). Tell your administrator.\r\n".encode()
+            return (
+                "message\r\nExport withheld: it could not be recorded in the audit trail "
+                f"({exc}). Tell your administrator.\r\n"
+            ).encode()
         return build()
 
     return run

@@ -1,4 +1,4 @@
-"""Streamlit entry point: page config, navigation over pages/, the shared sidebar.
+"""Streamlit entry point: page config, navigation over pages/, the access gate and the shared sidebar.
 
 Run with ``streamlit run app/main.py`` (``make run``).
 """
@@ -15,17 +15,20 @@ if str(ROOT) not in sys.path:  # `streamlit run app/main.py` puts app/ on the pa
 
 import streamlit as st  # noqa: E402
 
-from app import gate, navigation, sidebar, state  # noqa: E402
+from app import gate, log_setup, navigation, state  # noqa: E402
+from app.views import sidebar  # noqa: E402
 
-log = logging.getLogger("retention_radar")
+log = logging.getLogger("app.main")
 
 st.set_page_config(page_title="Trial Retention Radar", page_icon="🩺", layout="wide")
-signed_in = gate.is_open() or st.session_state.get(gate.AUTHENTICATED, False)
+log_setup.configure(state.settings().log_level)
+signed_in = gate.is_open() or state.authenticated()
 page = st.navigation(navigation.PAGES, position="sidebar" if signed_in else "hidden")
 gate.require_login()  # stops here, before any page or patient data, until the password is given
 bundle = state.get_bundle()
-state.init_settings(bundle)
+state.init_session(bundle)
 sidebar.render(bundle, show_settings=page is not navigation.THRESHOLDS)  # its fragment edits them live
+log.debug("full run of page %s", page.url_path or "overview")  # fragment reruns do not pass here
 try:
     page.run()
 except Exception:  # the user sees a message, never a traceback; the log keeps the detail

@@ -1,33 +1,71 @@
-"""Session-state keys and the shared settings every page reads (threshold, costs, capacity).
+"""Everything the app keeps for one browser session, behind typed functions: the only module that touches
+``st.session_state``.
 
-Settings live under plain keys (not widget keys) so they survive page switches: Streamlit drops
-a widget's state when a page that does not draw it runs. Widgets copy into these keys on change.
+The shared settings (threshold, costs, capacity) live under plain keys, not widget keys, so they
+survive page switches: Streamlit drops a widget's state when a page that does not draw it runs.
+Widgets copy into these keys on change (``app.views.controls``). Widget values themselves are read
+and written through ``widget_value`` and ``set_widget_value``.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
+import pandas as pd
 import streamlit as st
 
-from core.config import DEFAULT_COSTS, CostSettings
-from core.model import ModelBundle, ModelIntegrityError, load_bundle
+from core.decisions.bands import RiskBand
+from core.decisions.cohort import ScoredCohort
+from core.decisions.costs import CostSettings
+from core.model.bundle import ModelBundle, ModelIntegrityError, load_bundle
+from core.paths import MODEL_CARD_PATH, MODEL_PATH
+from core.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger(__name__)
 
+# Keys of the session's own values (never a widget's).
+SETTINGS = "resolved_settings"
 THRESHOLD = "settings_threshold"
 INTERVENTION_COST = "settings_intervention_cost"
 DROPOUT_COST = "settings_dropout_cost"
 EFFECTIVENESS = "settings_effectiveness"
 CAPACITY = "settings_capacity"  # None = no limit
-COHORT = "cohort"  # app.cohort_state.LoadedCohort or absent
-PATIENT_PREFILL = "patient_prefill"  # dict of contract fields to open the Patient page with
+COHORT = "cohort"  # core.decisions.cohort.ScoredCohort or absent
+COHORT_ERROR = "cohort_load_error"  # why the last file asked for could not be used
+LAST_UPLOAD = "cohort_last_upload"  # file id of the uploader's file already loaded (or refused)
+EVALUATION_CACHE = "threshold_data_cache"  # (key, EvaluationData) of the Thresholds page's cohort source
+PATIENT_PREFILL = "patient_prefill"  # contract fields to open the Patient page with
 PATIENT_RESULT = "patient_result"  # the last assessed patient (validated one-row frame)
+PATIENT_AUDIT_PENDING = "patient_audit_pending"  # record the assessment once, when it is shown
+FORM_START = "form_start"  # form prefix -> (widget key generation, the values its widgets start from)
+AUTHENTICATED = "gate_authenticated"
+GATE_FAILURES = "gate_failures"
+GATE_JUST_FAILED = "gate_just_failed"
+
+# Widget keys other modules need to name.
+PASSWORD_FIELD = "gate_password"
+ASSESS_BUTTON = "assess"
+
+
+# ---------------------------------------------------------------- settings and model
+
+
+def settings() -> Settings:
+    """The deployment's settings, resolved once per session; stops the page with the reason if one is invalid."""
+    if SETTINGS not in st.session_state:
+        try:
+            st.session_state[SETTINGS] = load_settings()
+        except SettingsError as exc:
+            st.error(f"This installation's settings are not valid, so the app cannot start: {exc}. "
+                     "Tell your administrator.")
+            st.stop()
+    return st.session_state[SETTINGS]
 
 
 @st.cache_resource(show_spinner="Loading the model…")
 def _cached_bundle() -> ModelBundle:
-    return load_bundle()
+    return load_bundle(MODEL_PATH, MODEL_CARD_PATH)
 
 
 def get_bundle() -> ModelBundle:
@@ -43,17 +81,22 @@ def get_bundle() -> ModelBundle:
     raise AssertionError("unreachable")
 
 
-def init_settings(bundle: ModelBundle) -> None:
-    """Fill in defaults the first time a session runs."""
+def init_session(bundle: ModelBundle) -> None:
+    """Fill in the decision settings the first time a session runs."""
+    costs = settings().costs
     defaults = {
         THRESHOLD: bundle.default_threshold,
-        INTERVENTION_COST: DEFAULT_COSTS.intervention_cost,
-        DROPOUT_COST: DEFAULT_COSTS.dropout_cost,
-        EFFECTIVENESS: DEFAULT_COSTS.effectiveness,
+        INTERVENTION_COST: costs.intervention_cost,
+        DROPOUT_COST: costs.dropout_cost,
+        EFFECTIVENESS: costs.effectiveness,
         CAPACITY: None,
     }
     for key, value in defaults.items():
         st.session_state.setdefault(key, value)
+
+
+def bands() -> tuple[RiskBand, ...]:
+    return settings().bands
 
 
 def threshold() -> float:
@@ -74,3 +117,144 @@ def capacity() -> int | None:
     """At most this many patients can be contacted (None = no limit)."""
     value = st.session_state.get(CAPACITY)
     return None if value is None else int(value)
+
+
+def set_capacity(value: int | None) -> None:
+    st.session_state[CAPACITY] = value
+
+
+def setting_value(key: str) -> Any:
+    """One of the shared settings by its key (THRESHOLD, INTERVENTION_COST, …)."""
+    return st.session_state[key]
+
+
+def set_setting_value(key: str, value: Any) -> None:
+    st.session_state[key] = value
+
+
+# ---------------------------------------------------------------- widgets
+
+
+def widget_value(key: str, default: Any = None) -> Any:
+    """What a widget holds for this run (the browser sets it before the run starts), else ``default``."""
+    return st.session_state.get(key, default)
+
+
+def set_widget_value(key: str, value: Any) -> None:
+    """Set a widget's value (before the widget is drawn in this run)."""
+    st.session_state[key] = value
+
+
+# ---------------------------------------------------------------- the loaded cohort
+
+
+def cohort() -> ScoredCohort | None:
+    return st.session_state.get(COHORT)
+
+
+def set_cohort(value: ScoredCohort) -> None:
+    st.session_state[COHORT] = value
+
+
+def cohort_error() -> str | None:
+    return st.session_state.get(COHORT_ERROR)
+
+
+def set_cohort_error(message: str | None) -> None:
+    if message is None:
+        st.session_state.pop(COHORT_ERROR, None)
+    else:
+        st.session_state[COHORT_ERROR] = message
+
+
+def last_upload() -> str | None:
+    return st.session_state.get(LAST_UPLOAD)
+
+
+def set_last_upload(file_id: str) -> None:
+    st.session_state[LAST_UPLOAD] = file_id
+
+
+def clear_cohort() -> None:
+    for key in (COHORT, COHORT_ERROR, LAST_UPLOAD):
+        st.session_state.pop(key, None)
+
+
+def evaluation_cache() -> tuple[Any, Any] | None:
+    return st.session_state.get(EVALUATION_CACHE)
+
+
+def set_evaluation_cache(key: Any, data: Any) -> None:
+    st.session_state[EVALUATION_CACHE] = (key, data)
+
+
+# ---------------------------------------------------------------- the Patient page
+
+
+def set_patient_prefill(values: dict[str, Any]) -> None:
+    st.session_state[PATIENT_PREFILL] = values
+
+
+def pop_patient_prefill() -> dict[str, Any] | None:
+    return st.session_state.pop(PATIENT_PREFILL, None)
+
+
+def patient_result() -> pd.DataFrame | None:
+    return st.session_state.get(PATIENT_RESULT)
+
+
+def set_patient_result(patient: pd.DataFrame | None) -> None:
+    if patient is None:
+        st.session_state.pop(PATIENT_RESULT, None)
+    else:
+        st.session_state[PATIENT_RESULT] = patient
+        st.session_state[PATIENT_AUDIT_PENDING] = True
+
+
+def pop_patient_audit_pending() -> bool:
+    return bool(st.session_state.pop(PATIENT_AUDIT_PENDING, False))
+
+
+def form_start(prefix: str) -> tuple[int, dict[str, Any]] | None:
+    return st.session_state.get(FORM_START, {}).get(prefix)
+
+
+def set_form_start(prefix: str, generation: int, values: dict[str, Any]) -> None:
+    st.session_state.setdefault(FORM_START, {})[prefix] = (generation, dict(values))
+
+
+def assess_clicked() -> bool:
+    return bool(st.session_state.get(ASSESS_BUTTON))
+
+
+# ---------------------------------------------------------------- the access gate
+
+
+def authenticated() -> bool:
+    return bool(st.session_state.get(AUTHENTICATED, False))
+
+
+def take_typed_password() -> str:
+    """The password just typed, cleared from the session at once (it is never kept)."""
+    typed = st.session_state.get(PASSWORD_FIELD) or ""
+    st.session_state[PASSWORD_FIELD] = ""
+    return str(typed)
+
+
+def record_sign_in(succeeded: bool) -> int:
+    """Note a sign-in attempt; returns the failures in a row in this session."""
+    if succeeded:
+        st.session_state[AUTHENTICATED] = True
+        st.session_state.pop(GATE_FAILURES, None)
+        return 0
+    st.session_state[GATE_FAILURES] = st.session_state.get(GATE_FAILURES, 0) + 1
+    st.session_state[GATE_JUST_FAILED] = True
+    return int(st.session_state[GATE_FAILURES])
+
+
+def pop_just_failed() -> bool:
+    return bool(st.session_state.pop(GATE_JUST_FAILED, False))
+
+
+def sign_in_failures() -> int:
+    return int(st.session_state.get(GATE_FAILURES, 0))

@@ -5,15 +5,16 @@ from __future__ import annotations
 import streamlit as st
 
 from app import state
-from core.cohort import ScoredCohort
-from core.config import OUTCOME_COLUMN
-from core.evaluation import EvaluationData, build_evaluation
-from core.model import load_holdout
+from core.decisions.bands import RiskBand
+from core.decisions.cohort import ScoredCohort
+from core.decisions.evaluation import EvaluationData, build_evaluation
+from core.model.bundle import ModelBundle, load_holdout
+from core.paths import HOLDOUT_PATH
+from core.reading.contract import OUTCOME_COLUMN
 
 COHORT_OBSERVED = "Your cohort, with its observed outcomes"
 COHORT_EXPECTED = "Your cohort, expected from the model's probabilities"
 TEST_SPLIT = "The model's test split (observed outcomes, synthetic)"
-_CACHE = "threshold_data_cache"
 
 
 def available_sources(cohort: ScoredCohort | None) -> list[str]:
@@ -25,21 +26,22 @@ def available_sources(cohort: ScoredCohort | None) -> list[str]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _test_split(model_sha256: str) -> EvaluationData:
-    return build_evaluation(TEST_SPLIT, load_holdout(), labelled=True)
+def _test_split(model_sha256: str, bands: tuple[RiskBand, ...], _bundle: ModelBundle) -> EvaluationData:
+    return build_evaluation(TEST_SPLIT, load_holdout(HOLDOUT_PATH, _bundle.contract), labelled=True, bands=bands)
 
 
 def evaluation_data(source: str, cohort: ScoredCohort | None) -> EvaluationData:
     """Curves for the chosen source; cohort ones are kept per session and rebuilt only for a new file."""
+    bundle = state.get_bundle()
     if source == TEST_SPLIT or cohort is None:
-        return _test_split(state.get_bundle().card["model_sha256"])
-    key = (source, cohort.sha256, tuple(sorted(cohort.result.mapping.items())))
-    cached = st.session_state.get(_CACHE)
+        return _test_split(bundle.sha256, state.bands(), bundle)
+    key = (source, cohort.sha256, tuple(sorted(cohort.result.mapping.items())), state.bands())
+    cached = state.evaluation_cache()
     if cached is not None and cached[0] == key:
         return cached[1]
     frame = cohort.scored
     if source == COHORT_OBSERVED:
         frame = frame[frame[OUTCOME_COLUMN].notna()]
-    data = build_evaluation(source, frame, labelled=source == COHORT_OBSERVED, with_metrics=True)
-    st.session_state[_CACHE] = (key, data)
+    data = build_evaluation(source, frame, source == COHORT_OBSERVED, state.bands(), with_metrics=True)
+    state.set_evaluation_cache(key, data)
     return data

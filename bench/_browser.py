@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core.config import ROOT
+from core.paths import ROOT
 from tests.e2e.conftest import CHROMIUM, IDLE
 
 if TYPE_CHECKING:

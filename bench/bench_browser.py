@@ -65,6 +65,7 @@ from bench._browser import (  # noqa: E402
     streamlit_server,
 )
 from bench._common import cohort, csv_bytes, machine_note, print_table, verdict  # noqa: E402
+from core.reading.contract import CONTRACT  # noqa: E402
 from tests.e2e.conftest import FIGURES_PATH  # noqa: E402
 
 if TYPE_CHECKING:
@@ -193,10 +194,11 @@ def thresholds_page(page: Page, figures: Figures) -> None:
 
 
 def _patient_percent(values: dict[str, object]) -> str:
-    from core.model import load_bundle
-    from core.whatif import validate_patient
+    from core.model.bundle import load_bundle
+    from core.model.whatif import validate_patient
+    from core.paths import MODEL_CARD_PATH, MODEL_PATH
 
-    p = float(load_bundle().predict(validate_patient(values).valid)[0])
+    p = float(load_bundle(MODEL_PATH, MODEL_CARD_PATH).predict(validate_patient(values, CONTRACT).valid)[0])
     return f"{p:.0%}" if p >= 0.01 else f"{p:.1%}"  # as app.components.percent
 
 

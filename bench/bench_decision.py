@@ -1,4 +1,4 @@
-"""Decision curves: building ``core.decision.ThresholdCurves`` and reading costs off it.
+"""Decision curves: building ``core.decisions.curves.ThresholdCurves`` and reading costs off it.
 
 One million patients with probabilities drawn from Beta(2, 5) (mean about 0.29, near the 25%
 dropout rate of the training data) and outcomes drawn as Bernoulli(p), seeded. Timed with
@@ -24,7 +24,8 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 from bench._common import best_of, machine_note, per_call, print_table, verdict  # noqa: E402
-from core.decision import THRESHOLD_GRID, ThresholdCurves  # noqa: E402
+from core.decisions.costs import FACTORY_COSTS  # noqa: E402
+from core.decisions.curves import THRESHOLD_GRID, ThresholdCurves  # noqa: E402
 
 N = 1_000_000
 LOOKUPS = 10_000
@@ -52,11 +53,11 @@ def main() -> None:
     curves = ThresholdCurves(probability, outcome)
 
     thresholds = iter(np.tile(rng.choice(THRESHOLD_GRID, LOOKUPS), 5).tolist())
-    at_one = per_call(lambda: curves.at(next(thresholds)), LOOKUPS)
+    at_one = per_call(lambda: curves.at(next(thresholds), FACTORY_COSTS, None), LOOKUPS)
     thresholds = iter(np.tile(rng.choice(THRESHOLD_GRID, LOOKUPS), 5).tolist())
-    at_capped = per_call(lambda: curves.at(next(thresholds), capacity=50_000), LOOKUPS)
-    cost_curve = per_call(lambda: curves.cost_curve(), 200)
-    optimal = per_call(lambda: curves.optimal_threshold(), 200)
+    at_capped = per_call(lambda: curves.at(next(thresholds), FACTORY_COSTS, 50_000), LOOKUPS)
+    cost_curve = per_call(lambda: curves.cost_curve(FACTORY_COSTS, None), 200)
+    optimal = per_call(lambda: curves.optimal_threshold(FACTORY_COSTS, None), 200)
 
     rows = [
         _row("build, labelled (1M)", build_labelled, 1.0),
@@ -67,8 +68,8 @@ def main() -> None:
         _row(f"optimal_threshold ({len(THRESHOLD_GRID)} thresholds)", optimal, None, "us"),
     ]
     print_table(["what", "time", "target", "result"], rows)
-    best = curves.optimal_threshold()
-    print(f"\n(sanity: optimal threshold {best:.2f}, flagged there {curves.at(best).flagged:,.0f})")
+    best = curves.optimal_threshold(FACTORY_COSTS, None)
+    print(f"\n(sanity: optimal threshold {best:.2f}, flagged there {curves.at(best, FACTORY_COSTS, None).flagged:,.0f})")
 
 
 if __name__ == "__main__":

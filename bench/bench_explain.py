@@ -1,13 +1,13 @@
 """SHAP explanation throughput for 1k and 10k patients.
 
 Patients are simulated with ``core.synth.simulate``, written as CSV bytes in memory and read back
-with ``core.schema.load_cohort`` (so they are typed exactly as in the app); features come from
-``core.features.build_features``. Timed with ``time.perf_counter``, best of 5 runs:
+with ``core.reading.validation.load_cohort`` (so they are typed exactly as in the app); features come from
+``core.model.features.build_features``. Timed with ``time.perf_counter``, best of 5 runs:
 
-* ``core.explain.explain_features``: SHAP contributions (log-odds) via ``shap.TreeExplainer``;
-* ``core.score.reason_columns``: the same SHAP call plus the top-3 reasons in words;
-* for reference, LightGBM's own ``predict(pred_contrib=True)`` (the same numbers per DESIGN.md
-  section 5) and a plain ``predict``.
+* ``core.model.explain.explain_features``: SHAP contributions (log-odds) via ``shap.TreeExplainer``;
+* ``core.decisions.scoring.reason_columns``: the same SHAP call plus the top-3 reasons in words;
+* for reference, LightGBM's own ``predict(pred_contrib=True)`` (TreeSHAP too: the same numbers, as
+  tests/core/model/test_explain.py checks) and a plain ``predict``.
 
 Building the TreeExplainer (first use per model bundle) is timed once, cold. The model's size
 comes from models/model_card.json ("hyperparameters") and the booster itself.
@@ -28,12 +28,12 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 from bench._common import best_of, cohort, csv_bytes, machine_note, print_table, verdict  # noqa: E402
-from core.config import MODEL_CARD_PATH  # noqa: E402
-from core.explain import explain_features, explainer_for  # noqa: E402
-from core.features import FEATURE_NAMES, build_features  # noqa: E402
-from core.model import load_bundle  # noqa: E402
-from core.schema import load_cohort  # noqa: E402
-from core.score import reason_columns  # noqa: E402
+from core.decisions.scoring import reason_columns  # noqa: E402
+from core.model.bundle import load_bundle  # noqa: E402
+from core.model.explain import explain_features  # noqa: E402
+from core.paths import MODEL_CARD_PATH, MODEL_PATH  # noqa: E402
+from core.reading.contract import CONTRACT  # noqa: E402
+from core.reading.validation import load_cohort  # noqa: E402
 
 SIZES = (1_000, 10_000)
 REPEATS = 5
@@ -43,7 +43,7 @@ TARGETS = {("explain_features", 10_000): 2.0}  # (what, patients) -> seconds
 def model_size() -> str:
     """Tree count and leaves from the model card, cross-checked against the loaded booster."""
     params = json.loads(Path(MODEL_CARD_PATH).read_text())["hyperparameters"]
-    booster = load_bundle().booster
+    booster = load_bundle(MODEL_PATH, MODEL_CARD_PATH).model.booster
     dump = booster.dump_model()["tree_info"]
     leaves = [tree["num_leaves"] for tree in dump]
     return (
@@ -58,24 +58,22 @@ def main() -> None:
     print(machine_note())
     print("SHAP explanation throughput; best of 5 runs, seconds (per-row figures in ms)\n")
     print(model_size() + "\n")
-    valid = load_cohort(csv_bytes(cohort(max(SIZES)))).valid
-    features_all = build_features(valid)
-
-    bundle = load_bundle()
+    valid = load_cohort(csv_bytes(cohort(max(SIZES))), "upload.csv", CONTRACT).valid
     start = time.perf_counter()
-    explainer_for(bundle)
+    bundle = load_bundle(MODEL_PATH, MODEL_CARD_PATH)  # builds the TreeExplainer too
     build_s = time.perf_counter() - start
-    print(f"TreeExplainer build (once per bundle, cold): {build_s * 1000:.1f} ms\n")
+    features_all = bundle.features(valid)
+    print(f"Model bundle load incl. TreeExplainer build (once per process, cold): {build_s * 1000:.1f} ms\n")
 
     results: dict[int, dict[str, float]] = {}
     for n in SIZES:
         part, features = valid.iloc[:n], features_all.iloc[:n]
-        matrix = features[list(FEATURE_NAMES)].to_numpy(dtype=float)
+        matrix = features[bundle.feature_names].to_numpy(dtype=float)
         results[n] = {
             "explain_features": best_of(lambda f=features: explain_features(bundle, f), REPEATS),
             "reason_columns": best_of(lambda v=part, f=features: reason_columns(v, bundle, f), REPEATS),
-            "lgb pred_contrib": best_of(lambda m=matrix: bundle.booster.predict(m, pred_contrib=True), REPEATS),
-            "lgb predict": best_of(lambda m=matrix: bundle.booster.predict(m), REPEATS),
+            "lgb pred_contrib": best_of(lambda m=matrix: bundle.model.booster.predict(m, pred_contrib=True), REPEATS),
+            "lgb predict": best_of(lambda m=matrix: bundle.model.booster.predict(m), REPEATS),
         }
     rows = []
     for n, figures in results.items():

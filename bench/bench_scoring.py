@@ -4,9 +4,9 @@ For 10k, 100k and 1M patients simulated with ``core.synth.simulate`` (columns of
 unique ids, written as CSV bytes in memory), a fresh subprocess per size receives the bytes on
 stdin, loads the model, and times with ``time.perf_counter``:
 
-* end to end: ``core.schema.load_cohort`` then ``core.score.score_frame`` (best of N runs);
+* end to end: ``core.reading.validation.load_cohort`` then ``core.decisions.scoring.score_frame`` (best of N runs);
 * a breakdown from separate runs, alternating with those (best of N per stage): read/parse (``read_table``), validate
-  (``map_columns`` + ``validate_frame``), features (``build_features``), predict
+  (``map_columns`` + ``validate_frame``), features (``ModelBundle.features``), predict
   (``ModelBundle.predict_features``), and bands+frame (the rest of ``score_frame``: band lookup and
   assembling the output frame = score_frame - features - predict).
 
@@ -30,11 +30,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+
 from bench._common import cohort, csv_bytes, machine_note, print_table, verdict  # noqa: E402
-from core.features import build_features  # noqa: E402
-from core.model import ModelBundle, load_bundle  # noqa: E402
-from core.schema import load_cohort, map_columns, read_table, validate_frame  # noqa: E402
-from core.score import score_frame  # noqa: E402
+from core.decisions.bands import FACTORY_BANDS  # noqa: E402
+from core.decisions.scoring import score_frame  # noqa: E402
+from core.model.bundle import ModelBundle, load_bundle  # noqa: E402
+from core.paths import MODEL_CARD_PATH, MODEL_PATH  # noqa: E402
+from core.reading.contract import CONTRACT  # noqa: E402
+from core.reading.headers import map_columns  # noqa: E402
+from core.reading.tables import read_table  # noqa: E402
+from core.reading.validation import load_cohort, validate_frame  # noqa: E402
 
 SIZES = {10_000: 5, 100_000: 5, 1_000_000: 2}  # rows -> repeats
 TARGETS = {100_000: 2.0}  # rows -> seconds end to end
@@ -47,28 +52,28 @@ def _maxrss_mb() -> float:
 def _breakdown(data: bytes, bundle: ModelBundle) -> tuple[list[float], int]:
     """One run stage by stage: seconds for read, validate, features, predict, score_frame; valid rows."""
     clock = [time.perf_counter()]
-    frame = read_table(data)
+    frame = read_table(data, "upload.csv")
     clock.append(time.perf_counter())
-    valid = validate_frame(frame, map_columns(list(frame.columns))).valid
+    valid = validate_frame(frame, map_columns(list(frame.columns), CONTRACT), CONTRACT, "the file").valid
     clock.append(time.perf_counter())
-    features = build_features(valid)
+    features = bundle.features(valid)
     clock.append(time.perf_counter())
     bundle.predict_features(features)
     clock.append(time.perf_counter())
-    score_frame(valid, bundle)
+    score_frame(valid, bundle, FACTORY_BANDS, bundle.default_threshold)
     clock.append(time.perf_counter())
     return [end - start for start, end in zip(clock, clock[1:], strict=False)], len(valid)
 
 
 def child(repeats: int) -> None:
     """Run in the subprocess: score the CSV bytes on stdin, print one JSON line of figures."""
-    bundle = load_bundle()
+    bundle = load_bundle(MODEL_PATH, MODEL_CARD_PATH)
     base, peak, totals = _maxrss_mb(), 0.0, []  # base: interpreter, libraries and model
     data = sys.stdin.buffer.read()
     runs = []
     for _ in range(repeats):  # end-to-end and stage-by-stage runs alternate
         start = time.perf_counter()
-        score_frame(load_cohort(data).valid, bundle)
+        score_frame(load_cohort(data, "upload.csv", CONTRACT).valid, bundle, FACTORY_BANDS, bundle.default_threshold)
         totals.append(time.perf_counter() - start)
         peak = peak or _maxrss_mb()  # high-water mark after the first run
         runs.append(_breakdown(data, bundle))

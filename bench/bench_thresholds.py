@@ -1,21 +1,21 @@
 """One slider step on the Thresholds page for 1,000,000 labelled patients, in Python, without Streamlit.
 
 Input: ``bench._common.cohort(1_000_000, labelled=True)`` (simulated, with observed dropouts),
-validated with ``core.schema.validate_frame`` and scored with ``core.score.score_frame`` (the
-bundled model, as ``core.cohort.score_upload`` does; no CSV round trip). The page's source is "Your
+validated with ``core.reading.validation.validate_frame`` and scored with ``core.decisions.scoring.score_frame`` (the
+bundled model, as ``core.decisions.cohort.score_upload`` does; no CSV round trip). The page's source is "Your
 cohort, with its observed outcomes": the rows with a known outcome.
 
 One-off build per source, the call ``app/threshold_data.py`` makes (best of 3, or one run if it
-takes over 10 s): ``core.evaluation.build_evaluation`` with metrics (``ThresholdCurves``, one
+takes over 10 s): ``core.decisions.evaluation.build_evaluation`` with metrics (``ThresholdCurves``, one
 ``SubgroupCurves`` each for gender, age group, arm and site, the band plan, and
-``core.metrics.cohort_summary``: ROC AUC, Brier score and calibration error with bootstrap intervals).
+``core.decisions.metrics.cohort_summary``: ROC AUC, Brier score and calibration error with bootstrap intervals).
 
 One step, the call the fragment in ``pages/thresholds.py`` makes after the slider moves:
-``core.evaluation.evaluate_threshold`` (cost table, rates, cost and rate curves, decision curve,
+``core.decisions.evaluation.evaluate_threshold`` (cost table, rates, cost and rate curves, decision curve,
 gains, every subgroup). Steps run at the slider's thresholds 0.01 to 0.99 in a shuffled order
 (seeded), several rounds; the figure is the median step (also p90 and max), timed with
 ``time.perf_counter``. Also timed, with no target: the same step plus what the fragment builds for
-display without Streamlit (``app.threshold_views`` tables and the five plotly figures), and the
+display without Streamlit (``app.views.thresholds`` tables and the five plotly figures), and the
 step's parts one by one.
 
 Target: one step < 50 ms (median).
@@ -36,9 +36,10 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from bench._common import cohort, machine_note, print_table, timed, verdict  # noqa: E402
-from core.config import DEFAULT_COSTS, OUTCOME_COLUMN, CostSettings  # noqa: E402
-from core.decision import THRESHOLD_GRID  # noqa: E402
-from core.evaluation import (  # noqa: E402
+from core.decisions.bands import FACTORY_BANDS  # noqa: E402
+from core.decisions.costs import FACTORY_COSTS, CostSettings  # noqa: E402
+from core.decisions.curves import THRESHOLD_GRID  # noqa: E402
+from core.decisions.evaluation import (  # noqa: E402  # noqa: E402
     EvaluationData,
     ThresholdView,
     build_evaluation,
@@ -50,9 +51,12 @@ from core.evaluation import (  # noqa: E402
     rate_curves,
     rates,
 )
-from core.model import load_bundle  # noqa: E402
-from core.schema import map_columns, validate_frame  # noqa: E402
-from core.score import score_frame  # noqa: E402
+from core.decisions.scoring import score_frame  # noqa: E402
+from core.model.bundle import load_bundle  # noqa: E402
+from core.paths import MODEL_CARD_PATH, MODEL_PATH  # noqa: E402
+from core.reading.contract import CONTRACT, OUTCOME_COLUMN  # noqa: E402
+from core.reading.headers import map_columns  # noqa: E402
+from core.reading.validation import validate_frame  # noqa: E402
 
 N = 1_000_000
 ROUNDS = 3  # passes over the 99 thresholds 0.01..0.99
@@ -63,29 +67,29 @@ def observed_cohort(n: int) -> pd.DataFrame:
     """Simulate, validate and score ``n`` labelled patients; keep those with an observed outcome."""
     seconds, frame = timed(lambda: cohort(n, labelled=True))
     print(f"simulate {n:,} patients: {seconds:.1f} s")
-    bundle = load_bundle()
-    seconds, valid = timed(lambda: validate_frame(frame, map_columns(list(frame.columns))).valid)
+    bundle = load_bundle(MODEL_PATH, MODEL_CARD_PATH)
+    seconds, valid = timed(lambda: validate_frame(frame, map_columns(list(frame.columns), CONTRACT), CONTRACT, "the file").valid)
     print(f"validate: {seconds:.1f} s ({len(valid):,} valid rows)")
-    seconds, scored = timed(lambda: score_frame(valid, bundle, flag=False))
+    seconds, scored = timed(lambda: score_frame(valid, bundle, FACTORY_BANDS))
     print(f"score with the bundled model (LightGBM): {seconds:.1f} s -> probabilities from the model, not random")
     return scored[scored[OUTCOME_COLUMN].notna()]  # the COHORT_OBSERVED source
 
 
 def build(frame: pd.DataFrame) -> EvaluationData:
     """What app/threshold_data.py builds for "Your cohort, with its observed outcomes"."""
-    return build_evaluation("bench", frame, labelled=True, with_metrics=True)
+    return build_evaluation("bench", frame, True, FACTORY_BANDS, with_metrics=True)
 
 
-def step(data: EvaluationData, threshold: float, costs: CostSettings = DEFAULT_COSTS,
+def step(data: EvaluationData, threshold: float, costs: CostSettings = FACTORY_COSTS,
          capacity: int | None = None) -> ThresholdView:
     """The numbers the fragment computes for one slider position."""
-    return evaluate_threshold(data.curves, data.subgroups, threshold, costs, capacity)
+    return evaluate_threshold(data.curves, data.subgroups, threshold, costs, capacity, 0.5)
 
 
-def step_with_display(data: EvaluationData, threshold: float, costs: CostSettings = DEFAULT_COSTS,
+def step_with_display(data: EvaluationData, threshold: float, costs: CostSettings = FACTORY_COSTS,
                       capacity: int | None = None) -> object:
     """``step`` plus the display tables and all five plotly figures (the page draws the one chosen)."""
-    from app import threshold_views  # plotly and pandas; no page is run
+    from app.views import thresholds as threshold_views  # plotly and pandas; no page is run
 
     view = step(data, threshold, costs, capacity)
     shown = threshold_views.cost_table_display(view.table, view.per_thousand, False)
@@ -95,21 +99,21 @@ def step_with_display(data: EvaluationData, threshold: float, costs: CostSetting
     return shown, words, figures, groups
 
 
-def parts(data: EvaluationData, threshold: float, costs: CostSettings = DEFAULT_COSTS) -> dict[str, Callable[[], object]]:
+def parts(data: EvaluationData, threshold: float, costs: CostSettings = FACTORY_COSTS) -> dict[str, Callable[[], object]]:
     """Each piece of ``evaluate_threshold`` on its own, for the breakdown."""
     curves = data.curves
-    table = cost_table(curves, threshold, costs)
+    table = cost_table(curves, threshold, costs, None, 0.5)
     pieces: dict[str, Callable[[], object]] = {
-        "cost_table": lambda: cost_table(curves, threshold, costs),
+        "cost_table": lambda: cost_table(curves, threshold, costs, None, 0.5),
         "per_thousand": lambda: per_thousand(table, curves.n),
-        "curves.at + rates": lambda: rates(curves.at(threshold, costs), curves.n),
-        "cost_curve": lambda: curves.cost_curve(costs),
-        "rate_curves": lambda: rate_curves(curves),
+        "curves.at + rates": lambda: rates(curves.at(threshold, costs, None), curves.n),
+        "cost_curve": lambda: curves.cost_curve(costs, None),
+        "rate_curves": lambda: rate_curves(curves, None),
         "decision_curve": lambda: decision_curve(curves),
         "gains": lambda: gains(curves),
     }
     for label, view in data.subgroups.items():
-        pieces[f"SubgroupCurves.at {label} ({len(view.groups)} groups)"] = lambda view=view: view.at(threshold)
+        pieces[f"SubgroupCurves.at {label} ({len(view.groups)} groups)"] = lambda view=view: view.at(threshold, None)
     return pieces
 
 
@@ -171,10 +175,10 @@ def main() -> None:
         rows.append([what, _ms(statistics.median(runs))])
     print_table(["part", "time"], rows)
 
-    print(f"\nOne-off build per source (core.evaluation.build_evaluation with metrics; best of {len(builds)}): "
+    print(f"\nOne-off build per source (core.decisions.evaluation.build_evaluation with metrics; best of {len(builds)}): "
           f"{_ms(build_total)}")
     sizes = ", ".join(f"{label} {len(view.groups)}" for label, view in data.subgroups.items())
-    print(f"\n(groups: {sizes}; sanity: cost-optimal threshold {data.curves.optimal_threshold():.2f})")
+    print(f"\n(groups: {sizes}; sanity: cost-optimal threshold {data.curves.optimal_threshold(FACTORY_COSTS, None):.2f})")
 
 
 if __name__ == "__main__":

@@ -1,25 +1,36 @@
-"""Deployment overrides of the defaults: environment variables first, then secrets.toml, then the default.
+"""The settings in force, resolved once by a function: factory defaults, then secrets.toml, then the environment.
 
-Pure functions: ``core.config`` calls ``resolve`` once at import with the real environment and
-``.streamlit/secrets.toml``; tests call it with their own mappings. Every value keeps where it came
-from so the app can show which settings are in force.
+Nothing is read at import time. ``load_settings()`` reads ``os.environ`` and ``.streamlit/secrets.toml``
+when it is called; ``resolve_settings(env, secrets)`` is the pure core that tests call with their own
+mappings. Every value keeps where it came from, so the app can show what a deployment changed. A bad
+value raises SettingsError naming the variable.
 
-Environment variables (all optional):
+Environment variables (all optional); the same keys, lower-case without the prefix, go in a
+``[settings]`` table of secrets.toml:
     RRADAR_INTERVENTION_COST, RRADAR_DROPOUT_COST (dollars), RRADAR_EFFECTIVENESS (0-1),
     RRADAR_REFERENCE_THRESHOLD (0-1), RRADAR_MAX_UPLOAD_MB,
     RRADAR_BAND_<NAME>_LOWER (0-1), RRADAR_BAND_<NAME>_ACTION, RRADAR_BAND_<NAME>_COST
-The same keys, lower-case and without the RRADAR_ prefix, go in a ``[settings]`` table of secrets.toml.
+Outside ``[settings]``: RRADAR_LOG_DIR (audit trail folder), RRADAR_PASSWORD_HASH or ``[auth] password_hash``,
+RRADAR_AUDIT_SALT or ``[audit] salt``, RRADAR_LOG_LEVEL (the app's own log level).
 """
 
 from __future__ import annotations
 
+import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from core.decisions.bands import FACTORY_BANDS, RiskBand
+from core.decisions.costs import FACTORY_COSTS, CostSettings
+from core.paths import DEFAULT_LOG_DIR, SECRETS_PATH
+
 ENV_PREFIX = "RRADAR_"
+FACTORY_REFERENCE_THRESHOLD = 0.50
+FACTORY_MAX_UPLOAD_MB = 200  # also the ceiling in .streamlit/config.toml (server.maxUploadSize)
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
 class SettingsError(ValueError):
@@ -33,12 +44,40 @@ class Setting:
     source: str  # "default", "environment" or "secrets.toml"
 
 
+@dataclass(frozen=True)
+class Settings:
+    """Everything a deployment can set, resolved once and passed to the code that needs it."""
+
+    costs: CostSettings
+    bands: tuple[RiskBand, ...]
+    reference_threshold: float
+    max_upload_mb: int
+    log_dir: Path
+    log_level: str
+    password_hash: str | None
+    audit_salt: str | None
+    in_force: tuple[Setting, ...]  # the user-facing values above with where each came from
+
+    @property
+    def overridden(self) -> list[Setting]:
+        """The values a deployment changed (not the factory defaults)."""
+        return [s for s in self.in_force if s.source != "default"]
+
+    @classmethod
+    def factory(cls) -> Settings:
+        """The product's own defaults, as if nothing were configured."""
+        return resolve_settings({}, {})
+
+
 def read_secrets(path: Path) -> dict[str, Any]:
     """The parsed secrets.toml, or {} when there is none."""
     if not path.exists():
         return {}
-    with open(path, "rb") as handle:
-        return tomllib.load(handle)
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path.name} is not valid TOML: {exc}") from None
 
 
 def _lookup(key: str, env: Mapping[str, str], secrets: Mapping[str, Any]) -> tuple[Any, str] | None:
@@ -56,21 +95,29 @@ def _number(key: str, raw: Any, low: float, high: float | None) -> float:
         value = float(raw)
     except (TypeError, ValueError):
         raise SettingsError(f"{ENV_PREFIX}{key.upper()} must be a number, got {raw!r}") from None
-    if value < low or (high is not None and value > high):
+    if not low <= value <= (high if high is not None else float("inf")):
         limit = f"between {low} and {high}" if high is not None else f"at least {low}"
         raise SettingsError(f"{ENV_PREFIX}{key.upper()} must be {limit}, got {value}")
     return value
 
 
-def resolve_number(key: str, default: float, env: Mapping[str, str], secrets: Mapping[str, Any],
-                   low: float = 0.0, high: float | None = None) -> Setting:
+def resolve_number(
+    key: str,
+    default: float,
+    env: Mapping[str, str],
+    secrets: Mapping[str, Any],
+    low: float = 0.0,
+    high: float | None = None,
+) -> Setting:
     found = _lookup(key, env, secrets)
     if found is None:
         return Setting(key, default, "default")
     return Setting(key, _number(key, found[0], low, high), found[1])
 
 
-def resolve_bands(defaults: tuple, env: Mapping[str, str], secrets: Mapping[str, Any]) -> tuple[tuple, list[Setting]]:
+def resolve_bands(
+    defaults: tuple[RiskBand, ...], env: Mapping[str, str], secrets: Mapping[str, Any]
+) -> tuple[tuple[RiskBand, ...], list[Setting]]:
     """Bands with any overridden cut point, action or cost; checks the cut points still descend."""
     bands, notes = [], []
     for band in defaults:
@@ -78,13 +125,48 @@ def resolve_bands(defaults: tuple, env: Mapping[str, str], secrets: Mapping[str,
         lower = resolve_number(f"{prefix}_lower", band.lower, env, secrets, 0.0, 1.0)
         cost = resolve_number(f"{prefix}_cost", band.action_cost, env, secrets, 0.0)
         action = _lookup(f"{prefix}_action", env, secrets)
-        updated = replace(band, lower=lower.value, action_cost=cost.value,
-                          action=str(action[0]) if action else band.action)
+        updated = replace(
+            band, lower=lower.value, action_cost=cost.value, action=str(action[0]) if action else band.action
+        )
         bands.append(updated)
-        notes += [s for s in (lower, cost) if s.source != "default"]
-        if action:
-            notes.append(Setting(f"{prefix}_action", updated.action, action[1]))
+        notes += [lower, cost, Setting(f"{prefix}_action", updated.action, action[1] if action else "default")]
     lowers = [b.lower for b in bands]
     if lowers != sorted(lowers, reverse=True) or lowers[-1] != 0.0:
         raise SettingsError(f"band cut points must descend and end at 0, got {lowers}")
     return tuple(bands), notes
+
+
+def _secret(env: Mapping[str, str], secrets: Mapping[str, Any], variable: str, table: str, key: str) -> str | None:
+    value = env.get(ENV_PREFIX + variable) or secrets.get(table, {}).get(key)
+    return str(value) if value else None
+
+
+def resolve_settings(env: Mapping[str, str], secrets: Mapping[str, Any]) -> Settings:
+    """The settings for this environment and secrets (pure: no file or process state is read)."""
+    costs = [
+        resolve_number("intervention_cost", FACTORY_COSTS.intervention_cost, env, secrets),
+        resolve_number("dropout_cost", FACTORY_COSTS.dropout_cost, env, secrets),
+        resolve_number("effectiveness", FACTORY_COSTS.effectiveness, env, secrets, 0.0, 1.0),
+    ]
+    reference = resolve_number("reference_threshold", FACTORY_REFERENCE_THRESHOLD, env, secrets, 0.0, 1.0)
+    upload = resolve_number("max_upload_mb", FACTORY_MAX_UPLOAD_MB, env, secrets, 1.0, FACTORY_MAX_UPLOAD_MB)
+    bands, band_settings = resolve_bands(FACTORY_BANDS, env, secrets)
+    level = str(env.get(ENV_PREFIX + "LOG_LEVEL") or "WARNING").upper()
+    if level not in LOG_LEVELS:
+        raise SettingsError(f"{ENV_PREFIX}LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {level!r}")
+    return Settings(
+        costs=CostSettings(*(c.value for c in costs)),
+        bands=bands,
+        reference_threshold=reference.value,
+        max_upload_mb=int(upload.value),
+        log_dir=Path(env.get(ENV_PREFIX + "LOG_DIR") or DEFAULT_LOG_DIR),
+        log_level=level,
+        password_hash=_secret(env, secrets, "PASSWORD_HASH", "auth", "password_hash"),
+        audit_salt=_secret(env, secrets, "AUDIT_SALT", "audit", "salt"),
+        in_force=(*costs, reference, upload, *band_settings),
+    )
+
+
+def load_settings(env: Mapping[str, str] | None = None, secrets_path: Path = SECRETS_PATH) -> Settings:
+    """The settings of this process: the real environment and secrets.toml, read now."""
+    return resolve_settings(os.environ if env is None else env, read_secrets(secrets_path))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app import audit_trail
-from core.audit import LOG_NAME, activity_by_day, activity_summary, read_events
+from core.trust.audit import LOG_NAME, activity_by_day, activity_summary, read_events
 
 st.title("Activity")
 st.markdown(

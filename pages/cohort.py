@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import cohort_charts, cohort_state, cohort_views, controls, drift_views, state
-from core.cohort import filter_mask, flagged_mask, site_summary
-from core.config import MAX_UPLOAD_MB
+from app import cohort_loading, state
+from app.figures import cohort as cohort_charts
+from app.views import cohort as cohort_views
+from app.views import controls
+from app.views import drift as drift_views
+from core.decisions.cohort import filter_mask, flagged_mask, site_summary
 
 bundle = state.get_bundle()
 st.title("Cohort")
@@ -18,22 +21,22 @@ st.markdown(
 
 upload_col, demo_col = st.columns([3, 1])
 upload = upload_col.file_uploader("Upload cohort (CSV or Excel)", type=["csv", "txt", "tsv", "xlsx"],
-                                  key="cohort_upload", help=f"CSV (comma, semicolon or tab) or .xlsx, up to {MAX_UPLOAD_MB} MB.")
+                                  key="cohort_upload", help=f"CSV (comma, semicolon or tab) or .xlsx, up to {state.settings().max_upload_mb} MB.")
 with demo_col:
     st.write("")
     if st.button("Open the demo cohort", key="load_demo", help="500 synthetic patients from two trials"):
-        cohort_state.load_demo()
+        cohort_loading.load_demo()
 
 data = None
 if upload is not None:
     data = upload.getvalue()
-    cohort_state.load_upload(upload.file_id, data, upload.name)
+    cohort_loading.load_upload(upload.file_id, data, upload.name)
 
-error = st.session_state.get(cohort_state.LOAD_ERROR)
+error = state.cohort_error()
 if error:
     st.error(error, icon=":material/error:")
 
-cohort = cohort_state.current()
+cohort = state.cohort()
 if cohort is None:
     st.info("No cohort loaded yet. Upload a file above, or open the demo cohort to look around.")
     st.stop()
@@ -56,8 +59,9 @@ cohort_views.patient_table(cohort, rows, flagged, bundle)
 
 st.subheader("The cohort at a glance")
 left, right = st.columns(2)
-left.plotly_chart(cohort_charts.risk_distribution_figure(probability, state.threshold()), key="risk_distribution")
-right.plotly_chart(cohort_charts.band_counts_figure(cohort.scored["risk_band"]), key="band_counts")
+left.plotly_chart(cohort_charts.risk_distribution_figure(probability, state.threshold(), state.bands()),
+                  key="risk_distribution")
+right.plotly_chart(cohort_charts.band_counts_figure(cohort.scored["risk_band"], state.bands()), key="band_counts")
 sites = site_summary(cohort.scored, flagged)
 st.plotly_chart(cohort_charts.site_figure(sites), key="site_chart")
 st.dataframe(sites, hide_index=True, key="site_table", column_config={

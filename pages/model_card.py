@@ -5,7 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app import charts, drift_views, model_views, state
+from app import state
+from app.figures import model as charts
+from app.views import drift as drift_views
+from app.views import model as model_views
 
 bundle = state.get_bundle()
 card = bundle.card
@@ -17,7 +20,7 @@ st.markdown(
     f"All figures below were measured on a **test split of {test['n']:,} patients at sites the model never saw** "
     "while it was built. The ranges in brackets are 95% intervals from resampling those patients."
 )
-if data.get("synthetic"):
+if bundle.synthetic:
     st.warning(
         "The bundled model was trained and tested on **synthetic** patients (see the data README). "
         "On a real trial, these figures must be measured again before anyone relies on them.",
@@ -28,7 +31,7 @@ st.subheader("Held-out results")
 st.dataframe(model_views.metrics_table(card), hide_index=True, key="metrics_table")
 st.markdown(model_views.metrics_in_words(card))
 
-holdout = model_views.holdout(bundle.card["model_sha256"])
+holdout = model_views.holdout(bundle.sha256, bundle)
 roc, pr = st.columns(2)
 roc.plotly_chart(charts.roc_figure(holdout.roc, test["roc_auc"]["value"]), key="roc")
 pr.plotly_chart(charts.precision_recall_figure(holdout.pr, test["prevalence"]), key="pr")
@@ -55,7 +58,7 @@ st.plotly_chart(charts.dependence_figure(feature, holdout.feature_display[featur
                 key="dependence")
 
 st.subheader("Is your cohort like the training patients?")
-drift_views.table(st.session_state.get(state.COHORT))
+drift_views.table(state.cohort())
 
 st.subheader("About the model")
 st.markdown(model_views.about_in_words(card))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from app import navigation, state
-from core.cohort import summarise
-from core.decision import break_even_risk
+from core.decisions.cohort import summarise
+from core.decisions.costs import break_even_risk
 
 st.title("Trial Retention Radar")
 st.markdown(
@@ -15,7 +15,7 @@ st.markdown(
     "It helps you decide whom to contact first, weighing the cost of outreach against the cost of losing a patient."
 )
 
-cohort = st.session_state.get(state.COHORT)
+cohort = state.cohort()
 if cohort is not None:
     summary = summarise(cohort.curves, state.threshold(), state.capacity())
     st.subheader(f"Loaded cohort: {cohort.filename}")

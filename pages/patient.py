@@ -4,49 +4,49 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import audit_trail, charts, state
-from app.components import band_badge_html, percent
-from app.patient_form import current_values, draw_fields, set_values, show_problems, values_of
-from app.patient_state import cached_assessment, cached_score
-from core.explain import probability_from_log_odds
-from core.whatif import validate_patient
+from app import audit_trail, state
+from app.figures.patient import waterfall_figure
+from app.patient_cache import cached_assessment, cached_score
+from app.views.components import band_badge_html, percent
+from app.views.patient_form import current_values, draw_fields, set_values, show_problems, values_of
+from core.model.explain import probability_from_log_odds
+from core.model.whatif import validate_patient
 
-AUDIT_PENDING = "patient_audit_pending"
 bundle = state.get_bundle()
+contract = bundle.contract
 st.title("Assess one patient")
 st.markdown(
     "Enter what you know about the patient **as of today**. The model estimates the chance that the "
     "patient withdraws from the trial before completing it, and shows what drives that estimate."
 )
 
-prefill = st.session_state.pop(state.PATIENT_PREFILL, None)
+prefill = state.pop_patient_prefill()
 if prefill:
-    set_values("patient", prefill)
+    set_values("patient", prefill, contract)
 
 # The form is drawn last but shown first: the result's message then leaves the server before the form's.
 form_area = st.container()
-values = current_values("patient")
-submitted = bool(st.session_state.get("assess"))
+values = current_values("patient", contract)
+submitted = state.assess_clicked()
 problems: list[dict] = []
 if submitted or prefill:
-    checked = validate_patient(values)
+    checked = validate_patient(values, contract)
     if len(checked.problems):
         problems = checked.problems.to_dict("records")
-        st.session_state.pop(state.PATIENT_RESULT, None)
+        state.set_patient_result(None)
         st.warning("Some fields need attention (marked in red above). No risk is shown until they are fixed.")
     else:
-        st.session_state[state.PATIENT_RESULT] = checked.valid
-        st.session_state[AUDIT_PENDING] = True  # record this assessment once, when it is shown
-        set_values("whatif", values)
+        state.set_patient_result(checked.valid)  # recorded in the audit trail once, when it is shown
+        set_values("whatif", values, contract)
 
-patient = st.session_state.get(state.PATIENT_RESULT)
+patient = state.patient_result()
 if patient is None:
     if not (submitted or prefill):
         st.info("Fill in the form and press **Assess risk**. From the Cohort page you can open any patient here.")
 else:
     threshold = state.threshold()
     scored = cached_score(patient, threshold)
-    if st.session_state.pop(AUDIT_PENDING, False):
+    if state.pop_patient_audit_pending():
         audit_trail.record("patient_assessed", patient_ids=[scored["patient_id"]], n_patients=1,
                            n_flagged=int(scored["flagged"]), mean_probability=round(float(scored["probability"]), 4))
     probability = float(scored["probability"])
@@ -63,7 +63,7 @@ else:
 
     result = cached_assessment(patient)  # after the headline, so the probability shows first
     chart, words = st.columns([3, 2])
-    chart.plotly_chart(charts.waterfall_figure(result.contributions, result.base_value, result.value_labels),
+    chart.plotly_chart(waterfall_figure(result.contributions, result.base_value, result.value_labels),
                        key="waterfall")
     with words:
         st.markdown("**Main reasons**")
@@ -76,13 +76,13 @@ else:
     st.divider()
     st.subheader("What if…")
     st.markdown("Change any field to see how the estimate would move. The original assessment stays as it is.")
-    new_values, new_slots = draw_fields("whatif")
-    if new_values == values_of(patient):
+    new_values, new_slots = draw_fields("whatif", contract)
+    if new_values == values_of(patient, contract):
         st.caption("No changes yet: edit a field above to compare.")
     else:
-        edited = validate_patient(new_values)
+        edited = validate_patient(new_values, contract)
         if len(edited.problems):
-            show_problems(edited.problems.to_dict("records"), new_slots)
+            show_problems(edited.problems.to_dict("records"), new_slots, contract)
             st.warning("The what-if values need attention (marked in red).")
         else:
             new_probability = float(bundle.predict(edited.valid)[0])
@@ -101,6 +101,6 @@ else:
         st.caption("None of the visit-related changes would lower this patient's estimated risk.")
 
 with form_area, st.form("patient_form", border=True):
-    _, slots = draw_fields("patient")
-    st.form_submit_button("Assess risk", type="primary", key="assess")
-    show_problems(problems, slots)
+    _, slots = draw_fields("patient", contract)
+    st.form_submit_button("Assess risk", type="primary", key=state.ASSESS_BUTTON)
+    show_problems(problems, slots, contract)

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import charts, controls, state, threshold_data, threshold_views
-from app.components import band_legend
-from core.decision import break_even_risk
-from core.evaluation import evaluate_threshold
+from app import state, threshold_data
+from app.figures import model as charts
+from app.views import controls
+from app.views import thresholds as threshold_views
+from app.views.components import band_legend
+from core.decisions.costs import break_even_risk
+from core.decisions.evaluation import evaluate_threshold
 
 bundle = state.get_bundle()
-st.session_state["thresholds_full_runs"] = st.session_state.get("thresholds_full_runs", 0) + 1
-st.markdown(f"<span id='full-run-counter' hidden>{st.session_state['thresholds_full_runs']}</span>",
-            unsafe_allow_html=True)  # read by the browser test: moving the slider must not rerun the page
 
 st.title("Thresholds & costs")
 st.markdown(
@@ -21,7 +21,7 @@ st.markdown(
     "contacts cost money, and every dropout missed costs the price of replacing the patient."
 )
 
-cohort = st.session_state.get(state.COHORT)
+cohort = state.cohort()
 sources = threshold_data.available_sources(cohort)
 source = st.radio("Evaluate on", sources, key="threshold_source", horizontal=True,
                   help="With observed outcomes the counts are real; without them they are the model's expectation.")
@@ -41,9 +41,10 @@ else:
 @st.fragment
 def explorer() -> None:
     inputs = st.container()  # drawn last, shown first: the cost table's message goes out before the widgets'
-    st.session_state[state.CAPACITY] = controls.capacity_in_force("thresholds")
+    state.set_capacity(controls.capacity_in_force("thresholds"))
     threshold, costs, capacity = state.threshold(), state.costs(), state.capacity()
-    view = evaluate_threshold(data.curves, data.subgroups, threshold, costs, capacity)
+    reference = state.settings().reference_threshold
+    view = evaluate_threshold(data.curves, data.subgroups, threshold, costs, capacity, reference)
     expected = not data.labelled
     if view.chosen.capacity_binds:
         st.warning(f"Staff capacity binds: {view.at_or_above_threshold:,} patients are at or above the threshold, "

@@ -9,9 +9,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from core.model import ModelBundle, load_bundle
-from core.schema import ValidationResult, load_cohort
-from core.synth import TrialPlan, simulate
+from core.model.bundle import ModelBundle, load_bundle
+from core.model.synthetic import TrialPlan, simulate
+from core.paths import MODEL_CARD_PATH, MODEL_PATH
+from core.reading.contract import CONTRACT
+from core.reading.validation import ValidationResult, load_cohort
 
 TINY_TRIALS = (
     TrialPlan("TRX-901", "Phase I", 3, 700),
@@ -31,7 +33,7 @@ def audit_log_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory) ->
 @pytest.fixture(scope="session")
 def bundle() -> ModelBundle:
     """The model bundled in models/ (checked against its card)."""
-    return load_bundle()
+    return load_bundle(MODEL_PATH, MODEL_CARD_PATH)
 
 
 @pytest.fixture(scope="session")
@@ -45,7 +47,7 @@ def tiny_history(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def tiny_model_dir(tiny_history: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A model trained on the tiny history (bundle files in a temporary folder)."""
-    from core.train import train
+    from core.model.training import train
 
     out = tmp_path_factory.mktemp("model")
     train(tiny_history, out, n_boot=20)
@@ -55,9 +57,9 @@ def tiny_model_dir(tiny_history: Path, tmp_path_factory: pytest.TempPathFactory)
 @pytest.fixture(scope="session")
 def demo_result() -> ValidationResult:
     """The bundled demo cohort, validated."""
-    from core.config import DEMO_COHORT_PATH
+    from core.paths import DEMO_COHORT_PATH
 
-    return load_cohort(DEMO_COHORT_PATH.read_bytes(), DEMO_COHORT_PATH.name)
+    return load_cohort(DEMO_COHORT_PATH.read_bytes(), DEMO_COHORT_PATH.name, CONTRACT)
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:

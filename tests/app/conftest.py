@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.config import ROOT
+from core.paths import ROOT
 
 ENTRY = str(ROOT / "app" / "main.py")
 PAGE_FILES = {"overview": "../pages/overview.py", "patient": "../pages/patient.py", "model": "../pages/model_card.py",
@@ -27,3 +29,13 @@ def open_page(name: str, **session: object) -> AppTest:
 @pytest.fixture
 def app_at():
     return open_page
+
+
+def form_widget(at: AppTest, prefix: str, name: str):
+    """The patient form's widget for a field (its key carries the form's generation: ``patient0_age``)."""
+    pattern = re.compile(rf"{prefix}\d+_{re.escape(name)}")
+    for widgets in (at.number_input, at.selectbox, at.text_input):
+        found = [w for w in widgets if w.key and pattern.fullmatch(w.key)]
+        if found:
+            return found[0]
+    raise KeyError(f"no {prefix} form field {name}")

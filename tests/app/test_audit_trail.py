@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from core.audit import read_events
-from tests.app.conftest import open_page
+from core.trust.audit import read_events
+from tests.app.conftest import form_widget, open_page
 from tests.app.test_patient_page import PATIENT, _fill_and_assess
 
 
 @pytest.fixture
 def log_dir(tmp_path, monkeypatch):
+    from app import state
+    from core.settings import load_settings
+
     monkeypatch.setenv("RRADAR_LOG_DIR", str(tmp_path))
+    # Outside a script run (the download callables below) there is no session to keep settings in.
+    monkeypatch.setattr(state, "settings", load_settings)
     return tmp_path
 
 
@@ -24,7 +29,7 @@ def _no_raw_ids(folder, ids) -> None:
 def test_patient_assessment_is_recorded_once_with_a_hashed_id(log_dir, bundle):
     at = open_page("patient")
     _fill_and_assess(at, {**PATIENT, "patient_id": "SUBJ-4711"})
-    at.number_input(key="whatif_age").set_value(30).run()  # a what-if is not a new assessment
+    form_widget(at, "whatif", "age").set_value(30).run()  # a what-if is not a new assessment
     events, skipped = read_events(log_dir / "audit.jsonl")
     assert skipped == 0 and list(events["event"]) == ["patient_assessed"]
     row = events.iloc[0]
@@ -82,7 +87,7 @@ def test_an_export_that_cannot_be_recorded_is_withheld(log_dir, monkeypatch):
 
 
 def test_cohort_scoring_is_recorded_without_patient_ids(log_dir):
-    from core.config import DEMO_COHORT_PATH
+    from core.paths import DEMO_COHORT_PATH
 
     at = open_page("cohort")
     at.button(key="load_demo").click().run()

@@ -13,11 +13,12 @@ import pandas as pd
 import pytest
 
 from app import state
-from app.cohort_state import LOAD_ERROR
-from core.cohort import flagged_export, flagged_mask
-from core.config import DEMO_COHORT_PATH
-from core.schema import load_cohort
-from core.score import score_frame
+from core.decisions.bands import FACTORY_BANDS
+from core.decisions.cohort import flagged_export, flagged_mask
+from core.decisions.scoring import score_frame
+from core.paths import DEMO_COHORT_PATH
+from core.reading.contract import CONTRACT
+from core.reading.validation import load_cohort
 from tests.app.conftest import open_page
 
 CSV = "text/csv"
@@ -70,7 +71,7 @@ def _frame_with(at, column: str) -> pd.DataFrame:
 
 def _assert_scored_like_core(at, data: bytes, name: str, bundle) -> None:
     """The table's patients and probabilities are what core.score gives for the same bytes."""
-    expected = score_frame(load_cohort(data, name).valid, bundle).set_index("patient_id")
+    expected = score_frame(load_cohort(data, name, CONTRACT).valid, bundle, FACTORY_BANDS, bundle.default_threshold).set_index("patient_id")
     table = _table(at).set_index("patient_id")
     assert sorted(table.index) == sorted(expected.index)
     np.testing.assert_allclose(table["probability"], expected.loc[table.index, "probability"])
@@ -112,7 +113,7 @@ def test_band_filter_shows_only_critical_patients(at, bundle):
     at.multiselect(key="filter_bands").set_value(["Critical"]).run()
     assert not at.exception
     table = _table(at)
-    expected = score_frame(load_cohort(DEMO_COHORT_PATH.read_bytes()).valid, bundle)
+    expected = score_frame(load_cohort(DEMO_COHORT_PATH.read_bytes(), "upload.csv", CONTRACT).valid, bundle, FACTORY_BANDS, bundle.default_threshold)
     n_critical = int((expected["risk_band"] == "Critical").sum())
     assert 0 < len(table) == n_critical < 500
     assert set(table["risk_band"]) == {"Critical"}
@@ -222,7 +223,7 @@ def test_extra_columns_reach_the_table_and_the_export(at, bundle):
     assert table["Notes"].tolist() == frame["Notes"].tolist()
     assert "Carried through unchanged: Coordinator, Notes" in [c.value for c in at.caption]
     cohort = at.session_state[state.COHORT]
-    flagged = flagged_mask(cohort.probability, at.session_state[state.THRESHOLD])
+    flagged = flagged_mask(cohort.probability, at.session_state[state.THRESHOLD], None)
     export = flagged_export(cohort, flagged, bundle)
     assert export.columns.tolist()[-2:] == ["Coordinator", "Notes"]
     assert len(export) == int(flagged.sum()) > 0
@@ -312,7 +313,7 @@ def test_unusable_file_gets_one_clear_message_and_the_page_keeps_working(at, cas
     at.run()  # a rerun shows the same single message
     assert [e.value for e in at.error] == errors
     _assert_demo_loads(at)
-    assert LOAD_ERROR not in at.session_state
+    assert state.COHORT_ERROR not in at.session_state
 
 
 def test_demo_button_after_a_refused_file_clears_the_message_when_the_demo_was_already_open(at):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.synth import TRAINING_TRIALS, simulate
+from core.model.synthetic import TRAINING_TRIALS, simulate
 from tests.app.conftest import open_page
 from tests.app.test_cohort_page import _upload
 from tests.conftest import csv_bytes

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.auth import hash_password
+from core.trust.passwords import hash_password
 from tests.app.conftest import ENTRY, PAGE_FILES
 
 PASSWORD = "correct horse battery staple"
@@ -14,7 +14,7 @@ PASSWORD = "correct horse battery staple"
 @pytest.fixture
 def locked(monkeypatch):
     monkeypatch.setenv("RRADAR_PASSWORD_HASH", hash_password(PASSWORD, iterations=1000))
-    monkeypatch.setattr("core.auth.retry_delay", lambda failures: 0.0)
+    monkeypatch.setattr("core.trust.passwords.retry_delay", lambda failures: 0.0)
     monkeypatch.setattr("app.gate.retry_delay", lambda failures: 0.0)
 
 

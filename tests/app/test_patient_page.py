@@ -6,9 +6,11 @@ import pandas as pd
 import pytest
 
 from app import state
-from core.score import score_frame
-from core.whatif import validate_patient
-from tests.app.conftest import open_page
+from core.decisions.bands import FACTORY_BANDS
+from core.decisions.scoring import score_frame
+from core.model.whatif import validate_patient
+from core.reading.contract import CONTRACT
+from tests.app.conftest import form_widget, open_page
 
 PATIENT = {"patient_id": "P-7", "age": 67, "gender": "Male", "treatment_group": "Placebo", "trial_phase": "Phase III",
            "days_in_trial": 200, "visits_completed": 4, "last_visit_day": 150, "adverse_events": 3}
@@ -16,13 +18,7 @@ PATIENT = {"patient_id": "P-7", "age": 67, "gender": "Male", "treatment_group": 
 
 def _fill_and_assess(at, values: dict) -> None:
     for name, value in values.items():
-        key = f"patient_{name}"
-        if name in ("gender", "treatment_group", "trial_phase"):
-            at.selectbox(key=key).set_value(value)
-        elif name == "patient_id":
-            at.text_input(key=key).set_value(value)
-        else:
-            at.number_input(key=key).set_value(value)
+        form_widget(at, "patient", name).set_value(value)
     at.button(key="assess").click().run()
     assert not at.exception
 
@@ -32,8 +28,8 @@ def _metric(at, label: str) -> str:
 
 
 def _expected(bundle, values: dict) -> pd.Series:
-    valid = validate_patient(values).valid
-    return score_frame(valid, bundle, bundle.default_threshold, with_reasons=True).iloc[0]
+    valid = validate_patient(values, CONTRACT).valid
+    return score_frame(valid, bundle, FACTORY_BANDS, bundle.default_threshold, with_reasons=True).iloc[0]
 
 
 def test_form_result_equals_core_score(bundle):
@@ -51,7 +47,7 @@ def test_form_result_equals_core_score(bundle):
 def test_what_if_change_moves_probability_as_the_model_says(bundle, field, value):
     at = open_page("patient")
     _fill_and_assess(at, PATIENT)
-    at.number_input(key=f"whatif_{field}").set_value(value).run()
+    form_widget(at, "whatif", field).set_value(value).run()
     original = _expected(bundle, PATIENT)["probability"]
     changed = _expected(bundle, {**PATIENT, field: value})["probability"]
     metric = next(m for m in at.metric if m.label == "With your changes")
@@ -74,11 +70,11 @@ def test_invalid_input_shows_a_message_and_no_result(field, value, fragment):
 
 
 def test_actionable_changes_are_model_computed_and_lower_risk(bundle):
-    from core.whatif import actionable_changes
+    from core.model.whatif import actionable_changes
 
     at = open_page("patient")
     _fill_and_assess(at, PATIENT)
-    changes = actionable_changes(bundle, validate_patient(PATIENT).valid)
+    changes = actionable_changes(bundle, validate_patient(PATIENT, CONTRACT).valid)
     assert changes and all(c.probability < c.baseline for c in changes)
     text = " ".join(m.value for m in at.markdown)
     assert changes[0].description in text
@@ -88,7 +84,7 @@ def test_patient_picked_from_a_cohort_opens_prefilled_and_assessed(bundle, demo_
     row = demo_result.valid.iloc[3]
     prefill = {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items() if k in PATIENT}
     at = open_page("patient", **{state.PATIENT_PREFILL: prefill})
-    assert at.text_input(key="patient_patient_id").value == row["patient_id"]
-    assert at.number_input(key="patient_age").value == row["age"]
-    expected = score_frame(demo_result.valid.iloc[[3]], bundle).iloc[0]
+    assert form_widget(at, "patient", "patient_id").value == row["patient_id"]
+    assert form_widget(at, "patient", "age").value == row["age"]
+    expected = score_frame(demo_result.valid.iloc[[3]], bundle, FACTORY_BANDS, bundle.default_threshold).iloc[0]
     assert _metric(at, "Chance of dropping out") == f"{expected['probability']:.1%}"

@@ -9,10 +9,12 @@ import pandas as pd
 import pytest
 
 from app import state
-from core.cohort import score_upload
-from core.config import DEFAULT_COSTS, DEMO_COHORT_PATH, HOLDOUT_PATH, CostSettings
-from core.decision import ThresholdCurves
-from core.evaluation import cost_table
+from core.decisions.bands import FACTORY_BANDS
+from core.decisions.cohort import score_upload
+from core.decisions.costs import FACTORY_COSTS, CostSettings
+from core.decisions.curves import ThresholdCurves
+from core.decisions.evaluation import cost_table
+from core.paths import DEMO_COHORT_PATH, HOLDOUT_PATH
 from tests.app.conftest import open_page
 
 
@@ -24,8 +26,8 @@ def _cell(text: str) -> float:
     return float(text.split("  (")[0].replace("$", "").replace(",", ""))
 
 
-def _expected_table(p, y, threshold, costs=DEFAULT_COSTS, capacity=None):
-    return cost_table(ThresholdCurves(p, y), threshold, costs, capacity)
+def _expected_table(p, y, threshold, costs=FACTORY_COSTS, capacity=None):
+    return cost_table(ThresholdCurves(p, y), threshold, costs, capacity, 0.5)
 
 
 @pytest.mark.parametrize("threshold", [0.05, 0.3, 0.62])
@@ -67,7 +69,7 @@ def test_without_a_cohort_the_test_split_is_used_and_labelled():
 
 
 def test_unlabelled_cohort_shows_expected_mode_with_calibration(bundle):
-    cohort = score_upload(DEMO_COHORT_PATH.read_bytes(), DEMO_COHORT_PATH.name, bundle)
+    cohort = score_upload(DEMO_COHORT_PATH.read_bytes(), DEMO_COHORT_PATH.name, bundle, FACTORY_BANDS)
     at = open_page("thresholds", **{state.COHORT: cohort})
     assert at.radio(key="threshold_source").value.startswith("Your cohort, expected")
     assert any("expected" in w.value and "calibration" in w.value for w in at.warning)
@@ -83,11 +85,11 @@ def test_labelled_cohort_uses_observed_outcomes(bundle):
     holdout = pd.read_csv(HOLDOUT_PATH).drop(columns=["probability", "true_risk"]).head(800)
     buffer = io.StringIO()
     holdout.to_csv(buffer, index=False)
-    cohort = score_upload(buffer.getvalue().encode(), "labelled.csv", bundle)
+    cohort = score_upload(buffer.getvalue().encode(), "labelled.csv", bundle, FACTORY_BANDS)
     at = open_page("thresholds", **{state.COHORT: cohort})
     assert at.radio(key="threshold_source").value.startswith("Your cohort, with its observed outcomes")
     assert any("observed outcomes" in s.value for s in at.success)
-    from core.metrics import METRICS
+    from core.decisions.metrics import METRICS
 
     auc = METRICS["roc_auc"](holdout["dropout"].to_numpy(), cohort.probability)
     assert any(f"**{auc:.3f} (" in m.value for m in at.markdown)

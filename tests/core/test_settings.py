@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
-from core.config import FACTORY_BANDS
-from core.settings import SettingsError, read_secrets, resolve_bands, resolve_number
+from core.decisions.bands import FACTORY_BANDS
+from core.decisions.costs import FACTORY_COSTS
+from core.paths import ROOT
+from core.settings import Settings, SettingsError, read_secrets, resolve_bands, resolve_number, resolve_settings
 
 
 def test_default_when_nothing_is_set():
@@ -33,7 +39,8 @@ def test_band_cut_point_action_and_cost_can_be_overridden():
     bands, notes = resolve_bands(FACTORY_BANDS, env, {})
     high = next(b for b in bands if b.name == "High")
     assert (high.lower, high.action, high.action_cost) == (0.5, "Coordinator call", 90.0)
-    assert {n.name for n in notes} == {"band_high_lower", "band_high_action", "band_high_cost"}
+    changed = {n.name for n in notes if n.source != "default"}
+    assert changed == {"band_high_lower", "band_high_action", "band_high_cost"}
 
 
 def test_band_cut_points_must_still_descend():
@@ -48,11 +55,56 @@ def test_secrets_file_is_read_when_present(tmp_path):
     assert resolve_number("intervention_cost", 500.0, {}, read_secrets(path)).value == 250
 
 
-def test_overrides_reach_the_app_config(tmp_path):
-    import subprocess
-    import sys
+def test_settings_are_read_when_asked_not_at_import(tmp_path, monkeypatch):
+    import core.settings as settings_module
 
-    code = "from core.config import DEFAULT_COSTS, SETTINGS_IN_FORCE; print(DEFAULT_COSTS.dropout_cost, SETTINGS_IN_FORCE[1].source)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={"RRADAR_DROPOUT_COST": "7000", "PATH": "", "PYTHONPATH": "."})
-    assert out.stdout.split() == ["7000.0", "environment"]
+    monkeypatch.setenv("RRADAR_DROPOUT_COST", "7000")
+    settings = settings_module.load_settings(secrets_path=tmp_path / "none.toml")
+    assert settings.costs.dropout_cost == 7000
+    assert [(s.name, s.source) for s in settings.overridden] == [("dropout_cost", "environment")]
+    monkeypatch.setenv("RRADAR_DROPOUT_COST", "9000")
+    assert settings_module.load_settings(secrets_path=tmp_path / "none.toml").costs.dropout_cost == 9000
+
+
+def test_factory_settings_need_nothing_configured():
+    settings = Settings.factory()
+    assert settings.costs == FACTORY_COSTS and settings.bands == FACTORY_BANDS
+    assert settings.overridden == [] and settings.password_hash is None and settings.audit_salt is None
+
+
+@pytest.mark.parametrize(
+    "env,fragment",
+    [
+        ({"RRADAR_LOG_LEVEL": "chatty"}, "RRADAR_LOG_LEVEL must be one of"),
+        ({"RRADAR_MAX_UPLOAD_MB": "5000"}, "RRADAR_MAX_UPLOAD_MB must be between"),
+        ({"RRADAR_INTERVENTION_COST": "-5"}, "RRADAR_INTERVENTION_COST must be at least"),
+    ],
+)
+def test_every_bad_value_names_its_variable(env, fragment):
+    with pytest.raises(SettingsError, match=fragment):
+        resolve_settings(env, {})
+
+
+def test_a_broken_secrets_file_is_a_settings_error(tmp_path):
+    path = tmp_path / "secrets.toml"
+    path.write_text("[settings\nintervention_cost = ")
+    with pytest.raises(SettingsError, match="secrets.toml is not valid TOML"):
+        read_secrets(path)
+
+
+def _run(module: str, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", module, *args], capture_output=True, text=True, cwd=ROOT,
+                          env={"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT), **env}, timeout=300)
+
+
+def test_a_bad_setting_does_not_break_a_command_that_does_not_use_it(tmp_path):
+    result = _run("core.synth", "--help", env={"RRADAR_EFFECTIVENESS": "2"})
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_command_that_uses_settings_names_the_bad_variable_in_one_line(tmp_path):
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text("patient_id,age\nA,40\n")
+    result = _run("core.score", str(cohort), "-o", str(tmp_path / "out.csv"), env={"RRADAR_EFFECTIVENESS": "2"})
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == ["error: RRADAR_EFFECTIVENESS must be between 0.0 and 1.0, got 2.0"]

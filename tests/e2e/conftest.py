@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from core.config import ROOT
+from core.paths import ROOT
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
@@ -29,15 +29,24 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+SERVER_LOG = "streamlit.log"
+
+
 @pytest.fixture(scope="session")
-def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The app server's log (our own lines at DEBUG: each full page run is logged, fragment reruns are not)."""
+    return tmp_path_factory.mktemp("server") / SERVER_LOG
+
+
+@pytest.fixture(scope="session")
+def server_url(server_log: Path) -> Iterator[str]:
     port = _free_port()
-    log_path = tmp_path_factory.mktemp("server") / "streamlit.log"
+    log_path = server_log
     log = open(log_path, "w")
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app" / "main.py"), "--server.headless=true",
          "--server.address=127.0.0.1", f"--server.port={port}", "--browser.gatherUsageStats=false"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "RRADAR_LOG_LEVEL": "DEBUG"},
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60

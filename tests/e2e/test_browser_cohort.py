@@ -7,10 +7,12 @@ import io
 import pandas as pd
 import pytest
 
-from core.cohort import flagged_mask
-from core.config import DEMO_COHORT_PATH
-from core.schema import load_cohort
-from core.score import score_frame
+from core.decisions.bands import FACTORY_BANDS
+from core.decisions.cohort import flagged_mask
+from core.decisions.scoring import score_frame
+from core.paths import DEMO_COHORT_PATH
+from core.reading.contract import CONTRACT
+from core.reading.validation import load_cohort
 from tests.e2e.conftest import wait_idle
 
 pytestmark = pytest.mark.browser
@@ -52,9 +54,9 @@ def test_upload_counts_and_flagged_export_match_core_score(page, server_url, bun
     exported = pd.read_csv(io.BytesIO(open(download.path(), "rb").read()), comment="#", encoding="utf-8-sig",
                            dtype={"patient_id": str})
 
-    result = load_cohort(data, "week48.csv")
-    scored = score_frame(result.valid, bundle, flag=False)
-    flagged = scored[flagged_mask(scored["probability"].to_numpy(), bundle.default_threshold)]
+    result = load_cohort(data, "week48.csv", CONTRACT)
+    scored = score_frame(result.valid, bundle, FACTORY_BANDS)
+    flagged = scored[flagged_mask(scored["probability"].to_numpy(), bundle.default_threshold, None)]
     expected = flagged.sort_values("probability", ascending=False, kind="stable")
     assert exported["patient_id"].tolist() == expected["patient_id"].tolist()
     assert exported["probability"].round(4).tolist() == expected["probability"].round(4).tolist()

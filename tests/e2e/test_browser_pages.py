@@ -6,8 +6,10 @@ import time
 
 import pytest
 
-from core.score import score_frame
-from core.whatif import validate_patient
+from core.decisions.bands import FACTORY_BANDS
+from core.decisions.scoring import score_frame
+from core.model.whatif import validate_patient
+from core.reading.contract import CONTRACT
 from tests.e2e.conftest import record_figure, wait_idle
 
 pytestmark = pytest.mark.browser
@@ -50,7 +52,7 @@ def test_patient_form_shows_probability_and_waterfall(page, server_url, bundle):
     values = {"patient_id": "NEW-001", "age": 71, "gender": "Female", "treatment_group": "Active",
               "trial_phase": "Phase II", "days_in_trial": 90, "visits_completed": 6, "last_visit_day": 35,
               "adverse_events": 4}
-    expected = score_frame(validate_patient(values).valid, bundle).iloc[0]["probability"]
+    expected = score_frame(validate_patient(values, CONTRACT).valid, bundle, FACTORY_BANDS, bundle.default_threshold).iloc[0]["probability"]
     assert f"{expected:.1%}" in metric.inner_text()
     waterfall = page.locator(".js-plotly-plot").first
     waterfall.wait_for()

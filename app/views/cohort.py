@@ -1,0 +1,152 @@
+"""Sections of the Cohort page: validation report, column matching, filters, ranked table, exports."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from app import audit_trail, cohort_loading, navigation, state
+from core.decisions.cohort import CohortFilter, ScoredCohort, flagged_export, ranked_table
+from core.model.bundle import ModelBundle
+from core.output.export import csv_bytes, export_file_name, export_metadata, xlsx_bytes
+from core.reading.contract import ID_COLUMN, SITE_COLUMN
+from core.reading.validation import SOURCE_ROW
+
+TABLE_LIMIT = 1000  # rows drawn in the table; the export holds every flagged patient
+NOT_IN_FILE = "(not in the file)"
+
+
+def validation_report(cohort: ScoredCohort) -> None:
+    result = cohort.result
+    read, scored, attention = result.n_read, len(cohort.scored), result.n_invalid_rows
+    a, b, c = st.columns(3)
+    a.metric("Rows read", f"{read:,}")
+    b.metric("Patients scored", f"{scored:,}")
+    c.metric("Rows that need attention", f"{attention:,}")
+    st.caption(f"{read:,} rows read = {scored:,} scored + {attention:,} with problems. No row is dropped silently.")
+    if attention:
+        st.warning(f"{attention:,} rows were not scored because of the problems listed below. "
+                   "Fix them in your file and upload it again; every other patient is scored.")
+        st.dataframe(result.problems.rename(columns={ID_COLUMN: "patient"}), hide_index=True, height=240,
+                     key="problems_table")
+        rejected_ids = result.problems[ID_COLUMN].astype(str).unique().tolist()
+        problems_csv = audit_trail.audited_download(
+            "export_problem_rows", lambda: csv_bytes(result.rejected), lambda: rejected_ids, input_sha256=cohort.sha256)
+        st.download_button("Download rows with problems (CSV)", data=problems_csv,
+                           file_name=f"rows_with_problems_{cohort.filename.rsplit('.', 1)[0]}.csv", mime="text/csv",
+                           key="download_problems", on_click="ignore")
+    if result.has_outcome:
+        n_known = int(cohort.scored["dropout"].notna().sum())
+        st.success(f"This file has observed outcomes (dropout) for {n_known:,} patients: the model can be checked "
+                   "against what really happened on the Thresholds & costs page.", icon=":material/fact_check:")
+
+
+def mapping_editor(cohort: ScoredCohort, data: bytes | None) -> None:
+    """Show how columns were matched and let the user correct it."""
+    result = cohort.result
+    with st.expander("How your columns were matched" + (" (extra columns are kept in exports)" if result.extra_columns else "")):
+        table = pd.DataFrame({"needed": list(state.get_bundle().contract.names)})
+        table["your column"] = table["needed"].map(result.mapping).fillna(NOT_IN_FILE)
+        st.dataframe(table, hide_index=True, key="mapping_table")
+        if result.extra_columns:
+            st.caption("Carried through unchanged: " + ", ".join(result.extra_columns))
+        if data is None:
+            return
+        headers = sorted(set(result.mapping.values()) | set(result.extra_columns))
+        st.markdown("**Fix a wrong match**: pick the column of your file for each field, then apply.")
+        grid = st.columns(3)
+        chosen: dict[str, str] = {}
+        for i, needed in enumerate(table["needed"]):
+            options = [NOT_IN_FILE, *headers]
+            current = result.mapping.get(needed, NOT_IN_FILE)
+            with grid[i % 3]:
+                pick = st.selectbox(needed, options, index=options.index(current), key=f"map_{needed}")
+            if pick != NOT_IN_FILE:
+                chosen[needed] = pick
+        if st.button("Apply column matching", key="apply_mapping"):
+            cohort_loading.load(data, cohort.filename, chosen)
+            st.rerun()
+
+
+def filters(cohort: ScoredCohort) -> CohortFilter:
+    scored = cohort.scored
+    cols = st.columns([1, 1, 1, 1, 2, 1])
+    bands = cols[0].multiselect("Risk band", [b.name for b in state.bands()], key="filter_bands", placeholder="All")
+    sites = cols[1].multiselect("Site", sorted(scored[SITE_COLUMN].astype(str).unique()) if SITE_COLUMN in scored else [],
+                                key="filter_sites", placeholder="All")
+    levels = state.get_bundle().contract.category_levels()
+    arms = cols[2].multiselect("Arm", list(levels["treatment_group"]), key="filter_arms", placeholder="All")
+    phases = cols[3].multiselect("Phase", list(levels["trial_phase"]), key="filter_phases", placeholder="All")
+    low, high = cols[4].slider("Chance of dropping out", 0.0, 1.0, (0.0, 1.0), step=0.01, key="filter_probability")
+    flagged_only = cols[5].checkbox("Flagged only", key="filter_flagged")
+    return CohortFilter(tuple(bands), tuple(sites), tuple(arms), tuple(phases), (low, high), flagged_only)
+
+
+TABLE_COLUMNS = {
+    ID_COLUMN: st.column_config.TextColumn("Patient"),
+    SITE_COLUMN: st.column_config.TextColumn("Site"),
+    **{f"reason_{i}": st.column_config.TextColumn(f"Reason {i}") for i in (1, 2, 3)},
+    "probability": st.column_config.ProgressColumn("Chance of dropping out", format="percent", min_value=0, max_value=1),
+    "risk_band": st.column_config.TextColumn("Band"),
+    "flagged": st.column_config.CheckboxColumn("Flagged"),
+    "recommended_action": st.column_config.TextColumn("Recommended action"),
+    "action_cost": st.column_config.NumberColumn("Action cost", format="$%.2f"),
+    SOURCE_ROW: st.column_config.NumberColumn("Row in file"),
+}
+
+
+def patient_table(cohort: ScoredCohort, rows: np.ndarray, flagged: np.ndarray, bundle: ModelBundle) -> None:
+    """The filtered patients, highest risk first; selecting one offers to open it on the Patient page."""
+    matching = int(rows.sum())
+    table = ranked_table(cohort, rows, flagged, bundle, limit=TABLE_LIMIT)
+    shown = f"the {TABLE_LIMIT:,} highest-risk of " if matching > TABLE_LIMIT else ""
+    st.caption(f"Showing {shown}{matching:,} matching patients, highest risk first. Click a column header to sort; "
+               "tick a row to open that patient.")
+    event = st.dataframe(table, hide_index=True, column_config=TABLE_COLUMNS, on_select="rerun",
+                         selection_mode="single-row", key="patient_table", height=420)
+    selected = event.selection.rows if event is not None else []
+    if selected:
+        row = table.iloc[selected[0]]
+        if st.button(f"Open patient {row[ID_COLUMN]} on the Patient page", type="primary", key="open_patient"):
+            fields = cohort.result.valid.loc[table.index[selected[0]]]
+            state.set_patient_prefill({k: (v.item() if hasattr(v, "item") else v) for k, v in fields.items()})
+            st.switch_page(navigation.PATIENT)
+
+
+def exports(cohort: ScoredCohort, flagged: np.ndarray, bundle: ModelBundle) -> None:
+    threshold, costs, capacity = state.threshold(), state.costs(), state.capacity()
+    count = int(flagged.sum())
+    st.markdown(f"**{count:,} flagged patients** at a threshold of {threshold:.0%}"
+                + ("" if capacity is None else f" (staff capacity {capacity:,})") + ", ordered by risk, with reasons.")
+    if not count:
+        st.caption("Nobody is flagged at this threshold; lower it to build a call list.")
+        return
+    now = datetime.now(UTC)
+    meta = export_metadata(bundle, threshold, costs.__dict__, capacity, now)
+
+    def flagged_csv() -> bytes:
+        return csv_bytes(flagged_export(cohort, flagged, bundle), [f"{k}: {v}" for k, v in meta])
+
+    def flagged_xlsx() -> bytes:
+        about = pd.DataFrame(meta, columns=["setting", "value"])
+        return xlsx_bytes({"Flagged patients": flagged_export(cohort, flagged, bundle), "About this export": about})
+
+    def flagged_ids() -> list[str]:
+        return cohort.scored.loc[flagged, ID_COLUMN].tolist()
+
+    audit = {"input_sha256": cohort.sha256, "n_flagged": count}
+    flagged_csv = audit_trail.audited_download("export_flagged_csv", flagged_csv, flagged_ids, **audit)
+    flagged_xlsx = audit_trail.audited_download("export_flagged_xlsx", flagged_xlsx, flagged_ids, **audit)
+
+    a, b = st.columns(2)
+    a.download_button("Download flagged patients (CSV)", data=flagged_csv, on_click="ignore", mime="text/csv",
+                      file_name=export_file_name("flagged_patients", threshold, now, "csv"), key="download_flagged_csv",
+                      type="primary")
+    b.download_button("Download flagged patients (Excel)", data=flagged_xlsx, on_click="ignore",
+                      mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                      file_name=export_file_name("flagged_patients", threshold, now, "xlsx"), key="download_flagged_xlsx")
+    st.caption("Exports are safe to open in Excel: text that could run as a formula is prefixed with an apostrophe.")
+

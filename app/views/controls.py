@@ -1,0 +1,87 @@
+"""Controls for the shared settings, reusable on any page; they write to app.state's keys.
+
+Each widget has its own key per page; before it is drawn it is set to the value in force, and
+its on_change copies the new value back, so every page sees the same settings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from app import state
+from core.decisions.costs import capacity_from_budget
+
+CAPACITY_MODES = ("No limit", "At most a number of patients", "Within a budget")
+
+
+def _sync(widget_key: str, setting_key: str, to_setting: Callable[[Any], Any] = lambda v: v) -> None:
+    state.set_setting_value(setting_key, to_setting(state.widget_value(widget_key)))
+
+
+def _bind(where: str, setting_key: str, to_widget: Callable[[Any], Any] = lambda v: v,
+          to_setting: Callable[[Any], Any] = lambda v: v) -> dict[str, Any]:
+    widget_key = f"{where}_{setting_key}"
+    state.set_widget_value(widget_key, to_widget(state.setting_value(setting_key)))
+    return {"key": widget_key, "on_change": _sync, "args": (widget_key, setting_key, to_setting)}
+
+
+def threshold_slider(where: str, help_text: str | None = None) -> float:
+    """The "Decision threshold" slider (0.01 steps); ``where`` makes its widget key unique per page."""
+    st.slider(
+        "Decision threshold", min_value=0.0, max_value=1.0, step=0.01, **_bind(where, state.THRESHOLD),
+        help=help_text or "Patients whose chance of dropping out is at or above this value are flagged.",
+    )
+    return state.threshold()
+
+
+def cost_inputs(where: str) -> None:
+    """Cost per intervention, cost per dropout and intervention effectiveness."""
+    a, b, c = st.columns(3)
+    a.number_input("Cost per intervention ($)", min_value=0.0, max_value=1e6, step=50.0,
+                   **_bind(where, state.INTERVENTION_COST),
+                   help="What one retention contact costs the program (staff time, travel, vouchers).")
+    b.number_input("Cost per dropout ($)", min_value=0.0, max_value=1e7, step=500.0, **_bind(where, state.DROPOUT_COST),
+                   help="What losing one patient costs: recruiting and enrolling a replacement, lost data.")
+    c.slider("Intervention effectiveness (%)", min_value=0, max_value=100, step=5,
+             **_bind(where, state.EFFECTIVENESS, lambda v: int(round(v * 100)), lambda v: v / 100),
+             help="Of the patients who would drop out, the share that an intervention keeps in the trial. "
+                  "An assumption: 100% means every contacted would-be dropout stays.")
+
+
+def _capacity_keys(where: str) -> tuple[str, str, str]:
+    return f"{where}_capacity_mode", f"{where}_capacity_amount", f"{where}_capacity_budget"
+
+
+def capacity_in_force(where: str) -> int | None:
+    """The capacity the page's widgets ask for (their state is set before the run), else the one in force."""
+    mode_key, amount_key, budget_key = _capacity_keys(where)
+    mode = state.widget_value(mode_key)
+    if mode is None:
+        return state.capacity()
+    if mode == CAPACITY_MODES[0]:
+        return None
+    if mode == CAPACITY_MODES[1]:
+        return int(state.widget_value(amount_key, state.capacity() or 50))
+    return capacity_from_budget(float(state.widget_value(budget_key, 25_000.0)), state.costs())
+
+
+def capacity_input(where: str) -> None:
+    """Draw the optional cap (a number of patients or a dollar budget).
+
+    The caller puts ``capacity_in_force(where)`` into the settings before drawing, so the page's
+    results can be computed and sent ahead of these widgets.
+    """
+    mode_key, amount_key, budget_key = _capacity_keys(where)
+    mode = st.radio("Staff capacity", CAPACITY_MODES, key=mode_key, horizontal=True,
+                    index=0 if state.capacity() is None else 1,
+                    help="When the team cannot contact everyone flagged, only the highest-risk patients are kept.")
+    if mode == CAPACITY_MODES[1]:
+        st.number_input("We can contact at most (patients)", min_value=0, step=10, key=amount_key,
+                        value=state.capacity() if state.capacity() is not None else 50)
+    elif mode == CAPACITY_MODES[2]:
+        st.number_input("Budget for interventions ($)", min_value=0.0, step=1000.0, key=budget_key, value=25_000.0)
+    if mode == CAPACITY_MODES[2]:
+        st.caption(f"At ${state.costs().intervention_cost:,.0f} per intervention that is {state.capacity():,} patients.")

@@ -1,0 +1,46 @@
+"""The sidebar every page shares: which model is in use and the settings in force."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app import gate, state
+from core.model.bundle import ModelBundle
+from core.output.numbers import interval
+
+
+def render(bundle: ModelBundle, show_settings: bool = True) -> None:
+    """Model identity and, unless the page edits them live, the settings in force."""
+    card = bundle.card
+    test = card["metrics"]["test"]
+    data = card["training_data"]
+    with st.sidebar:
+        st.markdown("#### Model in use")
+        st.markdown(
+            f"Version `{bundle.version}`  \n"
+            f"Trained {card['created_at'][:10]} on {data['patients']:,} patients from {data['sites']} sites  \n"
+            f"Ranking quality (ROC AUC) on unseen sites: **{interval(test['roc_auc'], 2)}**"
+        )
+        if bundle.synthetic:
+            st.caption("Trained on synthetic data: its figures describe that data, not your trial.")
+        st.markdown("#### Settings in force")
+        if not show_settings:
+            st.caption("You are changing them on this page.")
+            return
+        costs = state.costs()
+        capacity = state.capacity()
+        st.markdown(
+            f"Decision threshold: **{state.threshold():.0%}**  \n"
+            f"Intervention ${costs.intervention_cost:,.0f} · dropout ${costs.dropout_cost:,.0f}  \n"
+            f"Intervention effectiveness {costs.effectiveness:.0%}  \n"
+            f"Staff capacity: {'no limit' if capacity is None else f'{capacity:,} patients'}"
+        )
+        st.caption("Patients at or above the threshold are flagged for the retention team.")
+        overridden = state.settings().overridden
+        if overridden:
+            st.caption("Set by this deployment: " + "; ".join(f"{s.name.replace('_', ' ')} = {s.value} ({s.source})"
+                                                               for s in overridden))
+        else:
+            st.caption("All defaults are the product's own; a deployment can change them (see README, Deploying).")
+        if gate.is_open():
+            st.caption("Access: open, no password is configured (fine on your own computer; see README, Deploying).")

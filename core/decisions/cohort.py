@@ -1,0 +1,182 @@
+"""A scored cohort: validation result, scores, reasons computed on demand, filters and summaries."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import threading
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from core.decisions.bands import RiskBand
+from core.decisions.curves import ThresholdCurves
+from core.decisions.scoring import REASON_COLUMNS, SCORE_COLUMNS, TOP_REASONS, reason_columns, score_frame
+from core.model.bundle import ModelBundle
+from core.reading.contract import ID_COLUMN, SITE_COLUMN
+from core.reading.validation import SOURCE_ROW, ValidationResult, load_cohort
+from core.trust.drift import drift_report
+
+# Names the scores and the export add; a column of the file with one of them (say, last week's scored
+# file uploaded again) is carried under another name instead of clashing with the fresh scores.
+RESERVED_COLUMNS = frozenset({*SCORE_COLUMNS, *REASON_COLUMNS, "band", "action_cost_usd"})
+
+
+@dataclass
+class ScoredCohort:
+    """One uploaded file after validation and scoring. Reasons are filled in only for rows that need them."""
+
+    filename: str
+    sha256: str  # of the uploaded bytes: the cache key
+    result: ValidationResult
+    scored: pd.DataFrame  # valid rows + probability, risk_band, recommended_action, action_cost
+    reasons: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REASON_COLUMNS))
+    drift: pd.DataFrame | None = None  # core.drift.drift_report against the model's training reference
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    @property
+    def probability(self) -> np.ndarray:
+        return self.scored["probability"].to_numpy()
+
+    @functools.cached_property
+    def curves(self) -> ThresholdCurves:
+        """Expected-count curves of this cohort, sorted once (flags at any threshold are then a look-up)."""
+        return ThresholdCurves(self.probability)
+
+    def reasons_for(self, bundle: ModelBundle, index: pd.Index) -> pd.DataFrame:
+        """reason_1..3 for these rows, explaining only the ones not explained before."""
+        with self._lock:  # a download runs in another thread and may fill the cache at the same time
+            missing = index.difference(self.reasons.index)
+            if len(missing):
+                new = reason_columns(self.result.valid.loc[missing], bundle)
+                self.reasons = new if self.reasons.empty else pd.concat([self.reasons, new])
+        return self.reasons.loc[index]
+
+
+def score_upload(
+    data: bytes,
+    filename: str,
+    bundle: ModelBundle,
+    bands: tuple[RiskBand, ...],
+    mapping: dict[str, str] | None = None,
+    *,
+    max_upload_mb: float | None = None,
+) -> ScoredCohort:
+    """Validate and score uploaded bytes (raises core.reading.errors.SchemaError for an unusable file)."""
+    loaded = load_cohort(data, filename, bundle.contract, mapping, max_upload_mb=max_upload_mb)
+    result = _rename_reserved_extras(loaded)
+    scored = score_frame(result.valid, bundle, bands)  # flags depend on the threshold and capacity in force
+    reference = bundle.card.get("input_reference")
+    drift = drift_report(reference, result.valid) if reference and len(result.valid) else None
+    return ScoredCohort(filename, hashlib.sha256(data).hexdigest(), result, scored, drift=drift)
+
+
+def _rename_reserved_extras(result: ValidationResult) -> ValidationResult:
+    """Extra columns named like a score column become "<name> (from file)"."""
+    renamed = {c: f"{c} (from file)" for c in result.extra_columns if c in RESERVED_COLUMNS}
+    if not renamed:
+        return result
+    return replace(result, valid=result.valid.rename(columns=renamed),
+                   extra_columns=[renamed.get(c, c) for c in result.extra_columns])
+
+
+@dataclass(frozen=True)
+class CohortSummary:
+    patients: int
+    expected_dropouts: float  # sum of probabilities
+    flagged: int
+    capacity_binds: bool
+
+
+def _as_curves(probability: np.ndarray | ThresholdCurves) -> ThresholdCurves:
+    return probability if isinstance(probability, ThresholdCurves) else ThresholdCurves(probability)
+
+
+def summarise(probability: np.ndarray | ThresholdCurves, threshold: float, capacity: int | None) -> CohortSummary:
+    """Patients, expected dropouts (sum of p) and flagged count at ``threshold`` under ``capacity``."""
+    curves = _as_curves(probability)
+    at_threshold = int(curves.flagged_count(threshold))
+    flagged = int(curves.flagged_counts(np.asarray(threshold), capacity))
+    return CohortSummary(curves.n, curves.total_positive, flagged, flagged < at_threshold)
+
+
+def flagged_mask(probability: np.ndarray | ThresholdCurves, threshold: float, capacity: int | None) -> np.ndarray:
+    """Which rows are flagged: p >= threshold, capped at the ``capacity`` highest-risk patients."""
+    return _as_curves(probability).top_k_mask(threshold, capacity)
+
+
+@dataclass(frozen=True)
+class CohortFilter:
+    """What the user chose to look at; empty tuples mean 'all'."""
+
+    bands: tuple[str, ...] = ()
+    sites: tuple[str, ...] = ()
+    arms: tuple[str, ...] = ()
+    phases: tuple[str, ...] = ()
+    probability_range: tuple[float, float] = (0.0, 1.0)
+    flagged_only: bool = False
+
+
+def filter_mask(scored: pd.DataFrame, flagged: np.ndarray, chosen: CohortFilter) -> np.ndarray:
+    """Rows that pass every filter."""
+    mask = np.ones(len(scored), dtype=bool)
+    for column, allowed in (("risk_band", chosen.bands), (SITE_COLUMN, chosen.sites),
+                            ("treatment_group", chosen.arms), ("trial_phase", chosen.phases)):
+        if allowed and column in scored:
+            mask &= scored[column].astype(str).isin(allowed).to_numpy()
+    low, high = chosen.probability_range
+    p = scored["probability"].to_numpy()
+    mask &= (p >= low) & (p <= high)
+    if chosen.flagged_only:
+        mask &= flagged
+    return mask
+
+
+def site_summary(scored: pd.DataFrame, flagged: np.ndarray) -> pd.DataFrame:
+    """Per site: patients, expected dropouts (sum of p), flagged, mean risk; highest mean risk first."""
+    sites = scored[SITE_COLUMN].astype(str) if SITE_COLUMN in scored else pd.Series("All patients", index=scored.index)
+    frame = pd.DataFrame({"site": sites.to_numpy(), "probability": scored["probability"].to_numpy(), "flagged": flagged})
+    table = frame.groupby("site", sort=False).agg(
+        patients=("probability", "size"),
+        expected_dropouts=("probability", "sum"),
+        flagged=("flagged", "sum"),
+        mean_risk=("probability", "mean"),
+    )
+    return table.sort_values("mean_risk", ascending=False).reset_index()
+
+
+def _highest_first(probability: np.ndarray, positions: np.ndarray, limit: int | None) -> np.ndarray:
+    """``positions`` ordered by probability, highest first (ties in file order), cut to ``limit``.
+
+    Only the top ``limit`` are sorted: a million-row cohort shows its 1,000 riskiest in milliseconds.
+    """
+    if limit is not None and len(positions) > limit:
+        p = probability[positions]
+        cut = np.partition(p, len(p) - limit)[len(p) - limit]  # the limit-th highest probability
+        positions = positions[p >= cut]
+    order = np.lexsort((positions, -probability[positions]))
+    return positions[order][:limit]
+
+
+def ranked_table(cohort: ScoredCohort, rows: np.ndarray, flagged: np.ndarray, bundle: ModelBundle,
+                 limit: int | None = None) -> pd.DataFrame:
+    """The chosen rows, highest risk first, with flag and reasons in front of the input columns."""
+    positions = _highest_first(cohort.probability, np.flatnonzero(rows), limit)
+    chosen = cohort.scored.iloc[positions].assign(flagged=flagged[positions])
+    reasons = cohort.reasons_for(bundle, chosen.index)
+    front = [c for c in (ID_COLUMN, SITE_COLUMN) if c in chosen]
+    score_cols = ["probability", "risk_band", "flagged", "recommended_action", "action_cost"]
+    rest = [c for c in chosen.columns if c not in front + score_cols + [SOURCE_ROW]]
+    return pd.concat([chosen[front + score_cols], reasons, chosen[rest + [SOURCE_ROW]]], axis=1)
+
+
+def flagged_export(cohort: ScoredCohort, flagged: np.ndarray, bundle: ModelBundle) -> pd.DataFrame:
+    """The flagged patients for the retention team, ordered by risk, with the user's extra columns."""
+    table = ranked_table(cohort, flagged, flagged, bundle)
+    columns = [c for c in (ID_COLUMN, SITE_COLUMN) if c in table]
+    columns += ["probability", "risk_band", "recommended_action", "action_cost", *REASON_COLUMNS[:TOP_REASONS]]
+    columns += cohort.result.extra_columns
+    export = table[columns].rename(columns={"risk_band": "band", "action_cost": "action_cost_usd"})
+    export["probability"] = export["probability"].round(4)
+    return export.reset_index(drop=True)

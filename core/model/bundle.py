@@ -1,0 +1,153 @@
+"""A model version as the product uses it: the fitted model, its card, and what it needs to score and explain.
+
+The model file is a pickle (joblib); unpickling runs code, so its SHA-256 is checked against the card
+before it is loaded, and a mismatch refuses to load. The card names the model's features and its
+category levels, so the bundle builds its own features (``core.model.features``) and tells which
+contract (``core.reading.contract``) its inputs follow.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import joblib
+import lightgbm as lgb
+import numpy as np
+import pandas as pd
+import shap
+
+from core.model.features import UnknownFeatureError, build_features, feature_specs
+from core.reading import contract as contract_module
+from core.reading.contract import Contract
+from core.reading.validation import load_cohort
+
+log = logging.getLogger(__name__)
+
+
+class ModelIntegrityError(RuntimeError):
+    """The model file does not match its card, or asks for what this version cannot provide."""
+
+
+def sha256_of_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class TreeModel:
+    """A LightGBM booster: log-odds from the trees, exact SHAP contributions from TreeExplainer."""
+
+    kind = "lightgbm"
+
+    def __init__(self, booster: lgb.Booster) -> None:
+        self.booster = booster
+        self.explainer = shap.TreeExplainer(booster)  # ~20 ms, once per bundle
+
+    @property
+    def feature_names(self) -> list[str]:
+        return list(self.booster.feature_name())
+
+    def probability(self, X: np.ndarray) -> np.ndarray:
+        return np.asarray(self.booster.predict(X), dtype=float)
+
+    def contributions(self, X: np.ndarray) -> tuple[np.ndarray, float]:
+        """Per-feature log-odds contributions (n, F) and the base value (log-odds)."""
+        with warnings.catch_warnings():
+            # shap notes a past change in its LightGBM output format; the shape is checked by the caller.
+            warnings.filterwarnings("ignore", message="LightGBM binary classifier", category=UserWarning)
+            values = np.asarray(self.explainer.shap_values(X))
+        return values, float(np.ravel(self.explainer.expected_value)[0])
+
+
+@dataclass(frozen=True)
+class ModelBundle:
+    """The fitted model and its card."""
+
+    model: TreeModel
+    card: dict[str, Any]
+
+    @property
+    def version(self) -> str:
+        return str(self.card["model_version"])
+
+    @property
+    def sha256(self) -> str:
+        return str(self.card["model_sha256"])
+
+    @property
+    def default_threshold(self) -> float:
+        return float(self.card["decision"]["default_threshold"])
+
+    @property
+    def synthetic(self) -> bool:
+        return bool(self.card["training_data"].get("synthetic"))
+
+    @property
+    def feature_names(self) -> list[str]:
+        return [entry["name"] for entry in self.card["features"]]
+
+    @property
+    def category_levels(self) -> dict[str, list[str]]:
+        """The model's own level order per categorical feature (the contract's where the card is silent)."""
+        stored = self.card.get("category_levels", {})
+        levels = contract_module.CONTRACT.category_levels()
+        return {
+            f.name: list(stored.get(f.name, levels.get(f.name, ()))) for f in feature_specs(self.feature_names) if f.categorical
+        }
+
+    @property
+    def contract(self) -> Contract:
+        """The input contract with this model's own category levels (a trial's arm names)."""
+        return contract_module.CONTRACT.with_levels(self.category_levels)
+
+    def features(self, valid: pd.DataFrame) -> pd.DataFrame:
+        """This model's feature frame for validated rows."""
+        return build_features(valid, self.feature_names, self.category_levels)
+
+    def predict_features(self, features: pd.DataFrame) -> np.ndarray:
+        """Dropout probability (0-1) for a feature frame from ``features``."""
+        if len(features) == 0:  # LightGBM cannot predict zero rows
+            return np.empty(0)
+        return self.model.probability(features[self.feature_names].to_numpy(dtype=float))
+
+    def predict(self, valid: pd.DataFrame) -> np.ndarray:
+        """Dropout probability (0-1) for validated contract rows, shape (n,)."""
+        return self.predict_features(self.features(valid))
+
+
+def load_bundle(model_path: Path, card_path: Path) -> ModelBundle:
+    """Load the model after checking its SHA-256 against the card; raise ModelIntegrityError if not."""
+    card = json.loads(Path(card_path).read_text())
+    actual = sha256_of_file(model_path)
+    expected = card.get("model_sha256")
+    if actual != expected:
+        raise ModelIntegrityError(
+            f"The model file {Path(model_path).name} does not match its model card "
+            f"(SHA-256 {actual[:12]}… found, {str(expected)[:12]}… expected). "
+            "It may have been altered or replaced; it was not loaded. Restore the model files or retrain."
+        )
+    booster = joblib.load(model_path)
+    names = [entry["name"] for entry in card.get("features", [])]
+    if list(booster.feature_name()) != names:
+        raise ModelIntegrityError("The model file and its card list different features; it was not loaded.")
+    try:
+        feature_specs(names)
+    except UnknownFeatureError as exc:
+        raise ModelIntegrityError(
+            f"The model needs features this version of the app cannot build ({exc.args[0]}); it was not loaded."
+        ) from None
+    log.info("loaded model %s", card.get("model_version"))
+    return ModelBundle(model=TreeModel(booster), card=card)
+
+
+def load_holdout(path: Path, contract: Contract) -> pd.DataFrame:
+    """The scored test split that ships with a model: contract columns, site, dropout and probability."""
+    return load_cohort(Path(path).read_bytes(), Path(path).name, contract).valid

@@ -1,0 +1,81 @@
+"""Files people download: CSV and Excel bytes that are safe to open in Excel.
+
+A text cell that starts with =, +, -, @, tab or carriage return could run as a formula in a
+spreadsheet (OWASP "CSV injection"); it gets a leading apostrophe. Headers too. Numbers stay numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+
+import pandas as pd
+
+from core.model.bundle import ModelBundle
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _neutralise_text(value: object) -> object:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
+    """Copy of ``frame`` with hostile text cells and headers defused; numeric columns untouched."""
+    safe = frame.copy()
+    for column in safe.columns:
+        series = safe[column]
+        if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+            continue
+        safe[column] = series.astype(object).map(_neutralise_text)
+    safe.columns = [_neutralise_text(str(c)) for c in safe.columns]
+    return safe
+
+
+def csv_bytes(frame: pd.DataFrame, header_lines: list[str] | None = None) -> bytes:
+    """UTF-8 CSV with a BOM (so Excel reads accents right), optional '# ' lines on top.
+
+    Each header line is one CSV cell (quoted if it holds a comma), so a spreadsheet does not split it.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for line in header_lines or []:
+        writer.writerow([f"# {_neutralise_text(line)}"])
+    neutralise(frame).to_csv(buffer, index=False, lineterminator="\r\n")
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """An .xlsx with one sheet per entry (sheet name -> table), every text cell neutralised."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame in sheets.items():
+            neutralise(frame).to_excel(writer, sheet_name=name[:31], index=False)
+    return buffer.getvalue()
+
+
+def export_metadata(bundle: ModelBundle, threshold: float, costs: dict[str, float], capacity: int | None,
+                    now: datetime) -> list[tuple[str, str]]:
+    """What produced an export: model, threshold, costs, capacity, time (UTC).
+
+    Numbers carry no thousands separator: these lines head the CSV, where a comma would split them.
+    """
+    return [
+        ("Exported at (UTC)", now.strftime("%Y-%m-%d %H:%M:%S")),
+        ("Model version", bundle.version),
+        ("Model SHA-256", bundle.card["model_sha256"]),
+        ("Decision threshold", f"{threshold:.2f}"),
+        ("Cost per intervention ($)", f"{costs['intervention_cost']:.2f}"),
+        ("Cost per dropout ($)", f"{costs['dropout_cost']:.2f}"),
+        ("Intervention effectiveness", f"{costs['effectiveness']:.0%}"),
+        ("Staff capacity", "no limit" if capacity is None else f"{capacity} patients"),
+        ("Training data", "synthetic" if bundle.synthetic else "real"),
+    ]
+
+
+def export_file_name(stem: str, threshold: float, now: datetime, extension: str) -> str:
+    """e.g. flagged_patients_2026-11-27_threshold-0.10.csv"""
+    return f"{stem}_{now:%Y-%m-%d}_threshold-{threshold:.2f}.{extension}"

@@ -1,0 +1,7 @@
+"""The error a file that cannot be used at all raises; its message says what is wrong and what to do."""
+
+from __future__ import annotations
+
+
+class SchemaError(ValueError):
+    """The file cannot be used at all; the message says what is wrong and what to do."""
