@@ -51,7 +51,9 @@ def load(data: bytes, filename: str, mapping: dict[str, str] | None = None) -> S
         n_flagged=summary.flagged,
         mean_probability=round(summary.expected_dropouts / max(summary.patients, 1), 4),
     )
-    log.info("cohort scored: %d rows read, %d valid (file sha256 %s)", cohort.result.n_read, len(cohort.scored), digest[:12])
+    log.info(
+        "cohort scored: %d rows read, %d valid (file sha256 %s)", cohort.result.n_read, len(cohort.scored), digest[:12]
+    )
     return cohort
 
 

@@ -21,7 +21,11 @@ def _key(patient: pd.DataFrame) -> tuple[str, ...]:
 
 @st.cache_data(max_entries=32, show_spinner=False, scope="session")
 def _score(
-    key: tuple, threshold: float, bands: tuple[RiskBand, ...], model_sha256: str, _bundle: ModelBundle,
+    key: tuple,
+    threshold: float,
+    bands: tuple[RiskBand, ...],
+    model_sha256: str,
+    _bundle: ModelBundle,
     _patient: pd.DataFrame,
 ) -> dict:
     return score_patient(_bundle, _patient, bands, threshold)

@@ -57,8 +57,9 @@ def settings() -> Settings:
         try:
             st.session_state[SETTINGS] = load_settings()
         except SettingsError as exc:
-            st.error(f"This installation's settings are not valid, so the app cannot start: {exc}. "
-                     "Tell your administrator.")
+            st.error(
+                f"This installation's settings are not valid, so the app cannot start: {exc}. Tell your administrator."
+            )
             st.stop()
     return st.session_state[SETTINGS]
 

@@ -26,10 +26,27 @@ from tests.e2e.conftest import CHROMIUM, IDLE
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Playwright
 
-__all__ = ["CHROMIUM", "IDLE", "RunTimer", "Server", "launch_chromium", "proc_status_mb", "settle", "streamlit_server", "TextWatch"]
+__all__ = [
+    "CHROMIUM",
+    "IDLE",
+    "RunTimer",
+    "Server",
+    "launch_chromium",
+    "proc_status_mb",
+    "settle",
+    "streamlit_server",
+    "TextWatch",
+]
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-                 "--no-first-run", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @dataclass
@@ -54,16 +71,29 @@ def streamlit_server(log_path: Path, start_timeout: float = 60.0) -> Iterator[Se
     port = free_port()
     with open(log_path, "w") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app" / "main.py"), "--server.headless=true",
-             "--server.address=127.0.0.1", f"--server.port={port}", "--browser.gatherUsageStats=false"],
-            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(ROOT / "app" / "main.py"),
+                "--server.headless=true",
+                "--server.address=127.0.0.1",
+                f"--server.port={port}",
+                "--browser.gatherUsageStats=false",
+            ],
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         try:
             url = f"http://127.0.0.1:{port}"
             deadline = time.monotonic() + start_timeout
             while True:
                 if process.poll() is not None:
-                    raise RuntimeError(f"streamlit exited with {process.returncode}; log:\n{log_path.read_text()[-2000:]}")
+                    raise RuntimeError(
+                        f"streamlit exited with {process.returncode}; log:\n{log_path.read_text()[-2000:]}"
+                    )
                 try:
                     with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
                         if response.status == 200:
@@ -71,8 +101,9 @@ def streamlit_server(log_path: Path, start_timeout: float = 60.0) -> Iterator[Se
                 except OSError:
                     pass
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"streamlit did not start within {start_timeout:.0f} s; log:\n"
-                                       f"{log_path.read_text()[-2000:]}")
+                    raise RuntimeError(
+                        f"streamlit did not start within {start_timeout:.0f} s; log:\n{log_path.read_text()[-2000:]}"
+                    )
                 time.sleep(0.3)
             yield Server(url, process.pid, log_path)
         finally:
@@ -201,8 +232,9 @@ class TextWatch:
         self.start = float(self.page.evaluate(_WATCH, [selector, text]))
 
     def result(self, timeout_ms: float = 30_000) -> tuple[float, float]:
-        handle = self.page.wait_for_function("() => window.__benchSeen && window.__benchSeen.frame",
-                                             timeout=timeout_ms, polling=20)
+        handle = self.page.wait_for_function(
+            "() => window.__benchSeen && window.__benchSeen.frame", timeout=timeout_ms, polling=20
+        )
         frame = float(handle.json_value())
         dom = float(self.page.evaluate("window.__benchSeen.dom"))
         return dom - self.start, frame - self.start

@@ -204,9 +204,17 @@ def _patient_percent(values: dict[str, object]) -> str:
 
 def patient_changes() -> list[tuple[int, int, int]]:
     """Field changes whose shown percentage differs from the one before (so the metric must change)."""
-    base = {"patient_id": "NEW-001", "age": 55, "gender": "Female", "treatment_group": "Active",
-            "trial_phase": "Phase II", "days_in_trial": 90, "visits_completed": 6, "last_visit_day": 84,
-            "adverse_events": 1}  # the form's defaults (app/patient_form.py)
+    base = {
+        "patient_id": "NEW-001",
+        "age": 55,
+        "gender": "Female",
+        "treatment_group": "Active",
+        "trial_phase": "Phase II",
+        "days_in_trial": 90,
+        "visits_completed": 6,
+        "last_visit_day": 84,
+        "adverse_events": 1,
+    }  # the form's defaults (app/patient_form.py)
     shown, chosen = _patient_percent(base), []
     for age, events, last in PATIENT_CHANGES:
         percent = _patient_percent(base | {"age": age, "adverse_events": events, "last_visit_day": last})
@@ -226,8 +234,10 @@ def patient_page(page: Page, figures: Figures, changes: list[tuple[int, int, int
     page.get_by_text("Chance of dropping out").first.wait_for(timeout=NAV_TIMEOUT_MS)
     wait_idle(page)
     metric = page.get_by_test_id("stMetric").filter(has_text="Chance of dropping out")
-    changed = ("([before]) => { const m = [...document.querySelectorAll('[data-testid=stMetric]')]"
-               ".find(e => e.innerText.includes('Chance of dropping out')); return m && m.innerText !== before; }")
+    changed = (
+        "([before]) => { const m = [...document.querySelectorAll('[data-testid=stMetric]')]"
+        ".find(e => e.innerText.includes('Chance of dropping out')); return m && m.innerText !== before; }"
+    )
     for age, events, last in changes:
         form.get_by_role("spinbutton", name="Age (years)").fill(str(age))
         form.get_by_role("spinbutton", name="Adverse events").fill(str(events))
@@ -257,6 +267,7 @@ def in_new_context(browser: Browser, work: Callable[[Page], None]) -> None:
 def large_upload(browser: Browser, folder: Path, path: Path, figures: Figures) -> None:
     """e. a fresh server: VmHWM before and after the 1M upload, and the upload's time."""
     with streamlit_server(folder / "streamlit_large.log") as server:
+
         def work(page: Page) -> None:
             open_cohort_page(page, server.url)
             figures.memory_mb["base_hwm"] = proc_status_mb(server.pid, "VmHWM")
@@ -305,15 +316,21 @@ def report(figures: Figures) -> None:
         row(f"e. upload {LARGE:,} rows -> table, idle", "e"),
     ]
     peak = figures.memory_mb.get("peak_hwm")
-    rows.append([
-        f"e. server peak memory (VmHWM), {LARGE:,} rows",
-        "not measured" if peak is None else f"{peak:,.0f} MB",
-        "" if peak is None else (f"base {figures.memory_mb.get('base_hwm', 0):,.0f} MB, "
-                                 f"RSS after {figures.memory_mb.get('rss_after', 0):,.0f} MB"),
-        "",
-        f"< {MEMORY_TARGET_MB:,} MB",
-        "-" if peak is None else verdict(peak, MEMORY_TARGET_MB),
-    ])
+    rows.append(
+        [
+            f"e. server peak memory (VmHWM), {LARGE:,} rows",
+            "not measured" if peak is None else f"{peak:,.0f} MB",
+            ""
+            if peak is None
+            else (
+                f"base {figures.memory_mb.get('base_hwm', 0):,.0f} MB, "
+                f"RSS after {figures.memory_mb.get('rss_after', 0):,.0f} MB"
+            ),
+            "",
+            f"< {MEMORY_TARGET_MB:,} MB",
+            "-" if peak is None else verdict(peak, MEMORY_TARGET_MB),
+        ]
+    )
     print_table(["what", "median", "each (ms)", "browser busy", "target", "result"], rows)
     for note in figures.notes:
         print(note)
@@ -336,14 +353,17 @@ def main() -> None:
         files = (write_csv(folder, SMALL, SEED), write_csv(folder, SMALL, SEED + 1))
         large = write_csv(folder, LARGE, SEED)
         changes = patient_changes()
-        print(f"CSV files: {SMALL:,} rows {files[0].stat().st_size / 2**20:.1f} MB (two), "
-              f"{LARGE:,} rows {large.stat().st_size / 2**20:.1f} MB")
+        print(
+            f"CSV files: {SMALL:,} rows {files[0].stat().st_size / 2**20:.1f} MB (two), "
+            f"{LARGE:,} rows {large.stat().st_size / 2**20:.1f} MB"
+        )
         settle()  # writing the files kept a core busy; let the load average come down (at most 2 min)
         print(machine_note() + " (before the server starts)")
         with sync_playwright() as playwright:
             browser = launch_chromium(playwright)
             try:
                 with streamlit_server(folder / "streamlit.log") as server:
+
                     def small_session(page: Page) -> None:
                         cohort_page(page, server.url, files, figures)
                         thresholds_page(page, figures)

@@ -69,7 +69,9 @@ def main() -> None:
     ]
     print_table(["what", "time", "target", "result"], rows)
     best = curves.optimal_threshold(FACTORY_COSTS, None)
-    print(f"\n(sanity: optimal threshold {best:.2f}, flagged there {curves.at(best, FACTORY_COSTS, None).flagged:,.0f})")
+    print(
+        f"\n(sanity: optimal threshold {best:.2f}, flagged there {curves.at(best, FACTORY_COSTS, None).flagged:,.0f})"
+    )
 
 
 if __name__ == "__main__":

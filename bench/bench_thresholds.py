@@ -68,7 +68,9 @@ def observed_cohort(n: int) -> pd.DataFrame:
     seconds, frame = timed(lambda: cohort(n, labelled=True))
     print(f"simulate {n:,} patients: {seconds:.1f} s")
     bundle = load_bundle(MODEL_PATH, MODEL_CARD_PATH)
-    seconds, valid = timed(lambda: validate_frame(frame, map_columns(list(frame.columns), CONTRACT), CONTRACT, "the file").valid)
+    seconds, valid = timed(
+        lambda: validate_frame(frame, map_columns(list(frame.columns), CONTRACT), CONTRACT, "the file").valid
+    )
     print(f"validate: {seconds:.1f} s ({len(valid):,} valid rows)")
     seconds, scored = timed(lambda: score_frame(valid, bundle, FACTORY_BANDS))
     print(f"score with the bundled model (LightGBM): {seconds:.1f} s -> probabilities from the model, not random")
@@ -80,14 +82,16 @@ def build(frame: pd.DataFrame) -> EvaluationData:
     return build_evaluation("bench", frame, True, FACTORY_BANDS, with_metrics=True)
 
 
-def step(data: EvaluationData, threshold: float, costs: CostSettings = FACTORY_COSTS,
-         capacity: int | None = None) -> ThresholdView:
+def step(
+    data: EvaluationData, threshold: float, costs: CostSettings = FACTORY_COSTS, capacity: int | None = None
+) -> ThresholdView:
     """The numbers the fragment computes for one slider position."""
     return evaluate_threshold(data.curves, data.subgroups, threshold, costs, capacity, 0.5)
 
 
-def step_with_display(data: EvaluationData, threshold: float, costs: CostSettings = FACTORY_COSTS,
-                      capacity: int | None = None) -> object:
+def step_with_display(
+    data: EvaluationData, threshold: float, costs: CostSettings = FACTORY_COSTS, capacity: int | None = None
+) -> object:
     """``step`` plus the display tables and all five plotly figures (the page draws the one chosen)."""
     from app.views import thresholds as threshold_views  # plotly and pandas; no page is run
 
@@ -99,7 +103,9 @@ def step_with_display(data: EvaluationData, threshold: float, costs: CostSetting
     return shown, words, figures, groups
 
 
-def parts(data: EvaluationData, threshold: float, costs: CostSettings = FACTORY_COSTS) -> dict[str, Callable[[], object]]:
+def parts(
+    data: EvaluationData, threshold: float, costs: CostSettings = FACTORY_COSTS
+) -> dict[str, Callable[[], object]]:
     """Each piece of ``evaluate_threshold`` on its own, for the breakdown."""
     curves = data.curves
     table = cost_table(curves, threshold, costs, None, 0.5)
@@ -130,8 +136,10 @@ def main() -> None:
     print(f"Thresholds page, one slider step, {N:,} labelled patients (no Streamlit)\n")
 
     observed = observed_cohort(N)
-    print(f"patients with an observed outcome: {len(observed):,}; mean probability "
-          f"{observed['probability'].mean():.3f}; observed dropout rate {observed[OUTCOME_COLUMN].mean():.3f}\n")
+    print(
+        f"patients with an observed outcome: {len(observed):,}; mean probability "
+        f"{observed['probability'].mean():.3f}; observed dropout rate {observed[OUTCOME_COLUMN].mean():.3f}\n"
+    )
 
     builds = []
     for _ in range(3):
@@ -153,15 +161,25 @@ def main() -> None:
     def summary(what: str, times: list[float], target: float | None) -> list[str]:
         median = statistics.median(times)
         p90 = float(np.percentile(times, 90))
-        return [what, len(times), _ms(median), _ms(p90), _ms(max(times)),
-                f"< {target * 1e3:g} ms" if target else "-", verdict(median, target)]
+        return [
+            what,
+            len(times),
+            _ms(median),
+            _ms(p90),
+            _ms(max(times)),
+            f"< {target * 1e3:g} ms" if target else "-",
+            verdict(median, target),
+        ]
 
     print("One slider step (median over shuffled thresholds 0.01-0.99)")
-    print_table(["what", "steps", "median", "p90", "max", "target", "result"], [
-        summary("step: numbers the fragment computes", steps, STEP_TARGET),
-        summary("step, staff capacity 50,000", capped, None),
-        summary("step + display tables + 5 plotly figures", shown, None),
-    ])
+    print_table(
+        ["what", "steps", "median", "p90", "max", "target", "result"],
+        [
+            summary("step: numbers the fragment computes", steps, STEP_TARGET),
+            summary("step, staff capacity 50,000", capped, None),
+            summary("step + display tables + 5 plotly figures", shown, None),
+        ],
+    )
 
     print("\nParts of one step (threshold 0.30; median of 5 runs of 20 calls)")
     rows = []
@@ -175,10 +193,14 @@ def main() -> None:
         rows.append([what, _ms(statistics.median(runs))])
     print_table(["part", "time"], rows)
 
-    print(f"\nOne-off build per source (core.decisions.evaluation.build_evaluation with metrics; best of {len(builds)}): "
-          f"{_ms(build_total)}")
+    print(
+        f"\nOne-off build per source (core.decisions.evaluation.build_evaluation with metrics; best of {len(builds)}): "
+        f"{_ms(build_total)}"
+    )
     sizes = ", ".join(f"{label} {len(view.groups)}" for label, view in data.subgroups.items())
-    print(f"\n(groups: {sizes}; sanity: cost-optimal threshold {data.curves.optimal_threshold(FACTORY_COSTS, None):.2f})")
+    print(
+        f"\n(groups: {sizes}; sanity: cost-optimal threshold {data.curves.optimal_threshold(FACTORY_COSTS, None):.2f})"
+    )
 
 
 if __name__ == "__main__":

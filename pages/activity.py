@@ -23,10 +23,15 @@ if events.empty:
 summary = activity_summary(events)
 a, b, c, d, e = st.columns(5)
 a.metric("Events", f"{summary['events']:,}")
-b.metric("Patients scored", f"{summary['patients_scored']:,}", help="Counted once per scoring: a patient in two "
-         "weekly files counts twice.")
+b.metric(
+    "Patients scored",
+    f"{summary['patients_scored']:,}",
+    help="Counted once per scoring: a patient in two weekly files counts twice.",
+)
 c.metric("Flagged rate", "–" if summary["patients_scored"] == 0 else f"{summary['flagged_rate']:.0%}")
-d.metric("Mean chance of dropping out", "–" if summary["patients_scored"] == 0 else f"{summary['mean_probability']:.0%}")
+d.metric(
+    "Mean chance of dropping out", "–" if summary["patients_scored"] == 0 else f"{summary['mean_probability']:.0%}"
+)
 e.metric("Last activity (UTC)", summary["last_activity"].strftime("%Y-%m-%d %H:%M"))
 
 st.subheader("By day")
@@ -34,6 +39,12 @@ st.dataframe(activity_by_day(events), hide_index=True, key="activity_by_day")
 st.subheader("Latest events")
 latest = events.sort_values("time", ascending=False).head(200).drop(columns=["patients"], errors="ignore")
 st.dataframe(latest, hide_index=True, key="activity_latest")
-st.download_button("Download the audit log (JSON lines)", data=lambda: path.read_bytes(), file_name=LOG_NAME,
-                   mime="application/jsonl", on_click="ignore", key="download_audit_log")
+st.download_button(
+    "Download the audit log (JSON lines)",
+    data=lambda: path.read_bytes(),
+    file_name=LOG_NAME,
+    mime="application/jsonl",
+    on_click="ignore",
+    key="download_audit_log",
+)
 st.caption(f"The log is kept at {path} on this computer.")

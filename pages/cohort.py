@@ -20,8 +20,12 @@ st.markdown(
 )
 
 upload_col, demo_col = st.columns([3, 1])
-upload = upload_col.file_uploader("Upload cohort (CSV or Excel)", type=["csv", "txt", "tsv", "xlsx"],
-                                  key="cohort_upload", help=f"CSV (comma, semicolon or tab) or .xlsx, up to {state.settings().max_upload_mb} MB.")
+upload = upload_col.file_uploader(
+    "Upload cohort (CSV or Excel)",
+    type=["csv", "txt", "tsv", "xlsx"],
+    key="cohort_upload",
+    help=f"CSV (comma, semicolon or tab) or .xlsx, up to {state.settings().max_upload_mb} MB.",
+)
 with demo_col:
     st.write("")
     if st.button("Open the demo cohort", key="load_demo", help="500 synthetic patients from two trials"):
@@ -59,15 +63,21 @@ cohort_views.patient_table(cohort, rows, flagged, bundle)
 
 st.subheader("The cohort at a glance")
 left, right = st.columns(2)
-left.plotly_chart(cohort_charts.risk_distribution_figure(probability, state.threshold(), state.bands()),
-                  key="risk_distribution")
+left.plotly_chart(
+    cohort_charts.risk_distribution_figure(probability, state.threshold(), state.bands()), key="risk_distribution"
+)
 right.plotly_chart(cohort_charts.band_counts_figure(cohort.scored["risk_band"], state.bands()), key="band_counts")
 sites = site_summary(cohort.scored, flagged)
 st.plotly_chart(cohort_charts.site_figure(sites), key="site_chart")
-st.dataframe(sites, hide_index=True, key="site_table", column_config={
-    "mean_risk": st.column_config.NumberColumn("mean risk", format="percent"),
-    "expected_dropouts": st.column_config.NumberColumn("expected dropouts", format="%.1f"),
-})
+st.dataframe(
+    sites,
+    hide_index=True,
+    key="site_table",
+    column_config={
+        "mean_risk": st.column_config.NumberColumn("mean risk", format="percent"),
+        "expected_dropouts": st.column_config.NumberColumn("expected dropouts", format="%.1f"),
+    },
+)
 
 st.subheader("Export the call list")
 cohort_views.exports(cohort, flagged, bundle)

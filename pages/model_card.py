@@ -47,15 +47,24 @@ text.markdown(
 )
 
 st.subheader("What drives the estimates")
-st.markdown("Effects are measured with SHAP: how much each fact moves a patient's estimate away from the average patient's.")
+st.markdown(
+    "Effects are measured with SHAP: how much each fact moves a patient's estimate away from the average patient's."
+)
 imp, swarm = st.columns(2)
 imp.plotly_chart(charts.importance_figure(holdout.importance), key="importance")
-swarm.plotly_chart(charts.beeswarm_figure(holdout.contributions, holdout.features, list(holdout.importance["feature"])),
-                   key="beeswarm")
-feature = st.selectbox("Show how one feature moves risk", list(holdout.importance["feature"]),
-                       format_func=charts.feature_label, key="dependence_feature")
-st.plotly_chart(charts.dependence_figure(feature, holdout.feature_display[feature], holdout.contributions[feature]),
-                key="dependence")
+swarm.plotly_chart(
+    charts.beeswarm_figure(holdout.contributions, holdout.features, list(holdout.importance["feature"])), key="beeswarm"
+)
+feature = st.selectbox(
+    "Show how one feature moves risk",
+    list(holdout.importance["feature"]),
+    format_func=charts.feature_label,
+    key="dependence_feature",
+)
+st.plotly_chart(
+    charts.dependence_figure(feature, holdout.feature_display[feature], holdout.contributions[feature]),
+    key="dependence",
+)
 
 st.subheader("Is your cohort like the training patients?")
 drift_views.table(state.cohort())

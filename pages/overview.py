@@ -21,10 +21,17 @@ if cohort is not None:
     st.subheader(f"Loaded cohort: {cohort.filename}")
     a, b, c = st.columns(3)
     a.metric("Patients scored", f"{summary.patients:,}")
-    b.metric("Expected dropouts", f"{summary.expected_dropouts:,.0f}",
-             help="The sum of every patient's estimated chance of dropping out.")
-    c.metric(f"Flagged at {state.threshold():.0%}", f"{summary.flagged:,}",
-             help="Patients at or above the decision threshold" + (" (capped by staff capacity)" if summary.capacity_binds else ""))
+    b.metric(
+        "Expected dropouts",
+        f"{summary.expected_dropouts:,.0f}",
+        help="The sum of every patient's estimated chance of dropping out.",
+    )
+    c.metric(
+        f"Flagged at {state.threshold():.0%}",
+        f"{summary.flagged:,}",
+        help="Patients at or above the decision threshold"
+        + (" (capped by staff capacity)" if summary.capacity_binds else ""),
+    )
     costs = state.costs()
     st.caption(
         f"With a contact costing ${costs.intervention_cost:,.0f}, a lost patient ${costs.dropout_cost:,.0f} and contacts "
@@ -38,8 +45,13 @@ else:
 st.subheader("Where to go")
 st.page_link(navigation.COHORT, label="Upload this week's patient list and get the call list", icon=":material/groups:")
 st.page_link(navigation.PATIENT, label="Assess one patient, with reasons and what-if", icon=":material/person:")
-st.page_link(navigation.THRESHOLDS, label="Choose the threshold with the costs in view, within your staff capacity",
-             icon=":material/tune:")
-st.page_link(navigation.MODEL, label="How good is the model? Held-out results and what drives it", icon=":material/insights:")
+st.page_link(
+    navigation.THRESHOLDS,
+    label="Choose the threshold with the costs in view, within your staff capacity",
+    icon=":material/tune:",
+)
+st.page_link(
+    navigation.MODEL, label="How good is the model? Held-out results and what drives it", icon=":material/insights:"
+)
 st.page_link(navigation.ACTIVITY, label="What was scored and exported, and when", icon=":material/history:")
 st.caption("All processing happens on this computer; no patient data is sent anywhere.")

@@ -47,24 +47,34 @@ else:
     threshold = state.threshold()
     scored = cached_score(patient, threshold)
     if state.pop_patient_audit_pending():
-        audit_trail.record("patient_assessed", patient_ids=[scored["patient_id"]], n_patients=1,
-                           n_flagged=int(scored["flagged"]), mean_probability=round(float(scored["probability"]), 4))
+        audit_trail.record(
+            "patient_assessed",
+            patient_ids=[scored["patient_id"]],
+            n_patients=1,
+            n_flagged=int(scored["flagged"]),
+            mean_probability=round(float(scored["probability"]), 4),
+        )
     probability = float(scored["probability"])
     st.subheader(f"Patient {scored['patient_id']}")
     left, middle, right = st.columns(3)
-    left.metric("Chance of dropping out", f"{probability:.1%}",
-                help="The model's estimated probability (0–100%), to one decimal so that it reads right next to the threshold.")
+    left.metric(
+        "Chance of dropping out",
+        f"{probability:.1%}",
+        help="The model's estimated probability (0–100%), to one decimal so that it reads right next to the threshold.",
+    )
     with middle:
         st.markdown("**Risk band**")
         st.markdown(band_badge_html(scored["risk_band"]), unsafe_allow_html=True)
         st.caption(f"Recommended: {scored['recommended_action']} (${scored['action_cost']:,.2f})")
-    right.metric("Flagged for the retention team", "Yes" if scored["flagged"] else "No",
-                 help=f"Flagged when the chance is at or above the decision threshold ({threshold:.0%}).")
+    right.metric(
+        "Flagged for the retention team",
+        "Yes" if scored["flagged"] else "No",
+        help=f"Flagged when the chance is at or above the decision threshold ({threshold:.0%}).",
+    )
 
     result = cached_assessment(patient)  # after the headline, so the probability shows first
     chart, words = st.columns([3, 2])
-    chart.plotly_chart(waterfall_figure(result.contributions, result.base_value, result.value_labels),
-                       key="waterfall")
+    chart.plotly_chart(waterfall_figure(result.contributions, result.base_value, result.value_labels), key="waterfall")
     with words:
         st.markdown("**Main reasons**")
         st.markdown("\n".join(f"- {reason}" for reason in result.reasons))
@@ -88,15 +98,21 @@ else:
             new_probability = float(bundle.predict(edited.valid)[0])
             a, b = st.columns(2)
             a.metric("Original", f"{probability:.1%}")
-            b.metric("With your changes", f"{new_probability:.1%}",
-                     delta=f"{(new_probability - probability) * 100:+.1f} percentage points", delta_color="inverse")
+            b.metric(
+                "With your changes",
+                f"{new_probability:.1%}",
+                delta=f"{(new_probability - probability) * 100:+.1f} percentage points",
+                delta_color="inverse",
+            )
 
     st.markdown("**Changes that would lower this patient's risk most** (computed by the model)")
     if result.changes:
-        st.markdown("\n".join(
-            f"- {c.description}: {percent(c.baseline)} → **{percent(c.probability)}** ({c.delta * 100:+.1f} points)"
-            for c in result.changes
-        ))
+        st.markdown(
+            "\n".join(
+                f"- {c.description}: {percent(c.baseline)} → **{percent(c.probability)}** ({c.delta * 100:+.1f} points)"
+                for c in result.changes
+            )
+        )
     else:
         st.caption("None of the visit-related changes would lower this patient's estimated risk.")
 

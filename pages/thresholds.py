@@ -23,16 +23,26 @@ st.markdown(
 
 cohort = state.cohort()
 sources = threshold_data.available_sources(cohort)
-source = st.radio("Evaluate on", sources, key="threshold_source", horizontal=True,
-                  help="With observed outcomes the counts are real; without them they are the model's expectation.")
+source = st.radio(
+    "Evaluate on",
+    sources,
+    key="threshold_source",
+    horizontal=True,
+    help="With observed outcomes the counts are real; without them they are the model's expectation.",
+)
 data = threshold_data.evaluation_data(source, cohort)
 if source == threshold_data.TEST_SPLIT:
-    st.info(f"Showing the model's held-out test split: {data.n_patients:,} synthetic patients whose outcomes are known. "
-            "Load a cohort on the Cohort page to see your own patients.", icon=":material/science:")
+    st.info(
+        f"Showing the model's held-out test split: {data.n_patients:,} synthetic patients whose outcomes are known. "
+        "Load a cohort on the Cohort page to see your own patients.",
+        icon=":material/science:",
+    )
 elif not data.labelled:
-    st.warning("Your cohort has no observed outcomes, so caught and missed dropouts are **expected** values: "
-               "sums of the model's probabilities. They are only as good as the model's calibration, shown below.",
-               icon=":material/warning:")
+    st.warning(
+        "Your cohort has no observed outcomes, so caught and missed dropouts are **expected** values: "
+        "sums of the model's probabilities. They are only as good as the model's calibration, shown below.",
+        icon=":material/warning:",
+    )
 else:
     st.success(f"Evaluating on {data.n_patients:,} patients of your cohort with observed outcomes.")
     st.markdown(threshold_views.cohort_metrics_in_words(data.metrics, bundle.card["metrics"]["test"]))
@@ -47,27 +57,43 @@ def explorer() -> None:
     view = evaluate_threshold(data.curves, data.subgroups, threshold, costs, capacity, reference)
     expected = not data.labelled
     if view.chosen.capacity_binds:
-        st.warning(f"Staff capacity binds: {view.at_or_above_threshold:,} patients are at or above the threshold, "
-                   f"but only the {capacity:,} highest-risk are flagged.")
+        st.warning(
+            f"Staff capacity binds: {view.at_or_above_threshold:,} patients are at or above the threshold, "
+            f"but only the {capacity:,} highest-risk are flagged."
+        )
     st.subheader("What this threshold costs and saves")
     st.table(threshold_views.cost_table_display(view.table, view.per_thousand, expected).set_index(""))
-    st.caption(f"Break-even risk: **{break_even_risk(costs):.0%}**. Contacting a patient pays for itself when their "
-               "chance of dropping out is above intervention cost ÷ (effectiveness × dropout cost). The reference "
-               "column is a plain 0.50 cut.")
+    st.caption(
+        f"Break-even risk: **{break_even_risk(costs):.0%}**. Contacting a patient pays for itself when their "
+        "chance of dropping out is above intervention cost ÷ (effectiveness × dropout cost). The reference "
+        "column is a plain 0.50 cut."
+    )
     for column, (label, value, words) in zip(st.columns(4), threshold_views.rates_in_words(view.rates), strict=True):
         column.metric(label, value, help=words)
 
-    st.markdown(f"**Calling the riskiest 20% of patients reaches {view.gains['share_of_dropouts'][20]:.0%} of the "
-                f"{'expected ' if expected else ''}dropouts.**")
+    st.markdown(
+        f"**Calling the riskiest 20% of patients reaches {view.gains['share_of_dropouts'][20]:.0%} of the "
+        f"{'expected ' if expected else ''}dropouts.**"
+    )
     # One chart at a time: redrawing five charts on every slider step kept the table from showing promptly.
-    plot = st.segmented_control("Plot", list(threshold_views.PLOTS), default="Total cost", key="threshold_plot",
-                                help="Each plot marks your threshold.") or "Total cost"
+    plot = (
+        st.segmented_control(
+            "Plot",
+            list(threshold_views.PLOTS),
+            default="Total cost",
+            key="threshold_plot",
+            help="Each plot marks your threshold.",
+        )
+        or "Total cost"
+    )
     st.plotly_chart(threshold_views.figure(plot, view, threshold, expected), key=f"plot_{threshold_views.PLOTS[plot]}")
     if expected:
         st.plotly_chart(charts.calibration_figure(bundle.card["metrics"]["calibration_test"]), key="calibration")
 
     st.subheader("Is any group missed more than another?")
-    st.caption("Recall: share of each group's dropouts that are flagged. A group with much lower recall is missed more.")
+    st.caption(
+        "Recall: share of each group's dropouts that are flagged. A group with much lower recall is missed more."
+    )
     groups = list(view.subgroups)
     by = st.segmented_control("Group by", groups, default=groups[0], key="subgroup_by") or groups[0]
     st.dataframe(threshold_views.subgroup_display(view.subgroups[by], expected), key="subgroup_table")
@@ -82,6 +108,8 @@ explorer()
 st.subheader("Tiered outreach plan")
 st.markdown("Instead of one threshold, each patient can get the action of their risk band:")
 st.table(threshold_views.band_plan_display(data.band_plan))
-st.markdown(f"Giving every patient their band's action costs **${sum(r['cost'] for r in data.band_plan):,.0f}** "
-            f"for these {data.n_patients:,} patients.")
+st.markdown(
+    f"Giving every patient their band's action costs **${sum(r['cost'] for r in data.band_plan):,.0f}** "
+    f"for these {data.n_patients:,} patients."
+)
 band_legend()

@@ -32,11 +32,23 @@ def waterfall_figure(contributions: pd.Series, base_value: float, values: dict[s
             hovertemplate="%{y}<br>effect %{x:+.3f} log-odds<extra></extra>",
         )
     )
-    fig.add_vline(x=base_value, line_dash="dot", line_color=NEUTRAL,
-                  annotation_text=f"average patient {probability_from_log_odds(base_value):.0%}", annotation_position="bottom")
-    fig.add_vline(x=final, line_color="black", annotation_text=f"this patient {probability_from_log_odds(final):.0%}",
-                  annotation_position="top")
-    fig.update_layout(**{**LAYOUT, "height": 60 + 34 * len(ordered)},
-                      title="What moved this patient's risk (red raises, blue lowers)",
-                      xaxis_title="log-odds of dropout (right = more likely to drop out)", showlegend=False)
+    fig.add_vline(
+        x=base_value,
+        line_dash="dot",
+        line_color=NEUTRAL,
+        annotation_text=f"average patient {probability_from_log_odds(base_value):.0%}",
+        annotation_position="bottom",
+    )
+    fig.add_vline(
+        x=final,
+        line_color="black",
+        annotation_text=f"this patient {probability_from_log_odds(final):.0%}",
+        annotation_position="top",
+    )
+    fig.update_layout(
+        **{**LAYOUT, "height": 60 + 34 * len(ordered)},
+        title="What moved this patient's risk (red raises, blue lowers)",
+        xaxis_title="log-odds of dropout (right = more likely to drop out)",
+        showlegend=False,
+    )
     return fig

@@ -28,26 +28,40 @@ def validation_report(cohort: ScoredCohort) -> None:
     c.metric("Rows that need attention", f"{attention:,}")
     st.caption(f"{read:,} rows read = {scored:,} scored + {attention:,} with problems. No row is dropped silently.")
     if attention:
-        st.warning(f"{attention:,} rows were not scored because of the problems listed below. "
-                   "Fix them in your file and upload it again; every other patient is scored.")
-        st.dataframe(result.problems.rename(columns={ID_COLUMN: "patient"}), hide_index=True, height=240,
-                     key="problems_table")
+        st.warning(
+            f"{attention:,} rows were not scored because of the problems listed below. "
+            "Fix them in your file and upload it again; every other patient is scored."
+        )
+        st.dataframe(
+            result.problems.rename(columns={ID_COLUMN: "patient"}), hide_index=True, height=240, key="problems_table"
+        )
         rejected_ids = result.problems[ID_COLUMN].astype(str).unique().tolist()
         problems_csv = audit_trail.audited_download(
-            "export_problem_rows", lambda: csv_bytes(result.rejected), lambda: rejected_ids, input_sha256=cohort.sha256)
-        st.download_button("Download rows with problems (CSV)", data=problems_csv,
-                           file_name=f"rows_with_problems_{cohort.filename.rsplit('.', 1)[0]}.csv", mime="text/csv",
-                           key="download_problems", on_click="ignore")
+            "export_problem_rows", lambda: csv_bytes(result.rejected), lambda: rejected_ids, input_sha256=cohort.sha256
+        )
+        st.download_button(
+            "Download rows with problems (CSV)",
+            data=problems_csv,
+            file_name=f"rows_with_problems_{cohort.filename.rsplit('.', 1)[0]}.csv",
+            mime="text/csv",
+            key="download_problems",
+            on_click="ignore",
+        )
     if result.has_outcome:
         n_known = int(cohort.scored["dropout"].notna().sum())
-        st.success(f"This file has observed outcomes (dropout) for {n_known:,} patients: the model can be checked "
-                   "against what really happened on the Thresholds & costs page.", icon=":material/fact_check:")
+        st.success(
+            f"This file has observed outcomes (dropout) for {n_known:,} patients: the model can be checked "
+            "against what really happened on the Thresholds & costs page.",
+            icon=":material/fact_check:",
+        )
 
 
 def mapping_editor(cohort: ScoredCohort, data: bytes | None) -> None:
     """Show how columns were matched and let the user correct it."""
     result = cohort.result
-    with st.expander("How your columns were matched" + (" (extra columns are kept in exports)" if result.extra_columns else "")):
+    with st.expander(
+        "How your columns were matched" + (" (extra columns are kept in exports)" if result.extra_columns else "")
+    ):
         table = pd.DataFrame({"needed": list(state.get_bundle().contract.names)})
         table["your column"] = table["needed"].map(result.mapping).fillna(NOT_IN_FILE)
         st.dataframe(table, hide_index=True, key="mapping_table")
@@ -75,8 +89,12 @@ def filters(cohort: ScoredCohort) -> CohortFilter:
     scored = cohort.scored
     cols = st.columns([1, 1, 1, 1, 2, 1])
     bands = cols[0].multiselect("Risk band", [b.name for b in state.bands()], key="filter_bands", placeholder="All")
-    sites = cols[1].multiselect("Site", sorted(scored[SITE_COLUMN].astype(str).unique()) if SITE_COLUMN in scored else [],
-                                key="filter_sites", placeholder="All")
+    sites = cols[1].multiselect(
+        "Site",
+        sorted(scored[SITE_COLUMN].astype(str).unique()) if SITE_COLUMN in scored else [],
+        key="filter_sites",
+        placeholder="All",
+    )
     levels = state.get_bundle().contract.category_levels()
     arms = cols[2].multiselect("Arm", list(levels["treatment_group"]), key="filter_arms", placeholder="All")
     phases = cols[3].multiselect("Phase", list(levels["trial_phase"]), key="filter_phases", placeholder="All")
@@ -89,7 +107,9 @@ TABLE_COLUMNS = {
     ID_COLUMN: st.column_config.TextColumn("Patient"),
     SITE_COLUMN: st.column_config.TextColumn("Site"),
     **{f"reason_{i}": st.column_config.TextColumn(f"Reason {i}") for i in (1, 2, 3)},
-    "probability": st.column_config.ProgressColumn("Chance of dropping out", format="percent", min_value=0, max_value=1),
+    "probability": st.column_config.ProgressColumn(
+        "Chance of dropping out", format="percent", min_value=0, max_value=1
+    ),
     "risk_band": st.column_config.TextColumn("Band"),
     "flagged": st.column_config.CheckboxColumn("Flagged"),
     "recommended_action": st.column_config.TextColumn("Recommended action"),
@@ -103,10 +123,19 @@ def patient_table(cohort: ScoredCohort, rows: np.ndarray, flagged: np.ndarray, b
     matching = int(rows.sum())
     table = ranked_table(cohort, rows, flagged, bundle, limit=TABLE_LIMIT)
     shown = f"the {TABLE_LIMIT:,} highest-risk of " if matching > TABLE_LIMIT else ""
-    st.caption(f"Showing {shown}{matching:,} matching patients, highest risk first. Click a column header to sort; "
-               "tick a row to open that patient.")
-    event = st.dataframe(table, hide_index=True, column_config=TABLE_COLUMNS, on_select="rerun",
-                         selection_mode="single-row", key="patient_table", height=420)
+    st.caption(
+        f"Showing {shown}{matching:,} matching patients, highest risk first. Click a column header to sort; "
+        "tick a row to open that patient."
+    )
+    event = st.dataframe(
+        table,
+        hide_index=True,
+        column_config=TABLE_COLUMNS,
+        on_select="rerun",
+        selection_mode="single-row",
+        key="patient_table",
+        height=420,
+    )
     selected = event.selection.rows if event is not None else []
     if selected:
         row = table.iloc[selected[0]]
@@ -119,8 +148,11 @@ def patient_table(cohort: ScoredCohort, rows: np.ndarray, flagged: np.ndarray, b
 def exports(cohort: ScoredCohort, flagged: np.ndarray, bundle: ModelBundle) -> None:
     threshold, costs, capacity = state.threshold(), state.costs(), state.capacity()
     count = int(flagged.sum())
-    st.markdown(f"**{count:,} flagged patients** at a threshold of {threshold:.0%}"
-                + ("" if capacity is None else f" (staff capacity {capacity:,})") + ", ordered by risk, with reasons.")
+    st.markdown(
+        f"**{count:,} flagged patients** at a threshold of {threshold:.0%}"
+        + ("" if capacity is None else f" (staff capacity {capacity:,})")
+        + ", ordered by risk, with reasons."
+    )
     if not count:
         st.caption("Nobody is flagged at this threshold; lower it to build a call list.")
         return
@@ -142,11 +174,21 @@ def exports(cohort: ScoredCohort, flagged: np.ndarray, bundle: ModelBundle) -> N
     flagged_xlsx = audit_trail.audited_download("export_flagged_xlsx", flagged_xlsx, flagged_ids, **audit)
 
     a, b = st.columns(2)
-    a.download_button("Download flagged patients (CSV)", data=flagged_csv, on_click="ignore", mime="text/csv",
-                      file_name=export_file_name("flagged_patients", threshold, now, "csv"), key="download_flagged_csv",
-                      type="primary")
-    b.download_button("Download flagged patients (Excel)", data=flagged_xlsx, on_click="ignore",
-                      mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                      file_name=export_file_name("flagged_patients", threshold, now, "xlsx"), key="download_flagged_xlsx")
+    a.download_button(
+        "Download flagged patients (CSV)",
+        data=flagged_csv,
+        on_click="ignore",
+        mime="text/csv",
+        file_name=export_file_name("flagged_patients", threshold, now, "csv"),
+        key="download_flagged_csv",
+        type="primary",
+    )
+    b.download_button(
+        "Download flagged patients (Excel)",
+        data=flagged_xlsx,
+        on_click="ignore",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        file_name=export_file_name("flagged_patients", threshold, now, "xlsx"),
+        key="download_flagged_xlsx",
+    )
     st.caption("Exports are safe to open in Excel: text that could run as a formula is prefixed with an apostrophe.")
-

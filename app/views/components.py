@@ -14,8 +14,10 @@ def band_badge_html(band_name: str) -> str:
     """A coloured pill with the band's name (text colour chosen for contrast)."""
     band = band_by_name(state.bands(), band_name)
     text = "#000" if band.name in ("Medium",) else "#fff"
-    return (f"<span style='background:{band.colour};color:{text};padding:0.2em 0.7em;border-radius:1em;"
-            f"font-weight:600'>{html.escape(band.name)} risk</span>")
+    return (
+        f"<span style='background:{band.colour};color:{text};padding:0.2em 0.7em;border-radius:1em;"
+        f"font-weight:600'>{html.escape(band.name)} risk</span>"
+    )
 
 
 def band_legend() -> None:

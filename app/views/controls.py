@@ -21,8 +21,12 @@ def _sync(widget_key: str, setting_key: str, to_setting: Callable[[Any], Any] = 
     state.set_setting_value(setting_key, to_setting(state.widget_value(widget_key)))
 
 
-def _bind(where: str, setting_key: str, to_widget: Callable[[Any], Any] = lambda v: v,
-          to_setting: Callable[[Any], Any] = lambda v: v) -> dict[str, Any]:
+def _bind(
+    where: str,
+    setting_key: str,
+    to_widget: Callable[[Any], Any] = lambda v: v,
+    to_setting: Callable[[Any], Any] = lambda v: v,
+) -> dict[str, Any]:
     widget_key = f"{where}_{setting_key}"
     state.set_widget_value(widget_key, to_widget(state.setting_value(setting_key)))
     return {"key": widget_key, "on_change": _sync, "args": (widget_key, setting_key, to_setting)}
@@ -31,7 +35,11 @@ def _bind(where: str, setting_key: str, to_widget: Callable[[Any], Any] = lambda
 def threshold_slider(where: str, help_text: str | None = None) -> float:
     """The "Decision threshold" slider (0.01 steps); ``where`` makes its widget key unique per page."""
     st.slider(
-        "Decision threshold", min_value=0.0, max_value=1.0, step=0.01, **_bind(where, state.THRESHOLD),
+        "Decision threshold",
+        min_value=0.0,
+        max_value=1.0,
+        step=0.01,
+        **_bind(where, state.THRESHOLD),
         help=help_text or "Patients whose chance of dropping out is at or above this value are flagged.",
     )
     return state.threshold()
@@ -40,15 +48,31 @@ def threshold_slider(where: str, help_text: str | None = None) -> float:
 def cost_inputs(where: str) -> None:
     """Cost per intervention, cost per dropout and intervention effectiveness."""
     a, b, c = st.columns(3)
-    a.number_input("Cost per intervention ($)", min_value=0.0, max_value=1e6, step=50.0,
-                   **_bind(where, state.INTERVENTION_COST),
-                   help="What one retention contact costs the program (staff time, travel, vouchers).")
-    b.number_input("Cost per dropout ($)", min_value=0.0, max_value=1e7, step=500.0, **_bind(where, state.DROPOUT_COST),
-                   help="What losing one patient costs: recruiting and enrolling a replacement, lost data.")
-    c.slider("Intervention effectiveness (%)", min_value=0, max_value=100, step=5,
-             **_bind(where, state.EFFECTIVENESS, lambda v: int(round(v * 100)), lambda v: v / 100),
-             help="Of the patients who would drop out, the share that an intervention keeps in the trial. "
-                  "An assumption: 100% means every contacted would-be dropout stays.")
+    a.number_input(
+        "Cost per intervention ($)",
+        min_value=0.0,
+        max_value=1e6,
+        step=50.0,
+        **_bind(where, state.INTERVENTION_COST),
+        help="What one retention contact costs the program (staff time, travel, vouchers).",
+    )
+    b.number_input(
+        "Cost per dropout ($)",
+        min_value=0.0,
+        max_value=1e7,
+        step=500.0,
+        **_bind(where, state.DROPOUT_COST),
+        help="What losing one patient costs: recruiting and enrolling a replacement, lost data.",
+    )
+    c.slider(
+        "Intervention effectiveness (%)",
+        min_value=0,
+        max_value=100,
+        step=5,
+        **_bind(where, state.EFFECTIVENESS, lambda v: int(round(v * 100)), lambda v: v / 100),
+        help="Of the patients who would drop out, the share that an intervention keeps in the trial. "
+        "An assumption: 100% means every contacted would-be dropout stays.",
+    )
 
 
 def _capacity_keys(where: str) -> tuple[str, str, str]:
@@ -75,13 +99,25 @@ def capacity_input(where: str) -> None:
     results can be computed and sent ahead of these widgets.
     """
     mode_key, amount_key, budget_key = _capacity_keys(where)
-    mode = st.radio("Staff capacity", CAPACITY_MODES, key=mode_key, horizontal=True,
-                    index=0 if state.capacity() is None else 1,
-                    help="When the team cannot contact everyone flagged, only the highest-risk patients are kept.")
+    mode = st.radio(
+        "Staff capacity",
+        CAPACITY_MODES,
+        key=mode_key,
+        horizontal=True,
+        index=0 if state.capacity() is None else 1,
+        help="When the team cannot contact everyone flagged, only the highest-risk patients are kept.",
+    )
     if mode == CAPACITY_MODES[1]:
-        st.number_input("We can contact at most (patients)", min_value=0, step=10, key=amount_key,
-                        value=state.capacity() if state.capacity() is not None else 50)
+        st.number_input(
+            "We can contact at most (patients)",
+            min_value=0,
+            step=10,
+            key=amount_key,
+            value=state.capacity() if state.capacity() is not None else 50,
+        )
     elif mode == CAPACITY_MODES[2]:
         st.number_input("Budget for interventions ($)", min_value=0.0, step=1000.0, key=budget_key, value=25_000.0)
     if mode == CAPACITY_MODES[2]:
-        st.caption(f"At ${state.costs().intervention_cost:,.0f} per intervention that is {state.capacity():,} patients.")
+        st.caption(
+            f"At ${state.costs().intervention_cost:,.0f} per intervention that is {state.capacity():,} patients."
+        )

@@ -7,8 +7,12 @@ import streamlit as st
 from core.decisions.cohort import ScoredCohort
 from core.trust.drift import MAJOR_OUT_OF_RANGE, MAJOR_PSI, MIN_PATIENTS, MODERATE_PSI, drift_summary
 
-LEVEL_WORDS = {"none": "like training", "moderate": "moderate drift", "major": "major drift",
-               "too few patients": "too few patients to judge"}
+LEVEL_WORDS = {
+    "none": "like training",
+    "moderate": "moderate drift",
+    "major": "major drift",
+    "too few patients": "too few patients to judge",
+}
 
 
 def banner(cohort: ScoredCohort) -> None:
@@ -21,11 +25,13 @@ def banner(cohort: ScoredCohort) -> None:
 
 
 def rules_in_words() -> str:
-    return (f"Each input of the cohort is compared with the patients the model was trained on, within the same trial "
-            f"phase, by the population stability index (PSI). PSI below {MODERATE_PSI} = like training; "
-            f"{MODERATE_PSI} to {MAJOR_PSI} = **moderate** drift; {MAJOR_PSI} or more = **major** drift. Any patient "
-            f"beyond the training range makes the input at least moderate; {MAJOR_OUT_OF_RANGE:.0%} or more makes it "
-            f"major. With fewer than {MIN_PATIENTS} patients the PSI is mostly noise and is not judged.")
+    return (
+        f"Each input of the cohort is compared with the patients the model was trained on, within the same trial "
+        f"phase, by the population stability index (PSI). PSI below {MODERATE_PSI} = like training; "
+        f"{MODERATE_PSI} to {MAJOR_PSI} = **moderate** drift; {MAJOR_PSI} or more = **major** drift. Any patient "
+        f"beyond the training range makes the input at least moderate; {MAJOR_OUT_OF_RANGE:.0%} or more makes it "
+        f"major. With fewer than {MIN_PATIENTS} patients the PSI is mostly noise and is not judged."
+    )
 
 
 def table(cohort: ScoredCohort | None) -> None:
@@ -35,7 +41,12 @@ def table(cohort: ScoredCohort | None) -> None:
         return
     shown = cohort.drift.assign(level=cohort.drift["level"].map(LEVEL_WORDS))
     st.caption(f"Cohort: {cohort.filename}, {len(cohort.scored):,} patients.")
-    st.dataframe(shown, hide_index=True, key="drift_table", column_config={
-        "psi": st.column_config.NumberColumn("PSI", format="%.3f"),
-        "outside_training_range": st.column_config.NumberColumn("beyond training range", format="percent"),
-    })
+    st.dataframe(
+        shown,
+        hide_index=True,
+        key="drift_table",
+        column_config={
+            "psi": st.column_config.NumberColumn("PSI", format="%.3f"),
+            "outside_training_range": st.column_config.NumberColumn("beyond training range", format="percent"),
+        },
+    )

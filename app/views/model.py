@@ -30,16 +30,18 @@ def metrics_table(card: dict) -> pd.DataFrame:
         ("Brier score (lower is better)", "brier", "oracle_brier"),
         ("Calibration error, ECE (lower is better)", "ece", None),
     ]
-    return pd.DataFrame([
-        {
-            "Measure": label,
-            "This model": interval(test[key]),
-            "Best possible on this data": interval(test[oracle]) if oracle else "–",
-            "Logistic regression": interval(logistic[key]),
-            f"Single rule ({rule['feature'].replace('_', ' ')})": interval(rule[key]),
-        }
-        for label, key, oracle in rows
-    ])
+    return pd.DataFrame(
+        [
+            {
+                "Measure": label,
+                "This model": interval(test[key]),
+                "Best possible on this data": interval(test[oracle]) if oracle else "–",
+                "Logistic regression": interval(logistic[key]),
+                f"Single rule ({rule['feature'].replace('_', ' ')})": interval(rule[key]),
+            }
+            for label, key, oracle in rows
+        ]
+    )
 
 
 def metrics_in_words(card: dict) -> str:
@@ -53,8 +55,10 @@ def metrics_in_words(card: dict) -> str:
         f"dropouts at that rate.\n"
     )
     if share is not None:
-        text += (f"- The data are synthetic, so the best any model could do is known: this model reaches "
-                 f"**{share:.0%}** of that ceiling.\n")
+        text += (
+            f"- The data are synthetic, so the best any model could do is known: this model reaches "
+            f"**{share:.0%}** of that ceiling.\n"
+        )
     return text
 
 
@@ -100,6 +104,14 @@ def holdout(model_sha256: str, _bundle: ModelBundle) -> HoldoutView:
     levels = _bundle.category_levels
     for spec in feature_specs(_bundle.feature_names):
         if spec.categorical:
-            display[spec.name] = pd.Categorical.from_codes(features[spec.name].fillna(-1).astype(int), levels[spec.name])
-    return HoldoutView(roc_points(y, p), precision_recall_points(y, p), global_importance(explanation),
-                       explanation.contributions[_bundle.feature_names], features, display)
+            display[spec.name] = pd.Categorical.from_codes(
+                features[spec.name].fillna(-1).astype(int), levels[spec.name]
+            )
+    return HoldoutView(
+        roc_points(y, p),
+        precision_recall_points(y, p),
+        global_importance(explanation),
+        explanation.contributions[_bundle.feature_names],
+        features,
+        display,
+    )

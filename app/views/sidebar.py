@@ -38,8 +38,10 @@ def render(bundle: ModelBundle, show_settings: bool = True) -> None:
         st.caption("Patients at or above the threshold are flagged for the retention team.")
         overridden = state.settings().overridden
         if overridden:
-            st.caption("Set by this deployment: " + "; ".join(f"{s.name.replace('_', ' ')} = {s.value} ({s.source})"
-                                                               for s in overridden))
+            st.caption(
+                "Set by this deployment: "
+                + "; ".join(f"{s.name.replace('_', ' ')} = {s.value} ({s.source})" for s in overridden)
+            )
         else:
             st.caption("All defaults are the product's own; a deployment can change them (see README, Deploying).")
         if gate.is_open():

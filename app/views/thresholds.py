@@ -41,6 +41,7 @@ def cost_table_display(table: pd.DataFrame, per_1000: pd.DataFrame, expected: bo
 
 def rates_in_words(rates: Rates) -> list[tuple[str, str, str]]:
     """(label, value, explanation) for the chosen threshold's rates."""
+
     def pct(v: float) -> str:
         return "–" if np.isnan(v) else f"{v:.0%}"
 
@@ -54,20 +55,23 @@ def rates_in_words(rates: Rates) -> list[tuple[str, str, str]]:
 
 def subgroup_display(table: pd.DataFrame, expected: bool) -> pd.DataFrame:
     """Per-group counts and rates as text (percentages, '–' where a rate is undefined)."""
+
     def pct(v: float) -> str:
         return "–" if np.isnan(v) else f"{v:.0%}"
 
     count = "{:,.1f}" if expected else "{:,.0f}"
-    return pd.DataFrame({
-        "group": table["group"],
-        "patients": table["patients"].map("{:,}".format),
-        "flagged": table["flagged"].map("{:,}".format),
-        "dropouts" + (" (expected)" if expected else ""): table["dropouts"].map(count.format),
-        "caught": table["caught"].map(count.format),
-        "recall": table["recall"].map(pct),
-        "flagged rate": table["flagged_rate"].map(pct),
-        "precision": table["precision"].map(pct),
-    }).set_index("group")
+    return pd.DataFrame(
+        {
+            "group": table["group"],
+            "patients": table["patients"].map("{:,}".format),
+            "flagged": table["flagged"].map("{:,}".format),
+            "dropouts" + (" (expected)" if expected else ""): table["dropouts"].map(count.format),
+            "caught": table["caught"].map(count.format),
+            "recall": table["recall"].map(pct),
+            "flagged rate": table["flagged_rate"].map(pct),
+            "precision": table["precision"].map(pct),
+        }
+    ).set_index("group")
 
 
 def cohort_metrics_in_words(metrics: dict | None, test: dict) -> str:
@@ -75,14 +79,21 @@ def cohort_metrics_in_words(metrics: dict | None, test: dict) -> str:
     if metrics is None:
         return "The outcomes in this cohort are all the same, so ranking quality cannot be measured on it."
 
-    return (f"On your cohort the model's ranking quality (ROC AUC) is **{interval(metrics['roc_auc'])}**, against "
-            f"{interval(test['roc_auc'])} on its test split; Brier score {interval(metrics['brier'])} (test "
-            f"{interval(test['brier'])}); calibration error {interval(metrics['ece'])}. Observed dropout rate "
-            f"{metrics['prevalence']:.0%}. Brackets: 95% intervals.")
+    return (
+        f"On your cohort the model's ranking quality (ROC AUC) is **{interval(metrics['roc_auc'])}**, against "
+        f"{interval(test['roc_auc'])} on its test split; Brier score {interval(metrics['brier'])} (test "
+        f"{interval(test['brier'])}); calibration error {interval(metrics['ece'])}. Observed dropout rate "
+        f"{metrics['prevalence']:.0%}. Brackets: 95% intervals."
+    )
 
 
-PLOTS = {"Total cost": "cost_curve", "Precision and recall": "pr_threshold", "Confusion matrix": "confusion",
-         "Decision curve": "decision_curve", "Cumulative gains": "gains"}
+PLOTS = {
+    "Total cost": "cost_curve",
+    "Precision and recall": "pr_threshold",
+    "Confusion matrix": "confusion",
+    "Decision curve": "decision_curve",
+    "Cumulative gains": "gains",
+}
 
 
 def figure(name: str, view: ThresholdView, threshold: float, expected: bool) -> go.Figure:
@@ -101,10 +112,12 @@ def figure(name: str, view: ThresholdView, threshold: float, expected: bool) -> 
 
 def band_plan_display(plan: list[dict]) -> pd.DataFrame:
     """Patients per band, the band's action and the cost, as text."""
-    return pd.DataFrame({
-        "band": [row["band"] for row in plan],
-        "action": [row["action"] for row in plan],
-        "patients": [f"{row['patients']:,}" for row in plan],
-        "cost per patient": [f"${row['cost_per_patient']:,.2f}" for row in plan],
-        "cost": [f"${row['cost']:,.0f}" for row in plan],
-    }).set_index("band")
+    return pd.DataFrame(
+        {
+            "band": [row["band"] for row in plan],
+            "action": [row["action"] for row in plan],
+            "patients": [f"{row['patients']:,}" for row in plan],
+            "cost per patient": [f"${row['cost_per_patient']:,.2f}" for row in plan],
+            "cost": [f"${row['cost']:,.0f}" for row in plan],
+        }
+    ).set_index("band")

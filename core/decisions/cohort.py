@@ -77,8 +77,11 @@ def _rename_reserved_extras(result: ValidationResult) -> ValidationResult:
     renamed = {c: f"{c} (from file)" for c in result.extra_columns if c in RESERVED_COLUMNS}
     if not renamed:
         return result
-    return replace(result, valid=result.valid.rename(columns=renamed),
-                   extra_columns=[renamed.get(c, c) for c in result.extra_columns])
+    return replace(
+        result,
+        valid=result.valid.rename(columns=renamed),
+        extra_columns=[renamed.get(c, c) for c in result.extra_columns],
+    )
 
 
 @dataclass(frozen=True)
@@ -121,8 +124,12 @@ class CohortFilter:
 def filter_mask(scored: pd.DataFrame, flagged: np.ndarray, chosen: CohortFilter) -> np.ndarray:
     """Rows that pass every filter."""
     mask = np.ones(len(scored), dtype=bool)
-    for column, allowed in (("risk_band", chosen.bands), (SITE_COLUMN, chosen.sites),
-                            ("treatment_group", chosen.arms), ("trial_phase", chosen.phases)):
+    for column, allowed in (
+        ("risk_band", chosen.bands),
+        (SITE_COLUMN, chosen.sites),
+        ("treatment_group", chosen.arms),
+        ("trial_phase", chosen.phases),
+    ):
         if allowed and column in scored:
             mask &= scored[column].astype(str).isin(allowed).to_numpy()
     low, high = chosen.probability_range
@@ -136,7 +143,9 @@ def filter_mask(scored: pd.DataFrame, flagged: np.ndarray, chosen: CohortFilter)
 def site_summary(scored: pd.DataFrame, flagged: np.ndarray) -> pd.DataFrame:
     """Per site: patients, expected dropouts (sum of p), flagged, mean risk; highest mean risk first."""
     sites = scored[SITE_COLUMN].astype(str) if SITE_COLUMN in scored else pd.Series("All patients", index=scored.index)
-    frame = pd.DataFrame({"site": sites.to_numpy(), "probability": scored["probability"].to_numpy(), "flagged": flagged})
+    frame = pd.DataFrame(
+        {"site": sites.to_numpy(), "probability": scored["probability"].to_numpy(), "flagged": flagged}
+    )
     table = frame.groupby("site", sort=False).agg(
         patients=("probability", "size"),
         expected_dropouts=("probability", "sum"),
@@ -159,8 +168,9 @@ def _highest_first(probability: np.ndarray, positions: np.ndarray, limit: int | 
     return positions[order][:limit]
 
 
-def ranked_table(cohort: ScoredCohort, rows: np.ndarray, flagged: np.ndarray, bundle: ModelBundle,
-                 limit: int | None = None) -> pd.DataFrame:
+def ranked_table(
+    cohort: ScoredCohort, rows: np.ndarray, flagged: np.ndarray, bundle: ModelBundle, limit: int | None = None
+) -> pd.DataFrame:
     """The chosen rows, highest risk first, with flag and reasons in front of the input columns."""
     positions = _highest_first(cohort.probability, np.flatnonzero(rows), limit)
     chosen = cohort.scored.iloc[positions].assign(flagged=flagged[positions])

@@ -143,7 +143,7 @@ class SubgroupCurves:
         self.curves = curves
         self.groups: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         for i in np.argsort(names):
-            ranks = by_group[bounds[i]:bounds[i + 1]]
+            ranks = by_group[bounds[i] : bounds[i + 1]]
             self.groups[str(names[i])] = (ranks, np.concatenate(([0.0], np.cumsum(positives[ranks]))))
 
     def at(self, threshold: float, capacity: int | None) -> pd.DataFrame:
@@ -153,9 +153,18 @@ class SubgroupCurves:
         for name, (ranks, cum_positive) in self.groups.items():
             flagged = int(np.searchsorted(ranks, k))
             caught, dropouts = cum_positive[flagged], cum_positive[-1]
-            rows.append({"group": name, "patients": len(ranks), "flagged": flagged, "dropouts": dropouts,
-                         "caught": caught, "recall": _ratio(caught, dropouts),
-                         "flagged_rate": _ratio(flagged, len(ranks)), "precision": _ratio(caught, flagged)})
+            rows.append(
+                {
+                    "group": name,
+                    "patients": len(ranks),
+                    "flagged": flagged,
+                    "dropouts": dropouts,
+                    "caught": caught,
+                    "recall": _ratio(caught, dropouts),
+                    "flagged_rate": _ratio(flagged, len(ranks)),
+                    "precision": _ratio(caught, flagged),
+                }
+            )
         return pd.DataFrame(rows)
 
 
@@ -230,8 +239,11 @@ def build_evaluation(
     outcome = frame[OUTCOME_COLUMN].to_numpy(dtype=float) if labelled else None
     curves = ThresholdCurves(probability, outcome)
     columns = frame.assign(age_group=age_groups(frame["age"]))
-    subgroups = {label: SubgroupCurves(curves, columns[column], outcome)
-                 for label, column in SUBGROUP_COLUMNS.items() if column in columns}
+    subgroups = {
+        label: SubgroupCurves(curves, columns[column], outcome)
+        for label, column in SUBGROUP_COLUMNS.items()
+        if column in columns
+    }
     metrics = cohort_summary(outcome, probability) if outcome is not None and with_metrics else None
     plan = band_plan(probability, bands)
     return EvaluationData(source, labelled, curves, subgroups, probability, len(frame), metrics, plan)

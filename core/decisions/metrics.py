@@ -61,8 +61,9 @@ def bootstrap_interval(
     return float(low), float(high)
 
 
-def metric_summary(y: np.ndarray, p: np.ndarray, n_boot: int = 300, seed: int = 0,
-                   max_resample: int | None = None) -> dict[str, Any]:
+def metric_summary(
+    y: np.ndarray, p: np.ndarray, n_boot: int = 300, seed: int = 0, max_resample: int | None = None
+) -> dict[str, Any]:
     """Every metric in METRICS with its interval, plus prevalence and n."""
     y = np.asarray(y, dtype=int)
     p = np.asarray(p, dtype=float)

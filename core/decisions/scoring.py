@@ -47,8 +47,10 @@ def score_frame(
     """
     features = bundle.features(valid)
     probability = bundle.predict_features(features)
-    scores = pd.concat([pd.DataFrame({"probability": probability}, index=valid.index),
-                        band_columns(probability, bands, valid.index)], axis=1)
+    scores = pd.concat(
+        [pd.DataFrame({"probability": probability}, index=valid.index), band_columns(probability, bands, valid.index)],
+        axis=1,
+    )
     if threshold is not None:
         scores["flagged"] = probability >= threshold
     if with_reasons:

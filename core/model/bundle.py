@@ -100,7 +100,9 @@ class ModelBundle:
         stored = self.card.get("category_levels", {})
         levels = contract_module.CONTRACT.category_levels()
         return {
-            f.name: list(stored.get(f.name, levels.get(f.name, ()))) for f in feature_specs(self.feature_names) if f.categorical
+            f.name: list(stored.get(f.name, levels.get(f.name, ())))
+            for f in feature_specs(self.feature_names)
+            if f.categorical
         }
 
     @property

@@ -75,12 +75,27 @@ FEATURES: tuple[Feature, ...] = (
         categorical=True,
     ),
     Feature(
-        "trial_phase", "Trial phase (I, II, III)", ("trial_phase",), _codes("trial_phase"), "trial_phase", categorical=True
+        "trial_phase",
+        "Trial phase (I, II, III)",
+        ("trial_phase",),
+        _codes("trial_phase"),
+        "trial_phase",
+        categorical=True,
     ),
-    Feature("days_in_trial", "Days since enrollment on the snapshot day", ("days_in_trial",), _column("days_in_trial"),
-            "days_in_trial"),
-    Feature("visits_completed", "Scheduled visits attended so far", ("visits_completed",),
-            _column("visits_completed"), "attendance"),
+    Feature(
+        "days_in_trial",
+        "Days since enrollment on the snapshot day",
+        ("days_in_trial",),
+        _column("days_in_trial"),
+        "days_in_trial",
+    ),
+    Feature(
+        "visits_completed",
+        "Scheduled visits attended so far",
+        ("visits_completed",),
+        _column("visits_completed"),
+        "attendance",
+    ),
     Feature(
         "days_since_last_visit",
         "Days since the last attended visit (days in trial when none attended)",
@@ -88,12 +103,27 @@ FEATURES: tuple[Feature, ...] = (
         lambda valid, levels: _days(valid) - valid["last_visit_day"].to_numpy(dtype=float),
         "visit_gap",
     ),
-    Feature("visits_per_30_days", "Visits attended per 30 days in the trial", ("visits_completed", "days_in_trial"),
-            _per_30_days("visits_completed"), "attendance"),
-    Feature("adverse_events", "Adverse events reported so far", ("adverse_events",), _column("adverse_events"),
-            "adverse_events"),
-    Feature("adverse_events_per_30_days", "Adverse events per 30 days in the trial",
-            ("adverse_events", "days_in_trial"), _per_30_days("adverse_events"), "adverse_events"),
+    Feature(
+        "visits_per_30_days",
+        "Visits attended per 30 days in the trial",
+        ("visits_completed", "days_in_trial"),
+        _per_30_days("visits_completed"),
+        "attendance",
+    ),
+    Feature(
+        "adverse_events",
+        "Adverse events reported so far",
+        ("adverse_events",),
+        _column("adverse_events"),
+        "adverse_events",
+    ),
+    Feature(
+        "adverse_events_per_30_days",
+        "Adverse events per 30 days in the trial",
+        ("adverse_events", "days_in_trial"),
+        _per_30_days("adverse_events"),
+        "adverse_events",
+    ),
 )
 FEATURES_BY_NAME: dict[str, Feature] = {f.name: f for f in FEATURES}
 STANDARD_FEATURES: tuple[str, ...] = tuple(f.name for f in FEATURES)  # what the bundled generic model uses
@@ -109,7 +139,9 @@ def _visit_gap(valid: pd.DataFrame) -> pd.Series:
     days = _count(valid["days_in_trial"], "day", "days")
     gap = _count(valid["days_in_trial"] - valid["last_visit_day"], "day", "days")
     none_yet = valid["last_visit_day"].to_numpy() == 0
-    return pd.Series(np.where(none_yet, "No visit attended in " + days, gap + " since the last visit"), index=valid.index)
+    return pd.Series(
+        np.where(none_yet, "No visit attended in " + days, gap + " since the last visit"), index=valid.index
+    )
 
 
 def _attendance(valid: pd.DataFrame) -> pd.Series:
@@ -125,9 +157,11 @@ TOPICS: tuple[Topic, ...] = (
     Topic("attendance", _attendance),
     Topic(
         "adverse_events",
-        lambda v: _count(v["adverse_events"], "adverse event", "adverse events")
-        + " in "
-        + _count(v["days_in_trial"], "day", "days"),
+        lambda v: (
+            _count(v["adverse_events"], "adverse event", "adverse events")
+            + " in "
+            + _count(v["days_in_trial"], "day", "days")
+        ),
     ),
     Topic("age", lambda v: "Age " + v["age"].astype(str)),
     Topic("treatment_group", lambda v: v["treatment_group"].astype(str) + " arm"),

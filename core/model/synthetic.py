@@ -71,7 +71,8 @@ def risk_logit(frame: pd.DataFrame) -> np.ndarray:
         2.4 * _sigmoid(2.5 * (gap_in_intervals - 1.6))  # a missed visit or two: a steep step
         - 2.0 * (np.clip(adherence, 0, 1.2) - 0.85)  # steady attendance protects
         + 1.0 * np.log1p(2.0 * ae_per_30d) * (1.0 + 0.6 * older)  # side effects weigh more when older
-        + 0.5 * ((age - 52.0) / 18.0) ** 2 - 0.25  # young and old drop out more (U-shape)
+        + 0.5 * ((age - 52.0) / 18.0) ** 2
+        - 0.25  # young and old drop out more (U-shape)
         + np.select([arm == "Placebo", arm == "Active"], [0.35, 0.10], 0.0)  # lack of effect on placebo
         + 0.35 * (arm == "Placebo") * (days / length > 0.5)  # ...which patients notice later on
         + np.select([phase == "Phase I", phase == "Phase III"], [-0.4, 0.15], 0.0)
@@ -109,13 +110,12 @@ def _simulate_trial(plan: TrialPlan, rng: np.random.Generator, id_prefix: str) -
     # some patients have disengaged lately and attended none of the visits since then.
     n_scheduled = days // interval
     patient_adherence = np.clip(
-        rng.beta(site_adherence[site_index] * 12, (1 - site_adherence[site_index]) * 12) - 0.004 * np.maximum(0, 35 - age),
+        rng.beta(site_adherence[site_index] * 12, (1 - site_adherence[site_index]) * 12)
+        - 0.004 * np.maximum(0, 35 - age),
         0.05,
         1.0,
     )
-    disengaged_since = np.where(
-        rng.random(n) < site_disengaged[site_index], rng.integers(1, 5, n) * interval, 0
-    )
+    disengaged_since = np.where(rng.random(n) < site_disengaged[site_index], rng.integers(1, 5, n) * interval, 0)
     max_visits = int(n_scheduled.max())
     visit_day = (np.arange(1, max_visits + 1) * interval)[None, :]
     scheduled = visit_day <= days[:, None]

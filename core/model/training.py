@@ -77,12 +77,18 @@ def split_by_site(sites: np.ndarray, seed: int = SPLIT_SEED) -> dict[str, np.nda
 
 def _fit_lightgbm(X: pd.DataFrame, y: np.ndarray, masks: dict[str, np.ndarray], shape: dict) -> lgb.Booster:
     train = lgb.Dataset(
-        X[masks["train"]].to_numpy(), y[masks["train"]], feature_name=list(FEATURE_NAMES),
-        categorical_feature=[FEATURE_NAMES.index(n) for n in CATEGORICAL_FEATURES], free_raw_data=False,
+        X[masks["train"]].to_numpy(),
+        y[masks["train"]],
+        feature_name=list(FEATURE_NAMES),
+        categorical_feature=[FEATURE_NAMES.index(n) for n in CATEGORICAL_FEATURES],
+        free_raw_data=False,
     )
     val = lgb.Dataset(X[masks["validation"]].to_numpy(), y[masks["validation"]], reference=train)
     return lgb.train(
-        {**BASE_PARAMS, **shape}, train, num_boost_round=1000, valid_sets=[val],
+        {**BASE_PARAMS, **shape},
+        train,
+        num_boost_round=1000,
+        valid_sets=[val],
         callbacks=[lgb.early_stopping(50, verbose=False)],
     )
 
@@ -104,13 +110,15 @@ def choose_model(X: pd.DataFrame, y: np.ndarray, masks: dict[str, np.ndarray]) -
         booster = lgb.Booster(model_str=booster.model_to_string(num_iteration=booster.best_iteration))
         p = booster.predict(val_X)
         fitted.append(booster)
-        table.append({
-            **shape,
-            "trees": booster.num_trees(),
-            "validation_log_loss": round(float(log_loss(val_y, p)), 5),
-            "validation_roc_auc": round(float(roc_auc_score(val_y, p)), 4),
-            "explain_ms_per_row_measured": round(_explain_ms_per_row(booster, val_X[:5000]), 4),
-        })
+        table.append(
+            {
+                **shape,
+                "trees": booster.num_trees(),
+                "validation_log_loss": round(float(log_loss(val_y, p)), 5),
+                "validation_roc_auc": round(float(roc_auc_score(val_y, p)), 4),
+                "explain_ms_per_row_measured": round(_explain_ms_per_row(booster, val_X[:5000]), 4),
+            }
+        )
     best = int(np.argmin([row["validation_log_loss"] for row in table]))
     table[best]["chosen"] = True
     return fitted[best], table
@@ -145,7 +153,9 @@ def fit_baselines(valid: pd.DataFrame, X: pd.DataFrame, y: np.ndarray, masks: di
     train_auc = {f: abs(roc_auc_score(y[masks["train"]], X.loc[masks["train"], f]) - 0.5) for f in numeric}
     feature = max(train_auc, key=lambda name: train_auc[name])
     increasing = roc_auc_score(y[masks["train"]], X.loc[masks["train"], feature]) >= 0.5
-    rule = IsotonicRegression(out_of_bounds="clip", increasing=increasing).fit(X.loc[masks["train"], feature], y[masks["train"]])
+    rule = IsotonicRegression(out_of_bounds="clip", increasing=increasing).fit(
+        X.loc[masks["train"], feature], y[masks["train"]]
+    )
     baselines["single_feature_rule"] = {"feature": feature, "probability": rule.predict(X.loc[masks["test"], feature])}
     return baselines
 
@@ -190,7 +200,9 @@ def train(data_path: Path, out_dir: Path, n_boot: int = 300) -> dict:
         oracle_summary = metric_summary(test_y, oracle, n_boot)
         metrics["test"]["oracle_roc_auc"] = oracle_summary["roc_auc"]
         metrics["test"]["oracle_brier"] = oracle_summary["brier"]
-        metrics["test"]["roc_auc_share_of_oracle"] = round(metrics["test"]["roc_auc"]["value"] / oracle_summary["roc_auc"]["value"], 4)
+        metrics["test"]["roc_auc_share_of_oracle"] = round(
+            metrics["test"]["roc_auc"]["value"] / oracle_summary["roc_auc"]["value"], 4
+        )
     metrics["calibration_test"] = calibration_table(test_y, test_p)
     baselines = {
         name: {**{k: v for k, v in b.items() if k != "probability"}, **metric_summary(test_y, b["probability"], n_boot)}
@@ -208,7 +220,11 @@ def train(data_path: Path, out_dir: Path, n_boot: int = 300) -> dict:
     card = {
         "model_version": f"{MODEL_FAMILY_VERSION}+{model_sha[:8]}",
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "library_versions": {"lightgbm": lgb.__version__, "scikit-learn": sklearn.__version__, "shap": shap.__version__},
+        "library_versions": {
+            "lightgbm": lgb.__version__,
+            "scikit-learn": sklearn.__version__,
+            "shap": shap.__version__,
+        },
         "model_sha256": model_sha,
         "model_file": model_path.name,
         "training_data": {

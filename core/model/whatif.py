@@ -53,8 +53,10 @@ def _candidate_edits(patient: dict) -> list[tuple[str, dict[str, int]]]:
     for shorter in (7, 14, 30):
         if shorter < gap:
             candidates.append(
-                (f"Had been seen {shorter} days ago instead of {gap}",
-                 {"visits_completed": visits + 1, "last_visit_day": days - shorter})
+                (
+                    f"Had been seen {shorter} days ago instead of {gap}",
+                    {"visits_completed": visits + 1, "last_visit_day": days - shorter},
+                )
             )
     return candidates
 

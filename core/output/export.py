@@ -57,8 +57,9 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
     return buffer.getvalue()
 
 
-def export_metadata(bundle: ModelBundle, threshold: float, costs: dict[str, float], capacity: int | None,
-                    now: datetime) -> list[tuple[str, str]]:
+def export_metadata(
+    bundle: ModelBundle, threshold: float, costs: dict[str, float], capacity: int | None, now: datetime
+) -> list[tuple[str, str]]:
     """What produced an export: model, threshold, costs, capacity, time (UTC).
 
     Numbers carry no thousands separator: these lines head the CSV, where a comma would split them.

@@ -24,7 +24,9 @@ def render_card_markdown(card: dict[str, Any]) -> str:
     rule = card["baselines"]["single_feature_rule"]
     data = card["training_data"]
     rows = [
-        "| metric (test split, 95% bootstrap interval) | model | ceiling (generator's true risk) | logistic regression | single rule: " + rule["feature"].replace("_", " ") + " |",
+        "| metric (test split, 95% bootstrap interval) | model | ceiling (generator's true risk) | logistic regression | single rule: "
+        + rule["feature"].replace("_", " ")
+        + " |",
         "|---|---|---|---|---|",
         f"| ROC AUC | {_metric(test['roc_auc'])} | {_metric(test['oracle_roc_auc'])} | {_metric(logistic['roc_auc'])} | {_metric(rule['roc_auc'])} |",
         f"| PR AUC | {_metric(test['pr_auc'])} | – | {_metric(logistic['pr_auc'])} | {_metric(rule['pr_auc'])} |",

@@ -29,8 +29,10 @@ class FileLimitError(ValueError):
 
 def check_size(data: bytes, filename: str, max_mb: float) -> None:
     if len(data) > max_mb * MB:
-        raise FileLimitError(f"{filename} is {len(data) / MB:,.0f} MB; the limit is {max_mb:,.0f} MB. "
-                             "Split the cohort into smaller files, or ask your administrator to raise the limit.")
+        raise FileLimitError(
+            f"{filename} is {len(data) / MB:,.0f} MB; the limit is {max_mb:,.0f} MB. "
+            "Split the cohort into smaller files, or ask your administrator to raise the limit."
+        )
 
 
 def check_text(data: bytes, filename: str) -> None:
@@ -41,8 +43,10 @@ def check_text(data: bytes, filename: str) -> None:
     lengths = np.diff(np.concatenate(([-1], newlines, [len(data)]))) - 1
     longest = int(np.argmax(lengths))
     if lengths[longest] > MAX_LINE_BYTES:
-        raise FileLimitError(f"{filename}: line {longest + 1} is {lengths[longest]:,} characters long, far beyond any "
-                             f"patient record (a cell holds at most {MAX_CELL_CHARS:,}). Check the file's export.")
+        raise FileLimitError(
+            f"{filename}: line {longest + 1} is {lengths[longest]:,} characters long, far beyond any "
+            f"patient record (a cell holds at most {MAX_CELL_CHARS:,}). Check the file's export."
+        )
 
 
 def check_columns(count: int, filename: str) -> None:
@@ -67,8 +71,10 @@ def check_xlsx(data: bytes, filename: str) -> None:
         entries = archive.infolist()
         total = sum(e.file_size for e in entries)
         if total > MAX_XLSX_UNCOMPRESSED_MB * MB or total > MAX_XLSX_COMPRESSION_RATIO * max(len(data), 1):
-            raise FileLimitError(f"{filename} expands to {total / MB:,.0f} MB when opened, far more than a cohort "
-                                 "needs; it was not opened. Save it as CSV from Excel and upload that.")
+            raise FileLimitError(
+                f"{filename} expands to {total / MB:,.0f} MB when opened, far more than a cohort "
+                "needs; it was not opened. Save it as CSV from Excel and upload that."
+            )
         sheets = sorted(e.filename for e in entries if re.match(r"xl/worksheets/sheet\d+\.xml$", e.filename))
         if not sheets:
             return
@@ -86,5 +92,6 @@ def check_cells(lengths: dict[str, int], filename: str) -> None:
     """Longest cell per column (characters) after reading."""
     for column, longest in lengths.items():
         if longest > MAX_CELL_CHARS:
-            raise FileLimitError(f"{filename}: column {column!r} has a cell of {longest:,} characters; "
-                                 f"the limit is {MAX_CELL_CHARS:,}.")
+            raise FileLimitError(
+                f"{filename}: column {column!r} has a cell of {longest:,} characters; the limit is {MAX_CELL_CHARS:,}."
+            )

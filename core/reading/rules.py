@@ -133,7 +133,9 @@ def check_text(spec: Field, frame: pd.DataFrame) -> Checked:
         if empty.any():
             problems.append(problem_frame(empty, frame, spec.name, f"{spec.name} is empty"))
         if duplicated.any():
-            problems.append(problem_frame(duplicated, frame, spec.name, f"{spec.name} appears more than once in the file"))
+            problems.append(
+                problem_frame(duplicated, frame, spec.name, f"{spec.name} appears more than once in the file")
+            )
         bad = empty | duplicated
     elif spec.blank_value is not None:
         values = values.replace("", spec.blank_value)

@@ -113,4 +113,3 @@ def load_cohort(
     if frame.empty:
         raise _no_patients(filename)
     return validate_frame(frame, mapping or map_columns(list(frame.columns), contract), contract, filename)
-

@@ -131,8 +131,13 @@ def read_events(path: Path) -> tuple[pd.DataFrame, int]:
 def activity_summary(events: pd.DataFrame) -> dict[str, Any]:
     """Totals over the log: events, patients scored, flagged rate, mean probability, last activity."""
     if events.empty:
-        return {"events": 0, "patients_scored": 0, "flagged_rate": float("nan"), "mean_probability": float("nan"),
-                "last_activity": None}
+        return {
+            "events": 0,
+            "patients_scored": 0,
+            "flagged_rate": float("nan"),
+            "mean_probability": float("nan"),
+            "last_activity": None,
+        }
     scored = events[events["event"].isin(["cohort_scored", "patient_assessed"])]
     patients = scored.get("n_patients", pd.Series(dtype=float)).fillna(0)
     flagged = scored.get("n_flagged", pd.Series(dtype=float)).fillna(0)
@@ -151,7 +156,9 @@ def activity_by_day(events: pd.DataFrame) -> pd.DataFrame:
     """Per UTC day and event type: number of events and patients."""
     if events.empty:
         return pd.DataFrame(columns=["day", "event", "events", "patients"])
-    frame = events.assign(day=events["time"].dt.strftime("%Y-%m-%d"),
-                          patients=events.get("n_patients", pd.Series(0, index=events.index)).fillna(0))
+    frame = events.assign(
+        day=events["time"].dt.strftime("%Y-%m-%d"),
+        patients=events.get("n_patients", pd.Series(0, index=events.index)).fillna(0),
+    )
     table = frame.groupby(["day", "event"]).agg(events=("event", "size"), patients=("patients", "sum"))
     return table.reset_index().sort_values(["day", "event"], ascending=[False, True])

@@ -57,14 +57,20 @@ def reference_profile(valid: pd.DataFrame, contract: Contract) -> dict[str, Any]
             edges = [edges[0], edges[0]]
         index = _bin_index(values, edges)
         profile["numeric"][column] = {
-            "edges": edges, "min": float(values.min()), "max": float(values.max()),
+            "edges": edges,
+            "min": float(values.min()),
+            "max": float(values.max()),
             "by_phase": {p: _proportions(index[(phases == p).to_numpy()], len(edges) - 1) for p in sorted(set(phases))},
         }
     for column in categorical:
         levels = list(contract[column].levels)
         profile["categorical"][column] = {
-            p: valid.loc[(phases == p).to_numpy(), column].astype(str).value_counts(normalize=True)
-            .reindex(levels, fill_value=0.0).round(6).to_dict()
+            p: valid.loc[(phases == p).to_numpy(), column]
+            .astype(str)
+            .value_counts(normalize=True)
+            .reindex(levels, fill_value=0.0)
+            .round(6)
+            .to_dict()
             for p in sorted(set(phases))
         }
     return profile
@@ -86,8 +92,11 @@ def _level(value: float, outside: float) -> str:
 
 
 def _mixed(by_phase: dict[str, Any], weights: dict[str, float], keys: list | None = None) -> np.ndarray:
-    rows = [np.asarray([by_phase[p][k] for k in keys] if keys else by_phase[p], dtype=float) * w
-            for p, w in weights.items() if p in by_phase]
+    rows = [
+        np.asarray([by_phase[p][k] for k in keys] if keys else by_phase[p], dtype=float) * w
+        for p, w in weights.items()
+        if p in by_phase
+    ]
     return np.sum(rows, axis=0)
 
 
@@ -106,21 +115,36 @@ def drift_report(profile: dict[str, Any], valid: pd.DataFrame) -> pd.DataFrame:
         below, above = float(np.mean(values < ref["min"])), float(np.mean(values > ref["max"]))
         words = []
         if below or above:
-            words.append(f"{below + above:.1%} of patients outside the training range "
-                         f"({ref['min']:g} to {ref['max']:g})")
-        rows.append({"input": column, "psi": value, "outside_training_range": below + above,
-                     "level": _level(value, below + above), "note": "; ".join(words)})
+            words.append(
+                f"{below + above:.1%} of patients outside the training range ({ref['min']:g} to {ref['max']:g})"
+            )
+        rows.append(
+            {
+                "input": column,
+                "psi": value,
+                "outside_training_range": below + above,
+                "level": _level(value, below + above),
+                "note": "; ".join(words),
+            }
+        )
     for column, by_phase in profile["categorical"].items():
         if column not in valid:
             continue
         levels = list(next(iter(by_phase.values())))  # the reference's own level order
         current = valid[column].astype(str).value_counts(normalize=True).reindex(levels, fill_value=0.0).to_numpy()
         value = psi(_mixed(by_phase, weights, levels), current)
-        rows.append({"input": column, "psi": value, "outside_training_range": 0.0, "level": _level(value, 0.0),
-                     "note": ""})
-    rows.append({"input": PHASE, "psi": float("nan"), "outside_training_range": float(phases.isin(unseen).mean()),
-                 "level": "major" if unseen else "none",
-                 "note": f"phase never trained on: {', '.join(unseen)}" if unseen else "compared within each phase"})
+        rows.append(
+            {"input": column, "psi": value, "outside_training_range": 0.0, "level": _level(value, 0.0), "note": ""}
+        )
+    rows.append(
+        {
+            "input": PHASE,
+            "psi": float("nan"),
+            "outside_training_range": float(phases.isin(unseen).mean()),
+            "level": "major" if unseen else "none",
+            "note": f"phase never trained on: {', '.join(unseen)}" if unseen else "compared within each phase",
+        }
+    )
     report = pd.DataFrame(rows)
     if len(valid) < MIN_PATIENTS:
         report["level"] = np.where(report["outside_training_range"] > 0, report["level"], "too few patients")
@@ -134,7 +158,14 @@ def drift_summary(report: pd.DataFrame) -> str | None:
         return None
     parts = [f"{r.input.replace('_', ' ')} ({r.level}{': ' + r.note if r.note else ''})" for r in flagged.itertuples()]
     beyond = bool((flagged["outside_training_range"] > 0).any())
-    return ("This cohort differs from the patients the model learned from in: " + "; ".join(parts) + ". "
-            + ("The model never saw values beyond its training range; treat those patients' estimates with caution. "
-               if beyond else "")
-            + "The held-out figures on the Model page may not carry over to these patients.")
+    return (
+        "This cohort differs from the patients the model learned from in: "
+        + "; ".join(parts)
+        + ". "
+        + (
+            "The model never saw values beyond its training range; treat those patients' estimates with caution. "
+            if beyond
+            else ""
+        )
+        + "The held-out figures on the Model page may not carry over to these patients."
+    )

@@ -10,8 +10,14 @@ from streamlit.testing.v1 import AppTest
 from core.paths import ROOT
 
 ENTRY = str(ROOT / "app" / "main.py")
-PAGE_FILES = {"overview": "../pages/overview.py", "patient": "../pages/patient.py", "model": "../pages/model_card.py",
-              "thresholds": "../pages/thresholds.py", "activity": "../pages/activity.py", "cohort": "../pages/cohort.py"}
+PAGE_FILES = {
+    "overview": "../pages/overview.py",
+    "patient": "../pages/patient.py",
+    "model": "../pages/model_card.py",
+    "thresholds": "../pages/thresholds.py",
+    "activity": "../pages/activity.py",
+    "cohort": "../pages/cohort.py",
+}
 
 
 def open_page(name: str, **session: object) -> AppTest:

@@ -65,12 +65,18 @@ def test_an_export_is_recorded_before_the_file_is_handed_over(log_dir, monkeypat
     from app import audit_trail
 
     monkeypatch.setattr(audit_trail, "settings_fields", lambda: {"model_version": "v-test", "threshold": 0.2})
-    download = audit_trail.audited_download("export_flagged_csv", lambda: b"patient_id\r\nSUBJ-9\r\n",
-                                            lambda: ["SUBJ-9"], input_sha256="abc")
+    download = audit_trail.audited_download(
+        "export_flagged_csv", lambda: b"patient_id\r\nSUBJ-9\r\n", lambda: ["SUBJ-9"], input_sha256="abc"
+    )
     assert download() == b"patient_id\r\nSUBJ-9\r\n"
     events, _ = read_events(log_dir / "audit.jsonl")
     row = events.iloc[0]
-    assert (row["event"], row["n_patients"], row["threshold"], row["input_sha256"]) == ("export_flagged_csv", 1, 0.2, "abc")
+    assert (row["event"], row["n_patients"], row["threshold"], row["input_sha256"]) == (
+        "export_flagged_csv",
+        1,
+        0.2,
+        "abc",
+    )
     _no_raw_ids(log_dir, ["SUBJ-9"])
 
 
@@ -80,8 +86,9 @@ def test_an_export_that_cannot_be_recorded_is_withheld(log_dir, monkeypatch):
     monkeypatch.setattr(audit_trail, "settings_fields", lambda: {})
     (log_dir / "audit.jsonl").mkdir()
     built = []
-    download = audit_trail.audited_download("export_flagged_csv", lambda: built.append(1) or b"data",
-                                            lambda: ["SUBJ-9"])
+    download = audit_trail.audited_download(
+        "export_flagged_csv", lambda: built.append(1) or b"data", lambda: ["SUBJ-9"]
+    )
     content = download().decode()
     assert "Export withheld" in content and "SUBJ-9" not in content and not built
 

@@ -24,8 +24,15 @@ from tests.app.conftest import open_page
 CSV = "text/csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 GENERIC_FAILURE = "Something went wrong"  # app/main.py's message when a page raises
-FRIENDLY = {"patient_id": "Patient ID", "gender": "Sex", "treatment_group": "Arm", "adverse_events": "AE count",
-            "site_id": "Site", "trial_phase": "Phase", "days_in_trial": "Days in study"}
+FRIENDLY = {
+    "patient_id": "Patient ID",
+    "gender": "Sex",
+    "treatment_group": "Arm",
+    "adverse_events": "AE count",
+    "site_id": "Site",
+    "trial_phase": "Phase",
+    "days_in_trial": "Days in study",
+}
 
 
 def _demo(n: int) -> pd.DataFrame:
@@ -53,7 +60,9 @@ def _counts(at) -> tuple[int, int, int]:
     metrics = _metrics(at)
     read, scored, attention = metrics["Rows read"], metrics["Patients scored"], metrics["Rows that need attention"]
     assert read == scored + attention
-    assert f"{read:,} rows read = {scored:,} scored + {attention:,} with problems" in " ".join(c.value for c in at.caption)
+    assert f"{read:,} rows read = {scored:,} scored + {attention:,} with problems" in " ".join(
+        c.value for c in at.caption
+    )
     return read, scored, attention
 
 
@@ -71,7 +80,9 @@ def _frame_with(at, column: str) -> pd.DataFrame:
 
 def _assert_scored_like_core(at, data: bytes, name: str, bundle) -> None:
     """The table's patients and probabilities are what core.score gives for the same bytes."""
-    expected = score_frame(load_cohort(data, name, CONTRACT).valid, bundle, FACTORY_BANDS, bundle.default_threshold).set_index("patient_id")
+    expected = score_frame(
+        load_cohort(data, name, CONTRACT).valid, bundle, FACTORY_BANDS, bundle.default_threshold
+    ).set_index("patient_id")
     table = _table(at).set_index("patient_id")
     assert sorted(table.index) == sorted(expected.index)
     np.testing.assert_allclose(table["probability"], expected.loc[table.index, "probability"])
@@ -93,6 +104,7 @@ def at():
 
 # ---------------------------------------------------------------- the empty page and the demo
 
+
 def test_page_without_a_cohort_explains_what_to_do(at):
     assert at.file_uploader(key="cohort_upload").label == "Upload cohort (CSV or Excel)"
     assert any("No cohort loaded yet" in i.value for i in at.info)
@@ -113,7 +125,12 @@ def test_band_filter_shows_only_critical_patients(at, bundle):
     at.multiselect(key="filter_bands").set_value(["Critical"]).run()
     assert not at.exception
     table = _table(at)
-    expected = score_frame(load_cohort(DEMO_COHORT_PATH.read_bytes(), "upload.csv", CONTRACT).valid, bundle, FACTORY_BANDS, bundle.default_threshold)
+    expected = score_frame(
+        load_cohort(DEMO_COHORT_PATH.read_bytes(), "upload.csv", CONTRACT).valid,
+        bundle,
+        FACTORY_BANDS,
+        bundle.default_threshold,
+    )
     n_critical = int((expected["risk_band"] == "Critical").sum())
     assert 0 < len(table) == n_critical < 500
     assert set(table["risk_band"]) == {"Critical"}
@@ -149,6 +166,7 @@ def test_demo_button_replaces_an_uploaded_cohort(at):
 
 # ---------------------------------------------------------------- messy files that work
 
+
 def test_excel_style_csv_with_bom_semicolons_and_crlf(at, bundle):
     frame = _demo(25)
     data = b"\xef\xbb\xbf" + _csv(frame, sep=";", lineterminator="\r\n")
@@ -180,7 +198,14 @@ def test_lower_case_and_numbered_categories_are_understood(at, bundle):
     _upload(at, "lower.csv", data)
     assert _counts(at) == (24, 24, 0)
     table = _table(at).set_index("patient_id").loc[frame["patient_id"]]
-    assert table["trial_phase"].tolist()[:6] == ["Phase II", "Phase III", "Phase I", "Phase III", "Phase II", "Phase II"]
+    assert table["trial_phase"].tolist()[:6] == [
+        "Phase II",
+        "Phase III",
+        "Phase I",
+        "Phase III",
+        "Phase II",
+        "Phase II",
+    ]
     assert set(table["gender"]) <= {"Male", "Female", "Other"}
     assert set(table["treatment_group"]) <= {"Active", "Control", "Placebo"}
     _assert_scored_like_core(at, data, "lower.csv", bundle)
@@ -215,7 +240,7 @@ def test_xlsx_upload_is_scored(at, bundle):
 def test_extra_columns_reach_the_table_and_the_export(at, bundle):
     frame = _demo(40)
     frame["Coordinator"] = [f"Nurse {i % 4}" for i in range(40)]
-    frame["Notes"] = ["=HYPERLINK(\"http://x\")" if i == 0 else f"note {i}" for i in range(40)]
+    frame["Notes"] = ['=HYPERLINK("http://x")' if i == 0 else f"note {i}" for i in range(40)]
     _upload(at, "extras.csv", _csv(frame))
     assert _counts(at) == (40, 40, 0)
     table = _table(at).set_index("patient_id").loc[frame["patient_id"]]
@@ -229,14 +254,21 @@ def test_extra_columns_reach_the_table_and_the_export(at, bundle):
     assert len(export) == int(flagged.sum()) > 0
     by_id = frame.set_index("patient_id")
     assert export["Coordinator"].tolist() == by_id.loc[export["patient_id"], "Coordinator"].tolist()
-    assert [d.label for d in at.download_button][-2:] == ["Download flagged patients (CSV)",
-                                                          "Download flagged patients (Excel)"]
+    assert [d.label for d in at.download_button][-2:] == [
+        "Download flagged patients (CSV)",
+        "Download flagged patients (Excel)",
+    ]
 
 
 def test_bad_rows_are_listed_and_good_rows_scored(at, bundle):
     frame = _demo(30)
-    broken = {3: ("age", "12"), 7: ("trial_phase", "Phase IV"), 11: ("days_in_trial", "abc"),
-              15: ("last_visit_day", "5000"), 20: ("gender", "")}
+    broken = {
+        3: ("age", "12"),
+        7: ("trial_phase", "Phase IV"),
+        11: ("days_in_trial", "abc"),
+        15: ("last_visit_day", "5000"),
+        20: ("gender", ""),
+    }
     for i, (column, value) in broken.items():
         frame.loc[i, column] = value
     frame.loc[25, "patient_id"] = frame.loc[24, "patient_id"]  # a duplicated id: both rows need attention
@@ -251,7 +283,9 @@ def test_bad_rows_are_listed_and_good_rows_scored(at, bundle):
         listed = problems[problems["row"] == i + 2]
         assert set(listed["column"]) == {column} and set(listed["value"]) == {value}
         assert set(listed["patient"]) == {frame.loc[i, "patient_id"]}
-    assert len(problems[problems["row"] == 17]) == 2  # 5000 is out of range and after days_in_trial: one row, two reasons
+    assert (
+        len(problems[problems["row"] == 17]) == 2
+    )  # 5000 is out of range and after days_in_trial: one row, two reasons
     assert any("Download rows with problems (CSV)" == d.label for d in at.download_button)
     assert any("7 rows were not scored" in w.value for w in at.warning)
     _assert_scored_like_core(at, data, "mixed.csv", bundle)

@@ -24,7 +24,14 @@ def test_model_page_draws_curves_calibration_and_explanations():
     at = open_page("model")
     titles = [chart.proto.spec for chart in at.get("plotly_chart")]
     joined = " ".join(titles)
-    for title in ("ROC curve", "Precision and recall", "Calibration", "relies on most", "patient by patient", "moves risk"):
+    for title in (
+        "ROC curve",
+        "Precision and recall",
+        "Calibration",
+        "relies on most",
+        "patient by patient",
+        "moves risk",
+    ):
         assert title in joined
 
 

@@ -12,8 +12,17 @@ from core.model.whatif import validate_patient
 from core.reading.contract import CONTRACT
 from tests.app.conftest import form_widget, open_page
 
-PATIENT = {"patient_id": "P-7", "age": 67, "gender": "Male", "treatment_group": "Placebo", "trial_phase": "Phase III",
-           "days_in_trial": 200, "visits_completed": 4, "last_visit_day": 150, "adverse_events": 3}
+PATIENT = {
+    "patient_id": "P-7",
+    "age": 67,
+    "gender": "Male",
+    "treatment_group": "Placebo",
+    "trial_phase": "Phase III",
+    "days_in_trial": 200,
+    "visits_completed": 4,
+    "last_visit_day": 150,
+    "adverse_events": 3,
+}
 
 
 def _fill_and_assess(at, values: dict) -> None:
@@ -56,11 +65,14 @@ def test_what_if_change_moves_probability_as_the_model_says(bundle, field, value
     assert changed != original
 
 
-@pytest.mark.parametrize("field,value,fragment", [
-    ("last_visit_day", 400, "is after"),
-    ("age", 15, "between 18 and 100"),
-    ("patient_id", "  ", "is empty"),
-])
+@pytest.mark.parametrize(
+    "field,value,fragment",
+    [
+        ("last_visit_day", 400, "is after"),
+        ("age", 15, "between 18 and 100"),
+        ("patient_id", "  ", "is empty"),
+    ],
+)
 def test_invalid_input_shows_a_message_and_no_result(field, value, fragment):
     at = open_page("patient")
     _fill_and_assess(at, {**PATIENT, field: value})

@@ -54,8 +54,13 @@ def test_costs_and_capacity_change_the_table():
     assert not at.exception
     holdout = pd.read_csv(HOLDOUT_PATH)
     threshold = at.session_state[state.THRESHOLD]
-    expected = _expected_table(holdout["probability"].to_numpy(), holdout["dropout"].to_numpy(), threshold,
-                               CostSettings(1000.0, 5000.0, 1.0), capacity=100)
+    expected = _expected_table(
+        holdout["probability"].to_numpy(),
+        holdout["dropout"].to_numpy(),
+        threshold,
+        CostSettings(1000.0, 5000.0, 1.0),
+        capacity=100,
+    )
     shown = _table(at)
     assert _cell(shown.iloc[3, 1]) == expected.at["flagged", "chosen"] == 100
     assert _cell(shown.iloc[6, 1]) == pytest.approx(expected.at["total_cost", "chosen"])
@@ -99,10 +104,16 @@ def test_labelled_cohort_uses_observed_outcomes(bundle):
     assert np.isfinite(expected.at["caught", "chosen"])
 
 
-@pytest.mark.parametrize("plot,title", [
-    ("Total cost", "Total program cost"), ("Precision and recall", "Precision and recall at each threshold"),
-    ("Confusion matrix", "Who is flagged"), ("Decision curve", "Decision curve"), ("Cumulative gains", "Cumulative gains"),
-])
+@pytest.mark.parametrize(
+    "plot,title",
+    [
+        ("Total cost", "Total program cost"),
+        ("Precision and recall", "Precision and recall at each threshold"),
+        ("Confusion matrix", "Who is flagged"),
+        ("Decision curve", "Decision curve"),
+        ("Cumulative gains", "Cumulative gains"),
+    ],
+)
 def test_each_plot_can_be_chosen_and_marks_the_threshold(plot, title):
     import json
 

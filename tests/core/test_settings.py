@@ -35,7 +35,11 @@ def test_invalid_override_names_the_variable(raw, fragment):
 
 
 def test_band_cut_point_action_and_cost_can_be_overridden():
-    env = {"RRADAR_BAND_HIGH_LOWER": "0.5", "RRADAR_BAND_HIGH_ACTION": "Coordinator call", "RRADAR_BAND_HIGH_COST": "90"}
+    env = {
+        "RRADAR_BAND_HIGH_LOWER": "0.5",
+        "RRADAR_BAND_HIGH_ACTION": "Coordinator call",
+        "RRADAR_BAND_HIGH_COST": "90",
+    }
     bands, notes = resolve_bands(FACTORY_BANDS, env, {})
     high = next(b for b in bands if b.name == "High")
     assert (high.lower, high.action, high.action_cost) == (0.5, "Coordinator call", 90.0)
@@ -51,7 +55,7 @@ def test_band_cut_points_must_still_descend():
 def test_secrets_file_is_read_when_present(tmp_path):
     path = tmp_path / "secrets.toml"
     assert read_secrets(path) == {}
-    path.write_text('[settings]\nintervention_cost = 250\n')
+    path.write_text("[settings]\nintervention_cost = 250\n")
     assert resolve_number("intervention_cost", 500.0, {}, read_secrets(path)).value == 250
 
 
@@ -93,8 +97,14 @@ def test_a_broken_secrets_file_is_a_settings_error(tmp_path):
 
 
 def _run(module: str, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", module, *args], capture_output=True, text=True, cwd=ROOT,
-                          env={"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT), **env}, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", module, *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT), **env},
+        timeout=300,
+    )
 
 
 def test_a_bad_setting_does_not_break_a_command_that_does_not_use_it(tmp_path):

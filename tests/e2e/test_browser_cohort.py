@@ -21,7 +21,7 @@ pytestmark = pytest.mark.browser
 def _messy_upload(tmp_path) -> tuple[str, bytes]:
     """120 demo patients with friendly headers, an extra column, two bad rows, saved Excel-style."""
     frame = pd.read_csv(DEMO_COHORT_PATH, dtype=str, keep_default_na=False).head(120)
-    frame["note"] = ["=HYPERLINK(\"x\")" if i == 0 else f"note {i}" for i in range(len(frame))]
+    frame["note"] = ['=HYPERLINK("x")' if i == 0 else f"note {i}" for i in range(len(frame))]
     frame.loc[5, "age"] = "abc"
     frame.loc[9, "last_visit_day"] = "9999"
     frame = frame.rename(columns={"patient_id": "Patient ID", "gender": "Sex", "treatment_group": "Arm"})
@@ -42,17 +42,24 @@ def test_upload_counts_and_flagged_export_match_core_score(page, server_url, bun
         page.get_by_test_id("stMetric").filter(has_text=label).wait_for(timeout=60_000)
     wait_idle(page)
 
-    metrics = {m.get_by_test_id("stMetricLabel").inner_text().strip(): m.get_by_test_id("stMetricValue").inner_text()
-               for m in page.get_by_test_id("stMetric").all()}
-    assert (metrics["Rows read"], metrics["Patients scored"], metrics["Rows that need attention"]) == ("120", "118", "2")
+    metrics = {
+        m.get_by_test_id("stMetricLabel").inner_text().strip(): m.get_by_test_id("stMetricValue").inner_text()
+        for m in page.get_by_test_id("stMetric").all()
+    }
+    assert (metrics["Rows read"], metrics["Patients scored"], metrics["Rows that need attention"]) == (
+        "120",
+        "118",
+        "2",
+    )
     assert page.get_by_text("120 rows read = 118 scored + 2 with problems").count() == 1
 
     with page.expect_download(timeout=60_000) as download_info:
         page.get_by_role("button", name="Download flagged patients (CSV)").click()
     download = download_info.value
     assert download.suggested_filename.startswith("flagged_patients_") and "threshold-" in download.suggested_filename
-    exported = pd.read_csv(io.BytesIO(open(download.path(), "rb").read()), comment="#", encoding="utf-8-sig",
-                           dtype={"patient_id": str})
+    exported = pd.read_csv(
+        io.BytesIO(open(download.path(), "rb").read()), comment="#", encoding="utf-8-sig", dtype={"patient_id": str}
+    )
 
     result = load_cohort(data, "week48.csv", CONTRACT)
     scored = score_frame(result.valid, bundle, FACTORY_BANDS)

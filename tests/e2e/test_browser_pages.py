@@ -15,11 +15,14 @@ from tests.e2e.conftest import record_figure, wait_idle
 pytestmark = pytest.mark.browser
 
 
-@pytest.mark.parametrize("path,heading", [
-    ("overview", "Trial Retention Radar"),
-    ("patient", "Assess one patient"),
-    ("model", "How good is the model?"),
-])
+@pytest.mark.parametrize(
+    "path,heading",
+    [
+        ("overview", "Trial Retention Radar"),
+        ("patient", "Assess one patient"),
+        ("model", "How good is the model?"),
+    ],
+)
 def test_each_page_opens_by_its_url(page, server_url, path, heading):
     page.goto(f"{server_url}/{path}")
     wait_idle(page)
@@ -49,10 +52,20 @@ def test_patient_form_shows_probability_and_waterfall(page, server_url, bundle):
     record_figure("patient_result_ms", (time.perf_counter() - started) * 1000)
     wait_idle(page)
 
-    values = {"patient_id": "NEW-001", "age": 71, "gender": "Female", "treatment_group": "Active",
-              "trial_phase": "Phase II", "days_in_trial": 90, "visits_completed": 6, "last_visit_day": 35,
-              "adverse_events": 4}
-    expected = score_frame(validate_patient(values, CONTRACT).valid, bundle, FACTORY_BANDS, bundle.default_threshold).iloc[0]["probability"]
+    values = {
+        "patient_id": "NEW-001",
+        "age": 71,
+        "gender": "Female",
+        "treatment_group": "Active",
+        "trial_phase": "Phase II",
+        "days_in_trial": 90,
+        "visits_completed": 6,
+        "last_visit_day": 35,
+        "adverse_events": 4,
+    }
+    expected = score_frame(
+        validate_patient(values, CONTRACT).valid, bundle, FACTORY_BANDS, bundle.default_threshold
+    ).iloc[0]["probability"]
     assert f"{expected:.1%}" in metric.inner_text()
     waterfall = page.locator(".js-plotly-plot").first
     waterfall.wait_for()

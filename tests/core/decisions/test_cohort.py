@@ -14,71 +14,21 @@ import pytest
 import core.decisions.cohort as cohort_module
 from core.decisions.bands import FACTORY_BANDS
 from core.decisions.cohort import (
-    CohortFilter,
-    ScoredCohort,
-    filter_mask,
     flagged_export,
     flagged_mask,
-    ranked_table,
     score_upload,
     site_summary,
     summarise,
 )
-from core.decisions.scoring import REASON_COLUMNS, reason_columns, score_frame
-from core.paths import DEMO_COHORT_PATH
+from core.decisions.scoring import reason_columns
 from core.reading.contract import CONTRACT
 from core.reading.errors import SchemaError
 from core.reading.headers import map_columns
-from core.reading.validation import SOURCE_ROW, load_cohort
 from tests.conftest import csv_bytes
-
-EXPORT_FRONT = ["patient_id", "site_id", "probability", "band", "recommended_action", "action_cost_usd",
-                "reason_1", "reason_2", "reason_3"]
-EXTRA = ["Coordinator", "Notes", "Next call"]
-BAD_ROWS = {  # patient_id -> (column, value)
-    "BAD-AGE": ("age", "12"),
-    "BAD-PHASE": ("trial_phase", "Phase IV"),
-    "BAD-VISIT": ("last_visit_day", "9999"),
-}
-
-
-def _messy_frame() -> pd.DataFrame:
-    """The demo cohort with three extra columns (one with hostile text) and three bad rows at the end."""
-    frame = pd.read_csv(DEMO_COHORT_PATH, dtype=str, keep_default_na=False).head(300)
-    n = len(frame)
-    frame["Coordinator"] = [f"Nurse {i % 7}" for i in range(n)]
-    frame["Notes"] = ["=1+1" if i % 50 == 0 else f"note {i}" for i in range(n)]
-    frame["Next call"] = [f"2026-12-{1 + i % 28:02d}" for i in range(n)]
-    bad = []
-    for pid, (column, value) in BAD_ROWS.items():
-        row = frame.iloc[0].copy()
-        row["patient_id"], row[column] = pid, value
-        bad.append(row)
-    return pd.concat([frame, pd.DataFrame(bad)], ignore_index=True)
-
-
-@pytest.fixture(scope="module")
-def messy_bytes() -> bytes:
-    return csv_bytes(_messy_frame())
-
-
-@pytest.fixture(scope="module")
-def loaded(messy_bytes, bundle) -> ScoredCohort:
-    return score_upload(messy_bytes, "week48.csv", bundle, FACTORY_BANDS)
-
-
-@pytest.fixture
-def fresh(messy_bytes, bundle) -> ScoredCohort:
-    """A cohort no test has explained yet."""
-    return score_upload(messy_bytes, "week48.csv", bundle, FACTORY_BANDS)
-
-
-def _expected(messy_bytes: bytes, bundle, threshold: float | None = None) -> pd.DataFrame:
-    valid = load_cohort(messy_bytes, "week48.csv", CONTRACT).valid
-    return score_frame(valid, bundle, FACTORY_BANDS, threshold)
-
+from tests.core.decisions.conftest import BAD_ROWS, EXPORT_FRONT, EXTRA, _expected, _mask, _messy_frame
 
 # ---------------------------------------------------------------- score_upload
+
 
 def test_score_upload_accounts_for_every_row(loaded):
     result = loaded.result
@@ -134,8 +84,13 @@ def test_score_upload_renames_extra_columns_named_like_scores(bundle, messy_byte
     cohort = score_upload(csv_bytes(frame), "rescored.csv", bundle, FACTORY_BANDS)
     assert cohort.probability.shape == (300,)
     np.testing.assert_allclose(cohort.probability, _expected(messy_bytes, bundle)["probability"].to_numpy())
-    renamed = ["probability (from file)", "risk_band (from file)", "flagged (from file)", "band (from file)",
-               "reason_1 (from file)"]
+    renamed = [
+        "probability (from file)",
+        "risk_band (from file)",
+        "flagged (from file)",
+        "band (from file)",
+        "reason_1 (from file)",
+    ]
     assert cohort.result.extra_columns == EXTRA + renamed
     export = flagged_export(cohort, flagged_mask(cohort.probability, 0.2, None), bundle)
     assert export.columns.tolist() == EXPORT_FRONT + EXTRA + renamed
@@ -143,6 +98,7 @@ def test_score_upload_renames_extra_columns_named_like_scores(bundle, messy_byte
 
 
 # ---------------------------------------------------------------- reasons on demand
+
 
 def test_reasons_for_equal_core_score_reasons(fresh, bundle):
     index = fresh.scored.index[[5, 0, 42, 7]]
@@ -177,6 +133,7 @@ def test_reasons_for_no_rows_explains_nothing(fresh, bundle):
 
 
 # ---------------------------------------------------------------- flags and summary
+
 
 @pytest.mark.parametrize("threshold", [0.1, 0.3, 0.6])
 def test_flagged_mask_without_capacity_is_p_at_or_above_threshold(loaded, threshold):
@@ -216,19 +173,19 @@ def test_summarise_with_a_capacity_that_binds_and_one_that_does_not(loaded):
 
 # ---------------------------------------------------------------- filters
 
-def _mask(loaded: ScoredCohort, threshold: float = 0.3, **chosen) -> np.ndarray:
-    return filter_mask(loaded.scored, flagged_mask(loaded.probability, threshold, None), CohortFilter(**chosen))
-
 
 def test_no_filter_keeps_every_row(loaded):
     assert _mask(loaded).all()
 
 
-@pytest.mark.parametrize("field,column,values", [
-    ("bands", "risk_band", ("Critical", "Medium")),
-    ("arms", "treatment_group", ("Placebo",)),
-    ("phases", "trial_phase", ("Phase II",)),
-])
+@pytest.mark.parametrize(
+    "field,column,values",
+    [
+        ("bands", "risk_band", ("Critical", "Medium")),
+        ("arms", "treatment_group", ("Placebo",)),
+        ("phases", "trial_phase", ("Phase II",)),
+    ],
+)
 def test_each_category_filter_keeps_only_its_values(loaded, field, column, values):
     mask = _mask(loaded, **{field: values})
     expected = loaded.scored[column].astype(str).isin(values).to_numpy()
@@ -260,12 +217,21 @@ def test_flagged_only_keeps_the_flagged_rows(loaded):
 
 def test_filters_combine_with_and(loaded):
     s = loaded.scored
-    mask = _mask(loaded, threshold=0.2, bands=("Low", "Medium"), arms=("Active", "Placebo"),
-                 phases=("Phase II", "Phase III"), probability_range=(0.1, 0.5), flagged_only=True)
+    mask = _mask(
+        loaded,
+        threshold=0.2,
+        bands=("Low", "Medium"),
+        arms=("Active", "Placebo"),
+        phases=("Phase II", "Phase III"),
+        probability_range=(0.1, 0.5),
+        flagged_only=True,
+    )
     expected = (
-        s["risk_band"].isin(["Low", "Medium"]) & s["treatment_group"].astype(str).isin(["Active", "Placebo"])
+        s["risk_band"].isin(["Low", "Medium"])
+        & s["treatment_group"].astype(str).isin(["Active", "Placebo"])
         & s["trial_phase"].astype(str).isin(["Phase II", "Phase III"])
-        & s["probability"].between(0.1, 0.5) & (s["probability"] >= 0.2)
+        & s["probability"].between(0.1, 0.5)
+        & (s["probability"] >= 0.2)
     ).to_numpy()
     np.testing.assert_array_equal(mask, expected)
     assert 0 < mask.sum() < _mask(loaded, bands=("Low", "Medium")).sum()
@@ -273,17 +239,20 @@ def test_filters_combine_with_and(loaded):
 
 # ---------------------------------------------------------------- per site
 
+
 def test_site_summary_equals_a_direct_groupby(loaded):
     flagged = flagged_mask(loaded.probability, 0.2, None)
     table = site_summary(loaded.scored, flagged)
     frame = loaded.scored.assign(flagged=flagged)
     grouped = frame.groupby("site_id")
-    expected = pd.DataFrame({
-        "patients": grouped.size(),
-        "expected_dropouts": grouped["probability"].sum(),
-        "flagged": grouped["flagged"].sum(),
-        "mean_risk": grouped["probability"].mean(),
-    })
+    expected = pd.DataFrame(
+        {
+            "patients": grouped.size(),
+            "expected_dropouts": grouped["probability"].sum(),
+            "flagged": grouped["flagged"].sum(),
+            "mean_risk": grouped["probability"].mean(),
+        }
+    )
     assert table.columns.tolist() == ["site", "patients", "expected_dropouts", "flagged", "mean_risk"]
     assert len(table) == loaded.scored["site_id"].nunique() > 1
     got = table.set_index("site").loc[expected.index]
@@ -310,72 +279,3 @@ def test_site_summary_without_a_site_column_is_one_row(loaded):
     assert table["flagged"].tolist() == [int(flagged.sum())]
     assert table["expected_dropouts"].iloc[0] == pytest.approx(float(loaded.probability.sum()))
     assert table["mean_risk"].iloc[0] == pytest.approx(float(loaded.probability.mean()))
-
-
-# ---------------------------------------------------------------- ranked table and export
-
-def test_ranked_table_is_highest_risk_first_with_flags_and_reasons(loaded, bundle):
-    flagged = flagged_mask(loaded.probability, 0.3, None)
-    rows = _mask(loaded, arms=("Active",))
-    table = ranked_table(loaded, rows, flagged, bundle, limit=20)
-    assert len(table) == 20
-    assert table["probability"].is_monotonic_decreasing
-    assert (table["treatment_group"] == "Active").all()
-    assert table["probability"].iloc[0] == loaded.probability[rows].max()
-    assert table["flagged"].tolist() == (table["probability"] >= 0.3).tolist()
-    expected = reason_columns(loaded.result.valid.loc[table.index], bundle)
-    pd.testing.assert_frame_equal(table[REASON_COLUMNS], expected)
-    assert table.columns[:2].tolist() == ["patient_id", "site_id"] and table.columns[-1] == SOURCE_ROW
-
-
-def test_flagged_export_holds_only_flagged_rows_highest_risk_first(loaded, messy_bytes, bundle):
-    expected = _expected(messy_bytes, bundle, threshold=0.3)
-    flagged = flagged_mask(loaded.probability, 0.3, None)
-    export = flagged_export(loaded, flagged, bundle)
-    assert len(export) == int(expected["flagged"].sum()) > 0
-    assert set(export["patient_id"]) == set(expected.loc[expected["flagged"], "patient_id"])
-    assert export["probability"].is_monotonic_decreasing
-    assert export.index.tolist() == list(range(len(export)))
-
-
-def test_flagged_export_columns_in_order_with_the_users_extra_columns(loaded, bundle):
-    export = flagged_export(loaded, flagged_mask(loaded.probability, 0.3, None), bundle)
-    assert export.columns.tolist() == EXPORT_FRONT + EXTRA
-
-
-def test_flagged_export_values_match_core_score(loaded, messy_bytes, bundle):
-    valid = load_cohort(messy_bytes, "week48.csv", CONTRACT).valid
-    expected = score_frame(valid, bundle, FACTORY_BANDS, 0.3, with_reasons=True).set_index("patient_id")
-    export = flagged_export(loaded, flagged_mask(loaded.probability, 0.3, None), bundle).set_index("patient_id")
-    want = expected.loc[export.index]
-    np.testing.assert_allclose(export["probability"], want["probability"].round(4))
-    np.testing.assert_allclose(export["probability"], want["probability"], atol=5e-5)
-    assert export["band"].tolist() == want["risk_band"].tolist()
-    assert export["recommended_action"].tolist() == want["recommended_action"].tolist()
-    assert export["action_cost_usd"].tolist() == want["action_cost"].tolist()
-    assert export["site_id"].tolist() == want["site_id"].tolist()
-    for column in REASON_COLUMNS + EXTRA:
-        assert export[column].tolist() == want[column].tolist(), column
-    costs = {b.name: b.action_cost for b in FACTORY_BANDS}
-    assert export["action_cost_usd"].tolist() == [costs[b] for b in export["band"]]
-
-
-def test_flagged_export_under_a_capacity_holds_the_top_patients(loaded, bundle):
-    export = flagged_export(loaded, flagged_mask(loaded.probability, 0.1, 12), bundle)
-    top = np.sort(loaded.probability)[::-1][:12]
-    assert len(export) == 12
-    np.testing.assert_allclose(export["probability"], np.round(top, 4))
-
-
-def test_flagged_export_without_a_site_column(bundle):
-    frame = _messy_frame().drop(columns=["site_id"])
-    cohort = score_upload(csv_bytes(frame), "nosite.csv", bundle, FACTORY_BANDS)
-    export = flagged_export(cohort, flagged_mask(cohort.probability, 0.3, None), bundle)
-    assert export.columns.tolist() == [c for c in EXPORT_FRONT if c != "site_id"] + EXTRA
-    assert len(export) == int((cohort.probability >= 0.3).sum()) > 0
-
-
-def test_flagged_export_with_nobody_flagged_is_empty_with_its_columns(loaded, bundle):
-    export = flagged_export(loaded, np.zeros(len(loaded.scored), dtype=bool), bundle)
-    assert export.empty
-    assert export.columns.tolist() == EXPORT_FRONT + EXTRA

@@ -24,7 +24,9 @@ from tests.core.decisions.direct import direct_outcome
 
 cohorts = st.integers(min_value=1, max_value=300).flatmap(
     lambda n: st.tuples(
-        st.lists(st.sampled_from([0.0, 0.1, 0.25, 0.5, 0.5, 0.75, 0.99, 1.0]) | st.floats(0, 1), min_size=n, max_size=n),
+        st.lists(
+            st.sampled_from([0.0, 0.1, 0.25, 0.5, 0.5, 0.75, 0.99, 1.0]) | st.floats(0, 1), min_size=n, max_size=n
+        ),
         st.lists(st.integers(0, 1), min_size=n, max_size=n),
     )
 )

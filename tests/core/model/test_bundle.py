@@ -67,14 +67,22 @@ def subset_bundle_dir(tmp_path_factory):
     world = simulate(TRAINING_TRIALS, seed=11, id_prefix="S").sample(4000, random_state=0)
     valid = load_cohort(csv_bytes(world), "world.csv", CONTRACT).valid
     X = build_features(valid, SUBSET, OWN_LEVELS)
-    data = lgb.Dataset(X.to_numpy(), valid["dropout"].astype(int).to_numpy(), feature_name=SUBSET,
-                       categorical_feature=[SUBSET.index("treatment_group")])
+    data = lgb.Dataset(
+        X.to_numpy(),
+        valid["dropout"].astype(int).to_numpy(),
+        feature_name=SUBSET,
+        categorical_feature=[SUBSET.index("treatment_group")],
+    )
     booster = lgb.train({"objective": "binary", "num_leaves": 7, "verbose": -1, "seed": 1}, data, num_boost_round=30)
     folder = tmp_path_factory.mktemp("subset")
     joblib.dump(booster, folder / "model.joblib")
     card = json.loads(MODEL_CARD_PATH.read_text())
-    card.update(model_sha256=sha256_of_file(folder / "model.joblib"), model_version="test+subset",
-                features=[{"name": n, "description": n} for n in SUBSET], category_levels=OWN_LEVELS)
+    card.update(
+        model_sha256=sha256_of_file(folder / "model.joblib"),
+        model_version="test+subset",
+        features=[{"name": n, "description": n} for n in SUBSET],
+        category_levels=OWN_LEVELS,
+    )
     (folder / "model_card.json").write_text(json.dumps(card))
     return folder
 

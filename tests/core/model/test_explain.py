@@ -58,8 +58,16 @@ def test_reasons_name_the_biggest_topics_with_direction(bundle, demo_result):
 
 
 def test_topic_words_use_the_patients_own_values():
-    row = {"days_in_trial": 120, "last_visit_day": 75, "visits_completed": 4, "adverse_events": 1, "age": 71,
-           "treatment_group": "Placebo", "trial_phase": "Phase III", "gender": "Female"}
+    row = {
+        "days_in_trial": 120,
+        "last_visit_day": 75,
+        "visits_completed": 4,
+        "adverse_events": 1,
+        "age": 71,
+        "treatment_group": "Placebo",
+        "trial_phase": "Phase III",
+        "gender": "Female",
+    }
     assert describe_topic("visit_gap", row) == "45 days since the last visit"
     assert describe_topic("adverse_events", row) == "1 adverse event in 120 days"
     assert describe_topic("attendance", row) == "4 visits attended in 120 days"

@@ -20,8 +20,17 @@ def test_training_twice_gives_the_same_model_file(tiny_history, tiny_model_dir, 
 def test_trained_bundle_loads_and_card_has_the_design_keys(tiny_model_dir):
     bundle = load_bundle(tiny_model_dir / "model.joblib", tiny_model_dir / "model_card.json")
     card = bundle.card
-    for key in ("model_version", "created_at", "library_versions", "model_sha256", "training_data_sha256", "features",
-                "metrics", "baselines", "decision"):
+    for key in (
+        "model_version",
+        "created_at",
+        "library_versions",
+        "model_sha256",
+        "training_data_sha256",
+        "features",
+        "metrics",
+        "baselines",
+        "decision",
+    ):
         assert key in card
     test = card["metrics"]["test"]
     # ECE is left out: resampling adds noise, so its bootstrap distribution sits above the point value.

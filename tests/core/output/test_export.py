@@ -46,6 +46,7 @@ def _xlsx_cells(data: bytes) -> dict[str, list[list[openpyxl.cell.cell.Cell]]]:
 
 # ---------------------------------------------------------------- neutralise
 
+
 @pytest.mark.parametrize("value", HOSTILE)
 def test_neutralise_prefixes_text_that_could_run_as_a_formula(value):
     safe = neutralise(pd.DataFrame({"note": [value, "plain"]}))
@@ -86,6 +87,7 @@ def test_neutralise_leaves_numbers_inside_a_mixed_text_column():
 
 
 # ---------------------------------------------------------------- CSV
+
 
 def test_csv_starts_with_a_utf8_bom_and_round_trips_with_pandas():
     frame = _frame()
@@ -132,6 +134,7 @@ def test_csv_hostile_header_is_prefixed():
 
 # ---------------------------------------------------------------- Excel
 
+
 def test_xlsx_holds_no_formula_even_for_hostile_cells():
     frame = _frame()
     about = pd.DataFrame({"setting": ["note", "=1+1"], "value": ['=HYPERLINK("http://x","y")', "-1"]})
@@ -167,6 +170,7 @@ def test_xlsx_trims_long_sheet_names_to_excels_limit():
 
 
 # ---------------------------------------------------------------- names and metadata
+
 
 @pytest.mark.parametrize("threshold,text", [(0.1, "0.10"), (0.355, "0.35"), (0.5, "0.50"), (1.0, "1.00")])
 def test_export_file_name_carries_date_and_threshold(threshold, text):

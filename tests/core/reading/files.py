@@ -77,11 +77,31 @@ def accounted(result: ValidationResult) -> ValidationResult:
 
 
 def problem_keys(result: ValidationResult) -> set[tuple[int, str, str]]:
-    return {(int(r), str(p), str(c)) for r, p, c in result.problems[["row", "patient_id", "column"]].itertuples(index=False)}
+    return {
+        (int(r), str(p), str(c)) for r, p, c in result.problems[["row", "patient_id", "column"]].itertuples(index=False)
+    }
 
 
 CLEAN = [
-    make_row("007", age=18, gender="Female", treatment_group="Placebo", trial_phase="Phase I", days_in_trial=1, visits_completed=0, last_visit_day=0),
-    make_row("P-002", age=100, gender="Other", treatment_group="Control", trial_phase="Phase III", days_in_trial=2000, last_visit_day=2000, adverse_events=7),
+    make_row(
+        "007",
+        age=18,
+        gender="Female",
+        treatment_group="Placebo",
+        trial_phase="Phase I",
+        days_in_trial=1,
+        visits_completed=0,
+        last_visit_day=0,
+    ),
+    make_row(
+        "P-002",
+        age=100,
+        gender="Other",
+        treatment_group="Control",
+        trial_phase="Phase III",
+        days_in_trial=2000,
+        last_visit_day=2000,
+        adverse_events=7,
+    ),
     make_row("P-003"),
 ]

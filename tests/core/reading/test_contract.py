@@ -19,8 +19,16 @@ from tests.conftest import csv_bytes
 from tests.core.reading.files import accounted, make_csv, make_row
 
 BMI = Field(
-    "bmi", "number", "Body mass index", "Weight in kg divided by the square of height in metres.", unit="kg/m²",
-    required=False, low=10, high=80, synonyms=("body mass index", "BMI (kg/m2)"), example=24.5,
+    "bmi",
+    "number",
+    "Body mass index",
+    "Weight in kg divided by the square of height in metres.",
+    unit="kg/m²",
+    required=False,
+    low=10,
+    high=80,
+    synonyms=("body mass index", "BMI (kg/m2)"),
+    example=24.5,
 )
 
 
@@ -51,8 +59,12 @@ def test_a_new_field_is_matched_from_a_synonym(extended):
 
 
 def test_a_new_field_is_validated_with_its_range_and_kind(extended):
-    rows = [{**make_row("B1"), "Body mass index": "22.5"}, {**make_row("B2"), "Body mass index": "95"},
-            {**make_row("B3"), "Body mass index": "heavy"}, {**make_row("B4"), "Body mass index": "18,4"}]
+    rows = [
+        {**make_row("B1"), "Body mass index": "22.5"},
+        {**make_row("B2"), "Body mass index": "95"},
+        {**make_row("B3"), "Body mass index": "heavy"},
+        {**make_row("B4"), "Body mass index": "18,4"},
+    ]
     result = accounted(load_cohort(make_csv(rows, sep=";"), "bmi.csv", extended))
     assert result.valid["bmi"].tolist() == [22.5]
     reasons = dict(zip(result.problems["patient_id"], result.problems["reason"], strict=True))

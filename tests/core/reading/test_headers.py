@@ -79,9 +79,6 @@ def test_explicit_mapping_overrides_guessing():
     assert result.mapping["patient_id"] == "Client ref"
 
 
-
-
-
 # ---------------------------------------------------------------- categories
 
 
@@ -109,7 +106,15 @@ def test_trial_phase_spellings_are_normalised(raw, expected):
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("m", "Male"), ("M", "Male"), ("male", "Male"), ("F", "Female"), ("female", "Female"), ("FEMALE", "Female"), ("other", "Other")],
+    [
+        ("m", "Male"),
+        ("M", "Male"),
+        ("male", "Male"),
+        ("F", "Female"),
+        ("female", "Female"),
+        ("FEMALE", "Female"),
+        ("other", "Other"),
+    ],
 )
 def test_gender_spellings_are_normalised(raw, expected):
     result = accounted(load_cohort(make_csv([make_row("P1", gender=raw)]), "upload.csv", CONTRACT))
@@ -118,7 +123,13 @@ def test_gender_spellings_are_normalised(raw, expected):
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("placebo", "Placebo"), ("ACTIVE", "Active"), ("Control", "Control"), ("pbo", "Placebo"), ("standard of care", "Control")],
+    [
+        ("placebo", "Placebo"),
+        ("ACTIVE", "Active"),
+        ("Control", "Control"),
+        ("pbo", "Placebo"),
+        ("standard of care", "Control"),
+    ],
 )
 def test_treatment_group_spellings_are_normalised(raw, expected):
     result = accounted(load_cohort(make_csv([make_row("P1", treatment_group=raw)]), "upload.csv", CONTRACT))
@@ -127,7 +138,13 @@ def test_treatment_group_spellings_are_normalised(raw, expected):
 
 @pytest.mark.parametrize(
     ("column", "raw"),
-    [("trial_phase", "Phase 4"), ("trial_phase", "IV"), ("gender", "x"), ("treatment_group", "Open label"), ("gender", "")],
+    [
+        ("trial_phase", "Phase 4"),
+        ("trial_phase", "IV"),
+        ("gender", "x"),
+        ("treatment_group", "Open label"),
+        ("gender", ""),
+    ],
 )
 def test_unknown_category_is_a_problem_naming_the_column_and_levels(column, raw):
     result = accounted(load_cohort(make_csv([make_row("P1"), make_row("P2", **{column: raw})]), "upload.csv", CONTRACT))

@@ -15,7 +15,9 @@ from core.reading.limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS, FileLimit
 from core.reading.validation import load_cohort
 from core.settings import FACTORY_MAX_UPLOAD_MB
 
-HEADER = b"patient_id,age,gender,treatment_group,trial_phase,days_in_trial,visits_completed,last_visit_day,adverse_events"
+HEADER = (
+    b"patient_id,age,gender,treatment_group,trial_phase,days_in_trial,visits_completed,last_visit_day,adverse_events"
+)
 ROW = b"P1,40,F,Active,II,100,5,90,1"
 GUARD_SECONDS = 60  # a hang guard, not a speed target: refusals take milliseconds (see bench/)
 

@@ -54,14 +54,15 @@ def test_problems_table_is_empty_but_well_formed_when_every_row_is_valid():
 
 
 def test_whitespace_around_cells_is_ignored():
-    rows = [make_row(" P1 ", age=" 45 ", gender=" m ", treatment_group=" active", trial_phase="ii ", adverse_events=" 2")]
+    rows = [
+        make_row(" P1 ", age=" 45 ", gender=" m ", treatment_group=" active", trial_phase="ii ", adverse_events=" 2")
+    ]
     result = accounted(load_cohort(make_csv(rows), "upload.csv", CONTRACT))
     assert len(result.valid) == 1
     record = result.valid.iloc[0]
     assert record["patient_id"] == "P1"
     assert (record["age"], record["adverse_events"]) == (45, 2)
     assert (record["gender"], record["treatment_group"], record["trial_phase"]) == ("Male", "Active", "Phase II")
-
 
 
 # ---------------------------------------------------------------- encodings, delimiters, Excel
@@ -139,7 +140,9 @@ def test_xlsx_with_numbers_stored_as_numbers():
 
 
 def test_xlsx_written_by_pandas_is_read():
-    frame = pd.DataFrame([{**make_row("P1"), "age": 45}, {**make_row("P2"), "age": 45.0}, {**make_row("P3"), "age": 101}])
+    frame = pd.DataFrame(
+        [{**make_row("P1"), "age": 45}, {**make_row("P2"), "age": 45.0}, {**make_row("P3"), "age": 101}]
+    )
     frame["age"] = frame["age"].astype(float)
     buffer = io.BytesIO()
     frame.to_excel(buffer, index=False)
@@ -171,7 +174,6 @@ def test_xlsx_empty_cells_are_empty_not_nan():
     assert result.problems.loc[0, "reason"] == "visits_completed is empty"
 
 
-
 # ---------------------------------------------------------------- layout quirks and row numbers
 
 
@@ -184,7 +186,14 @@ def test_blank_lines_are_skipped_but_later_rows_keep_their_spreadsheet_numbers()
 
 
 def test_rows_of_empty_cells_are_skipped_not_reported():
-    lines = [",".join(HEADER), ",,,,,,,,", ",".join(make_row("P1").values()), " , ,,,,,,,", ",".join(make_row("P2", age=101).values()), ",,,,,,,,"]
+    lines = [
+        ",".join(HEADER),
+        ",,,,,,,,",
+        ",".join(make_row("P1").values()),
+        " , ,,,,,,,",
+        ",".join(make_row("P2", age=101).values()),
+        ",,,,,,,,",
+    ]
     result = accounted(load_cohort(("\r\n".join(lines) + "\r\n").encode(), "upload.csv", CONTRACT))
     assert result.n_read == 2
     assert result.valid[SOURCE_ROW].tolist() == [3]
@@ -243,7 +252,6 @@ def test_read_table_returns_strings_with_stripped_headers():
     frame = read_table(b" patient_id , Age \nP1,045\n", "x.csv")
     assert list(frame.columns) == ["patient_id", "Age"]
     assert frame["Age"].tolist() == ["045"]
-
 
 
 # ---------------------------------------------------------------- unusable files
@@ -338,7 +346,14 @@ def test_csv_named_xlsx_raises_schema_error():
 
 
 def test_row_with_too_many_cells_raises_schema_error_naming_the_line():
-    text = ",".join(HEADER) + "\n" + ",".join(make_row("P1").values()) + "\n" + ",".join(make_row("P2").values()) + ",x,y\n"
+    text = (
+        ",".join(HEADER)
+        + "\n"
+        + ",".join(make_row("P1").values())
+        + "\n"
+        + ",".join(make_row("P2").values())
+        + ",x,y\n"
+    )
     with pytest.raises(SchemaError, match="could not be read as a table") as caught:
         load_cohort(text.encode(), "cohort.csv", CONTRACT)
     assert "line 3" in str(caught.value)

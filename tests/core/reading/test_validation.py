@@ -110,7 +110,9 @@ def test_age_must_be_between_18_and_100(age, ok):
     ],
 )
 def test_bad_integer_cell_is_a_problem_with_a_clear_reason(column, raw, reason):
-    result = accounted(load_cohort(make_csv([make_row("OK"), make_row("BAD", **{column: raw})]), "upload.csv", CONTRACT))
+    result = accounted(
+        load_cohort(make_csv([make_row("OK"), make_row("BAD", **{column: raw})]), "upload.csv", CONTRACT)
+    )
     assert result.valid["patient_id"].tolist() == ["OK"]
     problem = result.problems[result.problems["column"] == column]
     assert problem["row"].tolist() == [3]
@@ -128,13 +130,17 @@ def test_whole_numbers_written_differently_are_accepted(raw):
 
 @pytest.mark.parametrize(("days", "last", "ok"), [(50, 50, True), (50, 0, True), (50, 51, False), (1, 2, False)])
 def test_last_visit_day_cannot_be_after_days_in_trial(days, last, ok):
-    result = accounted(load_cohort(make_csv([make_row("P1", days_in_trial=days, last_visit_day=last)]), "upload.csv", CONTRACT))
+    result = accounted(
+        load_cohort(make_csv([make_row("P1", days_in_trial=days, last_visit_day=last)]), "upload.csv", CONTRACT)
+    )
     assert len(result.valid) == int(ok)
     assert problem_keys(result) == (set() if ok else {(2, "P1", "last_visit_day")})
 
 
 def test_last_visit_check_is_skipped_when_days_in_trial_is_unreadable():
-    result = accounted(load_cohort(make_csv([make_row("P1", days_in_trial="soon", last_visit_day=5)]), "upload.csv", CONTRACT))
+    result = accounted(
+        load_cohort(make_csv([make_row("P1", days_in_trial="soon", last_visit_day=5)]), "upload.csv", CONTRACT)
+    )
     assert problem_keys(result) == {(2, "P1", "days_in_trial")}
 
 
@@ -150,13 +156,14 @@ def test_row_with_two_problems_gets_two_lines_but_counts_once():
 
 
 def test_a_row_can_fail_range_and_last_visit_checks_on_the_same_column():
-    result = accounted(load_cohort(make_csv([make_row("P1", days_in_trial=100, last_visit_day=2001)]), "upload.csv", CONTRACT))
+    result = accounted(
+        load_cohort(make_csv([make_row("P1", days_in_trial=100, last_visit_day=2001)]), "upload.csv", CONTRACT)
+    )
     reasons = result.problems[result.problems["column"] == "last_visit_day"]["reason"].tolist()
     assert len(reasons) == 2
     assert any("between 0 and 2000" in r for r in reasons)
     assert any("after days_in_trial" in r for r in reasons)
     assert result.n_invalid_rows == 1
-
 
 
 # ---------------------------------------------------------------- extra and optional columns
@@ -208,7 +215,9 @@ def test_empty_dropout_is_missing_and_the_row_stays_valid():
 
 def test_dropout_missing_from_the_end_of_a_short_row_is_missing_not_a_problem():
     header = HEADER + ["dropout"]
-    text = ",".join(header) + "\n" + ",".join(make_row("P1").values()) + ",1\n" + ",".join(make_row("P2").values()) + "\n"
+    text = (
+        ",".join(header) + "\n" + ",".join(make_row("P1").values()) + ",1\n" + ",".join(make_row("P2").values()) + "\n"
+    )
     result = accounted(load_cohort(text.encode(), "upload.csv", CONTRACT))
     assert result.problems.empty
     assert result.valid[OUTCOME_COLUMN].isna().tolist() == [False, True]
@@ -235,7 +244,6 @@ def test_has_outcome_is_false_without_a_dropout_column():
     result = load_cohort(make_csv(CLEAN), "upload.csv", CONTRACT)
     assert result.has_outcome is False
     assert OUTCOME_COLUMN not in result.valid.columns
-
 
 
 # ---------------------------------------------------------------- scale

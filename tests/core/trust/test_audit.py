@@ -55,8 +55,9 @@ def test_an_unusable_folder_raises(tmp_path):
 def _writer(directory: str, worker: int, count: int) -> None:
     audit = AuditLog.open(directory, None)
     for i in range(count):
-        audit.record("patient_assessed", patient_ids=[f"W{worker}-{i}"], n_patients=1, worker=worker, i=i,
-                     padding="x" * 3000)  # long lines: an unlocked, split write would interleave
+        audit.record(
+            "patient_assessed", patient_ids=[f"W{worker}-{i}"], n_patients=1, worker=worker, i=i, padding="x" * 3000
+        )  # long lines: an unlocked, split write would interleave
 
 
 def test_concurrent_writers_lose_no_line(tmp_path):
@@ -70,7 +71,9 @@ def test_concurrent_writers_lose_no_line(tmp_path):
         assert process.exitcode == 0
     events, skipped = read_events(tmp_path / "audit.jsonl")
     assert skipped == 0 and len(events) == workers * count
-    assert set(zip(events["worker"], events["i"], strict=True)) == {(w, i) for w in range(workers) for i in range(count)}
+    assert set(zip(events["worker"], events["i"], strict=True)) == {
+        (w, i) for w in range(workers) for i in range(count)
+    }
 
 
 def test_corrupt_lines_are_skipped_and_counted(tmp_path):
@@ -86,13 +89,15 @@ def test_corrupt_lines_are_skipped_and_counted(tmp_path):
 
 
 def test_activity_totals_and_days():
-    events = pd.DataFrame({
-        "time": pd.to_datetime(["2026-11-20T10:00Z", "2026-11-20T11:00Z", "2026-11-21T09:00Z"], utc=True),
-        "event": ["cohort_scored", "export_flagged", "patient_assessed"],
-        "n_patients": [100, 30, 1],
-        "n_flagged": [30, None, 1],
-        "mean_probability": [0.2, None, 0.9],
-    })
+    events = pd.DataFrame(
+        {
+            "time": pd.to_datetime(["2026-11-20T10:00Z", "2026-11-20T11:00Z", "2026-11-21T09:00Z"], utc=True),
+            "event": ["cohort_scored", "export_flagged", "patient_assessed"],
+            "n_patients": [100, 30, 1],
+            "n_flagged": [30, None, 1],
+            "mean_probability": [0.2, None, 0.9],
+        }
+    )
     summary = activity_summary(events)
     assert summary["events"] == 3 and summary["patients_scored"] == 101
     assert summary["flagged_rate"] == pytest.approx(31 / 101)

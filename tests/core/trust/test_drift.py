@@ -22,7 +22,9 @@ def profile() -> dict:
 
 
 def _valid(frame: pd.DataFrame) -> pd.DataFrame:
-    return load_cohort(csv_bytes(frame.drop(columns=["true_risk", "dropout", "trial_id"])), "cohort.csv", CONTRACT).valid
+    return load_cohort(
+        csv_bytes(frame.drop(columns=["true_risk", "dropout", "trial_id"])), "cohort.csv", CONTRACT
+    ).valid
 
 
 @pytest.fixture(scope="module")
