@@ -12,7 +12,7 @@ from app import audit_trail, cohort_loading, navigation, state
 from core.decisions.cohort import CohortFilter, ScoredCohort, flagged_export, ranked_table
 from core.model.bundle import ModelBundle
 from core.output.export import csv_bytes, export_file_name, export_metadata, xlsx_bytes
-from core.reading.contract import ID_COLUMN, SITE_COLUMN
+from core.reading.contract import ID_COLUMN, OUTCOME_COLUMN, SITE_COLUMN
 from core.reading.validation import SOURCE_ROW
 
 TABLE_LIMIT = 1000  # rows drawn in the table; the export holds every flagged patient
@@ -48,7 +48,7 @@ def validation_report(cohort: ScoredCohort) -> None:
             on_click="ignore",
         )
     if result.has_outcome:
-        n_known = int(cohort.scored["dropout"].notna().sum())
+        n_known = int(cohort.scored[OUTCOME_COLUMN].notna().sum())
         st.success(
             f"This file has observed outcomes (dropout) for {n_known:,} patients: the model can be checked "
             "against what really happened on the Thresholds & costs page.",
