@@ -12,6 +12,7 @@ import logging
 import streamlit as st
 
 from app import audit_trail, state
+from app.views.text import plain
 from core.decisions.cohort import ScoredCohort, score_upload, summarise
 from core.paths import DEMO_COHORT_PATH
 from core.reading.errors import SchemaError
@@ -22,7 +23,8 @@ log = logging.getLogger(__name__)
 def load(data: bytes, filename: str, mapping: dict[str, str] | None = None) -> ScoredCohort | None:
     """Score the file unless this session already scored the same bytes with the same mapping.
 
-    On an unusable file, keeps the message (``state.cohort_error``) and returns None.
+    On an unusable file, keeps the message (``state.cohort_error``), takes the previous cohort off the
+    screen (a coordinator must never act on last week's list under this week's file name) and returns None.
     """
     digest = hashlib.sha256(data).hexdigest()
     loaded = state.cohort()
@@ -32,12 +34,13 @@ def load(data: bytes, filename: str, mapping: dict[str, str] | None = None) -> S
         return loaded
     settings = state.settings()
     try:
-        with st.spinner(f"Checking and scoring {filename}…"):
+        with st.spinner(f"Checking and scoring {plain(filename)}…"):
             cohort = score_upload(
                 data, filename, state.get_bundle(), settings.bands, mapping, max_upload_mb=settings.max_upload_mb
             )
     except SchemaError as exc:
-        state.set_cohort_error(str(exc))
+        state.clear_cohort()
+        state.set_cohort_error(f"{filename} could not be used, so no patients are shown. {exc}")
         return None
     state.set_cohort_error(None)
     state.set_cohort(cohort)

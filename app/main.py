@@ -27,6 +27,7 @@ page = st.navigation(navigation.PAGES, position="sidebar" if signed_in else "hid
 gate.require_login()  # stops here, before any page or patient data, until the password is given
 bundle = state.get_bundle()
 state.init_session(bundle)
+state.keep_in_url()  # a refresh of this tab starts a new session: the address carries the settings over
 sidebar.render(bundle, show_settings=page is not navigation.THRESHOLDS)  # its fragment edits them live
 log.debug("full run of page %s", page.url_path or "overview")  # fragment reruns do not pass here
 try:

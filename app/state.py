@@ -15,9 +15,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from app import url_settings
 from core.decisions.bands import RiskBand
 from core.decisions.cohort import ScoredCohort
 from core.decisions.costs import CostSettings
+from core.decisions.policy import SINGLE, Policy
 from core.model.bundle import ModelBundle, ModelIntegrityError, load_bundle
 from core.paths import MODEL_CARD_PATH, MODEL_PATH
 from core.settings import Settings, SettingsError, load_settings
@@ -31,17 +33,31 @@ INTERVENTION_COST = "settings_intervention_cost"
 DROPOUT_COST = "settings_dropout_cost"
 EFFECTIVENESS = "settings_effectiveness"
 CAPACITY = "settings_capacity"  # None = no limit
+PLAN = "settings_plan"  # core.decisions.policy.SINGLE or TIERED
+COSTS_CONFIRMED = "settings_costs_confirmed"  # the user set or accepted the costs (not the example figures)
 COHORT = "cohort"  # core.decisions.cohort.ScoredCohort or absent
 COHORT_ERROR = "cohort_load_error"  # why the last file asked for could not be used
 LAST_UPLOAD = "cohort_last_upload"  # file id of the uploader's file already loaded (or refused)
 EVALUATION_CACHE = "threshold_data_cache"  # (key, EvaluationData) of the Thresholds page's cohort source
 PATIENT_PREFILL = "patient_prefill"  # contract fields to open the Patient page with
+PATIENT_ORIGIN = "patient_origin"  # (cohort SHA-256, row position) of the patient last opened from the cohort
 PATIENT_RESULT = "patient_result"  # the last assessed patient (validated one-row frame)
 PATIENT_AUDIT_PENDING = "patient_audit_pending"  # record the assessment once, when it is shown
 FORM_START = "form_start"  # form prefix -> (widget key generation, the values its widgets start from)
 AUTHENTICATED = "gate_authenticated"
 GATE_FAILURES = "gate_failures"
 GATE_JUST_FAILED = "gate_just_failed"
+
+# The settings kept in the page's address (session-state key -> address name).
+_IN_URL = {
+    THRESHOLD: "threshold",
+    INTERVENTION_COST: "contact_cost",
+    DROPOUT_COST: "dropout_cost",
+    EFFECTIVENESS: "effectiveness",
+    CAPACITY: "capacity",
+    PLAN: "plan",
+    COSTS_CONFIRMED: "costs_set",
+}
 
 # Widget keys other modules need to name.
 PASSWORD_FIELD = "gate_password"
@@ -83,7 +99,9 @@ def get_bundle() -> ModelBundle:
 
 
 def init_session(bundle: ModelBundle) -> None:
-    """Fill in the decision settings the first time a session runs."""
+    """Fill in the decision settings the first time a session runs: from the page's address, else defaults."""
+    if THRESHOLD in st.session_state:
+        return
     costs = settings().costs
     defaults = {
         THRESHOLD: bundle.default_threshold,
@@ -91,9 +109,31 @@ def init_session(bundle: ModelBundle) -> None:
         DROPOUT_COST: costs.dropout_cost,
         EFFECTIVENESS: costs.effectiveness,
         CAPACITY: None,
+        PLAN: SINGLE,
+        COSTS_CONFIRMED: False,
     }
-    for key, value in defaults.items():
-        st.session_state.setdefault(key, value)
+    from_url = url_settings.read(dict(st.query_params))
+    st.session_state.update({**defaults, **{key: from_url[name] for key, name in _IN_URL.items() if name in from_url}})
+
+
+def keep_in_url() -> None:
+    """Write the settings in force into the page's address, so a refresh of this tab keeps them."""
+    wanted = url_settings.write({name: st.session_state.get(key) for key, name in _IN_URL.items()})
+    current = dict(st.query_params)
+    if any(current.get(k) != v for k, v in wanted.items()) or set(current) - set(wanted):
+        st.query_params.from_dict(wanted)
+
+
+def costs_are_examples() -> bool:
+    """True while the costs in use are the product's example figures: not set by the deployment or the user."""
+    deployment = {s.name for s in settings().overridden}
+    return not (
+        st.session_state.get(COSTS_CONFIRMED) or deployment & {"intervention_cost", "dropout_cost", "effectiveness"}
+    )
+
+
+def confirm_costs() -> None:
+    st.session_state[COSTS_CONFIRMED] = True
 
 
 def bands() -> tuple[RiskBand, ...]:
@@ -122,6 +162,16 @@ def capacity() -> int | None:
 
 def set_capacity(value: int | None) -> None:
     st.session_state[CAPACITY] = value
+
+
+def plan() -> str:
+    """How flagged patients are contacted: one contact at C_i, or their band's action (core.decisions.policy)."""
+    return str(st.session_state.get(PLAN, SINGLE))
+
+
+def policy() -> Policy:
+    """The decision settings in force: threshold, capacity, costs, bands and plan."""
+    return Policy(threshold(), capacity(), costs(), bands(), plan())
 
 
 def setting_value(key: str) -> Any:
@@ -192,8 +242,20 @@ def set_evaluation_cache(key: Any, data: Any) -> None:
 # ---------------------------------------------------------------- the Patient page
 
 
-def set_patient_prefill(values: dict[str, Any]) -> None:
+def set_patient_prefill(values: dict[str, Any], origin: tuple[str, int] | None = None) -> None:
+    """Open the Patient page with these values; ``origin`` is the cohort row they come from."""
     st.session_state[PATIENT_PREFILL] = values
+    st.session_state[PATIENT_ORIGIN] = (origin, values) if origin else None
+
+
+def patient_origin(values: dict[str, Any]) -> tuple[str, int] | None:
+    """The cohort row the patient came from, while the form still holds that row's values."""
+    kept = st.session_state.get(PATIENT_ORIGIN)
+    if not kept:
+        return None
+    origin, original = kept
+    same = all(str(values.get(k)) == str(original.get(k)) for k in values)
+    return origin if same else None
 
 
 def pop_patient_prefill() -> dict[str, Any] | None:

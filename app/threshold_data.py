@@ -8,6 +8,7 @@ from app import state
 from core.decisions.bands import RiskBand
 from core.decisions.cohort import ScoredCohort
 from core.decisions.evaluation import EvaluationData, build_evaluation
+from core.decisions.policy import Policy
 from core.model.bundle import ModelBundle, load_holdout
 from core.paths import HOLDOUT_PATH
 from core.reading.contract import OUTCOME_COLUMN
@@ -25,23 +26,29 @@ def available_sources(cohort: ScoredCohort | None) -> list[str]:
     return [COHORT_EXPECTED, TEST_SPLIT]
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _test_split(model_sha256: str, bands: tuple[RiskBand, ...], _bundle: ModelBundle) -> EvaluationData:
-    return build_evaluation(TEST_SPLIT, load_holdout(HOLDOUT_PATH, _bundle.contract), labelled=True, bands=bands)
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _test_split(model_sha256: str, plan: str, bands: tuple[RiskBand, ...], _bundle: ModelBundle) -> EvaluationData:
+    return build_evaluation(TEST_SPLIT, load_holdout(HOLDOUT_PATH, _bundle.contract), True, _pricing(plan, bands))
+
+
+def _pricing(plan: str, bands: tuple[RiskBand, ...]) -> Policy:
+    """What the curves need of the policy: the plan and the band prices (threshold and costs are read per step)."""
+    return Policy(0.0, None, state.costs(), bands, plan)
 
 
 def evaluation_data(source: str, cohort: ScoredCohort | None) -> EvaluationData:
-    """Curves for the chosen source; cohort ones are kept per session and rebuilt only for a new file."""
+    """Curves for the chosen source; cohort ones are kept per session and rebuilt only for a new file or plan."""
     bundle = state.get_bundle()
+    plan, bands = state.plan(), state.bands()
     if source == TEST_SPLIT or cohort is None:
-        return _test_split(bundle.sha256, state.bands(), bundle)
-    key = (source, cohort.sha256, tuple(sorted(cohort.result.mapping.items())), state.bands())
+        return _test_split(bundle.sha256, plan, bands, bundle)
+    key = (source, cohort.sha256, tuple(sorted(cohort.result.mapping.items())), plan, bands)
     cached = state.evaluation_cache()
     if cached is not None and cached[0] == key:
         return cached[1]
     frame = cohort.scored
     if source == COHORT_OBSERVED:
         frame = frame[frame[OUTCOME_COLUMN].notna()]
-    data = build_evaluation(source, frame, source == COHORT_OBSERVED, state.bands(), with_metrics=True)
+    data = build_evaluation(source, frame, source == COHORT_OBSERVED, _pricing(plan, bands), with_metrics=True)
     state.set_evaluation_cache(key, data)
     return data

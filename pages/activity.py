@@ -28,9 +28,9 @@ b.metric(
     f"{summary['patients_scored']:,}",
     help="Counted once per scoring: a patient in two weekly files counts twice.",
 )
-c.metric("Flagged rate", "–" if summary["patients_scored"] == 0 else f"{summary['flagged_rate']:.0%}")
+c.metric("Flagged rate", "–" if summary["patients_scored"] == 0 else f"{summary['flagged_rate']:.1%}")
 d.metric(
-    "Mean chance of dropping out", "–" if summary["patients_scored"] == 0 else f"{summary['mean_probability']:.0%}"
+    "Mean chance of dropping out", "–" if summary["patients_scored"] == 0 else f"{summary['mean_probability']:.1%}"
 )
 e.metric("Last activity (UTC)", summary["last_activity"].strftime("%Y-%m-%d %H:%M"))
 

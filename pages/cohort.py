@@ -9,6 +9,8 @@ from app.figures import cohort as cohort_charts
 from app.views import cohort as cohort_views
 from app.views import controls
 from app.views import drift as drift_views
+from app.views.components import example_costs_notice
+from app.views.text import plain
 from core.decisions.cohort import filter_mask, flagged_mask, site_summary
 
 bundle = state.get_bundle()
@@ -19,6 +21,7 @@ st.markdown(
     "You leave with the list of whom to call first, and why."
 )
 
+example_costs_notice("cohort")
 upload_col, demo_col = st.columns([3, 1])
 upload = upload_col.file_uploader(
     "Upload cohort (CSV or Excel)",
@@ -38,14 +41,14 @@ if upload is not None:
 
 error = state.cohort_error()
 if error:
-    st.error(error, icon=":material/error:")
+    st.error(plain(error), icon=":material/error:")
 
 cohort = state.cohort()
 if cohort is None:
     st.info("No cohort loaded yet. Upload a file above, or open the demo cohort to look around.")
     st.stop()
 
-st.subheader(f"Checking {cohort.filename}")
+st.subheader(f"Checking {plain(cohort.filename)}")
 cohort_views.validation_report(cohort)
 drift_views.banner(cohort)
 cohort_views.mapping_editor(cohort, data if upload is not None and upload.name == cohort.filename else None)
@@ -80,4 +83,4 @@ st.dataframe(
 )
 
 st.subheader("Export the call list")
-cohort_views.exports(cohort, flagged, bundle)
+cohort_views.exports(cohort, rows, flagged, chosen, bundle)

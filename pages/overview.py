@@ -5,8 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from app import navigation, state
+from app.views.components import example_costs_notice
+from app.views.text import plain
 from core.decisions.cohort import summarise
-from core.decisions.costs import break_even_risk
+from core.output.numbers import count
 
 st.title("Trial Retention Radar")
 st.markdown(
@@ -15,30 +17,25 @@ st.markdown(
     "It helps you decide whom to contact first, weighing the cost of outreach against the cost of losing a patient."
 )
 
+example_costs_notice("overview")
 cohort = state.cohort()
 if cohort is not None:
     summary = summarise(cohort.curves, state.threshold(), state.capacity())
-    st.subheader(f"Loaded cohort: {cohort.filename}")
+    st.subheader(f"Loaded cohort: {plain(cohort.filename)}")
     a, b, c = st.columns(3)
-    a.metric("Patients scored", f"{summary.patients:,}")
+    a.metric("Patients scored", count(summary.patients))
     b.metric(
         "Expected dropouts",
-        f"{summary.expected_dropouts:,.0f}",
+        count(summary.expected_dropouts),
         help="The sum of every patient's estimated chance of dropping out.",
     )
     c.metric(
-        f"Flagged at {state.threshold():.0%}",
-        f"{summary.flagged:,}",
+        f"Flagged at {state.threshold():.1%}",
+        count(summary.flagged),
         help="Patients at or above the decision threshold"
         + (" (capped by staff capacity)" if summary.capacity_binds else ""),
     )
-    costs = state.costs()
-    st.caption(
-        f"With a contact costing ${costs.intervention_cost:,.0f}, a lost patient ${costs.dropout_cost:,.0f} and contacts "
-        f"assumed {costs.effectiveness:.0%} effective, contacting anyone whose risk is above "
-        f"{break_even_risk(costs):.0%} pays for itself, which is why many patients are flagged. Set your own costs and "
-        "staff capacity on Thresholds & costs."
-    )
+    st.caption(f"{state.policy().break_even_in_words()} Set your own costs and staff capacity on Thresholds & costs.")
 else:
     st.info("No cohort is loaded yet. Upload your patient list on the Cohort page, or open the demo cohort there.")
 

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
 from app import audit_trail, state
 from app.figures.patient import waterfall_figure
 from app.patient_cache import cached_assessment, cached_score
-from app.views.components import band_badge_html, percent
+from app.views.components import band_badge_html, example_costs_notice
 from app.views.patient_form import current_values, draw_fields, set_values, show_problems, values_of
+from app.views.text import plain
+from core.decisions.policy import flag_patient
 from core.model.explain import probability_from_log_odds
 from core.model.whatif import validate_patient
+from core.output.numbers import percent
+from core.reading.contract import ID_COLUMN
 
 bundle = state.get_bundle()
 contract = bundle.contract
@@ -44,18 +49,22 @@ if patient is None:
     if not (submitted or prefill):
         st.info("Fill in the form and press **Assess risk**. From the Cohort page you can open any patient here.")
 else:
-    threshold = state.threshold()
-    scored = cached_score(patient, threshold)
+    policy = state.policy()
+    scored = cached_score(patient, policy.threshold)
+    probability = float(scored["probability"])
+    cohort = state.cohort()
+    origin = state.patient_origin(values)
+    position = origin[1] if cohort is not None and origin is not None and origin[0] == cohort.sha256 else None
+    flag = flag_patient(probability, policy, cohort.curves if cohort is not None else None, position)
     if state.pop_patient_audit_pending():
         audit_trail.record(
             "patient_assessed",
-            patient_ids=[scored["patient_id"]],
+            patient_ids=[scored[ID_COLUMN]],
             n_patients=1,
-            n_flagged=int(scored["flagged"]),
-            mean_probability=round(float(scored["probability"]), 4),
+            n_flagged=int(flag.flagged),
+            mean_probability=round(probability, 4),
         )
-    probability = float(scored["probability"])
-    st.subheader(f"Patient {scored['patient_id']}")
+    st.subheader(f"Patient {plain(scored[ID_COLUMN])}")
     left, middle, right = st.columns(3)
     left.metric(
         "Chance of dropping out",
@@ -65,22 +74,23 @@ else:
     with middle:
         st.markdown("**Risk band**")
         st.markdown(band_badge_html(scored["risk_band"]), unsafe_allow_html=True)
-        st.caption(f"Recommended: {scored['recommended_action']} (${scored['action_cost']:,.2f})")
-    right.metric(
-        "Flagged for the retention team",
-        "Yes" if scored["flagged"] else "No",
-        help=f"Flagged when the chance is at or above the decision threshold ({threshold:.0%}).",
-    )
+        action = policy.contact_actions(np.array([probability]))[0]
+        price = policy.contact_prices(np.array([probability]))[0]
+        st.caption(f"Contact under your plan if flagged: {action} (${price:,.2f})")
+    right.metric("Flagged for the retention team", "Yes" if flag.flagged else "No")
+    right.caption(flag.why)
+    example_costs_notice("patient")
 
     result = cached_assessment(patient)  # after the headline, so the probability shows first
     chart, words = st.columns([3, 2])
     chart.plotly_chart(waterfall_figure(result.contributions, result.base_value, result.value_labels), key="waterfall")
     with words:
         st.markdown("**Main reasons**")
-        st.markdown("\n".join(f"- {reason}" for reason in result.reasons))
+        st.markdown("\n".join(f"- {plain(reason)}" for reason in result.reasons))
         st.caption(
-            "Each bar is how much one fact moves this patient's risk away from the average patient's "
-            f"({percent(probability_from_log_odds(result.base_value))}). Red raises the risk, blue lowers it."
+            "Each bar shows how many percentage points one fact moves the chance of dropping out, taken in turn "
+            "from the largest effect; together they lead from the average patient's chance "
+            f"({percent(probability_from_log_odds(result.base_value))}) to this patient's. Red raises it, blue lowers it."
         )
 
     st.divider()

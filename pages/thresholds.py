@@ -8,9 +8,8 @@ from app import state, threshold_data
 from app.figures import model as charts
 from app.views import controls
 from app.views import thresholds as threshold_views
-from app.views.components import band_legend
-from core.decisions.costs import break_even_risk
-from core.decisions.evaluation import evaluate_threshold
+from app.views.components import band_legend, example_costs_notice
+from core.decisions.evaluation import contacts_by_band, evaluate_threshold
 
 bundle = state.get_bundle()
 
@@ -48,11 +47,16 @@ else:
     st.markdown(threshold_views.cohort_metrics_in_words(data.metrics, bundle.card["metrics"]["test"]))
 
 
+example_costs_notice("thresholds", link=False)
+controls.plan_input("thresholds")  # outside the fragment: a new plan re-prices the curves
+
+
 @st.fragment
 def explorer() -> None:
     inputs = st.container()  # drawn last, shown first: the cost table's message goes out before the widgets'
     state.set_capacity(controls.capacity_in_force("thresholds"))
-    threshold, costs, capacity = state.threshold(), state.costs(), state.capacity()
+    policy = state.policy()
+    threshold, costs, capacity = policy.threshold, policy.costs, policy.capacity
     reference = state.settings().reference_threshold
     view = evaluate_threshold(data.curves, data.subgroups, threshold, costs, capacity, reference)
     expected = not data.labelled
@@ -62,17 +66,18 @@ def explorer() -> None:
             f"but only the {capacity:,} highest-risk are flagged."
         )
     st.subheader("What this threshold costs and saves")
-    st.table(threshold_views.cost_table_display(view.table, view.per_thousand, expected).set_index(""))
+    per_1000 = view.per_thousand if data.n_patients >= threshold_views.PER_THOUSAND_FROM else None
+    st.table(threshold_views.cost_table_display(view.table, per_1000, expected).set_index(""))
     st.caption(
-        f"Break-even risk: **{break_even_risk(costs):.0%}**. Contacting a patient pays for itself when their "
-        "chance of dropping out is above intervention cost ÷ (effectiveness × dropout cost). The reference "
-        "column is a plain 0.50 cut."
+        f"{policy.describe()} {policy.break_even_in_words()} The reference column is a plain cut at "
+        f"{reference:.2f}."
+        + ("" if per_1000 is not None else " Figures per 1,000 patients are shown from 1,000 patients up.")
     )
     for column, (label, value, words) in zip(st.columns(4), threshold_views.rates_in_words(view.rates), strict=True):
         column.metric(label, value, help=words)
 
     st.markdown(
-        f"**Calling the riskiest 20% of patients reaches {view.gains['share_of_dropouts'][20]:.0%} of the "
+        f"**Calling the riskiest 20% of patients reaches {view.gains['share_of_dropouts'][20]:.1%} of the "
         f"{'expected ' if expected else ''}dropouts.**"
     )
     # One chart at a time: redrawing five charts on every slider step kept the table from showing promptly.
@@ -90,6 +95,11 @@ def explorer() -> None:
     if expected:
         st.plotly_chart(charts.calibration_figure(bundle.card["metrics"]["calibration_test"]), key="calibration")
 
+    st.subheader("Who gets which contact")
+    by_band = contacts_by_band(data.by_band.at(threshold, capacity), policy)
+    st.table(threshold_views.contacts_display(by_band))
+    st.caption(f"{policy.describe()} Change the plan above the slider.")
+
     st.subheader("Is any group missed more than another?")
     st.caption(
         "Recall: share of each group's dropouts that are flagged. A group with much lower recall is missed more."
@@ -105,11 +115,5 @@ def explorer() -> None:
 
 explorer()
 
-st.subheader("Tiered outreach plan")
-st.markdown("Instead of one threshold, each patient can get the action of their risk band:")
-st.table(threshold_views.band_plan_display(data.band_plan))
-st.markdown(
-    f"Giving every patient their band's action costs **${sum(r['cost'] for r in data.band_plan):,.0f}** "
-    f"for these {data.n_patients:,} patients."
-)
+st.subheader("The risk bands")
 band_legend()

@@ -22,14 +22,14 @@ def risk_distribution_figure(probability: np.ndarray, threshold: float, bands: t
             y=counts,
             width=edges[1] - edges[0],
             marker_color=colours,
-            hovertemplate="%{x:.0%}: %{y} patients<extra></extra>",
+            hovertemplate="%{x:.1%}: %{y} patients<extra></extra>",
         )
     )
     fig.add_vline(
         x=threshold,
         line_color="black",
         line_width=2,
-        annotation_text=f"threshold {threshold:.0%}",
+        annotation_text=f"threshold {threshold:.1%}",
         annotation_position="top right",
     )
     fig.update_layout(
@@ -68,12 +68,12 @@ def site_figure(sites: pd.DataFrame, max_sites: int = 40) -> go.Figure:
             y=shown["mean_risk"],
             marker_color="#ef8a62",
             customdata=np.stack([shown["patients"], shown["expected_dropouts"], shown["flagged"]], axis=1),
-            hovertemplate="%{x}<br>mean risk %{y:.0%}<br>%{customdata[0]} patients<br>"
+            hovertemplate="%{x}<br>mean risk %{y:.1%}<br>%{customdata[0]} patients<br>"
             "%{customdata[1]:.1f} expected dropouts<br>%{customdata[2]} flagged<extra></extra>",
         )
     )
     overall = float(np.average(sites["mean_risk"], weights=sites["patients"])) if len(sites) else 0.0
-    fig.add_hline(y=overall, line_dash="dot", line_color=NEUTRAL, annotation_text=f"all sites {overall:.0%}")
+    fig.add_hline(y=overall, line_dash="dot", line_color=NEUTRAL, annotation_text=f"all sites {overall:.1%}")
     fig.update_layout(
         **LAYOUT,
         title="Mean risk per site (highest first)",

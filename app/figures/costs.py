@@ -133,7 +133,7 @@ def gains_figure(gains: dict[str, np.ndarray], flagged_share: float) -> go.Figur
         x=flagged_share,
         line_color="black",
         line_width=2,
-        annotation_text=f"flagged at your threshold ({flagged_share:.0%})",
+        annotation_text=f"flagged at your threshold ({flagged_share:.1%})",
         annotation_position="top left",
     )
     fig.update_layout(

@@ -33,7 +33,7 @@ def precision_recall_figure(points: dict[str, np.ndarray], prevalence: float) ->
     fig = go.Figure(
         go.Scatter(x=points["recall"], y=points["precision"], mode="lines", name="model", line={"color": RAISES})
     )
-    fig.add_hline(y=prevalence, line_dash="dot", line_color=NEUTRAL, annotation_text=f"random list ({prevalence:.0%})")
+    fig.add_hline(y=prevalence, line_dash="dot", line_color=NEUTRAL, annotation_text=f"random list ({prevalence:.1%})")
     fig.update_layout(
         **LAYOUT,
         title="Precision and recall (test split)",

@@ -1,54 +1,73 @@
-"""The Patient page's figure: what moved one patient's risk (a contribution waterfall)."""
+"""The Patient page's figure: what moved one patient's risk, in percentage points (a waterfall)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from app.figures.style import LAYOUT, LOWERS, NEUTRAL, RAISES, feature_label
-from core.model.explain import probability_from_log_odds
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def percentage_point_steps(contributions: pd.Series, base_value: float) -> pd.Series:
+    """Each fact's move of the chance in percentage points, taken in turn from the largest effect.
+
+    Contributions add up in log-odds, not in percentage points; walking from the average patient's
+    chance to this patient's, largest effect first, gives steps that add up exactly to the difference.
+    """
+    ordered = contributions.reindex(contributions.abs().sort_values(ascending=False).index)
+    path = _sigmoid(base_value + np.concatenate(([0.0], np.cumsum(ordered.to_numpy(dtype=float)))))
+    return pd.Series(np.diff(path) * 100.0, index=ordered.index)
 
 
 def waterfall_figure(contributions: pd.Series, base_value: float, values: dict[str, str]) -> go.Figure:
-    """SHAP waterfall for one patient, in log-odds, largest effects on top.
+    """Waterfall from the average patient's chance to this patient's, largest effect on top.
 
     contributions: log-odds per feature; base_value: the model's average log-odds;
     values: feature -> the patient's value as shown text.
     """
-    ordered = contributions.reindex(contributions.abs().sort_values().index)
-    labels = [f"{feature_label(f)} = {values.get(f, '')}" for f in ordered.index]
-    final = base_value + float(contributions.sum())
+    steps = percentage_point_steps(contributions, base_value)
+    start = float(_sigmoid(np.array(base_value))) * 100.0
+    final = start + float(steps.sum())
+    labels = [f"{feature_label(f)} = {values.get(f, '')}" for f in steps.index]
     fig = go.Figure(
         go.Waterfall(
             orientation="h",
-            base=base_value,
-            x=ordered.to_numpy(),
+            base=start,
+            x=steps.to_numpy(),
             y=labels,
-            measure=["relative"] * len(ordered),
+            measure=["relative"] * len(steps),
             increasing={"marker": {"color": RAISES}},
             decreasing={"marker": {"color": LOWERS}},
-            text=[f"{v:+.2f}" for v in ordered],
+            text=[f"{v:+.1f} pts" for v in steps],
             textposition="outside",
-            hovertemplate="%{y}<br>effect %{x:+.3f} log-odds<extra></extra>",
+            cliponaxis=False,
+            hovertemplate="%{y}<br>%{x:+.1f} percentage points<extra></extra>",
         )
     )
     fig.add_vline(
-        x=base_value,
+        x=start,
         line_dash="dot",
         line_color=NEUTRAL,
-        annotation_text=f"average patient {probability_from_log_odds(base_value):.0%}",
+        annotation_text=f"average patient {start:.1f}%",
         annotation_position="bottom",
     )
-    fig.add_vline(
-        x=final,
-        line_color="black",
-        annotation_text=f"this patient {probability_from_log_odds(final):.0%}",
-        annotation_position="top",
-    )
+    fig.add_vline(x=final, line_color="black", annotation_text=f"this patient {final:.1f}%", annotation_position="top")
+    low, high = min(start, final, start + steps.cumsum().min()), max(start, final, start + steps.cumsum().max())
+    pad = max((high - low) * 0.25, 2.0)
     fig.update_layout(
-        **{**LAYOUT, "height": 60 + 34 * len(ordered)},
-        title="What moved this patient's risk (red raises, blue lowers)",
-        xaxis_title="log-odds of dropout (right = more likely to drop out)",
+        **{**LAYOUT, "height": 90 + 34 * len(steps), "margin": {"l": 10, "r": 30, "t": 50, "b": 40}},
+        title="What moved this patient's chance of dropping out (red raises, blue lowers)",
+        xaxis={
+            "title": "chance of dropping out (%), from the average patient's to this patient's",
+            "range": [max(low - pad, 0.0), min(high + pad, 100.0)],
+            "ticksuffix": "%",
+        },
+        yaxis={"autorange": "reversed", "automargin": True},
         showlegend=False,
     )
     return fig

@@ -9,8 +9,10 @@ import pandas as pd
 import streamlit as st
 
 from app import audit_trail, cohort_loading, navigation, state
-from core.decisions.cohort import CohortFilter, ScoredCohort, flagged_export, ranked_table
+from app.views.text import plain
+from core.decisions.cohort import CohortFilter, ScoredCohort, ranked_table
 from core.model.bundle import ModelBundle
+from core.output.call_list import call_list
 from core.output.export import csv_bytes, export_file_name, export_metadata, xlsx_bytes
 from core.reading.contract import ID_COLUMN, OUTCOME_COLUMN, SITE_COLUMN
 from core.reading.validation import SOURCE_ROW
@@ -66,7 +68,7 @@ def mapping_editor(cohort: ScoredCohort, data: bytes | None) -> None:
         table["your column"] = table["needed"].map(result.mapping).fillna(NOT_IN_FILE)
         st.dataframe(table, hide_index=True, key="mapping_table")
         if result.extra_columns:
-            st.caption("Carried through unchanged: " + ", ".join(result.extra_columns))
+            st.caption("Carried through unchanged: " + ", ".join(plain(c) for c in result.extra_columns))
         if data is None:
             return
         headers = sorted(set(result.mapping.values()) | set(result.extra_columns))
@@ -112,8 +114,8 @@ TABLE_COLUMNS = {
     ),
     "risk_band": st.column_config.TextColumn("Band"),
     "flagged": st.column_config.CheckboxColumn("Flagged"),
-    "recommended_action": st.column_config.TextColumn("Recommended action"),
-    "action_cost": st.column_config.NumberColumn("Action cost", format="$%.2f"),
+    "contact": st.column_config.TextColumn("Contact"),
+    "contact_cost": st.column_config.NumberColumn("Contact cost", format="$%.2f"),
     SOURCE_ROW: st.column_config.NumberColumn("Row in file"),
 }
 
@@ -121,7 +123,7 @@ TABLE_COLUMNS = {
 def patient_table(cohort: ScoredCohort, rows: np.ndarray, flagged: np.ndarray, bundle: ModelBundle) -> None:
     """The filtered patients, highest risk first; selecting one offers to open it on the Patient page."""
     matching = int(rows.sum())
-    table = ranked_table(cohort, rows, flagged, bundle, limit=TABLE_LIMIT)
+    table = ranked_table(cohort, rows, flagged, state.policy(), bundle, limit=TABLE_LIMIT)
     shown = f"the {TABLE_LIMIT:,} highest-risk of " if matching > TABLE_LIMIT else ""
     st.caption(
         f"Showing {shown}{matching:,} matching patients, highest risk first. Click a column header to sort; "
@@ -139,56 +141,82 @@ def patient_table(cohort: ScoredCohort, rows: np.ndarray, flagged: np.ndarray, b
     selected = event.selection.rows if event is not None else []
     if selected:
         row = table.iloc[selected[0]]
-        if st.button(f"Open patient {row[ID_COLUMN]} on the Patient page", type="primary", key="open_patient"):
-            fields = cohort.result.valid.loc[table.index[selected[0]]]
-            state.set_patient_prefill({k: (v.item() if hasattr(v, "item") else v) for k, v in fields.items()})
+        if st.button(f"Open patient {plain(row[ID_COLUMN])} on the Patient page", type="primary", key="open_patient"):
+            position = int(table.index[selected[0]])
+            fields = cohort.result.valid.loc[position]
+            values = {k: (v.item() if hasattr(v, "item") else v) for k, v in fields.items()}
+            state.set_patient_prefill(values, origin=(cohort.sha256, position))
             st.switch_page(navigation.PATIENT)
 
 
-def exports(cohort: ScoredCohort, flagged: np.ndarray, bundle: ModelBundle) -> None:
-    threshold, costs, capacity = state.threshold(), state.costs(), state.capacity()
-    count = int(flagged.sum())
+def _export_words(count: int, flagged_total: int, chosen: CohortFilter) -> str:
+    narrowed = chosen.describe()
+    if not narrowed:
+        return f"The download holds the **{count:,} flagged patients**"
+    return (
+        f"The download holds the **{count:,} flagged patients** that match your filters ({narrowed}), "
+        f"of {flagged_total:,} flagged in all"
+    )
+
+
+def exports(
+    cohort: ScoredCohort, rows: np.ndarray, flagged: np.ndarray, chosen: CohortFilter, bundle: ModelBundle
+) -> None:
+    """Download buttons for the call list: the flagged patients that pass the filters, under the policy in force."""
+    policy = state.policy()
+    listed = flagged & rows
+    count = int(listed.sum())
     st.markdown(
-        f"**{count:,} flagged patients** at a threshold of {threshold:.0%}"
-        + ("" if capacity is None else f" (staff capacity {capacity:,})")
-        + ", ordered by risk, with reasons."
+        _export_words(count, int(flagged.sum()), chosen)
+        + f" at a threshold of {policy.threshold:.1%}"
+        + ("" if policy.capacity is None else f" within a staff capacity of {policy.capacity:,}")
+        + f", highest risk first, with reasons. {policy.describe()}"
     )
     if not count:
-        st.caption("Nobody is flagged at this threshold; lower it to build a call list.")
+        st.caption("Nobody is on the list: lower the threshold or widen the filters to build a call list.")
         return
     now = datetime.now(UTC)
-    meta = export_metadata(bundle, threshold, costs.__dict__, capacity, now)
+    meta = export_metadata(
+        bundle,
+        policy,
+        now,
+        cohort.filename,
+        f"{count:,} flagged patients" + (f" ({chosen.describe()})" if chosen.describe() else ""),
+    )
 
-    def flagged_csv() -> bytes:
-        return csv_bytes(flagged_export(cohort, flagged, bundle), [f"{k}: {v}" for k, v in meta])
+    def table() -> pd.DataFrame:
+        return call_list(cohort, listed, flagged, policy, bundle)
+
+    def listed_ids() -> list[str]:
+        return cohort.scored.loc[listed, ID_COLUMN].tolist()
 
     def flagged_xlsx() -> bytes:
         about = pd.DataFrame(meta, columns=["setting", "value"])
-        return xlsx_bytes({"Flagged patients": flagged_export(cohort, flagged, bundle), "About this export": about})
+        return xlsx_bytes({"Flagged patients": table(), "About this export": about})
 
-    def flagged_ids() -> list[str]:
-        return cohort.scored.loc[flagged, ID_COLUMN].tolist()
-
-    audit = {"input_sha256": cohort.sha256, "n_flagged": count}
-    flagged_csv = audit_trail.audited_download("export_flagged_csv", flagged_csv, flagged_ids, **audit)
-    flagged_xlsx = audit_trail.audited_download("export_flagged_xlsx", flagged_xlsx, flagged_ids, **audit)
-
+    audit = {"input_sha256": cohort.sha256, "n_flagged": count, "plan": policy.plan, "filters": chosen.describe()}
+    flagged_csv = audit_trail.audited_download("export_flagged_csv", lambda: csv_bytes(table()), listed_ids, **audit)
+    flagged_xlsx = audit_trail.audited_download("export_flagged_xlsx", flagged_xlsx, listed_ids, **audit)
     a, b = st.columns(2)
     a.download_button(
-        "Download flagged patients (CSV)",
+        "Download the call list (CSV)",
         data=flagged_csv,
         on_click="ignore",
         mime="text/csv",
-        file_name=export_file_name("flagged_patients", threshold, now, "csv"),
+        file_name=export_file_name("flagged_patients", policy, now, "csv"),
         key="download_flagged_csv",
         type="primary",
     )
     b.download_button(
-        "Download flagged patients (Excel)",
+        "Download the call list (Excel)",
         data=flagged_xlsx,
         on_click="ignore",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        file_name=export_file_name("flagged_patients", threshold, now, "xlsx"),
+        file_name=export_file_name("flagged_patients", policy, now, "xlsx"),
         key="download_flagged_xlsx",
     )
-    st.caption("Exports are safe to open in Excel: text that could run as a formula is prefixed with an apostrophe.")
+    st.caption(
+        "Both files hold the same table; the Excel file also has an 'About this export' sheet (model, threshold, "
+        "capacity, plan and costs). They are safe to open in Excel: text that could run as a formula is prefixed "
+        "with an apostrophe."
+    )

@@ -6,8 +6,9 @@ import html
 
 import streamlit as st
 
-from app import state
+from app import navigation, state
 from core.decisions.bands import band_by_name
+from core.output.numbers import dollars, percent
 
 
 def band_badge_html(band_name: str) -> str:
@@ -25,12 +26,27 @@ def band_legend() -> None:
     bands = state.bands()
     lines = [
         f"- {band_badge_html(b.name)} probability "
-        f"{'≥ ' + format(b.lower, '.0%') if b.lower > 0 else 'below ' + format(bands[-2].lower, '.0%')}: "
+        f"{'≥ ' + format(b.lower, '.1%') if b.lower > 0 else 'below ' + format(bands[-2].lower, '.1%')}: "
         f"{b.action} (${b.action_cost:,.2f} per patient)"
         for b in bands
     ]
     st.markdown("\n".join(lines), unsafe_allow_html=True)
 
 
-def percent(p: float) -> str:
-    return f"{p:.0%}" if p >= 0.01 else f"{p:.1%}"
+def example_costs_notice(where: str, link: bool = True) -> None:
+    """Say, until the deployment or the user sets them, that the costs in use are example figures."""
+    if not state.costs_are_examples():
+        return
+    costs = state.costs()
+    st.info(
+        f"**The costs in use are example figures**, the product's defaults: {dollars(costs.intervention_cost)} per "
+        f"contact, {dollars(costs.dropout_cost)} per lost patient, contacts assumed {percent(costs.effectiveness)} "
+        "effective. They decide who is worth a call, so set your trial's own figures"
+        + (" on Thresholds & costs" if link else " below")
+        + ", or keep these if they are yours.",
+        icon=":material/price_check:",
+    )
+    left, right = st.columns(2)
+    if link:
+        left.page_link(navigation.THRESHOLDS, label="Set our costs", icon=":material/tune:")
+    right.button("These are our figures", key=f"{where}_confirm_costs", on_click=state.confirm_costs)

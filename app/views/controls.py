@@ -13,12 +13,18 @@ import streamlit as st
 
 from app import state
 from core.decisions.costs import capacity_from_budget
+from core.decisions.policy import SINGLE, TIERED
 
 CAPACITY_MODES = ("No limit", "At most a number of patients", "Within a budget")
 
 
+COST_KEYS = (state.INTERVENTION_COST, state.DROPOUT_COST, state.EFFECTIVENESS)
+
+
 def _sync(widget_key: str, setting_key: str, to_setting: Callable[[Any], Any] = lambda v: v) -> None:
     state.set_setting_value(setting_key, to_setting(state.widget_value(widget_key)))
+    if setting_key in COST_KEYS:
+        state.confirm_costs()  # the user set a cost: the figures are theirs now
 
 
 def _bind(
@@ -121,3 +127,21 @@ def capacity_input(where: str) -> None:
         st.caption(
             f"At ${state.costs().intervention_cost:,.0f} per intervention that is {state.capacity():,} patients."
         )
+
+
+PLAN_LABELS = {
+    SINGLE: "One retention contact per flagged patient, at the cost per intervention",
+    TIERED: "Each flagged patient gets their risk band's action, at that band's price",
+}
+
+
+def plan_input(where: str) -> str:
+    """How flagged patients are contacted (and priced): one of the two plans, never a mix."""
+    st.radio(
+        "How flagged patients are contacted",
+        list(PLAN_LABELS),
+        format_func=PLAN_LABELS.get,
+        **_bind(where, state.PLAN),
+        help="The plan decides the contact and its price on every page, in the cost table and in every export.",
+    )
+    return state.plan()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app.views.text import plain
 from core.decisions.cohort import ScoredCohort
 from core.trust.drift import MAJOR_OUT_OF_RANGE, MAJOR_PSI, MIN_PATIENTS, MODERATE_PSI, drift_summary
 
@@ -29,7 +30,7 @@ def rules_in_words() -> str:
         f"Each input of the cohort is compared with the patients the model was trained on, within the same trial "
         f"phase, by the population stability index (PSI). PSI below {MODERATE_PSI} = like training; "
         f"{MODERATE_PSI} to {MAJOR_PSI} = **moderate** drift; {MAJOR_PSI} or more = **major** drift. Any patient "
-        f"beyond the training range makes the input at least moderate; {MAJOR_OUT_OF_RANGE:.0%} or more makes it "
+        f"beyond the training range makes the input at least moderate; {MAJOR_OUT_OF_RANGE:.1%} or more makes it "
         f"major. With fewer than {MIN_PATIENTS} patients the PSI is mostly noise and is not judged."
     )
 
@@ -40,7 +41,7 @@ def table(cohort: ScoredCohort | None) -> None:
         st.info("Load a cohort on the Cohort page to compare it with the training patients.")
         return
     shown = cohort.drift.assign(level=cohort.drift["level"].map(LEVEL_WORDS))
-    st.caption(f"Cohort: {cohort.filename}, {len(cohort.scored):,} patients.")
+    st.caption(f"Cohort: {plain(cohort.filename)}, {len(cohort.scored):,} patients.")
     st.dataframe(
         shown,
         hide_index=True,

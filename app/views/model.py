@@ -50,14 +50,14 @@ def metrics_in_words(card: dict) -> str:
     share = test.get("roc_auc_share_of_oracle")
     text = (
         f"- Picking one patient who dropped out and one who stayed, the model gives the dropout the higher estimate "
-        f"**{auc:.0%}** of the time (ROC AUC {auc:.2f}).\n"
-        f"- In the test split, {test['prevalence']:.0%} of patients dropped out: a list in random order would find "
+        f"**{auc:.1%}** of the time (ROC AUC {auc:.2f}).\n"
+        f"- In the test split, {test['prevalence']:.1%} of patients dropped out: a list in random order would find "
         f"dropouts at that rate.\n"
     )
     if share is not None:
         text += (
             f"- The data are synthetic, so the best any model could do is known: this model reaches "
-            f"**{share:.0%}** of that ceiling.\n"
+            f"**{share:.1%}** of that ceiling.\n"
         )
     return text
 

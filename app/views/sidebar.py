@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from app import gate, state
+from core.decisions.policy import SINGLE
 from core.model.bundle import ModelBundle
-from core.output.numbers import interval
+from core.output.numbers import dollars, interval, percent
 
 
 def render(bundle: ModelBundle, show_settings: bool = True) -> None:
@@ -27,15 +28,20 @@ def render(bundle: ModelBundle, show_settings: bool = True) -> None:
         if not show_settings:
             st.caption("You are changing them on this page.")
             return
-        costs = state.costs()
-        capacity = state.capacity()
+        policy = state.policy()
+        costs = policy.costs
         st.markdown(
-            f"Decision threshold: **{state.threshold():.0%}**  \n"
-            f"Intervention ${costs.intervention_cost:,.0f} · dropout ${costs.dropout_cost:,.0f}  \n"
-            f"Intervention effectiveness {costs.effectiveness:.0%}  \n"
-            f"Staff capacity: {'no limit' if capacity is None else f'{capacity:,} patients'}"
+            f"Decision threshold: **{percent(policy.threshold)}**  \n"
+            f"Contact {dollars(costs.intervention_cost)} · dropout {dollars(costs.dropout_cost)}"
+            + (" (example figures)" if state.costs_are_examples() else "")
+            + f"  \nContact effectiveness {percent(costs.effectiveness)}  \n"
+            f"Staff capacity: {'no limit' if policy.capacity is None else f'{policy.capacity:,} patients'}  \n"
+            f"Plan: {'one contact per flagged patient' if policy.plan == SINGLE else 'tiered by risk band'}"
         )
-        st.caption("Patients at or above the threshold are flagged for the retention team.")
+        st.caption(
+            "Flagged: at or above the threshold and, under a staff capacity, among the highest-risk patients. "
+            "The same on every page and in every export."
+        )
         overridden = state.settings().overridden
         if overridden:
             st.caption(

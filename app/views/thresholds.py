@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from app.figures import costs as cost_charts
 from core.decisions.evaluation import COST_ROWS, Rates, ThresholdView
-from core.output.numbers import interval
+from core.output.numbers import count, dollars, interval, percent
 
 MONEY_ROWS = {"intervention_cost", "dropout_cost", "total_cost", "savings"}
+PER_THOUSAND_FROM = 1000  # below this, "per 1,000 patients" would only extrapolate a small cohort
 
 
-def _cell(value: float, key: str, expected: bool) -> str:
-    if np.isnan(value):
-        return "–"
-    if key in MONEY_ROWS:
-        return f"${value:,.0f}"
-    return f"{value:,.1f}" if expected else f"{value:,.0f}"
+def _cell(value: float, key: str) -> str:
+    return dollars(value) if key in MONEY_ROWS else count(value)
 
 
-def cost_table_display(table: pd.DataFrame, per_1000: pd.DataFrame, expected: bool) -> pd.DataFrame:
-    """Cohort totals with the per-1,000-patients figure beside each, as text for display."""
+def cost_table_display(table: pd.DataFrame, per_1000: pd.DataFrame | None, expected: bool) -> pd.DataFrame:
+    """Cohort totals (with the per-1,000-patients figure beside each when given), as text for display."""
     thresholds = table.attrs["thresholds"]
     names = {
         "chosen": f"Your threshold ({thresholds['chosen']:.2f})",
@@ -30,10 +26,15 @@ def cost_table_display(table: pd.DataFrame, per_1000: pd.DataFrame, expected: bo
         "cost_optimal": f"Lowest cost ({thresholds['cost_optimal']:.2f})",
         "no_program": "No program",
     }
-    shown = pd.DataFrame(index=[COST_ROWS[k] for k in table.index])
+    rows = {
+        k: COST_ROWS[k] + (" (expected)" if expected and k in ("caught", "missed", "false_alarms") else "")
+        for k in table.index
+    }
+    shown = pd.DataFrame(index=list(rows.values()))
     for column, name in names.items():
         shown[name] = [
-            f"{_cell(table.at[k, column], k, expected)}  ({_cell(per_1000.at[k, column], k, True)} per 1,000)"
+            _cell(table.at[k, column], k)
+            + ("" if per_1000 is None else f"  ({_cell(per_1000.at[k, column], k)} per 1,000)")
             for k in table.index
         ]
     return shown.rename_axis("").reset_index()
@@ -41,37 +42,42 @@ def cost_table_display(table: pd.DataFrame, per_1000: pd.DataFrame, expected: bo
 
 def rates_in_words(rates: Rates) -> list[tuple[str, str, str]]:
     """(label, value, explanation) for the chosen threshold's rates."""
-
-    def pct(v: float) -> str:
-        return "–" if np.isnan(v) else f"{v:.0%}"
-
     return [
-        ("Precision", pct(rates.precision), "of flagged patients would drop out"),
-        ("Recall (sensitivity)", pct(rates.recall), "of dropouts are flagged"),
-        ("Specificity", pct(rates.specificity), "of patients who stay are not flagged"),
-        ("Flagged", pct(rates.flagged_rate), "of all patients"),
+        ("Precision", percent(rates.precision), "of flagged patients would drop out"),
+        ("Recall (sensitivity)", percent(rates.recall), "of dropouts are flagged"),
+        ("Specificity", percent(rates.specificity), "of patients who stay are not flagged"),
+        ("Flagged", percent(rates.flagged_rate), "of all patients"),
     ]
 
 
 def subgroup_display(table: pd.DataFrame, expected: bool) -> pd.DataFrame:
     """Per-group counts and rates as text (percentages, '–' where a rate is undefined)."""
-
-    def pct(v: float) -> str:
-        return "–" if np.isnan(v) else f"{v:.0%}"
-
-    count = "{:,.1f}" if expected else "{:,.0f}"
     return pd.DataFrame(
         {
             "group": table["group"],
-            "patients": table["patients"].map("{:,}".format),
-            "flagged": table["flagged"].map("{:,}".format),
-            "dropouts" + (" (expected)" if expected else ""): table["dropouts"].map(count.format),
-            "caught": table["caught"].map(count.format),
-            "recall": table["recall"].map(pct),
-            "flagged rate": table["flagged_rate"].map(pct),
-            "precision": table["precision"].map(pct),
+            "patients": table["patients"].map(count),
+            "flagged": table["flagged"].map(count),
+            "dropouts" + (" (expected)" if expected else ""): table["dropouts"].map(count),
+            "caught": table["caught"].map(count),
+            "recall": table["recall"].map(percent),
+            "flagged rate": table["flagged_rate"].map(percent),
+            "precision": table["precision"].map(percent),
         }
     ).set_index("group")
+
+
+def contacts_display(table: pd.DataFrame) -> pd.DataFrame:
+    """Per band: patients, flagged, the plan's contact, its price and the cost, as text."""
+    return pd.DataFrame(
+        {
+            "risk band": table["band"],
+            "patients": table["patients"].map(count),
+            "flagged": table["flagged"].map(count),
+            "contact if flagged": table["contact"],
+            "price per contact": table["price"].map(dollars),
+            "cost": table["cost"].map(dollars),
+        }
+    ).set_index("risk band")
 
 
 def cohort_metrics_in_words(metrics: dict | None, test: dict) -> str:
@@ -83,7 +89,7 @@ def cohort_metrics_in_words(metrics: dict | None, test: dict) -> str:
         f"On your cohort the model's ranking quality (ROC AUC) is **{interval(metrics['roc_auc'])}**, against "
         f"{interval(test['roc_auc'])} on its test split; Brier score {interval(metrics['brier'])} (test "
         f"{interval(test['brier'])}); calibration error {interval(metrics['ece'])}. Observed dropout rate "
-        f"{metrics['prevalence']:.0%}. Brackets: 95% intervals."
+        f"{percent(metrics['prevalence'])}. Brackets: 95% intervals."
     )
 
 
@@ -108,16 +114,3 @@ def figure(name: str, view: ThresholdView, threshold: float, expected: bool) -> 
     if kind == "decision_curve":
         return cost_charts.decision_curve_figure(view.decision_curve, threshold)
     return cost_charts.gains_figure(view.gains, flagged_share=view.rates.flagged_rate)
-
-
-def band_plan_display(plan: list[dict]) -> pd.DataFrame:
-    """Patients per band, the band's action and the cost, as text."""
-    return pd.DataFrame(
-        {
-            "band": [row["band"] for row in plan],
-            "action": [row["action"] for row in plan],
-            "patients": [f"{row['patients']:,}" for row in plan],
-            "cost per patient": [f"${row['cost_per_patient']:,.2f}" for row in plan],
-            "cost": [f"${row['cost']:,.0f}" for row in plan],
-        }
-    ).set_index("band")

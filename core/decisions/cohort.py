@@ -12,15 +12,17 @@ import pandas as pd
 
 from core.decisions.bands import RiskBand
 from core.decisions.curves import ThresholdCurves
-from core.decisions.scoring import REASON_COLUMNS, SCORE_COLUMNS, TOP_REASONS, reason_columns, score_frame
+from core.decisions.policy import Policy
+from core.decisions.scoring import REASON_COLUMNS, SCORE_COLUMNS, reason_columns, score_frame
 from core.model.bundle import ModelBundle
 from core.reading.contract import ID_COLUMN, SITE_COLUMN
 from core.reading.validation import SOURCE_ROW, ValidationResult, load_cohort
 from core.trust.drift import drift_report
 
-# Names the scores and the export add; a column of the file with one of them (say, last week's scored
-# file uploaded again) is carried under another name instead of clashing with the fresh scores.
-RESERVED_COLUMNS = frozenset({*SCORE_COLUMNS, *REASON_COLUMNS, "band", "action_cost_usd"})
+CONTACT_COLUMNS = ["contact", "contact_cost"]
+# Names the scores add; a column of the file with one of them (say, last week's scored file uploaded
+# again) is carried under another name instead of clashing with the fresh scores.
+RESERVED_COLUMNS = frozenset({*SCORE_COLUMNS, *REASON_COLUMNS, *CONTACT_COLUMNS})
 
 
 @dataclass
@@ -30,7 +32,7 @@ class ScoredCohort:
     filename: str
     sha256: str  # of the uploaded bytes: the cache key
     result: ValidationResult
-    scored: pd.DataFrame  # valid rows + probability, risk_band, recommended_action, action_cost
+    scored: pd.DataFrame  # valid rows + probability, risk_band
     reasons: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REASON_COLUMNS))
     drift: pd.DataFrame | None = None  # core.drift.drift_report against the model's training reference
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
@@ -120,6 +122,23 @@ class CohortFilter:
     probability_range: tuple[float, float] = (0.0, 1.0)
     flagged_only: bool = False
 
+    def describe(self) -> str:
+        """The filters in force in plain words ("" when none narrows the list)."""
+        parts = [
+            f"{label} {', '.join(values)}"
+            for label, values in (
+                ("band", self.bands),
+                ("site", self.sites),
+                ("arm", self.arms),
+                ("phase", self.phases),
+            )
+            if values
+        ]
+        low, high = self.probability_range
+        if (low, high) != (0.0, 1.0):
+            parts.append(f"chance of dropping out {low:.1%} to {high:.1%}")
+        return "; ".join(parts)
+
 
 def filter_mask(scored: pd.DataFrame, flagged: np.ndarray, chosen: CohortFilter) -> np.ndarray:
     """Rows that pass every filter."""
@@ -169,24 +188,22 @@ def _highest_first(probability: np.ndarray, positions: np.ndarray, limit: int | 
 
 
 def ranked_table(
-    cohort: ScoredCohort, rows: np.ndarray, flagged: np.ndarray, bundle: ModelBundle, limit: int | None = None
+    cohort: ScoredCohort,
+    rows: np.ndarray,
+    flagged: np.ndarray,
+    policy: Policy,
+    bundle: ModelBundle,
+    limit: int | None = None,
 ) -> pd.DataFrame:
-    """The chosen rows, highest risk first, with flag and reasons in front of the input columns."""
+    """The chosen rows, highest risk first: flag, contact and its price under the plan, reasons, then the inputs."""
     positions = _highest_first(cohort.probability, np.flatnonzero(rows), limit)
-    chosen = cohort.scored.iloc[positions].assign(flagged=flagged[positions])
+    chosen = cohort.scored.iloc[positions]
+    p = chosen["probability"].to_numpy()
+    chosen = chosen.assign(
+        flagged=flagged[positions], contact=policy.contact_actions(p), contact_cost=policy.contact_prices(p)
+    )
     reasons = cohort.reasons_for(bundle, chosen.index)
     front = [c for c in (ID_COLUMN, SITE_COLUMN) if c in chosen]
-    score_cols = ["probability", "risk_band", "flagged", "recommended_action", "action_cost"]
+    score_cols = ["probability", "risk_band", "flagged", *CONTACT_COLUMNS]
     rest = [c for c in chosen.columns if c not in front + score_cols + [SOURCE_ROW]]
     return pd.concat([chosen[front + score_cols], reasons, chosen[rest + [SOURCE_ROW]]], axis=1)
-
-
-def flagged_export(cohort: ScoredCohort, flagged: np.ndarray, bundle: ModelBundle) -> pd.DataFrame:
-    """The flagged patients for the retention team, ordered by risk, with the user's extra columns."""
-    table = ranked_table(cohort, flagged, flagged, bundle)
-    columns = [c for c in (ID_COLUMN, SITE_COLUMN) if c in table]
-    columns += ["probability", "risk_band", "recommended_action", "action_cost", *REASON_COLUMNS[:TOP_REASONS]]
-    columns += cohort.result.extra_columns
-    export = table[columns].rename(columns={"risk_band": "band", "action_cost": "action_cost_usd"})
-    export["probability"] = export["probability"].round(4)
-    return export.reset_index(drop=True)

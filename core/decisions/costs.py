@@ -1,11 +1,13 @@
 """The price of a retention program: one formula, one capacity rule, used by every page, export and command.
 
-Program cost when ``flagged`` patients are contacted, ``caught`` of them would have dropped out and
+Program cost when the flagged patients are contacted, ``caught`` of them would have dropped out and
 ``missed`` dropouts were not contacted:
 
-    flagged * C_i + (missed + (1 - e) * caught) * C_d
+    contact dollars + (missed + (1 - e) * caught) * C_d
 
-"No program" flags nobody and loses every dropout: dropouts * C_d.
+Contact dollars are flagged * C_i under the single-contact plan, or the sum of each flagged patient's
+band price under the tiered plan (``core.decisions.policy``). "No program" flags nobody and loses every
+dropout: dropouts * C_d.
 """
 
 from __future__ import annotations
@@ -29,11 +31,14 @@ class CostSettings:
 FACTORY_COSTS = CostSettings(intervention_cost=500.0, dropout_cost=5000.0, effectiveness=1.0)
 
 
-def program_cost(flagged, caught, missed, costs: CostSettings):
-    """Intervention dollars and dropout dollars (scalars or arrays alike)."""
-    intervention = np.multiply(flagged, costs.intervention_cost)
-    dropouts = (np.add(missed, np.multiply(1 - costs.effectiveness, caught))) * costs.dropout_cost
-    return intervention, dropouts
+def flat_contact_dollars(flagged, costs: CostSettings):
+    """Contact dollars when every flagged patient gets one contact at C_i (scalars or arrays alike)."""
+    return np.multiply(flagged, costs.intervention_cost)
+
+
+def dropout_dollars(caught, missed, costs: CostSettings):
+    """Dollars lost to dropouts: the missed ones, and the caught ones the contact does not keep."""
+    return np.add(missed, np.multiply(1 - costs.effectiveness, caught)) * costs.dropout_cost
 
 
 def capped(count, capacity: int | None):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.decisions.costs import CostSettings, capped, program_cost
+from core.decisions.costs import CostSettings, capped, dropout_dollars, flat_contact_dollars
 
 THRESHOLD_GRID = np.round(np.arange(0.0, 1.0001, 0.01), 2)  # the slider's steps
 
@@ -43,9 +43,13 @@ class ThresholdCurves:
     probability : array of shape (n,), dropout probabilities.
     outcome : optional array of shape (n,) with 0/1 observed dropouts. Without it the counts are
         expected values from the probabilities (only as good as the calibration).
+    contact_prices : optional array of shape (n,), dollars to contact each patient (the tiered plan's
+        band prices). Without it every contact costs the cost per intervention in force.
     """
 
-    def __init__(self, probability: np.ndarray, outcome: np.ndarray | None = None) -> None:
+    def __init__(
+        self, probability: np.ndarray, outcome: np.ndarray | None = None, contact_prices: np.ndarray | None = None
+    ) -> None:
         p = np.asarray(probability, dtype=float)
         self.probability = p
         order = np.argsort(-p, kind="stable")  # highest risk first; ties keep input order
@@ -57,6 +61,17 @@ class ThresholdCurves:
         self._cum_positive = np.concatenate(([0.0], np.cumsum(positives)))
         self.n = len(p)
         self.total_positive = float(self._cum_positive[-1])
+        self._cum_price = (
+            None
+            if contact_prices is None
+            else np.concatenate(([0.0], np.cumsum(np.asarray(contact_prices, dtype=float)[order])))
+        )
+
+    def contact_dollars(self, k: np.ndarray | int, costs: CostSettings) -> np.ndarray:
+        """What contacting the k highest-risk patients costs (their own prices, or C_i each)."""
+        if self._cum_price is None:
+            return np.asarray(flat_contact_dollars(k, costs), dtype=float)
+        return np.asarray(self._cum_price[k], dtype=float)
 
     def flagged_count(self, threshold: float | np.ndarray) -> np.ndarray:
         """Number of patients with p >= threshold (vectorised)."""
@@ -78,7 +93,6 @@ class ThresholdCurves:
         k_threshold = int(self.flagged_count(threshold))
         k = int(capped(k_threshold, capacity))
         caught, missed, false_alarms, true_negatives = (float(v) for v in self._counts(np.array(k)))
-        intervention, dropouts = program_cost(k, caught, missed, costs)
         return Outcome(
             threshold=float(threshold),
             flagged=float(k),
@@ -86,8 +100,8 @@ class ThresholdCurves:
             missed=missed,
             false_alarms=false_alarms,
             true_negatives=true_negatives,
-            intervention_cost=float(intervention),
-            dropout_cost=float(dropouts),
+            intervention_cost=float(self.contact_dollars(k, costs)),
+            dropout_cost=float(dropout_dollars(caught, missed, costs)),
             capacity_binds=k < k_threshold,
         )
 
@@ -101,7 +115,7 @@ class ThresholdCurves:
             false_alarms=0.0,
             true_negatives=self.n - self.total_positive,
             intervention_cost=0.0,
-            dropout_cost=float(program_cost(0, 0.0, self.total_positive, costs)[1]),
+            dropout_cost=float(dropout_dollars(0.0, self.total_positive, costs)),
         )
 
     def flagged_counts(self, thresholds: np.ndarray, capacity: int | None) -> np.ndarray:
@@ -126,8 +140,8 @@ class ThresholdCurves:
     ) -> dict[str, np.ndarray]:
         """The counts and the total program cost at each threshold (arrays of len(thresholds))."""
         curve = self.counts_curve(capacity, thresholds)
-        intervention, dropouts = program_cost(curve["flagged"], curve["caught"], curve["missed"], costs)
-        return {**curve, "total_cost": intervention + dropouts}
+        contacts = self.contact_dollars(curve["flagged"].astype(int), costs)
+        return {**curve, "total_cost": contacts + dropout_dollars(curve["caught"], curve["missed"], costs)}
 
     def optimal_threshold(
         self, costs: CostSettings, capacity: int | None, thresholds: np.ndarray = THRESHOLD_GRID

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from core.decisions.bands import RiskBand, band_plan
 from core.decisions.costs import CostSettings, capped
 from core.decisions.curves import THRESHOLD_GRID, Outcome, ThresholdCurves
 from core.decisions.metrics import cohort_summary
+from core.decisions.policy import Policy
+from core.decisions.scoring import band_names
 from core.reading.contract import OUTCOME_COLUMN, SITE_COLUMN
 
 COST_ROWS = {
@@ -215,6 +216,7 @@ def evaluate_threshold(
 
 
 SUBGROUP_COLUMNS = {"Gender": "gender", "Age group": "age_group", "Arm": "treatment_group", "Site": SITE_COLUMN}
+BY_BAND = "Risk band"
 
 
 @dataclass
@@ -228,22 +230,43 @@ class EvaluationData:
     probability: np.ndarray
     n_patients: int
     metrics: dict | None  # ROC AUC, Brier, ECE with intervals (labelled cohorts only)
-    band_plan: list[dict]  # patients per band and the tiered plan's cost
+    by_band: SubgroupCurves  # flagged patients per risk band, for the contacts each plan gives them
 
 
 def build_evaluation(
-    source: str, frame: pd.DataFrame, labelled: bool, bands: tuple[RiskBand, ...], with_metrics: bool = False
+    source: str, frame: pd.DataFrame, labelled: bool, policy: Policy, with_metrics: bool = False
 ) -> EvaluationData:
-    """Sort once and precompute per source: curves, subgroup ranks, band plan (and metrics if asked)."""
+    """Sort once and precompute per source: curves priced by the plan, subgroup ranks (and metrics if asked)."""
     probability = frame["probability"].to_numpy(dtype=float)
     outcome = frame[OUTCOME_COLUMN].to_numpy(dtype=float) if labelled else None
-    curves = ThresholdCurves(probability, outcome)
+    curves = policy.curves(probability, outcome)
     columns = frame.assign(age_group=age_groups(frame["age"]))
     subgroups = {
         label: SubgroupCurves(curves, columns[column], outcome)
         for label, column in SUBGROUP_COLUMNS.items()
         if column in columns
     }
+    by_band = SubgroupCurves(curves, pd.Series(band_names(probability, policy.bands)), outcome)
     metrics = cohort_summary(outcome, probability) if outcome is not None and with_metrics else None
-    plan = band_plan(probability, bands)
-    return EvaluationData(source, labelled, curves, subgroups, probability, len(frame), metrics, plan)
+    return EvaluationData(source, labelled, curves, subgroups, probability, len(frame), metrics, by_band)
+
+
+def contacts_by_band(by_band: pd.DataFrame, policy: Policy) -> pd.DataFrame:
+    """Per risk band (highest first): patients, flagged, the contact the plan gives them, its price and cost."""
+    table = by_band.set_index("group")
+    rows = []
+    for band in policy.bands:
+        action, price = policy.contact_for_band(band)
+        flagged = int(table.at[band.name, "flagged"]) if band.name in table.index else 0
+        patients = int(table.at[band.name, "patients"]) if band.name in table.index else 0
+        rows.append(
+            {
+                "band": band.name,
+                "patients": patients,
+                "flagged": flagged,
+                "contact": action,
+                "price": price,
+                "cost": flagged * price,
+            }
+        )
+    return pd.DataFrame(rows)

@@ -1,7 +1,8 @@
-"""Score validated patients: probability, band, action and its price, and (on request) reasons in words.
+"""Score validated patients: probability, risk band and (on request) reasons in words.
 
-Every page, export and the command line score through ``score_frame``; whether a patient is flagged
-depends on the whole cohort under a staff capacity, so it is decided by ``core.decisions.cohort``.
+Every page, export and the command line score through ``score_frame``. Whether a patient is flagged
+depends on the whole cohort under a staff capacity, and how they are contacted on the plan in force:
+both are decided by ``core.decisions.policy``.
 """
 
 from __future__ import annotations
@@ -17,20 +18,12 @@ from core.reading.validation import SOURCE_ROW
 
 TOP_REASONS = 3
 REASON_COLUMNS = [f"reason_{i + 1}" for i in range(TOP_REASONS)]
-SCORE_COLUMNS = ["probability", "risk_band", "recommended_action", "action_cost", "flagged"]
+SCORE_COLUMNS = ["probability", "risk_band", "flagged"]
 
 
-def band_columns(probability: np.ndarray, bands: tuple[RiskBand, ...], index: pd.Index) -> pd.DataFrame:
-    """risk_band, recommended_action and action_cost (dollars) for each probability."""
-    position = band_index(probability, bands)
-    return pd.DataFrame(
-        {
-            "risk_band": np.array([b.name for b in bands])[position],
-            "recommended_action": np.array([b.action for b in bands])[position],
-            "action_cost": np.array([b.action_cost for b in bands])[position],
-        },
-        index=index,
-    )
+def band_names(probability: np.ndarray, bands: tuple[RiskBand, ...]) -> np.ndarray:
+    """The risk band's name for each probability."""
+    return np.array([b.name for b in bands], dtype=object)[band_index(probability, bands)]
 
 
 def score_frame(
@@ -47,10 +40,7 @@ def score_frame(
     """
     features = bundle.features(valid)
     probability = bundle.predict_features(features)
-    scores = pd.concat(
-        [pd.DataFrame({"probability": probability}, index=valid.index), band_columns(probability, bands, valid.index)],
-        axis=1,
-    )
+    scores = pd.DataFrame({"probability": probability, "risk_band": band_names(probability, bands)}, index=valid.index)
     if threshold is not None:
         scores["flagged"] = probability >= threshold
     if with_reasons:

@@ -12,6 +12,7 @@ from datetime import datetime
 
 import pandas as pd
 
+from core.decisions.policy import SINGLE, Policy
 from core.model.bundle import ModelBundle
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -58,25 +59,28 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
 
 
 def export_metadata(
-    bundle: ModelBundle, threshold: float, costs: dict[str, float], capacity: int | None, now: datetime
+    bundle: ModelBundle, policy: Policy, now: datetime, source: str, rows: str
 ) -> list[tuple[str, str]]:
-    """What produced an export: model, threshold, costs, capacity, time (UTC).
-
-    Numbers carry no thousands separator: these lines head the CSV, where a comma would split them.
-    """
+    """What produced an export, for its "About this export" sheet or sidecar: data, model, policy, time (UTC)."""
+    costs = policy.costs
     return [
         ("Exported at (UTC)", now.strftime("%Y-%m-%d %H:%M:%S")),
+        ("Patients from", source),
+        ("Rows in this export", rows),
         ("Model version", bundle.version),
-        ("Model SHA-256", bundle.card["model_sha256"]),
-        ("Decision threshold", f"{threshold:.2f}"),
-        ("Cost per intervention ($)", f"{costs['intervention_cost']:.2f}"),
-        ("Cost per dropout ($)", f"{costs['dropout_cost']:.2f}"),
-        ("Intervention effectiveness", f"{costs['effectiveness']:.0%}"),
-        ("Staff capacity", "no limit" if capacity is None else f"{capacity} patients"),
-        ("Training data", "synthetic" if bundle.synthetic else "real"),
+        ("Model SHA-256", bundle.sha256),
+        ("Model trained on", "synthetic data" if bundle.synthetic else "real trial data"),
+        ("Decision threshold", f"{policy.threshold:.2f}"),
+        ("Staff capacity", "no limit" if policy.capacity is None else f"{policy.capacity:,} patients"),
+        ("Outreach plan", policy.describe()),
+        ("Cost per intervention ($)", f"{costs.intervention_cost:,.2f}"),
+        ("Cost per dropout ($)", f"{costs.dropout_cost:,.2f}"),
+        ("Intervention effectiveness", f"{costs.effectiveness:.1%}"),
     ]
 
 
-def export_file_name(stem: str, threshold: float, now: datetime, extension: str) -> str:
-    """e.g. flagged_patients_2026-11-27_threshold-0.10.csv"""
-    return f"{stem}_{now:%Y-%m-%d}_threshold-{threshold:.2f}.{extension}"
+def export_file_name(stem: str, policy: Policy, now: datetime, extension: str) -> str:
+    """e.g. flagged_patients_2026-11-27_threshold-0.10_capacity-50.csv"""
+    capacity = "" if policy.capacity is None else f"_capacity-{policy.capacity}"
+    plan = "" if policy.plan == SINGLE else f"_{policy.plan}"
+    return f"{stem}_{now:%Y-%m-%d}_threshold-{policy.threshold:.2f}{capacity}{plan}.{extension}"

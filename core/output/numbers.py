@@ -1,9 +1,40 @@
-"""Numbers as people read them, written one way everywhere: pages, exports, the README and the command line."""
+"""Numbers as people read them, written one way everywhere: pages, exports, the README and the command line.
+
+Percentages carry one decimal, counts are whole numbers with thousands separators, dollars carry
+separators (and cents only for prices below a hundred dollars, such as a $0.50 reminder).
+A missing value reads as an en dash.
+"""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
+
+MISSING = "–"
+
+
+def _missing(value: float | None) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def percent(share: float | None) -> str:
+    """A share 0-1 as a percentage with one decimal: ``12.3%``."""
+    return MISSING if _missing(share) else f"{float(share):.1%}"  # type: ignore[arg-type]
+
+
+def count(value: float | None) -> str:
+    """A count as a whole number: ``1,234`` (expected counts are rounded)."""
+    return MISSING if _missing(value) else f"{round(float(value)):,}"  # type: ignore[arg-type]
+
+
+def dollars(value: float | None) -> str:
+    """Dollars with separators: ``$12,500``; prices under $100 with cents: ``$0.50``, ``$45.00``."""
+    if _missing(value):
+        return MISSING
+    amount = float(value)  # type: ignore[arg-type]
+    sign = "-" if amount < 0 else ""
+    return f"{sign}${abs(amount):,.2f}" if abs(amount) < 100 else f"{sign}${abs(amount):,.0f}"
 
 
 def interval(entry: Mapping[str, Any], digits: int = 3) -> str:

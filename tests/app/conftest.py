@@ -45,3 +45,8 @@ def form_widget(at: AppTest, prefix: str, name: str):
         if found:
             return found[0]
     raise KeyError(f"no {prefix} form field {name}")
+
+
+def shown(text: str) -> str:
+    """Markdown as the user reads it: backslash escapes (user text is escaped by app.views.text) removed."""
+    return re.sub(r"\\(.)", r"\1", text)

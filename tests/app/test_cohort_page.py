@@ -14,12 +14,15 @@ import pytest
 
 from app import state
 from core.decisions.bands import FACTORY_BANDS
-from core.decisions.cohort import flagged_export, flagged_mask
+from core.decisions.cohort import flagged_mask
+from core.decisions.costs import FACTORY_COSTS
+from core.decisions.policy import Policy
 from core.decisions.scoring import score_frame
+from core.output.call_list import call_list
 from core.paths import DEMO_COHORT_PATH
 from core.reading.contract import CONTRACT
 from core.reading.validation import load_cohort
-from tests.app.conftest import open_page
+from tests.app.conftest import open_page, shown
 
 CSV = "text/csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -93,7 +96,7 @@ def _assert_demo_loads(at) -> None:
     at.button(key="load_demo").click().run()
     assert not at.exception
     assert not at.error
-    assert f"Checking {DEMO_COHORT_PATH.name}" in [s.value for s in at.subheader]
+    assert f"Checking {DEMO_COHORT_PATH.name}" in [shown(s.value) for s in at.subheader]
     assert _counts(at) == (500, 500, 0)
 
 
@@ -115,7 +118,7 @@ def test_demo_button_loads_500_patients_with_exports(at, bundle):
     _assert_demo_loads(at)
     assert len(_table(at)) == 500
     labels = [d.label for d in at.download_button]
-    assert labels == ["Download flagged patients (CSV)", "Download flagged patients (Excel)"]
+    assert labels == ["Download the call list (CSV)", "Download the call list (Excel)"]
     assert len(at.get("plotly_chart")) == 3
     _assert_scored_like_core(at, DEMO_COHORT_PATH.read_bytes(), DEMO_COHORT_PATH.name, bundle)
 
@@ -159,7 +162,7 @@ def test_demo_button_replaces_an_uploaded_cohort(at):
     assert _counts(at) == (30, 30, 0)
     _assert_demo_loads(at)
     at.run()  # a later rerun keeps the demo
-    assert f"Checking {DEMO_COHORT_PATH.name}" in [s.value for s in at.subheader]
+    assert f"Checking {DEMO_COHORT_PATH.name}" in [shown(s.value) for s in at.subheader]
     _upload(at, "week49.csv", _csv(_demo(12)))  # a new file replaces the demo
     assert _counts(at) == (12, 12, 0)
 
@@ -246,17 +249,18 @@ def test_extra_columns_reach_the_table_and_the_export(at, bundle):
     table = _table(at).set_index("patient_id").loc[frame["patient_id"]]
     assert table["Coordinator"].tolist() == frame["Coordinator"].tolist()
     assert table["Notes"].tolist() == frame["Notes"].tolist()
-    assert "Carried through unchanged: Coordinator, Notes" in [c.value for c in at.caption]
+    assert "Carried through unchanged: Coordinator, Notes" in [shown(c.value) for c in at.caption]
     cohort = at.session_state[state.COHORT]
     flagged = flagged_mask(cohort.probability, at.session_state[state.THRESHOLD], None)
-    export = flagged_export(cohort, flagged, bundle)
+    policy = Policy(at.session_state[state.THRESHOLD], None, FACTORY_COSTS, FACTORY_BANDS)
+    export = call_list(cohort, flagged, flagged, policy, bundle)
     assert export.columns.tolist()[-2:] == ["Coordinator", "Notes"]
     assert len(export) == int(flagged.sum()) > 0
     by_id = frame.set_index("patient_id")
-    assert export["Coordinator"].tolist() == by_id.loc[export["patient_id"], "Coordinator"].tolist()
+    assert export["Coordinator"].tolist() == by_id.loc[export["Patient ID"], "Coordinator"].tolist()
     assert [d.label for d in at.download_button][-2:] == [
-        "Download flagged patients (CSV)",
-        "Download flagged patients (Excel)",
+        "Download the call list (CSV)",
+        "Download the call list (Excel)",
     ]
 
 
@@ -339,13 +343,13 @@ UNUSABLE = {
 def test_unusable_file_gets_one_clear_message_and_the_page_keeps_working(at, case):
     name, data, mime, fragment = UNUSABLE[case]
     _upload(at, name, data, mime)
-    errors = [e.value for e in at.error]
+    errors = [shown(e.value) for e in at.error]
     assert len(errors) == 1, errors
-    assert name in errors[0] and fragment in errors[0]
+    assert name in shown(errors[0]) and fragment in shown(errors[0])
     assert not at.metric  # nothing was scored
     assert any("No cohort loaded yet" in i.value for i in at.info)
     at.run()  # a rerun shows the same single message
-    assert [e.value for e in at.error] == errors
+    assert [shown(e.value) for e in at.error] == errors
     _assert_demo_loads(at)
     assert state.COHORT_ERROR not in at.session_state
 
@@ -353,17 +357,21 @@ def test_unusable_file_gets_one_clear_message_and_the_page_keeps_working(at, cas
 def test_demo_button_after_a_refused_file_clears_the_message_when_the_demo_was_already_open(at):
     _assert_demo_loads(at)
     _upload(at, "empty.csv", b"")
-    assert len(at.error) == 1 and "empty.csv is empty" in at.error[0].value
+    assert len(at.error) == 1 and "empty.csv is empty" in shown(at.error[0].value)
     _assert_demo_loads(at)  # the same demo bytes again: nothing to rescore, but the old message goes
 
 
-def test_unusable_file_after_a_good_one_keeps_the_good_cohort(at):
+def test_an_unusable_file_after_a_good_one_takes_the_old_list_off_the_screen(at):
+    """Last week's patients must never stay on screen under this week's file name."""
     _upload(at, "good.csv", _csv(_demo(14)))
-    _upload(at, "empty.csv", b"")
-    errors = [e.value for e in at.error]
-    assert len(errors) == 1 and "empty.csv is empty" in errors[0]
-    assert "Checking good.csv" in [s.value for s in at.subheader]
     assert _counts(at) == (14, 14, 0)
+    _upload(at, "empty.csv", b"")
+    errors = [shown(e.value) for e in at.error]
+    assert len(errors) == 1 and "empty.csv could not be used, so no patients are shown" in errors[0]
+    assert "empty.csv is empty" in errors[0]
+    assert not any("good.csv" in shown(s.value) for s in at.subheader)
+    assert not at.metric and not at.download_button
+    assert state.COHORT not in at.session_state
 
 
 def test_file_where_every_row_has_a_problem_scores_nobody(at):

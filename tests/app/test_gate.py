@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.trust.passwords import hash_password
-from tests.app.conftest import ENTRY, PAGE_FILES
+from tests.app.conftest import ENTRY, PAGE_FILES, shown
 
 PASSWORD = "correct horse battery staple"
 
@@ -38,7 +38,7 @@ def test_wrong_password_gets_a_neutral_message_and_no_access(locked):
     at = _start("overview")
     at.text_input(key="gate_password").set_value("guess")
     at.button[0].click().run()
-    assert [e.value for e in at.error] == ["That did not work. Check the password and try again."]
+    assert [shown(e.value) for e in at.error] == ["That did not work. Check the password and try again."]
     assert at.session_state["gate_failures"] == 1
     assert "guess" not in [str(v) for v in at.session_state.values()]
     assert not at.sidebar.markdown

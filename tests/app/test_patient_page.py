@@ -10,7 +10,7 @@ from core.decisions.bands import FACTORY_BANDS
 from core.decisions.scoring import score_frame
 from core.model.whatif import validate_patient
 from core.reading.contract import CONTRACT
-from tests.app.conftest import form_widget, open_page
+from tests.app.conftest import form_widget, open_page, shown
 
 PATIENT = {
     "patient_id": "P-7",
@@ -47,7 +47,7 @@ def test_form_result_equals_core_score(bundle):
     expected = _expected(bundle, PATIENT)
     assert _metric(at, "Chance of dropping out") == f"{expected['probability']:.1%}"
     assert _metric(at, "Flagged for the retention team") == ("Yes" if expected["flagged"] else "No")
-    text = " ".join(m.value for m in at.markdown)
+    text = " ".join(shown(m.value) for m in at.markdown)
     assert expected["risk_band"] in text and expected["reason_1"] in text
     assert len(at.get("plotly_chart")) == 1  # the waterfall
 
@@ -88,7 +88,7 @@ def test_actionable_changes_are_model_computed_and_lower_risk(bundle):
     _fill_and_assess(at, PATIENT)
     changes = actionable_changes(bundle, validate_patient(PATIENT, CONTRACT).valid)
     assert changes and all(c.probability < c.baseline for c in changes)
-    text = " ".join(m.value for m in at.markdown)
+    text = " ".join(shown(m.value) for m in at.markdown)
     assert changes[0].description in text
 
 

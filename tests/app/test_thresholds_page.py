@@ -83,7 +83,7 @@ def test_unlabelled_cohort_shows_expected_mode_with_calibration(bundle):
     shown = _table(at)
     p = cohort.probability
     threshold = at.session_state[state.THRESHOLD]
-    assert _cell(shown.iloc[0, 1]) == pytest.approx(p[p >= threshold].sum(), abs=0.05)
+    assert _cell(shown.iloc[0, 1]) == pytest.approx(p[p >= threshold].sum(), abs=0.5)  # whole numbers shown
 
 
 def test_labelled_cohort_uses_observed_outcomes(bundle):

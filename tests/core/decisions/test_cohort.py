@@ -14,18 +14,20 @@ import pytest
 import core.decisions.cohort as cohort_module
 from core.decisions.bands import FACTORY_BANDS
 from core.decisions.cohort import (
-    flagged_export,
     flagged_mask,
     score_upload,
     site_summary,
     summarise,
 )
+from core.decisions.costs import FACTORY_COSTS
+from core.decisions.policy import Policy
 from core.decisions.scoring import reason_columns
+from core.output.call_list import call_list
 from core.reading.contract import CONTRACT
 from core.reading.errors import SchemaError
 from core.reading.headers import map_columns
 from tests.conftest import csv_bytes
-from tests.core.decisions.conftest import BAD_ROWS, EXPORT_FRONT, EXTRA, _expected, _mask, _messy_frame
+from tests.core.conftest import BAD_ROWS, EXPORT_FRONT, EXTRA, _expected, _mask, _messy_frame
 
 # ---------------------------------------------------------------- score_upload
 
@@ -44,8 +46,7 @@ def test_score_upload_scores_like_core_score(loaded, messy_bytes, bundle):
     expected = _expected(messy_bytes, bundle)
     assert loaded.scored["patient_id"].tolist() == expected["patient_id"].tolist()
     np.testing.assert_allclose(loaded.probability, expected["probability"].to_numpy())
-    for column in ("risk_band", "recommended_action", "action_cost"):
-        assert loaded.scored[column].tolist() == expected[column].tolist(), column
+    assert loaded.scored["risk_band"].tolist() == expected["risk_band"].tolist()
     assert "flagged" not in loaded.scored  # flags depend on the settings in force
 
 
@@ -80,7 +81,7 @@ def test_score_upload_raises_schema_error_for_an_unusable_file(bundle):
 
 def test_score_upload_renames_extra_columns_named_like_scores(bundle, messy_bytes):
     """Last week's scored file uploaded again: its old scores must not clash with the fresh ones."""
-    frame = _messy_frame().assign(probability="0.5", risk_band="Low", flagged="True", band="x", reason_1="old")
+    frame = _messy_frame().assign(probability="0.5", risk_band="Low", flagged="True", contact="x", reason_1="old")
     cohort = score_upload(csv_bytes(frame), "rescored.csv", bundle, FACTORY_BANDS)
     assert cohort.probability.shape == (300,)
     np.testing.assert_allclose(cohort.probability, _expected(messy_bytes, bundle)["probability"].to_numpy())
@@ -88,11 +89,14 @@ def test_score_upload_renames_extra_columns_named_like_scores(bundle, messy_byte
         "probability (from file)",
         "risk_band (from file)",
         "flagged (from file)",
-        "band (from file)",
+        "contact (from file)",
         "reason_1 (from file)",
     ]
     assert cohort.result.extra_columns == EXTRA + renamed
-    export = flagged_export(cohort, flagged_mask(cohort.probability, 0.2, None), bundle)
+    policy = Policy(0.2, None, FACTORY_COSTS, FACTORY_BANDS)
+    export = call_list(
+        cohort, flagged_mask(cohort.probability, 0.2, None), flagged_mask(cohort.probability, 0.2, None), policy, bundle
+    )
     assert export.columns.tolist() == EXPORT_FRONT + EXTRA + renamed
     assert (export["probability (from file)"] == "0.5").all()
 

@@ -14,7 +14,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from core.decisions.costs import FACTORY_COSTS
+from core.decisions.bands import FACTORY_BANDS
+from core.decisions.costs import FACTORY_COSTS, CostSettings
+from core.decisions.policy import TIERED, Policy
 from core.output.export import csv_bytes, export_file_name, export_metadata, neutralise, xlsx_bytes
 
 HOSTILE = ["=1+1", "+SUM(A1:A9)", "-2+3", "@cmd", "\tTAB", "\rCR", '=HYPERLINK("http://evil.example","click")']
@@ -172,40 +174,35 @@ def test_xlsx_trims_long_sheet_names_to_excels_limit():
 # ---------------------------------------------------------------- names and metadata
 
 
-@pytest.mark.parametrize("threshold,text", [(0.1, "0.10"), (0.355, "0.35"), (0.5, "0.50"), (1.0, "1.00")])
-def test_export_file_name_carries_date_and_threshold(threshold, text):
-    name = export_file_name("flagged_patients", threshold, NOW, "xlsx")
-    assert name == f"flagged_patients_2026-11-27_threshold-{text}.xlsx"
+@pytest.mark.parametrize(
+    "policy,text",
+    [
+        (Policy(0.1, None, FACTORY_COSTS, FACTORY_BANDS), "threshold-0.10"),
+        (Policy(0.355, 40, FACTORY_COSTS, FACTORY_BANDS), "threshold-0.35_capacity-40"),
+        (Policy(1.0, None, FACTORY_COSTS, FACTORY_BANDS, TIERED), "threshold-1.00_tiered"),
+    ],
+)
+def test_export_file_name_carries_date_threshold_capacity_and_plan(policy, text):
+    assert export_file_name("flagged_patients", policy, NOW, "xlsx") == f"flagged_patients_2026-11-27_{text}.xlsx"
 
 
-def test_export_metadata_records_model_threshold_costs_capacity_and_time(bundle):
-    costs = {"intervention_cost": 750.0, "dropout_cost": 12500.0, "effectiveness": 0.6}
-    meta = dict(export_metadata(bundle, 0.27, costs, 40, NOW))
+def test_export_metadata_records_data_model_policy_and_time(bundle):
+    policy = Policy(0.27, 40, CostSettings(750.0, 12500.0, 0.6), FACTORY_BANDS, TIERED)
+    meta = dict(export_metadata(bundle, policy, NOW, "week48.csv", "12 flagged patients"))
     assert meta["Model version"] == bundle.version
-    assert meta["Model SHA-256"] == bundle.card["model_sha256"]
+    assert meta["Model SHA-256"] == bundle.sha256
     assert meta["Decision threshold"] == "0.27"
-    assert "750" in meta["Cost per intervention ($)"]
-    assert meta["Cost per dropout ($)"].replace(",", "").startswith("12500")
-    assert meta["Intervention effectiveness"] == "60%"
-    assert meta["Staff capacity"].startswith("40 ")
+    assert meta["Cost per intervention ($)"] == "750.00"
+    assert meta["Cost per dropout ($)"] == "12,500.00"
+    assert meta["Intervention effectiveness"] == "60.0%"
+    assert meta["Staff capacity"] == "40 patients"
+    assert meta["Outreach plan"] == policy.describe() and "band" in meta["Outreach plan"]
+    assert meta["Patients from"] == "week48.csv" and meta["Rows in this export"] == "12 flagged patients"
     assert meta["Exported at (UTC)"] == "2026-11-27 14:30:05"
-    assert meta["Training data"] == ("synthetic" if bundle.card["training_data"].get("synthetic") else "real")
+    assert meta["Model trained on"] == ("synthetic data" if bundle.synthetic else "real trial data")
 
 
 def test_export_metadata_says_when_there_is_no_capacity_limit(bundle):
-    meta = dict(export_metadata(bundle, 0.1, FACTORY_COSTS.__dict__, None, NOW))
+    meta = dict(export_metadata(bundle, Policy(0.1, None, FACTORY_COSTS, FACTORY_BANDS), NOW, "f.csv", "1"))
     assert meta["Staff capacity"] == "no limit"
-    assert meta["Intervention effectiveness"] == "100%"
-
-
-def test_metadata_header_block_survives_a_csv_round_trip(bundle):
-    """The default metadata written as CSV header lines: every line one cell, the table still readable."""
-    meta = export_metadata(bundle, 0.1, FACTORY_COSTS.__dict__, 1500, NOW)
-    lines = [f"{k}: {v}" for k, v in meta]
-    frame = _frame()
-    data = csv_bytes(frame, lines)
-    top = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", header=None, nrows=len(lines), usecols=[0], names=["c"])
-    assert top["c"].tolist() == [f"# {line}" for line in lines]
-    for reader in ({"skiprows": len(lines)}, {"comment": "#"}):
-        back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", **reader)
-        assert back["patient_id"].tolist() == frame["patient_id"].tolist(), reader
+    assert meta["Intervention effectiveness"] == "100.0%"

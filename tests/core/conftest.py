@@ -15,15 +15,17 @@ from core.reading.validation import load_cohort
 from tests.conftest import csv_bytes
 
 EXPORT_FRONT = [
-    "patient_id",
-    "site_id",
-    "probability",
-    "band",
-    "recommended_action",
-    "action_cost_usd",
-    "reason_1",
-    "reason_2",
-    "reason_3",
+    "Patient ID",
+    "Site",
+    "Chance of dropping out",
+    "Risk band",
+    "Flagged",
+    "Contact",
+    "Contact cost ($)",
+    "Reason 1",
+    "Reason 2",
+    "Reason 3",
+    "Row in file",
 ]
 EXTRA = ["Coordinator", "Notes", "Next call"]
 BAD_ROWS = {  # patient_id -> (column, value)

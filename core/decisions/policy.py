@@ -1,0 +1,125 @@
+"""The outreach policy in force: who is flagged, how each flagged patient is contacted, and at what price.
+
+Flagged (the same on every page, in every export and on the command line): probability at or above
+the threshold, and, under a staff capacity, among the ``capacity`` highest-risk patients of the cohort.
+
+Two plans, never mixed on a page or in an export:
+* single: every flagged patient gets one retention contact at the cost per intervention (C_i);
+* tiered: every flagged patient gets their risk band's action at that band's price.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.decisions.bands import RiskBand, band_index
+from core.decisions.costs import CostSettings, break_even_risk
+from core.decisions.curves import ThresholdCurves
+
+SINGLE = "single"
+TIERED = "tiered"
+PLANS = (SINGLE, TIERED)
+SINGLE_ACTION = "Retention contact"
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The decision settings in force."""
+
+    threshold: float  # probability 0-1
+    capacity: int | None  # at most this many contacts (None = no limit)
+    costs: CostSettings
+    bands: tuple[RiskBand, ...]
+    plan: str = SINGLE
+
+    def __post_init__(self) -> None:
+        if self.plan not in PLANS:
+            raise ValueError(f"plan must be one of {PLANS}, got {self.plan!r}")
+
+    def contact_for_band(self, band: RiskBand) -> tuple[str, float]:
+        """The contact a flagged patient of this band gets, and its price (dollars)."""
+        if self.plan == SINGLE:
+            return SINGLE_ACTION, self.costs.intervention_cost
+        return band.action, band.action_cost
+
+    def contact_actions(self, probability: np.ndarray) -> np.ndarray:
+        """The contact each patient would get if flagged (text)."""
+        if self.plan == SINGLE:
+            return np.full(len(probability), SINGLE_ACTION, dtype=object)
+        return np.array([b.action for b in self.bands], dtype=object)[band_index(probability, self.bands)]
+
+    def contact_prices(self, probability: np.ndarray) -> np.ndarray:
+        """What that contact costs (dollars per patient)."""
+        if self.plan == SINGLE:
+            return np.full(len(probability), self.costs.intervention_cost, dtype=float)
+        return np.array([b.action_cost for b in self.bands], dtype=float)[band_index(probability, self.bands)]
+
+    def curves(self, probability: np.ndarray, outcome: np.ndarray | None = None) -> ThresholdCurves:
+        """All-threshold curves priced by this plan (the single plan reads C_i at each look-up)."""
+        prices = None if self.plan == SINGLE else self.contact_prices(probability)
+        return ThresholdCurves(probability, outcome, prices)
+
+    def describe(self) -> str:
+        """The plan in one plain sentence."""
+        if self.plan == SINGLE:
+            return f"Each flagged patient gets one retention contact at ${self.costs.intervention_cost:,.2f}."
+        prices = "; ".join(f"{b.name}: {b.action} (${b.action_cost:,.2f})" for b in self.bands)
+        return f"Each flagged patient gets their risk band's action at its price ({prices})."
+
+    def break_even_in_words(self) -> str:
+        """When a contact pays for itself under this plan."""
+        if self.plan == SINGLE:
+            return (
+                f"Contacting a patient pays for itself when their chance of dropping out is above "
+                f"{break_even_risk(self.costs):.1%} (cost per intervention ÷ (effectiveness × cost per dropout))."
+            )
+        return "Under the tiered plan each band's action pays for itself above its own risk: " + "; ".join(
+            f"{b.name} {break_even_risk(CostSettings(b.action_cost, self.costs.dropout_cost, self.costs.effectiveness)):.1%}"
+            for b in self.bands
+        )
+
+
+@dataclass(frozen=True)
+class Flag:
+    """Whether one patient is flagged, and why, in words."""
+
+    flagged: bool
+    why: str
+
+
+def flag_patient(
+    probability: float, policy: Policy, cohort: ThresholdCurves | None = None, position: int | None = None
+) -> Flag:
+    """The flag of one patient, decided as for a cohort.
+
+    ``position`` is the patient's row in ``cohort`` when the patient is one of its rows; a patient
+    entered by hand is ranked against the cohort (after any patient of equal risk). Without a cohort a
+    capacity cannot be applied, and the words say so.
+    """
+    threshold, capacity = policy.threshold, policy.capacity
+    at_threshold = f"{probability:.1%} is at or above the threshold ({threshold:.1%})"
+    if probability < threshold:
+        return Flag(False, f"{probability:.1%} is below the threshold ({threshold:.1%}).")
+    if capacity is None:
+        return Flag(True, f"{at_threshold}; no staff capacity limit is set.")
+    if cohort is None:
+        return Flag(
+            True,
+            f"{at_threshold}. A staff capacity of {capacity:,} is set, but no cohort is loaded to "
+            "rank this patient against, so it is not applied.",
+        )
+    if position is not None:
+        flagged = bool(cohort.top_k_mask(threshold, capacity)[position])
+        ahead = int(np.flatnonzero(cohort.order == position)[0])
+    else:
+        ahead = int(np.count_nonzero(cohort.probability >= probability))
+        flagged = ahead < capacity
+    if flagged:
+        return Flag(True, f"{at_threshold} and within the staff capacity ({capacity:,} contacts).")
+    return Flag(
+        False,
+        f"{at_threshold}, but the staff capacity ({capacity:,} contacts) is taken by {ahead:,} "
+        "patients of the loaded cohort with a higher or equal risk.",
+    )

@@ -1,0 +1,49 @@
+"""The call list: the one table that every export of the app and the command line write.
+
+Same columns, names and rounding everywhere: who the patient is, their chance of dropping out, risk
+band, whether they are flagged, the contact the plan in force gives them and its price, the reasons,
+the row in the uploaded file, then the user's own extra columns unchanged.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from core.decisions.cohort import ScoredCohort, ranked_table
+from core.decisions.policy import Policy
+from core.decisions.scoring import REASON_COLUMNS
+from core.model.bundle import ModelBundle
+from core.reading.contract import ID_COLUMN, SITE_COLUMN
+from core.reading.validation import SOURCE_ROW
+
+HEADERS = {
+    ID_COLUMN: "Patient ID",
+    SITE_COLUMN: "Site",
+    "probability": "Chance of dropping out",
+    "risk_band": "Risk band",
+    "flagged": "Flagged",
+    "contact": "Contact",
+    "contact_cost": "Contact cost ($)",
+    **{name: f"Reason {i + 1}" for i, name in enumerate(REASON_COLUMNS)},
+    SOURCE_ROW: "Row in file",
+}
+PERCENT_COLUMNS = ("Chance of dropping out",)  # probabilities 0-1, shown as percentages in Excel
+MONEY_COLUMNS = ("Contact cost ($)",)
+PROBABILITY_DECIMALS = 4
+
+
+def call_list(
+    cohort: ScoredCohort, rows: np.ndarray, flagged: np.ndarray, policy: Policy, bundle: ModelBundle
+) -> pd.DataFrame:
+    """The chosen rows (a boolean mask), highest risk first, with readable headers."""
+    table = ranked_table(cohort, rows, flagged, policy, bundle)
+    ours = [c for c in HEADERS if c in table.columns]
+    extras = cohort.result.extra_columns
+    out = table[ours].rename(columns=HEADERS)
+    out["Chance of dropping out"] = out["Chance of dropping out"].round(PROBABILITY_DECIMALS)
+    out["Flagged"] = np.where(out["Flagged"].to_numpy(dtype=bool), "Yes", "No")
+    taken = set(out.columns)
+    for column in extras:  # the user's columns come last, under their own names unless one is ours
+        out[f"{column} (from file)" if column in taken else column] = table[column].to_numpy()
+    return out.reset_index(drop=True)
