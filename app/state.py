@@ -40,7 +40,6 @@ COHORT_ERROR = "cohort_load_error"  # why the last file asked for could not be u
 LAST_UPLOAD = "cohort_last_upload"  # file id of the uploader's file already loaded (or refused)
 EVALUATION_CACHE = "threshold_data_cache"  # (key, EvaluationData) of the Thresholds page's cohort source
 PATIENT_PREFILL = "patient_prefill"  # contract fields to open the Patient page with
-PATIENT_ORIGIN = "patient_origin"  # (cohort SHA-256, row position) of the patient last opened from the cohort
 PATIENT_RESULT = "patient_result"  # the last assessed patient (validated one-row frame)
 PATIENT_AUDIT_PENDING = "patient_audit_pending"  # record the assessment once, when it is shown
 FORM_START = "form_start"  # form prefix -> (widget key generation, the values its widgets start from)
@@ -81,14 +80,14 @@ def settings() -> Settings:
 
 
 @st.cache_resource(show_spinner="Loading the model…")
-def _cached_bundle() -> ModelBundle:
-    return load_bundle(MODEL_PATH, MODEL_CARD_PATH)
+def _cached_bundle(pinned_sha256: str | None) -> ModelBundle:
+    return load_bundle(MODEL_PATH, MODEL_CARD_PATH, pinned_sha256)
 
 
 def get_bundle() -> ModelBundle:
     """The model bundle, loaded once per process; stops the page with a message if it cannot load."""
     try:
-        return _cached_bundle()
+        return _cached_bundle(settings().model_sha256)
     except ModelIntegrityError as exc:
         st.error(f"The model could not be loaded safely. {exc}")
     except (OSError, ValueError) as exc:
@@ -100,8 +99,6 @@ def get_bundle() -> ModelBundle:
 
 def init_session(bundle: ModelBundle) -> None:
     """Fill in the decision settings the first time a session runs: from the page's address, else defaults."""
-    if THRESHOLD in st.session_state:
-        return
     costs = settings().costs
     defaults = {
         THRESHOLD: bundle.default_threshold,
@@ -112,8 +109,13 @@ def init_session(bundle: ModelBundle) -> None:
         PLAN: SINGLE,
         COSTS_CONFIRMED: False,
     }
+    missing = [key for key in defaults if key not in st.session_state]
+    if not missing:
+        return
     from_url = url_settings.read(dict(st.query_params))
-    st.session_state.update({**defaults, **{key: from_url[name] for key, name in _IN_URL.items() if name in from_url}})
+    for key in missing:
+        name = _IN_URL.get(key)
+        st.session_state[key] = from_url[name] if name in from_url else defaults[key]
 
 
 def keep_in_url() -> None:
@@ -242,20 +244,9 @@ def set_evaluation_cache(key: Any, data: Any) -> None:
 # ---------------------------------------------------------------- the Patient page
 
 
-def set_patient_prefill(values: dict[str, Any], origin: tuple[str, int] | None = None) -> None:
-    """Open the Patient page with these values; ``origin`` is the cohort row they come from."""
+def set_patient_prefill(values: dict[str, Any]) -> None:
+    """Open the Patient page with these values (a patient picked in the cohort table)."""
     st.session_state[PATIENT_PREFILL] = values
-    st.session_state[PATIENT_ORIGIN] = (origin, values) if origin else None
-
-
-def patient_origin(values: dict[str, Any]) -> tuple[str, int] | None:
-    """The cohort row the patient came from, while the form still holds that row's values."""
-    kept = st.session_state.get(PATIENT_ORIGIN)
-    if not kept:
-        return None
-    origin, original = kept
-    same = all(str(values.get(k)) == str(original.get(k)) for k in values)
-    return origin if same else None
 
 
 def pop_patient_prefill() -> dict[str, Any] | None:
@@ -317,6 +308,15 @@ def record_sign_in(succeeded: bool) -> int:
 
 def pop_just_failed() -> bool:
     return bool(st.session_state.pop(GATE_JUST_FAILED, False))
+
+
+def client_address() -> str | None:
+    """The browser's network address as Streamlit sees it (None where it does not know)."""
+    try:
+        address = st.context.ip_address
+    except AttributeError:  # an older Streamlit, or no request behind this run
+        return None
+    return address if isinstance(address, str) else None  # test harnesses hand back stand-in objects
 
 
 def sign_in_failures() -> int:

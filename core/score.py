@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     try:
         settings = load_settings()
-        bundle = load_bundle(MODEL_PATH, MODEL_CARD_PATH)
+        bundle = load_bundle(MODEL_PATH, MODEL_CARD_PATH, settings.model_sha256)
         data = args.cohort.read_bytes()
         cohort = score_upload(data, args.cohort.name, bundle, settings.bands, max_upload_mb=settings.max_upload_mb)
         threshold = bundle.default_threshold if args.threshold is None else args.threshold

@@ -11,7 +11,8 @@ Environment variables (all optional); the same keys, lower-case without the pref
     RRADAR_REFERENCE_THRESHOLD (0-1), RRADAR_MAX_UPLOAD_MB,
     RRADAR_BAND_<NAME>_LOWER (0-1), RRADAR_BAND_<NAME>_ACTION, RRADAR_BAND_<NAME>_COST
 Outside ``[settings]``: RRADAR_LOG_DIR (audit trail folder), RRADAR_PASSWORD_HASH or ``[auth] password_hash``,
-RRADAR_AUDIT_SALT or ``[audit] salt``, RRADAR_LOG_LEVEL (the app's own log level).
+RRADAR_AUDIT_SALT or ``[audit] salt``, RRADAR_MODEL_SHA256 or ``[model] sha256`` (the only model file
+accepted), RRADAR_LOG_LEVEL (the app's own log level).
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ class Settings:
     log_level: str
     password_hash: str | None
     audit_salt: str | None
+    model_sha256: str | None  # the model file this deployment accepts, pinned outside the models folder
     in_force: tuple[Setting, ...]  # the user-facing values above with where each came from
 
     @property
@@ -141,6 +143,15 @@ def _secret(env: Mapping[str, str], secrets: Mapping[str, Any], variable: str, t
     return str(value) if value else None
 
 
+def _pinned_hash(value: str | None) -> str | None:
+    if value is None:
+        return None
+    digest = value.strip().lower()
+    if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        raise SettingsError(f"{ENV_PREFIX}MODEL_SHA256 must be a SHA-256 (64 hexadecimal characters), got {value!r}")
+    return digest
+
+
 def resolve_settings(env: Mapping[str, str], secrets: Mapping[str, Any]) -> Settings:
     """The settings for this environment and secrets (pure: no file or process state is read)."""
     costs = [
@@ -163,6 +174,7 @@ def resolve_settings(env: Mapping[str, str], secrets: Mapping[str, Any]) -> Sett
         log_level=level,
         password_hash=_secret(env, secrets, "PASSWORD_HASH", "auth", "password_hash"),
         audit_salt=_secret(env, secrets, "AUDIT_SALT", "audit", "salt"),
+        model_sha256=_pinned_hash(_secret(env, secrets, "MODEL_SHA256", "model", "sha256")),
         in_force=(*costs, reference, upload, *band_settings),
     )
 

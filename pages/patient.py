@@ -53,8 +53,7 @@ else:
     scored = cached_score(patient, policy.threshold)
     probability = float(scored["probability"])
     cohort = state.cohort()
-    origin = state.patient_origin(values)
-    position = origin[1] if cohort is not None and origin is not None and origin[0] == cohort.sha256 else None
+    position = cohort.position_of(scored[ID_COLUMN]) if cohort is not None else None
     flag = flag_patient(probability, policy, cohort.curves if cohort is not None else None, position)
     if state.pop_patient_audit_pending():
         audit_trail.record(

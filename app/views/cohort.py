@@ -145,7 +145,7 @@ def patient_table(cohort: ScoredCohort, rows: np.ndarray, flagged: np.ndarray, b
             position = int(table.index[selected[0]])
             fields = cohort.result.valid.loc[position]
             values = {k: (v.item() if hasattr(v, "item") else v) for k, v in fields.items()}
-            state.set_patient_prefill(values, origin=(cohort.sha256, position))
+            state.set_patient_prefill(values)
             st.switch_page(navigation.PATIENT)
 
 

@@ -41,6 +41,11 @@ class ScoredCohort:
     def probability(self) -> np.ndarray:
         return self.scored["probability"].to_numpy()
 
+    def position_of(self, patient_id: str) -> int | None:
+        """The row of the patient with this identifier, if the cohort has one."""
+        found = np.flatnonzero(self.scored[ID_COLUMN].to_numpy() == str(patient_id).strip())
+        return int(found[0]) if len(found) else None
+
     @functools.cached_property
     def curves(self) -> ThresholdCurves:
         """Expected-count curves of this cohort, sorted once (flags at any threshold are then a look-up)."""

@@ -94,9 +94,11 @@ def flag_patient(
 ) -> Flag:
     """The flag of one patient, decided as for a cohort.
 
-    ``position`` is the patient's row in ``cohort`` when the patient is one of its rows; a patient
-    entered by hand is ranked against the cohort (after any patient of equal risk). Without a cohort a
-    capacity cannot be applied, and the words say so.
+    ``position`` is the patient's row in ``cohort`` when the patient is one of its rows. With the same
+    chance as that row, the patient is that row and gets its flag exactly; with another chance (values
+    edited since the upload), it is ranked against the cohort's other patients. A patient not in the
+    cohort is ranked after every patient of equal or higher risk. Without a cohort a capacity cannot be
+    applied, and the words say so.
     """
     threshold, capacity = policy.threshold, policy.capacity
     at_threshold = f"{probability:.1%} is at or above the threshold ({threshold:.1%})"
@@ -110,11 +112,15 @@ def flag_patient(
             f"{at_threshold}. A staff capacity of {capacity:,} is set, but no cohort is loaded to "
             "rank this patient against, so it is not applied.",
         )
-    if position is not None:
+    same_row = position is not None and bool(np.isclose(cohort.probability[position], probability, rtol=0, atol=1e-12))
+    if same_row:
         flagged = bool(cohort.top_k_mask(threshold, capacity)[position])
         ahead = int(np.flatnonzero(cohort.order == position)[0])
     else:
-        ahead = int(np.count_nonzero(cohort.probability >= probability))
+        others = np.ones(cohort.n, dtype=bool)
+        if position is not None:
+            others[position] = False
+        ahead = int(np.count_nonzero(cohort.probability[others] >= probability))
         flagged = ahead < capacity
     if flagged:
         return Flag(True, f"{at_threshold} and within the staff capacity ({capacity:,} contacts).")

@@ -125,10 +125,20 @@ class ModelBundle:
         return self.predict_features(self.features(valid))
 
 
-def load_bundle(model_path: Path, card_path: Path) -> ModelBundle:
-    """Load the model after checking its SHA-256 against the card; raise ModelIntegrityError if not."""
+def load_bundle(model_path: Path, card_path: Path, pinned_sha256: str | None = None) -> ModelBundle:
+    """Load the model after checking its SHA-256 against the card (and the deployment's pin, when set).
+
+    The card lies beside the model, so a swapped model with a matching card would pass the first check;
+    a hash pinned in the deployment's secrets does not move with them.
+    """
     card = json.loads(Path(card_path).read_text())
     actual = sha256_of_file(model_path)
+    if pinned_sha256 is not None and actual != pinned_sha256:
+        raise ModelIntegrityError(
+            f"The model file {Path(model_path).name} is not the one this installation accepts "
+            f"(SHA-256 {actual[:12]}… found, {pinned_sha256[:12]}… pinned in its settings); it was not loaded. "
+            "Restore the approved model, or have your administrator pin the new one."
+        )
     expected = card.get("model_sha256")
     if actual != expected:
         raise ModelIntegrityError(

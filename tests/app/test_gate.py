@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.trust.audit import read_events
+from core.trust.guesses import PER_CLIENT
 from core.trust.passwords import hash_password
 from tests.app.conftest import ENTRY, PAGE_FILES, shown
 
@@ -12,8 +14,9 @@ PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
-def locked(monkeypatch):
+def locked(monkeypatch, tmp_path):
     monkeypatch.setenv("RRADAR_PASSWORD_HASH", hash_password(PASSWORD, iterations=1000))
+    monkeypatch.setenv("RRADAR_LOG_DIR", str(tmp_path))  # each test counts its own wrong passwords
     monkeypatch.setattr("core.trust.passwords.retry_delay", lambda failures: 0.0)
     monkeypatch.setattr("app.gate.retry_delay", lambda failures: 0.0)
 
@@ -62,3 +65,26 @@ def test_without_a_configured_hash_the_app_is_open_and_says_so(monkeypatch):
     monkeypatch.delenv("RRADAR_PASSWORD_HASH", raising=False)
     at = _start("overview")
     assert any("Access: open" in c.value for c in at.sidebar.caption)
+
+
+def _guess(password: str) -> AppTest:
+    """One guess from a brand-new session, as a script opening a new connection per guess would."""
+    at = _start("overview")
+    at.text_input(key="gate_password").set_value(password)
+    at.button[0].click().run()
+    return at
+
+
+def test_guesses_from_new_sessions_are_limited_and_the_lockout_is_recorded(locked, tmp_path):
+    for _ in range(PER_CLIENT - 1):
+        assert [shown(e.value) for e in _guess("wrong").error] == [
+            "That did not work. Check the password and try again."
+        ]
+    last = _guess("wrong")
+    assert any("Too many wrong passwords" in shown(e.value) for e in last.error)
+    refused = _guess(PASSWORD)  # even the right password waits out the lockout
+    assert not refused.sidebar.markdown and any("paused" in shown(e.value) for e in refused.error)
+    events, _ = read_events(tmp_path / "audit.jsonl")
+    assert (events["event"] == "sign_in_failed").sum() == PER_CLIENT
+    locked_rows = events[events["event"] == "sign_in_locked"]
+    assert len(locked_rows) == 1 and locked_rows.iloc[0]["everyone"] in (False, 0)

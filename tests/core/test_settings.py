@@ -118,3 +118,12 @@ def test_a_command_that_uses_settings_names_the_bad_variable_in_one_line(tmp_pat
     result = _run("core.score", str(cohort), "-o", str(tmp_path / "out.csv"), env={"RRADAR_EFFECTIVENESS": "2"})
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == ["error: RRADAR_EFFECTIVENESS must be between 0.0 and 1.0, got 2.0"]
+
+
+def test_a_model_hash_can_be_pinned_and_must_be_a_sha256():
+    digest = "ab" * 32
+    assert resolve_settings({"RRADAR_MODEL_SHA256": digest.upper()}, {}).model_sha256 == digest
+    assert resolve_settings({}, {"model": {"sha256": digest}}).model_sha256 == digest
+    assert resolve_settings({}, {}).model_sha256 is None
+    with pytest.raises(SettingsError, match="RRADAR_MODEL_SHA256 must be a SHA-256"):
+        resolve_settings({"RRADAR_MODEL_SHA256": "abc"}, {})

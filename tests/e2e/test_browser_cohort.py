@@ -54,20 +54,21 @@ def test_upload_counts_and_flagged_export_match_core_score(page, server_url, bun
     assert page.get_by_text("120 rows read = 118 scored + 2 with problems").count() == 1
 
     with page.expect_download(timeout=60_000) as download_info:
-        page.get_by_role("button", name="Download flagged patients (CSV)").click()
+        page.get_by_role("button", name="Download the call list (CSV)").click()
     download = download_info.value
     assert download.suggested_filename.startswith("flagged_patients_") and "threshold-" in download.suggested_filename
     exported = pd.read_csv(
-        io.BytesIO(open(download.path(), "rb").read()), comment="#", encoding="utf-8-sig", dtype={"patient_id": str}
+        io.BytesIO(open(download.path(), "rb").read()), encoding="utf-8-sig", dtype={"Patient ID": str}
     )
 
     result = load_cohort(data, "week48.csv", CONTRACT)
     scored = score_frame(result.valid, bundle, FACTORY_BANDS)
     flagged = scored[flagged_mask(scored["probability"].to_numpy(), bundle.default_threshold, None)]
     expected = flagged.sort_values("probability", ascending=False, kind="stable")
-    assert exported["patient_id"].tolist() == expected["patient_id"].tolist()
-    assert exported["probability"].round(4).tolist() == expected["probability"].round(4).tolist()
-    assert exported["band"].tolist() == expected["risk_band"].tolist()
+    assert exported.columns[0] == "Patient ID"  # the first line is the header
+    assert exported["Patient ID"].tolist() == expected["patient_id"].tolist()
+    assert exported["Chance of dropping out"].tolist() == expected["probability"].round(4).tolist()
+    assert exported["Risk band"].tolist() == expected["risk_band"].tolist()
     assert "note" in exported.columns
     assert not exported["note"].astype(str).str.startswith("=").any()
     assert page.get_by_test_id("stException").count() == 0

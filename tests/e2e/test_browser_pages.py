@@ -35,7 +35,7 @@ def test_patient_form_shows_probability_and_waterfall(page, server_url, bundle):
     wait_idle(page)
     form = page.get_by_test_id("stForm")
     page.get_by_role("button", name="Assess risk").click()  # first result: loads the chart library too
-    page.get_by_text("Chance of dropping out").wait_for()
+    page.get_by_text("Chance of dropping out", exact=True).wait_for()
     wait_idle(page)
     form.get_by_role("spinbutton", name="Age (years)").fill("71")
     form.get_by_role("spinbutton", name="Adverse events").fill("4")

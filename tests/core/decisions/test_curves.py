@@ -109,3 +109,21 @@ def test_break_even_risk_and_budget_capacity():
     assert break_even_risk(CostSettings(500, 5000, 1.0)) == pytest.approx(0.1)
     assert break_even_risk(CostSettings(500, 5000, 0.5)) == pytest.approx(0.2)
     assert capacity_from_budget(10_250, CostSettings(500, 5000, 1.0)) == 20
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_per_patient_prices_cost_the_flagged_patients_own_prices(seed):
+    """The tiered plan: contact dollars are the sum of the flagged patients' own prices, capacity included."""
+    rng = np.random.default_rng(seed)
+    p = np.round(rng.random(400), 2)  # ties on purpose
+    y = (rng.random(400) < p).astype(float)
+    prices = rng.choice([0.5, 45.0, 150.0, 500.0], 400)
+    curves = ThresholdCurves(p, y, prices)
+    for threshold, capacity in [(0.3, None), (0.1, 50), (0.0, 400), (0.95, 3)]:
+        outcome = curves.at(threshold, FACTORY_COSTS, capacity)
+        flagged = curves.top_k_mask(threshold, capacity)
+        assert outcome.intervention_cost == pytest.approx(prices[flagged].sum())
+        direct = direct_outcome(p, y, threshold, FACTORY_COSTS, capacity)
+        assert outcome.dropout_cost == pytest.approx(direct["dropout_cost"])
+        curve = curves.cost_curve(FACTORY_COSTS, capacity, np.array([threshold]))
+        assert curve["total_cost"][0] == pytest.approx(prices[flagged].sum() + direct["dropout_cost"])

@@ -118,3 +118,13 @@ def test_a_bundle_asking_for_an_unknown_feature_is_refused(subset_bundle_dir, tm
     (tmp_path / "model_card.json").write_text(json.dumps(card))
     with pytest.raises(ModelIntegrityError, match="different features"):
         load_bundle(tmp_path / "model.joblib", tmp_path / "model_card.json")
+
+
+def test_a_swapped_model_with_a_matching_card_is_refused_when_the_deployment_pins_a_hash(tiny_model_dir):
+    """The card lies beside the model: swap both and the card check passes; the pinned hash does not."""
+    approved = sha256_of_file(MODEL_PATH)
+    load_bundle(MODEL_PATH, MODEL_CARD_PATH, approved)  # the approved model loads under its pin
+    swapped_model, swapped_card = tiny_model_dir / "model.joblib", tiny_model_dir / "model_card.json"
+    assert load_bundle(swapped_model, swapped_card).sha256 != approved  # consistent with its own card
+    with pytest.raises(ModelIntegrityError, match="not the one this installation accepts"):
+        load_bundle(swapped_model, swapped_card, approved)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -111,3 +112,22 @@ def test_empty_log_has_empty_activity(tmp_path):
     events, skipped = read_events(tmp_path / "missing.jsonl")
     assert events.empty and skipped == 0
     assert activity_summary(events)["events"] == 0
+
+
+def _open_and_report(directory: str, queue) -> None:
+    queue.put(AuditLog.open(Path(directory), None).salt)
+
+
+@pytest.mark.parametrize("run", range(20))
+def test_twelve_processes_starting_together_read_one_complete_salt(tmp_path, run):
+    """The salt is created atomically: nobody reads it half-written or empty."""
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    workers = [context.Process(target=_open_and_report, args=(str(tmp_path), queue)) for _ in range(12)]
+    for worker in workers:
+        worker.start()
+    salts = [queue.get(timeout=60) for _ in workers]
+    for worker in workers:
+        worker.join(60)
+    assert len(set(salts)) == 1 and len(salts[0]) == 64
+    assert [p.name for p in tmp_path.iterdir()] == ["audit_salt"]  # no temporary file left behind

@@ -1,0 +1,87 @@
+"""core.trust.guesses: wrong passwords are limited per client and per deployment, across processes."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+
+import pytest
+
+from core.trust.guesses import LOCKOUT_S, PER_CLIENT, PER_DEPLOYMENT, STATE_NAME, WINDOW_S, GuessLimiter, client_key
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+def test_a_client_is_locked_out_after_its_limit_and_others_are_not(tmp_path, clock):
+    limiter = GuessLimiter(tmp_path, clock)
+    started = [limiter.failed("a") for _ in range(PER_CLIENT)]
+    assert started[:-1] == [None] * (PER_CLIENT - 1)
+    assert started[-1] is not None and not started[-1].everyone and started[-1].until == clock.now + LOCKOUT_S
+    assert limiter.lockout("a") is not None
+    assert limiter.lockout("b") is None
+
+
+def test_a_lockout_ends_and_old_failures_fall_out_of_the_window(tmp_path, clock):
+    limiter = GuessLimiter(tmp_path, clock)
+    for _ in range(PER_CLIENT):
+        limiter.failed("a")
+    clock.now += LOCKOUT_S + 1
+    assert limiter.lockout("a") is None
+    clock.now += WINDOW_S
+    assert all(limiter.failed("a") is None for _ in range(PER_CLIENT - 1))
+
+
+def test_guesses_spread_over_many_clients_lock_everyone(tmp_path, clock):
+    limiter = GuessLimiter(tmp_path, clock)
+    results = [limiter.failed(f"client-{i}") for i in range(PER_DEPLOYMENT)]
+    assert results[-1] is not None and results[-1].everyone
+    assert limiter.lockout("someone-new") is not None
+
+
+def test_a_right_password_clears_that_clients_failures(tmp_path, clock):
+    limiter = GuessLimiter(tmp_path, clock)
+    for _ in range(PER_CLIENT - 1):
+        limiter.failed("a")
+    limiter.succeeded("a")
+    assert limiter.failed("a") is None
+
+
+def test_a_damaged_state_file_starts_afresh(tmp_path, clock):
+    (tmp_path / STATE_NAME).write_text("{not json")
+    limiter = GuessLimiter(tmp_path, clock)
+    assert limiter.lockout("a") is None and limiter.failed("a") is None
+
+
+def test_client_keys_are_salted_hashes_not_addresses():
+    key = client_key("203.0.113.7", b"salt-1")
+    assert "203.0.113.7" not in key and key != client_key("203.0.113.7", b"salt-2")
+    assert key == client_key("203.0.113.7", b"salt-1")
+
+
+def _fail_many(directory: str, client: str, times: int) -> None:
+    limiter = GuessLimiter(__import__("pathlib").Path(directory))
+    for _ in range(times):
+        limiter.failed(client)
+
+
+def test_processes_failing_at_once_lose_no_failure(tmp_path):
+    context = multiprocessing.get_context("fork")
+    workers = [context.Process(target=_fail_many, args=(str(tmp_path), f"c{i}", 2)) for i in range(8)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    state = json.loads((tmp_path / STATE_NAME).read_text())
+    assert len(state["failures"]) == 16
+    assert sorted({who for who, _ in state["failures"]}) == sorted(f"c{i}" for i in range(8))
