@@ -58,25 +58,31 @@ def record(event: str, patient_ids: Iterable[str] = (), **fields: Any) -> bool:
 def audited_download(
     event: str, build: Callable[[], bytes], patient_ids: Callable[[], Iterable[str]], **fields: Any
 ) -> Callable[[], bytes]:
-    """A download callable that records the export before handing over the file.
+    """A download callable that builds the file, records the export, then hands the file over.
 
     Streamlit runs it outside the page (no session state, no page output), so everything it needs is
-    captured now. If the audit line cannot be written, the file holds the reason instead of the data:
-    an export that is not on the record is not given out.
+    captured now. A file that fails to build is not recorded as delivered, and a file whose export
+    cannot be recorded is not given out: either way the download holds the reason instead of the data.
     """
     directory, salt = log_directory(), state.settings().audit_salt
     recorded = {**settings_fields(), **fields}
 
     def run() -> bytes:
+        try:
+            data = build()
+        except Exception as exc:  # any failure to build: the user gets the reason, not a broken file
+            log.exception("export %s failed to build", event)
+            return _message(f"The export could not be made ({type(exc).__name__}); nothing was exported.")
         ids = list(patient_ids())
         try:
             AuditLog.open(directory, salt).record(event, patient_ids=ids, n_patients=len(ids), **recorded)
         except AuditError as exc:
             log.error("audit write failed, export withheld: %s", exc)
-            return (
-                "message\r\nExport withheld: it could not be recorded in the audit trail "
-                f"({exc}). Tell your administrator.\r\n"
-            ).encode()
-        return build()
+            return _message(f"Export withheld: it could not be recorded in the audit trail ({exc}).")
+        return data
 
     return run
+
+
+def _message(text: str) -> bytes:
+    return f"message\r\n{text} Tell your administrator.\r\n".encode()

@@ -90,7 +90,7 @@ def test_an_export_that_cannot_be_recorded_is_withheld(log_dir, monkeypatch):
         "export_flagged_csv", lambda: built.append(1) or b"data", lambda: ["SUBJ-9"]
     )
     content = download().decode()
-    assert "Export withheld" in content and "SUBJ-9" not in content and not built
+    assert "Export withheld" in content and "data" not in content.split("\r\n", 1)[1]  # built, but never handed over
 
 
 def test_cohort_scoring_is_recorded_without_patient_ids(log_dir):
@@ -106,3 +106,17 @@ def test_cohort_scoring_is_recorded_without_patient_ids(log_dir):
     assert row["input_sha256"] == hashlib.sha256(DEMO_COHORT_PATH.read_bytes()).hexdigest()
     ids = DEMO_COHORT_PATH.read_text().splitlines()[1].split(",")[0]
     _no_raw_ids(log_dir, [ids])
+
+
+def test_an_export_that_fails_to_build_is_not_recorded_as_delivered(log_dir, monkeypatch):
+    from app import audit_trail
+
+    monkeypatch.setattr(audit_trail, "settings_fields", lambda: {})
+
+    def broken() -> bytes:
+        raise ValueError("cannot write a control character")
+
+    content = audit_trail.audited_download("export_flagged_xlsx", broken, lambda: ["SUBJ-9"])().decode()
+    assert "could not be made" in content and "SUBJ-9" not in content
+    events, _ = read_events(log_dir / "audit.jsonl")
+    assert events.empty
