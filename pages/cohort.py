@@ -17,7 +17,7 @@ bundle = state.get_bundle()
 st.title("Cohort")
 st.markdown(
     "Upload your trial's patient list, one row per enrolled patient, as exported today. Every row is checked; "
-    "each valid patient gets a chance of dropping out, a risk band and a recommended action. "
+    "each valid patient gets a chance of dropping out, a risk band and, if flagged, a contact under your plan. "
     "You leave with the list of whom to call first, and why."
 )
 
@@ -72,15 +72,7 @@ left.plotly_chart(
 right.plotly_chart(cohort_charts.band_counts_figure(cohort.scored["risk_band"], state.bands()), key="band_counts")
 sites = site_summary(cohort.scored, flagged)
 st.plotly_chart(cohort_charts.site_figure(sites), key="site_chart")
-st.dataframe(
-    sites,
-    hide_index=True,
-    key="site_table",
-    column_config={
-        "mean_risk": st.column_config.NumberColumn("mean risk", format="percent"),
-        "expected_dropouts": st.column_config.NumberColumn("expected dropouts", format="%.1f"),
-    },
-)
+cohort_views.site_table(sites)
 
 st.subheader("Export the call list")
 cohort_views.exports(cohort, rows, flagged, chosen, bundle)

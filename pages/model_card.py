@@ -28,7 +28,7 @@ if bundle.synthetic:
     )
 
 st.subheader("Held-out results")
-st.dataframe(model_views.metrics_table(card), hide_index=True, key="metrics_table")
+st.table(model_views.metrics_table(card).set_index("Measure"))  # a table wraps its headers: none is cut off
 st.markdown(model_views.metrics_in_words(card))
 
 holdout = model_views.holdout(bundle.sha256, bundle)

@@ -47,7 +47,8 @@ def cost_curve_figure(curve: dict[str, np.ndarray], threshold: float, optimal: f
         **LAYOUT,
         title="Total program cost at each threshold",
         xaxis_title="decision threshold",
-        yaxis_title="dollars",
+        yaxis_title="total program cost",
+        yaxis_tickprefix="$",
         showlegend=False,
     )
     return fig

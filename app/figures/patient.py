@@ -49,21 +49,25 @@ def waterfall_figure(contributions: pd.Series, base_value: float, values: dict[s
             hovertemplate="%{y}<br>%{x:+.1f} percentage points<extra></extra>",
         )
     )
+    # Each line's label on its own side, so the two never overlap.
+    start_side, final_side = ("top right", "top left") if final < start else ("top left", "top right")
     fig.add_vline(
         x=start,
         line_dash="dot",
         line_color=NEUTRAL,
-        annotation_text=f"average patient {start:.1f}%",
-        annotation_position="bottom",
+        annotation_text=f"average {start:.1f}%",
+        annotation_position=start_side,
     )
-    fig.add_vline(x=final, line_color="black", annotation_text=f"this patient {final:.1f}%", annotation_position="top")
+    fig.add_vline(
+        x=final, line_color="black", annotation_text=f"this patient {final:.1f}%", annotation_position=final_side
+    )
     low, high = min(start, final, start + steps.cumsum().min()), max(start, final, start + steps.cumsum().max())
     pad = max((high - low) * 0.25, 2.0)
     fig.update_layout(
         **{**LAYOUT, "height": 90 + 34 * len(steps), "margin": {"l": 10, "r": 30, "t": 50, "b": 40}},
         title="What moved this patient's chance of dropping out (red raises, blue lowers)",
         xaxis={
-            "title": "chance of dropping out (%), from the average patient's to this patient's",
+            "title": "chance of dropping out",
             "range": [max(low - pad, 0.0), min(high + pad, 100.0)],
             "ticksuffix": "%",
         },

@@ -109,8 +109,8 @@ TABLE_COLUMNS = {
     ID_COLUMN: st.column_config.TextColumn("Patient"),
     SITE_COLUMN: st.column_config.TextColumn("Site"),
     **{f"reason_{i}": st.column_config.TextColumn(f"Reason {i}") for i in (1, 2, 3)},
-    "probability": st.column_config.ProgressColumn(
-        "Chance of dropping out", format="percent", min_value=0, max_value=1
+    "probability": st.column_config.ProgressColumn(  # shown as 0-100 so the percentage carries one decimal
+        "Chance of dropping out", format="%.1f%%", min_value=0, max_value=100
     ),
     "risk_band": st.column_config.TextColumn("Band"),
     "flagged": st.column_config.CheckboxColumn("Flagged"),
@@ -130,7 +130,7 @@ def patient_table(cohort: ScoredCohort, rows: np.ndarray, flagged: np.ndarray, b
         "tick a row to open that patient."
     )
     event = st.dataframe(
-        table,
+        table.assign(probability=table["probability"] * 100),
         hide_index=True,
         column_config=TABLE_COLUMNS,
         on_select="rerun",
@@ -219,4 +219,20 @@ def exports(
         "Both files hold the same table; the Excel file also has an 'About this export' sheet (model, threshold, "
         "capacity, plan and costs). They are safe to open in Excel: text that could run as a formula is prefixed "
         "with an apostrophe."
+    )
+
+
+def site_table(sites: pd.DataFrame) -> None:
+    """Per site: patients, expected dropouts, flagged and mean risk, with readable headers and numbers."""
+    st.dataframe(
+        sites.assign(mean_risk=sites["mean_risk"] * 100),
+        hide_index=True,
+        key="site_table",
+        column_config={
+            "site": st.column_config.TextColumn("Site"),
+            "patients": st.column_config.NumberColumn("Patients", format="%d"),
+            "expected_dropouts": st.column_config.NumberColumn("Expected dropouts", format="%.0f"),
+            "flagged": st.column_config.NumberColumn("Flagged", format="%d"),
+            "mean_risk": st.column_config.NumberColumn("Mean chance of dropping out", format="%.1f%%"),
+        },
     )

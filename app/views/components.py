@@ -46,7 +46,7 @@ def example_costs_notice(where: str, link: bool = True) -> None:
         + ", or keep these if they are yours.",
         icon=":material/price_check:",
     )
-    left, right = st.columns(2)
+    first, second, _ = st.columns([1, 1, 2])
+    first.button("These are our figures", key=f"{where}_confirm_costs", on_click=state.confirm_costs)
     if link:
-        left.page_link(navigation.THRESHOLDS, label="Set our costs", icon=":material/tune:")
-    right.button("These are our figures", key=f"{where}_confirm_costs", on_click=state.confirm_costs)
+        second.page_link(navigation.THRESHOLDS, label="Set our costs", icon=":material/tune:")

@@ -14,6 +14,7 @@ import streamlit as st
 from app import state
 from core.decisions.costs import capacity_from_budget
 from core.decisions.policy import SINGLE, TIERED
+from core.output.numbers import dollars
 
 CAPACITY_MODES = ("No limit", "At most a number of patients", "Within a budget")
 
@@ -55,7 +56,7 @@ def cost_inputs(where: str) -> None:
     """Cost per intervention, cost per dropout and intervention effectiveness."""
     a, b, c = st.columns(3)
     a.number_input(
-        "Cost per intervention ($)",
+        "Cost per contact ($)",
         min_value=0.0,
         max_value=1e6,
         step=50.0,
@@ -71,7 +72,7 @@ def cost_inputs(where: str) -> None:
         help="What losing one patient costs: recruiting and enrolling a replacement, lost data.",
     )
     c.slider(
-        "Intervention effectiveness (%)",
+        "Contact effectiveness (%)",
         min_value=0,
         max_value=100,
         step=5,
@@ -124,13 +125,11 @@ def capacity_input(where: str) -> None:
     elif mode == CAPACITY_MODES[2]:
         st.number_input("Budget for interventions ($)", min_value=0.0, step=1000.0, key=budget_key, value=25_000.0)
     if mode == CAPACITY_MODES[2]:
-        st.caption(
-            f"At ${state.costs().intervention_cost:,.0f} per intervention that is {state.capacity():,} patients."
-        )
+        st.caption(f"At {dollars(state.costs().intervention_cost)} per contact that is {state.capacity():,} patients.")
 
 
 PLAN_LABELS = {
-    SINGLE: "One retention contact per flagged patient, at the cost per intervention",
+    SINGLE: "One retention contact per flagged patient, at the cost per contact",
     TIERED: "Each flagged patient gets their risk band's action, at that band's price",
 }
 

@@ -24,7 +24,7 @@ COST_ROWS = {
     "missed": "Dropouts missed",
     "false_alarms": "False alarms (flagged, would have stayed)",
     "flagged": "Patients flagged",
-    "intervention_cost": "Intervention cost ($)",
+    "intervention_cost": "Contact cost ($)",
     "dropout_cost": "Cost of dropouts ($)",
     "total_cost": "Total program cost ($)",
     "savings": "Savings against no program ($)",

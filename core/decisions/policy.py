@@ -17,6 +17,7 @@ import numpy as np
 from core.decisions.bands import RiskBand, band_index
 from core.decisions.costs import CostSettings, break_even_risk
 from core.decisions.curves import ThresholdCurves
+from core.output.numbers import dollars
 
 SINGLE = "single"
 TIERED = "tiered"
@@ -64,8 +65,8 @@ class Policy:
     def describe(self) -> str:
         """The plan in one plain sentence."""
         if self.plan == SINGLE:
-            return f"Each flagged patient gets one retention contact at ${self.costs.intervention_cost:,.2f}."
-        prices = "; ".join(f"{b.name}: {b.action} (${b.action_cost:,.2f})" for b in self.bands)
+            return f"Each flagged patient gets one retention contact at {dollars(self.costs.intervention_cost)}."
+        prices = "; ".join(f"{b.name}: {b.action} ({dollars(b.action_cost)})" for b in self.bands)
         return f"Each flagged patient gets their risk band's action at its price ({prices})."
 
     def break_even_in_words(self) -> str:
@@ -73,7 +74,7 @@ class Policy:
         if self.plan == SINGLE:
             return (
                 f"Contacting a patient pays for itself when their chance of dropping out is above "
-                f"{break_even_risk(self.costs):.1%} (cost per intervention ÷ (effectiveness × cost per dropout))."
+                f"{break_even_risk(self.costs):.1%} (cost per contact ÷ (effectiveness × cost per dropout))."
             )
         return "Under the tiered plan each band's action pays for itself above its own risk: " + "; ".join(
             f"{b.name} {break_even_risk(CostSettings(b.action_cost, self.costs.dropout_cost, self.costs.effectiveness)):.1%}"

@@ -73,9 +73,9 @@ def export_metadata(
         ("Decision threshold", f"{policy.threshold:.2f}"),
         ("Staff capacity", "no limit" if policy.capacity is None else f"{policy.capacity:,} patients"),
         ("Outreach plan", policy.describe()),
-        ("Cost per intervention ($)", f"{costs.intervention_cost:,.2f}"),
+        ("Cost per contact ($)", f"{costs.intervention_cost:,.2f}"),
         ("Cost per dropout ($)", f"{costs.dropout_cost:,.2f}"),
-        ("Intervention effectiveness", f"{costs.effectiveness:.1%}"),
+        ("Contact effectiveness", f"{costs.effectiveness:.1%}"),
     ]
 
 

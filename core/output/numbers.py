@@ -1,7 +1,7 @@
 """Numbers as people read them, written one way everywhere: pages, exports, the README and the command line.
 
 Percentages carry one decimal, counts are whole numbers with thousands separators, dollars carry
-separators (and cents only for prices below a hundred dollars, such as a $0.50 reminder).
+separators (and cents only when there are cents, such as a $0.50 reminder).
 A missing value reads as an en dash.
 """
 
@@ -29,12 +29,13 @@ def count(value: float | None) -> str:
 
 
 def dollars(value: float | None) -> str:
-    """Dollars with separators: ``$12,500``; prices under $100 with cents: ``$0.50``, ``$45.00``."""
+    """Dollars with separators: ``$12,500``, ``$0``; cents only when there are some: ``$0.50``."""
     if _missing(value):
         return MISSING
     amount = float(value)  # type: ignore[arg-type]
     sign = "-" if amount < 0 else ""
-    return f"{sign}${abs(amount):,.2f}" if abs(amount) < 100 else f"{sign}${abs(amount):,.0f}"
+    whole = abs(round(amount, 2) - round(amount)) < 0.005 or abs(amount) >= 100_000
+    return f"{sign}${abs(amount):,.0f}" if whole else f"{sign}${abs(amount):,.2f}"
 
 
 def interval(entry: Mapping[str, Any], digits: int = 3) -> str:

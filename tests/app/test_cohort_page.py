@@ -70,7 +70,9 @@ def _counts(at) -> tuple[int, int, int]:
 
 
 def _table(at) -> pd.DataFrame:
-    return at.dataframe(key="patient_table").value
+    """The patient table with its probabilities back on 0-1 (the page shows them as 0-100 with one decimal)."""
+    table = at.dataframe(key="patient_table").value
+    return table.assign(probability=table["probability"] / 100)
 
 
 def _frame_with(at, column: str) -> pd.DataFrame:

@@ -192,9 +192,9 @@ def test_export_metadata_records_data_model_policy_and_time(bundle):
     assert meta["Model version"] == bundle.version
     assert meta["Model SHA-256"] == bundle.sha256
     assert meta["Decision threshold"] == "0.27"
-    assert meta["Cost per intervention ($)"] == "750.00"
+    assert meta["Cost per contact ($)"] == "750.00"
     assert meta["Cost per dropout ($)"] == "12,500.00"
-    assert meta["Intervention effectiveness"] == "60.0%"
+    assert meta["Contact effectiveness"] == "60.0%"
     assert meta["Staff capacity"] == "40 patients"
     assert meta["Outreach plan"] == policy.describe() and "band" in meta["Outreach plan"]
     assert meta["Patients from"] == "week48.csv" and meta["Rows in this export"] == "12 flagged patients"
@@ -205,4 +205,4 @@ def test_export_metadata_records_data_model_policy_and_time(bundle):
 def test_export_metadata_says_when_there_is_no_capacity_limit(bundle):
     meta = dict(export_metadata(bundle, Policy(0.1, None, FACTORY_COSTS, FACTORY_BANDS), NOW, "f.csv", "1"))
     assert meta["Staff capacity"] == "no limit"
-    assert meta["Intervention effectiveness"] == "100.0%"
+    assert meta["Contact effectiveness"] == "100.0%"
