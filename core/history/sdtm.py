@@ -21,7 +21,7 @@ import pandas as pd
 
 from core.history.assemble import assemble, raise_if_ambiguous
 from core.history.checks import SCREEN_FAILURE_REASON, check_events, check_subject_dates
-from core.history.contracts import ADVERSE_EVENTS_CONTRACT, SUBJECTS_CONTRACT, VISITS_CONTRACT
+from core.history.contracts import ADVERSE_EVENTS_CONTRACT, SUBJECTS_CONTRACT, VISITS_CONTRACT, trial_phase
 from core.history.model import TrialHistory
 from core.history.report import TableReport
 from core.history.sdtm_disposition import (
@@ -32,7 +32,6 @@ from core.history.sdtm_disposition import (
     latest_dispositions,
 )
 from core.history.sources import Source, name_words, read_sources
-from core.history.three_tables import trial_phase
 from core.history.trial_summary import read_trial_summary, read_trial_visits
 from core.history.validation import CheckedTable, validate_table
 from core.paths import DATA_DIR

@@ -64,9 +64,7 @@ def attach_dispositions(dm: CheckedTable, ds: CheckedTable, dispositions: pd.Dat
     dm.headers["end_date"] = "DSSTDTC (in DS)"
     broken = by_id[by_id["row"].isin(ds.problem_rows)]["row"]
     rows = ids.map(broken)
-    reasons = (
-        "the disposition event in DS (record " + rows.astype("Int64").astype(str) + ") has a problem; fix it there"
-    )
+    reasons = "the disposition event in DS (row " + rows.astype("Int64").astype(str) + ") has a problem; fix it there"
     dm.flag(rows.notna(), "end_date", reasons.to_numpy())
 
 

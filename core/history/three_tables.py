@@ -14,7 +14,7 @@ import pandas as pd
 
 from core.history.assemble import assemble, raise_if_ambiguous
 from core.history.checks import SCREEN_FAILURE_REASON, check_events, check_subject_dates
-from core.history.contracts import ADVERSE_EVENTS, CONTRACTS, SUBJECTS, VISITS
+from core.history.contracts import ADVERSE_EVENTS, CONTRACTS, SUBJECTS, VISITS, trial_phase
 from core.history.model import TrialHistory
 from core.history.sources import Source, name_words, read_sources
 from core.history.statuses import SCREEN_FAILURE
@@ -22,7 +22,6 @@ from core.history.validation import CheckedTable, validate_table
 from core.reading.contract import ID_COLUMN
 from core.reading.errors import SchemaError
 from core.reading.headers import map_columns
-from core.reading.rules import check_category
 
 _WORDS = {  # table -> (whole words, word beginnings) that name it; adverse events first ("patient AEs")
     ADVERSE_EVENTS: ({"ae", "aes", "sae", "saes", "safety"}, ("adverse",)),
@@ -90,15 +89,6 @@ def _check(source: Source, table: str, day_first: bool | None) -> CheckedTable:
         day_first=day_first,
         first_row=source.first_row,
     )
-
-
-def trial_phase(phase: str) -> str:
-    """A phase as the user wrote it ("2", "Phase II Trial") -> Phase I / II / III; SchemaError otherwise."""
-    spec = CONTRACTS[SUBJECTS]["phase"]
-    values, _, bad = check_category(spec, pd.DataFrame({"phase": [phase]}))
-    if bool(bad.iloc[0]):
-        raise SchemaError(f'The trial phase "{phase}" is not one of {", ".join(spec.levels)}.')
-    return str(values.iloc[0])
 
 
 def read_three_tables(

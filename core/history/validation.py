@@ -169,8 +169,9 @@ def validate_table(
     missing_columns(mapping, contract, source, table)
     text = frame.astype("string").fillna("").astype(str)
     text.index = pd.RangeIndex(first_row, first_row + len(text))
-    raw = pd.DataFrame({name: text[header] for name, header in mapping.items()}, index=text.index)
-    raw = raw.loc[raw.apply(lambda c: c.str.strip().ne("")).any(axis=1)] if len(raw.columns) else raw
+    # A row is blank (skipped, not counted) only when every cell of the file's row is empty.
+    filled = text.apply(lambda c: c.str.strip().ne("")).any(axis=1) if len(text.columns) else text.index.notna()
+    raw = pd.DataFrame({name: text[header] for name, header in mapping.items()}, index=text.index).loc[filled]
     checked = CheckedTable(table, source, raw, pd.DataFrame(index=raw.index), dict(mapping))
     for spec in contract:
         if spec.name not in mapping:

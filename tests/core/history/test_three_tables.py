@@ -229,3 +229,11 @@ def test_a_screen_failure_is_set_aside_with_their_rows_and_counted():
     assert history.report.screen_failures == 1
     assert history.report.table("visits").n_set_aside == 1
     assert history.report.problems.empty
+
+
+def test_blank_lines_are_skipped_but_a_row_with_anything_in_it_is_accounted_for():
+    visits = csv("patient,date,comment\nP1,2024-01-01,\n,,\n,,called twice\nP1,2024-01-15,")
+    subjects = csv("patient,age,sex,arm,phase,enrolment date\nP1,50,F,A,II,2024-01-01")
+    report = read_three_tables({"subjects.csv": subjects, "visits.csv": visits}).report.table("visits")
+    assert (report.n_read, report.n_used, report.n_problem_rows) == (3, 2, 1)
+    assert set(report.problems["row"]) == {4}  # row 3 is blank; row 4 has only a comment
