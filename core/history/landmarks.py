@@ -9,6 +9,12 @@ Definitions (as implemented):
   data cut-off (``TrialHistory.data_cutoff``: as given, or the latest date in the history).
 * Features use only events on or before day t (visits, adverse events; the usual visit interval
   from gaps that end by day t). ``days_in_trial`` is t.
+* Event columns at day t: ``visits_completed`` attended visits on days 1..t; ``last_visit_day`` the
+  study day of the last of them (0: none); ``days_since_last_visit`` t - last_visit_day;
+  ``visits_per_30_days`` visits_completed / t * 30; ``visits_missed`` scheduled visits missed by day t
+  (``core.history.schedule``); ``last_gap_in_intervals`` days_since_last_visit / the usual visit
+  interval at day t; ``adverse_events`` onsets on days 1..t; ``adverse_events_last_30_days`` onsets on
+  days t-29..t; ``serious_adverse_events`` and ``severe_adverse_events`` so far.
 * Label ``dropout``: 1 if the patient later withdrew for any reason other than completion, 0 if they
   completed, empty (NaN) while ongoing.
 * Default landmarks: every 28 days up to the planned length (the longest ``planned_days``; without

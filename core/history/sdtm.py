@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from core.history.assemble import assemble, raise_if_ambiguous
+from core.history.assemble import assemble
 from core.history.checks import SCREEN_FAILURE_REASON, check_events, check_subject_dates
 from core.history.contracts import ADVERSE_EVENTS_CONTRACT, SUBJECTS_CONTRACT, VISITS_CONTRACT, trial_phase
 from core.history.model import TrialHistory
@@ -33,7 +33,7 @@ from core.history.sdtm_disposition import (
 )
 from core.history.sources import Source, name_words, read_sources
 from core.history.trial_summary import read_trial_summary, read_trial_visits
-from core.history.validation import CheckedTable, validate_table
+from core.history.validation import CheckedTable, raise_if_ambiguous, validate_table
 from core.paths import DATA_DIR
 from core.reading.contract import ID_COLUMN, Contract
 from core.reading.dates import parse_dates

@@ -183,3 +183,21 @@ def validate_table(
         else:
             checked.typed[spec.name] = _check_rule(checked, spec)
     return checked
+
+
+class AmbiguousDatesError(SchemaError):
+    """Numeric dates whose day/month order cannot be told: ask the user, then read again with ``day_first``."""
+
+    def __init__(self, columns: list[tuple[str, str, tuple[str, ...]]]) -> None:
+        self.columns = columns  # (file, header, example cells)
+        where = "; ".join(f'{source}, column "{header}" (e.g. {", ".join(ex)})' for source, header, ex in columns)
+        super().__init__(
+            f"Some dates could be read day-first or month-first: {where}. 02/01/2014 is 2 January day-first "
+            "and 1 February month-first. Say which order these files use and read them again."
+        )
+
+
+def raise_if_ambiguous(tables: list[CheckedTable]) -> None:
+    found = [(t.source, header, examples) for t in tables for header, examples in t.ambiguous]
+    if found:
+        raise AmbiguousDatesError(found)

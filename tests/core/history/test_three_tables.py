@@ -8,8 +8,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from core.history.assemble import AmbiguousDatesError
 from core.history.three_tables import read_three_tables, table_by_headers, table_by_name
+from core.history.validation import AmbiguousDatesError
 from core.reading.errors import SchemaError
 from tests.core.history.conftest import csv
 
