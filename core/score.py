@@ -1,6 +1,6 @@
 """Score a cohort file from the command line, writing what the app exports.
 
-    python -m core.score cohort.csv -o scored.csv [--threshold 0.3] [--capacity 50] [--plan tiered]
+    python -m core.score cohort.csv -o scored.csv|scored.xlsx [--threshold 0.3] [--capacity 50] [--plan tiered]
                          [--flagged-only] [--problems problems.csv]
 
 Writes every scored patient (or only the flagged ones) with the same columns, names and rounding as
@@ -24,8 +24,9 @@ import numpy as np
 from core.decisions.cohort import flagged_mask, score_upload
 from core.decisions.policy import PLANS, SINGLE, Policy
 from core.model.bundle import ModelIntegrityError, load_bundle
-from core.output.call_list import call_list
-from core.output.export import csv_bytes, export_metadata
+from core.output.call_list import call_list, call_list_workbook
+from core.output.csv_file import csv_bytes
+from core.output.provenance import export_metadata
 from core.paths import MODEL_CARD_PATH, MODEL_PATH
 from core.reading.errors import SchemaError
 from core.settings import SettingsError, load_settings
@@ -34,7 +35,7 @@ from core.settings import SettingsError, load_settings
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Score a cohort file (CSV or XLSX) with the stored model.")
     parser.add_argument("cohort", type=Path)
-    parser.add_argument("-o", "--output", type=Path, required=True, help="where to write the scored CSV")
+    parser.add_argument("-o", "--output", type=Path, required=True, help="the scored file: .csv, or .xlsx for Excel")
     parser.add_argument("--threshold", type=float, default=None, help="flag patients at or above this probability")
     parser.add_argument("--capacity", type=int, default=None, help="flag at most this many (the highest-risk)")
     parser.add_argument("--plan", choices=PLANS, default=SINGLE, help="single contact at C_i, or tiered by band")
@@ -66,13 +67,14 @@ def main(argv: list[str] | None = None) -> int:
         flagged = flagged_mask(cohort.curves, policy.threshold, policy.capacity)
         rows = flagged if args.flagged_only else np.ones(len(flagged), dtype=bool)
         table = call_list(cohort, rows, flagged, policy, bundle)
-        _write(args.output, csv_bytes(table))
+        what = "flagged patients" if args.flagged_only else "scored patients, flagged or not"
+        about = export_metadata(bundle, policy, datetime.now(UTC), args.cohort.name, f"{len(table):,} {what}")
+        excel = args.output.suffix.lower() == ".xlsx"
+        _write(args.output, call_list_workbook(table, about) if excel else csv_bytes(table))
         problems_path = args.problems or args.output.with_name(args.output.stem + "_problems.csv")
         if cohort.result.n_invalid_rows:
             _write(problems_path, csv_bytes(cohort.result.rejected))
-        what = "flagged patients" if args.flagged_only else "scored patients, flagged or not"
-        about = dict(export_metadata(bundle, policy, datetime.now(UTC), args.cohort.name, f"{len(table):,} {what}"))
-        _write(args.output.with_name(args.output.stem + "_about.json"), json.dumps(about, indent=2).encode())
+        _write(args.output.with_name(args.output.stem + "_about.json"), json.dumps(dict(about), indent=2).encode())
     except (SchemaError, SettingsError, ModelIntegrityError, OSError) as exc:
         print("error: " + " ".join(str(exc).split()), file=sys.stderr)  # one line, whatever the message holds
         return 2

@@ -12,8 +12,9 @@ from app import audit_trail, cohort_loading, navigation, state
 from app.views.text import plain
 from core.decisions.cohort import CohortFilter, ScoredCohort, ranked_table
 from core.model.bundle import ModelBundle
-from core.output.call_list import call_list
-from core.output.export import csv_bytes, export_file_name, export_metadata, xlsx_bytes
+from core.output.call_list import call_list, call_list_workbook
+from core.output.csv_file import csv_bytes
+from core.output.provenance import export_file_name, export_metadata
 from core.reading.contract import ID_COLUMN, OUTCOME_COLUMN, SITE_COLUMN
 from core.reading.validation import SOURCE_ROW
 
@@ -191,8 +192,7 @@ def exports(
         return cohort.scored.loc[listed, ID_COLUMN].tolist()
 
     def flagged_xlsx() -> bytes:
-        about = pd.DataFrame(meta, columns=["setting", "value"])
-        return xlsx_bytes({"Flagged patients": table(), "About this export": about})
+        return call_list_workbook(table(), meta)
 
     audit = {"input_sha256": cohort.sha256, "n_flagged": count, "plan": policy.plan, "filters": chosen.describe()}
     flagged_csv = audit_trail.audited_download("export_flagged_csv", lambda: csv_bytes(table()), listed_ids, **audit)

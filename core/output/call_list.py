@@ -14,6 +14,7 @@ from core.decisions.cohort import ScoredCohort, ranked_table
 from core.decisions.policy import Policy
 from core.decisions.scoring import REASON_COLUMNS
 from core.model.bundle import ModelBundle
+from core.output.excel import Sheet, xlsx_bytes
 from core.reading.contract import ID_COLUMN, SITE_COLUMN
 from core.reading.validation import SOURCE_ROW
 
@@ -47,3 +48,14 @@ def call_list(
     for column in extras:  # the user's columns come last, under their own names unless one is ours
         out[f"{column} (from file)" if column in taken else column] = table[column].to_numpy()
     return out.reset_index(drop=True)
+
+
+def call_list_workbook(table: pd.DataFrame, about: list[tuple[str, str]]) -> bytes:
+    """The call list as an Excel workbook: the list (percentages, dollars, frozen and filterable header) and
+    an "About this export" sheet with what produced it."""
+    return xlsx_bytes(
+        [
+            Sheet("Flagged patients", table, percent_columns=PERCENT_COLUMNS, money_columns=MONEY_COLUMNS),
+            Sheet("About this export", pd.DataFrame(about, columns=["setting", "value"])),
+        ]
+    )

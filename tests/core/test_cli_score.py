@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import shutil
@@ -9,7 +10,7 @@ import subprocess
 import sys
 
 import numpy as np
-import openpyxl  # noqa: F401  (the exports' reader; imported so a missing install fails here, loudly)
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -120,6 +121,27 @@ def test_bad_options_are_refused_with_their_name(hostile, tmp_path, args, fragme
 def test_the_written_file_opens_as_is_its_first_line_is_the_header(hostile, tmp_path):
     out = tmp_path / "scored.csv"
     main([str(hostile), "-o", str(out)])
-    first = out.read_text(encoding="utf-8-sig").splitlines()[0]
-    assert first.startswith("Patient ID,Site,Chance of dropping out")
+    first = next(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert first[:3] == ["Patient ID", "Site", "Chance of dropping out"]
     assert len(pd.read_csv(io.StringIO(out.read_text(encoding="utf-8-sig")))) == 300
+
+
+def test_the_excel_output_is_the_apps_workbook_read_back(hostile, tmp_path, bundle):
+    out = tmp_path / "calls.xlsx"
+    assert main([str(hostile), "-o", str(out), "--threshold", "0.3", "--flagged-only"]) == 0
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["Flagged patients", "About this export"]
+    sheet = book["Flagged patients"]
+    header = [c.value for c in sheet[1]]
+    assert header[:3] == ["Patient ID", "Site", "Chance of dropping out"] and sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref and sheet.auto_filter.ref.startswith("A1:")
+    chance = sheet.cell(row=2, column=3)
+    assert isinstance(chance.value, float) and chance.number_format == "0.0%"
+    assert not any(str(c.value).startswith(("=", "+", "@")) for row in sheet.iter_rows() for c in row if c.value)
+    cohort = score_upload(hostile.read_bytes(), hostile.name, bundle, FACTORY_BANDS)
+    flagged = flagged_mask(cohort.curves, 0.3, None)
+    expected = call_list(cohort, flagged, flagged, Policy(0.3, None, FACTORY_COSTS, FACTORY_BANDS), bundle)
+    written = [row[0].value for row in sheet.iter_rows(min_row=2)]
+    assert written == expected["Patient ID"].tolist()
+    about = {r[0].value: r[1].value for r in book["About this export"].iter_rows(min_row=2)}
+    assert about["Decision threshold"] == "0.30" and about["Patients from"] == "week48.csv"
