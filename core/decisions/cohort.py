@@ -16,7 +16,7 @@ from core.decisions.policy import Policy
 from core.decisions.scoring import REASON_COLUMNS, SCORE_COLUMNS, reason_columns, score_frame
 from core.model.bundle import ModelBundle
 from core.reading.contract import ID_COLUMN, SITE_COLUMN
-from core.reading.validation import SOURCE_ROW, ValidationResult, load_cohort
+from core.reading.validation import SOURCE_ROW, ValidationResult, load_cohort, validate_frame
 from core.trust.drift import drift_report
 
 CONTACT_COLUMNS = ["contact", "contact_cost"]
@@ -72,11 +72,26 @@ def score_upload(
 ) -> ScoredCohort:
     """Validate and score uploaded bytes (raises core.reading.errors.SchemaError for an unusable file)."""
     loaded = load_cohort(data, filename, bundle.contract, mapping, max_upload_mb=max_upload_mb)
+    return score_result(loaded, filename, hashlib.sha256(data).hexdigest(), bundle, bands)
+
+
+def score_snapshot(
+    cells: pd.DataFrame, label: str, digest: str, bundle: ModelBundle, bands: tuple[RiskBand, ...]
+) -> ScoredCohort:
+    """Validate and score a snapshot built from a trial history (cells of text named by the contract)."""
+    mapping = {name: name for name in bundle.contract.names if name in cells.columns}
+    return score_result(validate_frame(cells, mapping, bundle.contract, label), label, digest, bundle, bands)
+
+
+def score_result(
+    loaded: ValidationResult, label: str, digest: str, bundle: ModelBundle, bands: tuple[RiskBand, ...]
+) -> ScoredCohort:
+    """Score validated rows: the one path an uploaded file and a trial history's snapshot both take."""
     result = _rename_reserved_extras(loaded)
     scored = score_frame(result.valid, bundle, bands)  # flags depend on the threshold and capacity in force
     reference = bundle.card.get("input_reference")
     drift = drift_report(reference, result.valid) if reference and len(result.valid) else None
-    return ScoredCohort(filename, hashlib.sha256(data).hexdigest(), result, scored, drift=drift)
+    return ScoredCohort(label, digest, result, scored, drift=drift)
 
 
 def _rename_reserved_extras(result: ValidationResult) -> ValidationResult:

@@ -1,0 +1,60 @@
+"""Read a trial history in whichever form it comes: CDISC SDTM domains, or the three tables.
+
+SDTM is recognised from the files alone, before anything is parsed: a SAS transport (.xpt) file, a
+file named after a domain (dm, ds, sv, ae, ts, tv), or a table whose header holds USUBJID.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path, PurePath
+
+from core.history.model import TrialHistory
+from core.history.sdtm import DOMAINS, read_sdtm
+from core.history.three_tables import read_three_tables
+from core.reading.errors import SchemaError
+
+HISTORY_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xpt")
+
+
+def _header_line(data: bytes) -> bytes:
+    return data[:4096].split(b"\n", 1)[0].upper()
+
+
+def is_sdtm(files: Mapping[str, bytes]) -> bool:
+    """True when the files look like SDTM domains rather than the three tables."""
+    for name, data in files.items():
+        stem = PurePath(name).stem.upper()
+        if name.lower().endswith(".xpt") or stem in DOMAINS or b"USUBJID" in _header_line(data):
+            return True
+    return False
+
+
+def read_history(
+    files: Mapping[str, bytes],
+    *,
+    day_first: bool | None = None,
+    phase: str | None = None,
+    max_upload_mb: float | None = None,
+) -> TrialHistory:
+    """A trial history from its files (file name -> bytes): SDTM or the three tables.
+
+    Raises SchemaError (AmbiguousDatesError when the order of day and month must be asked).
+    """
+    if not files:
+        raise SchemaError(
+            "No files were given. A trial history is three tables (subjects, visits, adverse "
+            "events) or CDISC SDTM domains (DM, DS, SV, AE, TS)."
+        )
+    reader = read_sdtm if is_sdtm(files) else read_three_tables
+    return reader(files, day_first=day_first, phase=phase, max_upload_mb=max_upload_mb)
+
+
+def history_files(path: Path) -> dict[str, bytes]:
+    """The files of a history on disk: every table file in a folder, or one workbook."""
+    if path.is_dir():
+        found = {p.name: p.read_bytes() for p in sorted(path.iterdir()) if p.suffix.lower() in HISTORY_SUFFIXES}
+        if not found:
+            raise SchemaError(f"{path} holds no table files ({', '.join(HISTORY_SUFFIXES)}).")
+        return found
+    return {path.name: path.read_bytes()}
