@@ -1,4 +1,4 @@
-"""Messy-file builders shared by the core.schema tests (bytes built in memory, as an upload arrives)."""
+"""Messy-file builders shared by the core.reading tests (bytes built in memory, as an upload arrives)."""
 
 from __future__ import annotations
 
@@ -77,8 +77,9 @@ def accounted(result: ValidationResult) -> ValidationResult:
 
 
 def problem_keys(result: ValidationResult) -> set[tuple[int, str, str]]:
+    """(row, patient, contract field) of each problem; the user's header is checked where it matters."""
     return {
-        (int(r), str(p), str(c)) for r, p, c in result.problems[["row", "patient_id", "column"]].itertuples(index=False)
+        (int(r), str(p), str(c)) for r, p, c in result.problems[["row", "patient_id", "field"]].itertuples(index=False)
     }
 
 
@@ -105,3 +106,16 @@ CLEAN = [
     ),
     make_row("P-003"),
 ]
+
+
+def row_line(pid: str, sep: str = ",", **overrides: object) -> str:
+    """One patient as a line of text (no line break)."""
+    return sep.join(make_row(pid, **overrides).values())
+
+
+def reasons_by_row(result: ValidationResult) -> dict[int, list[str]]:
+    """Row number -> its reasons, in order."""
+    grouped: dict[int, list[str]] = {}
+    for row, reason in result.problems[["row", "reason"]].itertuples(index=False):
+        grouped.setdefault(int(row), []).append(str(reason))
+    return grouped
