@@ -41,10 +41,11 @@ def check_size(data: bytes, filename: str, max_mb: float) -> None:
         )
 
 
-def check_rows(rows: int, filename: str) -> None:
-    """``rows`` counts every row of the file, the header included."""
+def check_rows(rows: int, filename: str, *, counted_all: bool = True) -> None:
+    """``rows`` counts every row of the file, the header included (or those counted before stopping)."""
     if rows > MAX_ROWS + 1:
-        raise FileLimitError(f"{filename} has {rows - 1:,} rows; the limit is {MAX_ROWS:,} patients per file.")
+        count = f"{rows - 1:,}" if counted_all else f"more than {MAX_ROWS:,}"
+        raise FileLimitError(f"{filename} has {count} rows; the limit is {MAX_ROWS:,} patients per file.")
 
 
 def check_text(text: str, filename: str) -> None:
@@ -98,7 +99,7 @@ def check_xlsx(data: bytes, filename: str) -> list[tuple[int, int, int, int]]:
             scan = scan_sheet(archive, sheet_path, MAX_ROWS + 1)
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, KeyError):
             return []  # a damaged archive: the reader reports the file as unreadable
-    check_rows(scan.rows, filename)
+    check_rows(scan.rows, filename, counted_all=not scan.over_limit)
     if len(scan.merged) > MAX_MERGED_RANGES:
         raise FileLimitError(
             f"{filename} has {len(scan.merged):,} merged cell ranges; the limit is {MAX_MERGED_RANGES:,}. "

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import IO
 
 _CHUNK = 1 << 20
 _SHEET = re.compile(rb"<(?:[\w.-]+:)?sheet\b[^>]*?\b(?:[\w.-]+:)?id=\"([^\"]+)\"")
@@ -64,23 +66,41 @@ def _row_tags(prefix: bytes) -> tuple[bytes, ...]:
     return tuple(b"<" + prefix + b"row" + end for end in (b" ", b">", b"/", b"\t", b"\n", b"\r"))
 
 
+def _prefixed_chunks(sheet: IO[bytes], chunk_size: int) -> tuple[bytes, Iterator[bytes]]:
+    """The namespace prefix of the sheet's tags ("x:" in "<x:row>"), from its root element, and all its chunks."""
+    head = b""
+    while chunk := sheet.read(chunk_size):
+        head += chunk
+        if _ROOT.search(head) or len(head) >= _CHUNK:
+            break
+    root = _ROOT.search(head)
+
+    def chunks() -> Iterator[bytes]:
+        if head:
+            yield head
+        while chunk := sheet.read(chunk_size):
+            yield chunk
+
+    return (root.group(1) or b"") if root else b"", chunks()
+
+
 def scan_sheet(archive: zipfile.ZipFile, path: str, row_limit: int, chunk_size: int = _CHUNK) -> SheetScan:
     """Count the sheet's rows (stopping once past ``row_limit``) and collect its merged ranges."""
     scan = SheetScan()
-    tags: tuple[bytes, ...] = ()
+    count = last_number = 0
     carry = merge_carry = b""
     with archive.open(path) as sheet:
-        while chunk := sheet.read(chunk_size):
-            if not tags:
-                root = _ROOT.search(chunk)
-                tags = _row_tags(root.group(1) or b"" if root else b"")
+        prefix, chunks = _prefixed_chunks(sheet, chunk_size)
+        tags = _row_tags(prefix)
+        for chunk in chunks:
             buffer = carry + chunk
-            scan.rows += sum(buffer.count(tag) for tag in tags)
+            count += sum(buffer.count(tag) for tag in tags)
             last = max(buffer.rfind(tag) for tag in tags)
             if last >= 0:  # rows may skip numbers: the last row's own number counts too
                 end = buffer.find(b">", last)
                 number = _ROW_NUMBER.search(buffer, last, end if end >= 0 else len(buffer))
-                scan.rows = max(scan.rows, int(number.group(1)) if number else 0)
+                last_number = max(last_number, int(number.group(1)) if number else 0)
+            scan.rows = max(count, last_number)
             if scan.rows > row_limit:
                 scan.over_limit = True
                 return scan

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import io
+import zipfile
+from collections.abc import Iterable
 
 import openpyxl
+import pandas as pd
 
 from core.reading.contract import CONTRACT
 from core.reading.rules import PROBLEM_COLUMNS
@@ -54,14 +57,35 @@ def make_csv(
     return (newline.join(lines) + newline).encode(encoding)
 
 
-def make_xlsx(rows: list[list[object]]) -> bytes:
-    """An .xlsx workbook holding ``rows`` (first row = header); Python numbers are stored as numbers."""
+def make_xlsx(rows: list[list[object]], merged: Iterable[str] = ()) -> bytes:
+    """An .xlsx workbook holding ``rows`` (first row = header); Python numbers are stored as numbers.
+
+    ``merged`` lists ranges ("A2:A5") merged as Excel does: only the top-left cell keeps its value.
+    """
     book = openpyxl.Workbook()
     sheet = book.active
     for row in rows:
         sheet.append(row)
+    for cells in merged:
+        sheet.merge_cells(cells)
     buffer = io.BytesIO()
     book.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_with_sheet_xml(chunks: Iterable[bytes]) -> bytes:
+    """A workbook whose first sheet's XML is ``chunks`` exactly (streamed into the zip, quickly compressed)."""
+    base = io.BytesIO()
+    pd.DataFrame({"patient_id": ["P1"]}).to_excel(base, index=False)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(base) as template, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
+        for item in template.infolist():
+            if item.filename == "xl/worksheets/sheet1.xml":
+                with out.open(item.filename, "w") as sheet:
+                    for chunk in chunks:
+                        sheet.write(chunk)
+            else:
+                out.writestr(item, template.read(item.filename))
     return buffer.getvalue()
 
 
