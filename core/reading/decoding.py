@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 
 from core.reading.errors import SchemaError
 
@@ -29,7 +30,7 @@ _SAMPLE = 65_536
 _BINARY_SHARE = 0.05  # far above the few control bytes a text file may carry in its cells
 _NON_TEXT_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32), 127])
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # C0 and C1 controls but tab, LF and CR
-_NON_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+_NOT_TEXT_CATEGORIES = frozenset({"Cc", "Cs", "Co", "Cn"})  # controls, lone surrogates, private use, unassigned
 _UTF8_MULTIBYTE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 )
@@ -56,6 +57,16 @@ def _utf16_without_mark(sample: bytes) -> str | None:
     if even_zero > 0.6 and odd_zero < 0.05:
         return "utf-16-be"
     return None
+
+
+def _wide_text_is_binary(text: str) -> bool:
+    """Binary bytes behind a wide byte-order mark decode to unassigned, private and replacement characters."""
+    odd = sum(
+        1
+        for char in text
+        if char not in "\t\n\r" and (char == "\ufffd" or unicodedata.category(char) in _NOT_TEXT_CATEGORIES)
+    )
+    return odd > _BINARY_SHARE * len(text)
 
 
 def _cp1252(chunk: bytes) -> str:
@@ -88,8 +99,7 @@ def decode_text(data: bytes, filename: str) -> str:
     codec = codec or _utf16_without_mark(data[:_SAMPLE])
     if codec and codec != "utf-8":
         text = data[start:].decode(codec, errors="replace")
-        head = text[: _SAMPLE // 2]
-        if head and len(_NON_TEXT.findall(head)) > _BINARY_SHARE * len(head):
+        if _wide_text_is_binary(text[: _SAMPLE // 2]):
             raise _binary(filename, data)
         controls = bool(_CONTROL.search(text))
     else:

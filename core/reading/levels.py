@@ -12,6 +12,7 @@ import re
 from core.reading.contract import Field, normalise_level
 
 COMBINED = "\x00combined"  # the reading of a cell that names two or more levels (never a level's name)
+BLANK = "\x00blank"  # the reading of a cell with nothing but spaces
 _TOKEN = re.compile(r"[a-z0-9.]+")
 _SEPARATOR = re.compile(r"[/\\&+,;–—-]|\b(?:and|or|to)\b", re.IGNORECASE)
 
@@ -37,7 +38,9 @@ class LevelReader:
         return token
 
     def read(self, cell: str) -> str | None:
-        """The level ``cell`` names, ``COMBINED``, or None when it names none."""
+        """The level ``cell`` names, ``COMBINED``, ``BLANK``, or None when it names none."""
+        if not str(cell).strip():
+            return BLANK
         tokens = [t.strip(".") for t in _TOKEN.findall(str(cell).lower())]
         if self.prefixes:
             tokens = [self._without_prefix(t) for t in tokens]

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from core.reading.contract import ID_COLUMN, Field
-from core.reading.levels import COMBINED, LevelReader
+from core.reading.levels import BLANK, COMBINED, LevelReader
 from core.reading.numbers import DECIMAL_POINT, convention_words, parse_numbers
 
 PROBLEM_COLUMNS = ["row", ID_COLUMN, "column", "field", "value", "reason"]
@@ -124,9 +124,10 @@ def check_category(column: Column, frame: pd.DataFrame) -> Checked:
     spec, header = column.spec, column.header
     reader = LevelReader(spec)
     read = per_unique(frame[spec.name], lambda u: pd.Series([reader.read(v) for v in u], dtype=object))
-    combined = (read == COMBINED).to_numpy()
-    values = pd.Series(pd.Categorical(read.where(~combined, None), categories=list(spec.levels)), index=frame.index)
-    blank = per_unique(frame[spec.name], lambda u: u.str.strip().eq("")).to_numpy(dtype=bool)
+    combined, blank = (read == COMBINED).to_numpy(), (read == BLANK).to_numpy()
+    values = pd.Series(
+        pd.Categorical(read.where(~(combined | blank), None), categories=list(spec.levels)), index=frame.index
+    )
     bad = values.isna().to_numpy() & ~(blank & spec.may_be_blank)
     problems = []
     if bad.any():

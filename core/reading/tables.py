@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pandas as pd
 
@@ -26,6 +27,7 @@ from core.reading.headers import BEYOND_HEADER, NO_HEADER, column_letter, column
 from core.reading.numbers import DECIMAL_POINT, decimal_mark_for
 from core.reading.xlsx import is_xlsx, read_xlsx_cells
 
+_EXCEL_SEPARATOR_LINE = re.compile(r"sep=.\n")  # "sep=;": Excel's own note of the delimiter
 ROW_NUMBER = "row in file"  # the index name that marks the index as the file's own row numbers
 DECIMAL_MARK = "decimal_mark"  # frame.attrs keys
 DELIMITER = "delimiter"
@@ -86,6 +88,8 @@ def _with_header(cells: pd.DataFrame, header_at: int, width: int, first_row_numb
 
 def _read_text(data: bytes, filename: str, known: dict[str, str]) -> pd.DataFrame:
     text = decode_text(data, filename)
+    if _EXCEL_SEPARATOR_LINE.match(text):  # Excel hides this line, so rows are numbered without it
+        text = text[text.find("\n") + 1 :]
     if not text.strip():
         raise _empty(filename)
     header = find_text_header(text, known, limits.MAX_LINE_BYTES)

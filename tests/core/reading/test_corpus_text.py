@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -50,6 +51,14 @@ def test_excel_unicode_text_utf16_tab_delimited_is_read(codec):
     assert result.valid["patient_id"].tolist() == ["PAT-é1"]
     assert result.valid["note"].tolist() == ["Hôpital"]
     assert problem_keys(result) == {(3, "PAT-2", "age")}
+
+
+def test_wide_text_in_other_scripts_is_text_not_binary():
+    rows = [{**make_row("東京-1"), "site": "大阪 – 第二病院"}, {**make_row("Αθήνα-2"), "site": "Київ"}]
+    data = make_csv(rows, sep="\t").decode().encode("utf-16")
+    result = accounted(load_cohort(data, "intl.txt", CONTRACT))
+    assert result.valid["patient_id"].tolist() == ["東京-1", "Αθήνα-2"]
+    assert result.valid["site_id"].tolist() == ["大阪 – 第二病院", "Київ"]
 
 
 def test_utf16_without_a_byte_order_mark_is_recognised():
@@ -134,6 +143,21 @@ def test_leading_blank_lines_count_as_rows():
     result = accounted(load_cohort(data, "blank.csv", CONTRACT))
     assert result.valid[SOURCE_ROW].tolist() == [4, 6]
     assert problem_keys(result) == {(5, "P2", "age")}
+
+
+def test_excels_separator_line_is_not_a_row():
+    data = b"sep=;\r\n" + make_csv(ROWS, sep=";", newline="\r\n")
+    result = accounted(load_cohort(data, "excel.csv", CONTRACT))
+    assert problem_keys(result) == {(3, "P2", "age")}  # Excel hides the line: P2 is on row 3 there
+
+
+def test_a_header_cell_with_a_line_break_is_one_header():
+    header = ",".join(HEADER).replace("last_visit_day", '"Last visit\n(study day)"')
+    result = accounted(
+        load_cohort(_text([header, row_line("P1"), row_line("P2", age=17)]).encode(), "tall.csv", CONTRACT)
+    )
+    assert result.mapping["last_visit_day"] == "Last visit\n(study day)"
+    assert problem_keys(result) == {(3, "P2", "age")}  # one row per record, as a spreadsheet shows it
 
 
 def test_a_title_row_with_a_delimiter_is_still_not_the_header():
@@ -239,3 +263,22 @@ def test_markdown_and_html_come_through_as_plain_unchanged_text():
     assert result.extra_columns == [HOSTILE[1]]
     assert result.problems["patient_id"].tolist() == [HOSTILE[0] + "!"]
     assert result.rejected.loc[0, HOSTILE[1]] == HOSTILE[2]
+
+
+@pytest.mark.parametrize(
+    ("data", "hint"),
+    [
+        (b"\xff\xfe" + bytes(range(256)) * 16, "Upload a CSV or .xlsx export"),  # a wide mark on binary data
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512), "save it as .xlsx or CSV"),  # an old .xls workbook
+    ],
+)
+def test_binary_files_are_still_refused_after_the_wide_text_check(data, hint):
+    with pytest.raises(SchemaError, match="not a text or Excel file") as caught:
+        load_cohort(data, "scan.csv", CONTRACT)
+    assert hint in str(caught.value)
+
+
+def test_random_bytes_behind_a_wide_byte_order_mark_are_binary():
+    data = b"\xff\xfe" + np.random.default_rng(3).bytes(8192)
+    with pytest.raises(SchemaError, match="not a text or Excel file"):
+        load_cohort(data, "scan.csv", CONTRACT)
