@@ -22,7 +22,7 @@ from core.reading import limits
 from core.reading.contract import CONTRACT, Contract
 from core.reading.decoding import decode_text
 from core.reading.errors import SchemaError
-from core.reading.header_row import find_text_header, header_index
+from core.reading.header_row import SEARCH_ROWS, find_text_header, header_index
 from core.reading.headers import BEYOND_HEADER, NO_HEADER, column_letter, column_names, known_headers
 from core.reading.numbers import DECIMAL_POINT, decimal_mark_for
 from core.reading.xlsx import is_xlsx, read_xlsx_cells
@@ -106,7 +106,7 @@ def _read_xlsx(data: bytes, filename: str, known: dict[str, str]) -> pd.DataFram
     cells = read_xlsx_cells(data, filename)
     if cells.empty:
         raise _empty(filename)
-    at = header_index(cells.head(30).to_numpy().tolist(), known)
+    at = header_index(cells.head(SEARCH_ROWS).to_numpy().tolist(), known)
     frame = _with_header(cells, at, cells.shape[1], at + 2)
     frame.attrs.update({DECIMAL_MARK: DECIMAL_POINT, DELIMITER: ","})
     return frame
