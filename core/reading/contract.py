@@ -45,6 +45,11 @@ class Field:
     level_synonyms: Mapping[str, str] = field(default_factory=dict)  # normalised spelling -> level
     level_prefixes: tuple[str, ...] = ()  # words dropped before a level is looked up ("phase 2" -> "2")
     synonyms: tuple[str, ...] = ()  # header spellings, compared after normalise_header
+    # Spellings that also name other things ("id", "group", "days"): a column headed so is taken only when
+    # no column carries the field's own name, label or a specific synonym.
+    generic_synonyms: tuple[str, ...] = ()
+    may_be_blank: bool = False  # a blank cell is not a problem (the model copes); the column must still be present
+    level_noun: str = "value"  # what one level is called in messages: "Phase I/II" is "a combined phase"
     blank_value: str | None = None  # what an empty text cell becomes (None: left empty)
     example: Any = None  # the patient form's starting value
     note: str = ""  # more on what is accepted, for the README's contract table
@@ -58,6 +63,10 @@ class Field:
     @property
     def numeric(self) -> bool:
         return self.kind in ("integer", "number")
+
+    def specific_spellings(self) -> tuple[str, ...]:
+        """The specific header spellings: the field's own name, its label, then its synonyms."""
+        return (self.name, self.label, *self.synonyms)
 
     def level_lookup(self) -> dict[str, str]:
         """Normalised spelling -> level, including each level's own name."""
@@ -91,7 +100,13 @@ def normalise_level(value: str) -> str:
 
 def _phase_synonyms() -> dict[str, str]:
     words = {"Phase I": ("i", "1", "one"), "Phase II": ("ii", "2", "two"), "Phase III": ("iii", "3", "three")}
-    return {spelling: level for level, spellings in words.items() for spelling in spellings}
+    synonyms = {spelling: level for level, spellings in words.items() for spelling in spellings}
+    # Sub-phases belong to their phase: a Phase IIa (dose-finding) or IIb (efficacy) patient is a Phase II
+    # patient, Ib is Phase I and IIIb (after submission) Phase III; the model knows only the three phases.
+    for spelling, level in list(synonyms.items()):
+        if spelling not in ("one", "two", "three"):
+            synonyms.update({spelling + "a": level, spelling + "b": level})
+    return synonyms
 
 
 @dataclass(frozen=True)
@@ -125,10 +140,20 @@ class Contract:
 
     def header_synonyms(self) -> dict[str, str]:
         """Normalised header -> field name (each field's own name and label count as spellings too)."""
-        lookup: dict[str, str] = {}
+        return {key: name for key, (name, _) in self.header_spellings().items()}
+
+    def header_spellings(self) -> dict[str, tuple[str, bool]]:
+        """Normalised header -> (field name, whether the spelling is specific rather than generic).
+
+        A spelling listed as generic stays generic even where it is also a label ("Site").
+        """
+        lookup: dict[str, tuple[str, bool]] = {}
         for spec in self.fields:
-            for spelling in (spec.name, spec.label, *spec.synonyms):
-                lookup.setdefault(normalise_header(spelling), spec.name)
+            for spelling in spec.generic_synonyms:
+                lookup.setdefault(normalise_header(spelling), (spec.name, False))
+        for spec in self.fields:
+            for spelling in spec.specific_spellings():
+                lookup.setdefault(normalise_header(spelling), (spec.name, True))
         return lookup
 
     def category_levels(self) -> dict[str, tuple[str, ...]]:
@@ -160,7 +185,8 @@ CONTRACT = Contract(
             "The trial's subject identifier (for your reference; it does not change the risk).",
             unique=True,
             example="NEW-001",
-            synonyms=("patient", "subject", "subject id", "usubjid", "subjid", "id", "participant id", "participant"),
+            synonyms=("subject id", "usubjid", "subjid", "participant id"),
+            generic_synonyms=("id", "patient", "subject", "participant"),
             drift=False,
         ),
         Field(
@@ -173,6 +199,7 @@ CONTRACT = Contract(
             high=100,
             example=55,
             synonyms=("age years", "age yrs"),
+            may_be_blank=True,
         ),
         Field(
             "gender",
@@ -182,6 +209,7 @@ CONTRACT = Contract(
             levels=("Male", "Female", "Other"),
             level_synonyms={"m": "Male", "f": "Female", "o": "Other"},
             synonyms=("sex",),
+            may_be_blank=True,
             example="Female",
             note="any case; M/F accepted",
         ),
@@ -199,7 +227,8 @@ CONTRACT = Contract(
                 "soc": "Control",
                 "pbo": "Placebo",
             },
-            synonyms=("treatment", "arm", "group", "treatment arm", "study arm", "armcd"),
+            synonyms=("arm", "treatment arm", "study arm", "armcd"),
+            generic_synonyms=("treatment", "group"),
             example="Active",
             note="any case",
         ),
@@ -211,7 +240,9 @@ CONTRACT = Contract(
             levels=("Phase I", "Phase II", "Phase III"),
             level_synonyms=_phase_synonyms(),
             level_prefixes=("phase", "ph", "p"),
-            synonyms=("phase", "study phase"),
+            synonyms=("study phase",),
+            generic_synonyms=("phase",),
+            level_noun="phase",
             example="Phase II",
             note='"Phase 2", "II", "phase ii" all mean Phase II',
             drift=False,
@@ -225,7 +256,8 @@ CONTRACT = Contract(
             low=1,
             high=2000,
             example=90,
-            synonyms=("days in study", "study day", "days enrolled", "days on study", "days"),
+            synonyms=("days in study", "study day", "days enrolled", "days on study"),
+            generic_synonyms=("days",),
         ),
         Field(
             "visits_completed",
@@ -235,7 +267,8 @@ CONTRACT = Contract(
             unit="visits",
             low=0,
             example=6,
-            synonyms=("visits", "visits attended", "completed visits", "num visits"),
+            synonyms=("visits attended", "completed visits", "num visits"),
+            generic_synonyms=("visits",),
         ),
         Field(
             "last_visit_day",
@@ -259,6 +292,7 @@ CONTRACT = Contract(
             low=0,
             example=1,
             synonyms=("ae count", "aes", "ae", "num aes", "adverse event count", "n ae"),
+            may_be_blank=True,
         ),
         # What a trial history's events add (core.history); optional in a cohort file, used by models trained
         # on a trial that learned from them.
@@ -321,7 +355,9 @@ CONTRACT = Contract(
             "Site",
             "The trial site (for per-site views).",
             required=False,
-            synonyms=("site", "site number", "site no", "centre", "center"),
+            synonyms=("site number", "site no"),
+            generic_synonyms=("site", "centre", "center"),
+            example="S01",
             blank_value="Unknown",
             in_form=False,
             drift=False,
@@ -333,7 +369,8 @@ CONTRACT = Contract(
             "Dropped out",
             "The observed outcome, when known: the app can then check the model against what happened.",
             required=False,
-            synonyms=("dropped out", "withdrawn", "withdrew", "discontinued", "outcome"),
+            synonyms=("dropped out", "withdrawn", "withdrew", "discontinued"),
+            generic_synonyms=("outcome",),
             in_form=False,
             drift=False,
         ),

@@ -2,19 +2,23 @@
 
 A cohort column holds few distinct values (ages, phases), so every text transform runs once per
 distinct value (``per_unique``) and is spread back: a million cells cost a few thousand transforms.
-Row numbers are the spreadsheet's: the frame's index + 2 (the header is row 1).
+The frame's index holds the spreadsheet's row numbers. Each reason names the column by the user's own
+header (``column``); ``field`` names the contract field, for programs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from core.reading.contract import ID_COLUMN, Field, normalise_level
+from core.reading.contract import ID_COLUMN, Field
+from core.reading.levels import BLANK, COMBINED, LevelReader
+from core.reading.numbers import DECIMAL_POINT, convention_words, parse_numbers
 
-PROBLEM_COLUMNS = ["row", ID_COLUMN, "column", "value", "reason"]
+PROBLEM_COLUMNS = ["row", ID_COLUMN, "column", "field", "value", "reason"]
 YES_NO_VALUES = {"1": 1, "0": 0, "yes": 1, "no": 0, "y": 1, "n": 0, "true": 1, "false": 0, "1.0": 1, "0.0": 0}
 
 
@@ -27,15 +31,30 @@ def per_unique(values: pd.Series, transform: Callable[[pd.Series], pd.Series]) -
     return pd.Series(result, index=values.index)
 
 
-def problem_frame(mask: pd.Series, frame: pd.DataFrame, column: str, reason: str | np.ndarray) -> pd.DataFrame:
-    """One problem per row where ``mask`` holds: row number, patient, column, the cell as written, reason."""
-    rows = frame.index[mask.to_numpy()].to_numpy()
+@dataclass(frozen=True)
+class Column:
+    """A contract field as the file heads it."""
+
+    spec: Field
+    header: str  # the user's own header, as messages name the column
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+
+def problem_frame(
+    mask: pd.Series | np.ndarray, frame: pd.DataFrame, column: Column, reason: str | np.ndarray
+) -> pd.DataFrame:
+    """One problem per row where ``mask`` holds: row number, patient, column, field, the cell as written, reason."""
+    chosen = np.asarray(mask, dtype=bool)
     return pd.DataFrame(
         {
-            "row": rows + 2,
-            ID_COLUMN: frame[ID_COLUMN].loc[rows].to_numpy() if ID_COLUMN in frame else "",
-            "column": column,
-            "value": frame[column].loc[rows].to_numpy() if column in frame else "",
+            "row": frame.index.to_numpy()[chosen],
+            ID_COLUMN: frame[ID_COLUMN].to_numpy()[chosen] if ID_COLUMN in frame else "",
+            "column": column.header,
+            "field": column.name,
+            "value": frame[column.name].to_numpy()[chosen] if column.name in frame else "",
             "reason": reason,
         }
     )
@@ -44,30 +63,40 @@ def problem_frame(mask: pd.Series, frame: pd.DataFrame, column: str, reason: str
 Checked = tuple[pd.Series, list[pd.DataFrame], pd.Series]  # typed values, problems, rows that could not be read
 
 
-def check_number(spec: Field, frame: pd.DataFrame) -> Checked:
-    """Numbers (whole numbers for integer fields: "12", " 12 ", "12.0"), then the field's range."""
-    text = frame[spec.name]
-    numbers = per_unique(text, lambda u: pd.to_numeric(u.str.strip(), errors="coerce")).astype("float64")
+def check_number(column: Column, frame: pd.DataFrame, decimal: str = DECIMAL_POINT) -> Checked:
+    """Numbers in the file's convention ("12", " 12 ", "12.0", "1,000"; "18,4" in a semicolon file), then the range.
+
+    Whole-number fields reject real decimals. A blank cell is NaN when the field may be blank, else a problem.
+    """
+    spec, header = column.spec, column.header
+    parsed = parse_numbers(frame[spec.name], decimal)
+    numbers = parsed.values
     finite = np.isfinite(numbers)
+    allowed_blank = parsed.blank if spec.may_be_blank else np.zeros(len(numbers), dtype=bool)
     if spec.kind == "integer":
         # NaN, "inf" and numbers too large for int64 fail here too, so the cast below cannot overflow.
-        bad = ~(finite & (numbers == np.floor(numbers)) & (numbers.abs() < 2**63))
-        values = numbers.where(~bad, 0).astype("int64")
-        wrong = f"{spec.name} must be a whole number"
+        whole = finite & (numbers == np.floor(numbers)) & (np.abs(numbers) < 2**63)
+        bad = ~whole & ~allowed_blank
+        typed = np.where(bad, 0.0, numbers)
+        # Blank cells stay NaN, so a column with any is float; a complete one is int64 as before.
+        values = pd.Series(typed if allowed_blank.any() else typed.astype("int64"), index=frame.index)
+        wrong = f"{header} must be a whole number"
     else:
-        bad = ~finite
-        values = numbers
-        wrong = f"{spec.name} must be a number"
+        bad = ~finite & ~allowed_blank
+        values = pd.Series(numbers, index=frame.index)
+        wrong = f"{header} must be a number"
     problems = []
     if bad.any():
-        blank = text.str.strip().eq("").to_numpy()
-        problems.append(problem_frame(bad, frame, spec.name, np.where(blank[bad], f"{spec.name} is empty", wrong)))
-    below = (values < spec.low) if spec.low is not None else pd.Series(False, index=values.index)
-    above = (values > spec.high) if spec.high is not None else pd.Series(False, index=values.index)
+        unreadable = f"{header} is not a number as written: {convention_words(decimal)}"
+        reason = np.where(parsed.blank, f"{header} is empty", np.where(parsed.malformed, unreadable, wrong))
+        problems.append(problem_frame(bad, frame, column, reason[bad]))
+    with np.errstate(invalid="ignore"):
+        below = values.to_numpy() < spec.low if spec.low is not None else np.zeros(len(values), dtype=bool)
+        above = values.to_numpy() > spec.high if spec.high is not None else np.zeros(len(values), dtype=bool)
     out = ~bad & (below | above)
     if out.any():
-        problems.append(problem_frame(out, frame, spec.name, f"{spec.name} must be {_range_words(spec)}"))
-    return values, problems, bad  # range failures still compare with at_most
+        problems.append(problem_frame(out, frame, column, f"{header} must be {_range_words(spec)}"))
+    return values, problems, pd.Series(bad, index=frame.index)  # range failures still compare with at_most
 
 
 def _range_words(spec: Field) -> str:
@@ -76,54 +105,58 @@ def _range_words(spec: Field) -> str:
     return f"{spec.low:g} or more" if spec.low is not None else f"{spec.high:g} or less"
 
 
-def check_at_most(spec: Field, typed: pd.DataFrame, frame: pd.DataFrame, failed: dict[str, pd.Series]) -> list:
-    """``spec`` may not exceed the field it names in ``at_most`` (both parsed)."""
-    other = spec.at_most
-    if other is None or other not in typed:
+def check_at_most(
+    column: Column, other: Column | None, typed: pd.DataFrame, frame: pd.DataFrame, failed: dict[str, pd.Series]
+) -> list[pd.DataFrame]:
+    """``column`` may not exceed the field its contract names in ``at_most`` (both parsed)."""
+    if other is None or other.name not in typed:
         return []
-    both = ~(failed[spec.name] | failed[other])
-    after = both & (typed[spec.name] > typed[other])
+    both = ~(failed[column.name] | failed[other.name])
+    after = both & (typed[column.name] > typed[other.name])
     if not after.any():
         return []
-    return [problem_frame(after, frame, spec.name, f"{spec.name} is after {other} (a visit cannot be in the future)")]
+    reason = f"{column.header} is after {other.header} (a visit cannot be in the future)"
+    return [problem_frame(after, frame, column, reason)]
 
 
-def _level_key(values: pd.Series, spec: Field) -> pd.Series:
-    key = values.str.lower().str.replace(r"[^a-z0-9.]", "", regex=True)
-    if spec.level_prefixes:
-        prefixes = "|".join(normalise_level(p) for p in sorted(spec.level_prefixes, key=len, reverse=True))
-        key = key.str.replace(rf"^({prefixes})", "", regex=True)
-    return key
-
-
-def check_category(spec: Field, frame: pd.DataFrame) -> Checked:
-    """One of the field's levels, in any spelling the contract lists (any case)."""
-    lookup = spec.level_lookup()
-    if spec.level_prefixes:  # "Phase II" is looked up as "ii": the levels' own names lose the prefix too
-        lookup.update({_level_key(pd.Series([level]), spec).iloc[0]: level for level in spec.levels})
-    mapped = per_unique(frame[spec.name], lambda u: _level_key(u, spec).map(lookup))
-    values = pd.Series(pd.Categorical(mapped, categories=list(spec.levels)), index=frame.index)
-    bad = mapped.isna()
+def check_category(column: Column, frame: pd.DataFrame) -> Checked:
+    """One of the field's levels, in any spelling the contract lists (any case); two levels at once are refused."""
+    spec, header = column.spec, column.header
+    reader = LevelReader(spec)
+    read = per_unique(frame[spec.name], lambda u: pd.Series([reader.read(v) for v in u], dtype=object))
+    combined, blank = (read == COMBINED).to_numpy(), (read == BLANK).to_numpy()
+    values = pd.Series(
+        pd.Categorical(read.where(~(combined | blank), None), categories=list(spec.levels)), index=frame.index
+    )
+    bad = values.isna().to_numpy() & ~(blank & spec.may_be_blank)
     problems = []
     if bad.any():
-        problems.append(problem_frame(bad, frame, spec.name, f"{spec.name} must be one of {', '.join(spec.levels)}"))
-    return values, problems, bad
+        levels = ", ".join(spec.levels)
+        reason = np.where(blank, f"{header} is empty; use one of {levels}", f"{header} must be one of {levels}")
+        reason = reason.astype(object)  # room for the longer reasons written below
+        if combined.any():
+            cells = frame[spec.name].to_numpy()
+            for i in np.flatnonzero(combined):
+                reason[i] = f'{header} "{str(cells[i]).strip()}" is a combined {spec.level_noun}; use one of {levels}'
+        problems.append(problem_frame(bad, frame, column, reason[bad]))
+    return values, problems, pd.Series(bad, index=frame.index)
 
 
-def check_yes_no(spec: Field, frame: pd.DataFrame) -> Checked:
+def check_yes_no(column: Column, frame: pd.DataFrame) -> Checked:
     """1/0, yes/no, true/false; an empty cell means not known."""
-    key = frame[spec.name].str.strip().str.lower()
+    key = frame[column.name].str.strip().str.lower()
     values = key.map(YES_NO_VALUES).astype("Int64")
     bad = values.isna() & (key != "")
     problems = []
     if bad.any():
-        reason = f"{spec.name} must be 0/1 or yes/no (or left empty if unknown)"
-        problems.append(problem_frame(bad, frame, spec.name, reason))
+        reason = f"{column.header} must be 0/1 or yes/no (or left empty if unknown)"
+        problems.append(problem_frame(bad, frame, column, reason))
     return values, problems, bad
 
 
-def check_text(spec: Field, frame: pd.DataFrame) -> Checked:
+def check_text(column: Column, frame: pd.DataFrame) -> Checked:
     """Trimmed text; empty cells take the field's blank value, or are a problem when the field is unique."""
+    spec, header = column.spec, column.header
     values = frame[spec.name].str.strip()
     problems = []
     bad = pd.Series(False, index=frame.index)
@@ -131,23 +164,21 @@ def check_text(spec: Field, frame: pd.DataFrame) -> Checked:
         empty = values == ""
         duplicated = values.duplicated(keep=False) & ~empty
         if empty.any():
-            problems.append(problem_frame(empty, frame, spec.name, f"{spec.name} is empty"))
+            problems.append(problem_frame(empty, frame, column, f"{header} is empty"))
         if duplicated.any():
-            problems.append(
-                problem_frame(duplicated, frame, spec.name, f"{spec.name} appears more than once in the file")
-            )
+            problems.append(problem_frame(duplicated, frame, column, f"{header} appears more than once in the file"))
         bad = empty | duplicated
     elif spec.blank_value is not None:
         values = values.replace("", spec.blank_value)
     return values, problems, bad
 
 
-def check_field(spec: Field, frame: pd.DataFrame) -> Checked:
+def check_field(column: Column, frame: pd.DataFrame, decimal: str = DECIMAL_POINT) -> Checked:
     """The rule of this field's kind."""
-    if spec.numeric:
-        return check_number(spec, frame)
-    if spec.kind == "category":
-        return check_category(spec, frame)
-    if spec.kind == "yes/no":
-        return check_yes_no(spec, frame)
-    return check_text(spec, frame)
+    if column.spec.numeric:
+        return check_number(column, frame, decimal)
+    if column.spec.kind == "category":
+        return check_category(column, frame)
+    if column.spec.kind == "yes/no":
+        return check_yes_no(column, frame)
+    return check_text(column, frame)

@@ -1,10 +1,13 @@
-"""Messy-file builders shared by the core.schema tests (bytes built in memory, as an upload arrives)."""
+"""Messy-file builders shared by the core.reading tests (bytes built in memory, as an upload arrives)."""
 
 from __future__ import annotations
 
 import io
+import zipfile
+from collections.abc import Iterable
 
 import openpyxl
+import pandas as pd
 
 from core.reading.contract import CONTRACT
 from core.reading.rules import PROBLEM_COLUMNS
@@ -54,14 +57,35 @@ def make_csv(
     return (newline.join(lines) + newline).encode(encoding)
 
 
-def make_xlsx(rows: list[list[object]]) -> bytes:
-    """An .xlsx workbook holding ``rows`` (first row = header); Python numbers are stored as numbers."""
+def make_xlsx(rows: list[list[object]], merged: Iterable[str] = ()) -> bytes:
+    """An .xlsx workbook holding ``rows`` (first row = header); Python numbers are stored as numbers.
+
+    ``merged`` lists ranges ("A2:A5") merged as Excel does: only the top-left cell keeps its value.
+    """
     book = openpyxl.Workbook()
     sheet = book.active
     for row in rows:
         sheet.append(row)
+    for cells in merged:
+        sheet.merge_cells(cells)
     buffer = io.BytesIO()
     book.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_with_sheet_xml(chunks: Iterable[bytes]) -> bytes:
+    """A workbook whose first sheet's XML is ``chunks`` exactly (streamed into the zip, quickly compressed)."""
+    base = io.BytesIO()
+    pd.DataFrame({"patient_id": ["P1"]}).to_excel(base, index=False)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(base) as template, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
+        for item in template.infolist():
+            if item.filename == "xl/worksheets/sheet1.xml":
+                with out.open(item.filename, "w") as sheet:
+                    for chunk in chunks:
+                        sheet.write(chunk)
+            else:
+                out.writestr(item, template.read(item.filename))
     return buffer.getvalue()
 
 
@@ -77,8 +101,9 @@ def accounted(result: ValidationResult) -> ValidationResult:
 
 
 def problem_keys(result: ValidationResult) -> set[tuple[int, str, str]]:
+    """(row, patient, contract field) of each problem; the user's header is checked where it matters."""
     return {
-        (int(r), str(p), str(c)) for r, p, c in result.problems[["row", "patient_id", "column"]].itertuples(index=False)
+        (int(r), str(p), str(c)) for r, p, c in result.problems[["row", "patient_id", "field"]].itertuples(index=False)
     }
 
 
@@ -105,3 +130,16 @@ CLEAN = [
     ),
     make_row("P-003"),
 ]
+
+
+def row_line(pid: str, sep: str = ",", **overrides: object) -> str:
+    """One patient as a line of text (no line break)."""
+    return sep.join(make_row(pid, **overrides).values())
+
+
+def reasons_by_row(result: ValidationResult) -> dict[int, list[str]]:
+    """Row number -> its reasons, in order."""
+    grouped: dict[int, list[str]] = {}
+    for row, reason in result.problems[["row", "reason"]].itertuples(index=False):
+        grouped.setdefault(int(row), []).append(str(reason))
+    return grouped

@@ -40,7 +40,7 @@ def extended():
 def test_each_spelling_names_one_field_only():
     seen: dict[str, str] = {}
     for spec in CONTRACT:
-        for spelling in (spec.name, spec.label, *spec.synonyms):
+        for spelling in (*spec.specific_spellings(), *spec.generic_synonyms):
             key = normalise_header(spelling)
             assert seen.setdefault(key, spec.name) == spec.name, f"{spelling!r} names {seen[key]} and {spec.name}"
 
@@ -60,16 +60,17 @@ def test_a_new_field_is_matched_from_a_synonym(extended):
 
 def test_a_new_field_is_validated_with_its_range_and_kind(extended):
     rows = [
-        {**make_row("B1"), "Body mass index": "22.5"},
+        {**make_row("B1"), "Body mass index": "22,5"},  # a semicolon file writes decimals with a comma
         {**make_row("B2"), "Body mass index": "95"},
         {**make_row("B3"), "Body mass index": "heavy"},
-        {**make_row("B4"), "Body mass index": "18,4"},
+        {**make_row("B4"), "Body mass index": "18.4"},  # a point there separates thousands: not a number
     ]
     result = accounted(load_cohort(make_csv(rows, sep=";"), "bmi.csv", extended))
     assert result.valid["bmi"].tolist() == [22.5]
     reasons = dict(zip(result.problems["patient_id"], result.problems["reason"], strict=True))
-    assert reasons["B2"] == "bmi must be between 10 and 80"
-    assert reasons["B3"] == "bmi must be a number"
+    assert reasons["B2"] == "Body mass index must be between 10 and 80"
+    assert reasons["B3"] == "Body mass index must be a number"
+    assert reasons["B4"].startswith("Body mass index is not a number as written")
     assert set(reasons) == {"B2", "B3", "B4"}
 
 

@@ -287,7 +287,8 @@ def test_twenty_thousand_rows_are_all_accounted_for():
     assert len(result.valid) == n - len(bad_positions)
     assert set(result.problems["row"]) == {p + 2 for p in bad_positions}
     assert len(result.problems) == len(too_young) + len(not_number) + 3 + 3
-    assert (result.problems["column"] == "patient_id").sum() == 3
+    assert (result.problems["field"] == "patient_id").sum() == 3
+    assert set(result.problems["column"]) == {"Subject", "Age", "AE count"}  # named as the file heads them
     assert result.valid[SOURCE_ROW].is_monotonic_increasing
     assert result.valid["age"].between(18, 100).all()
     assert result.valid["trial_phase"].notna().all()
