@@ -9,40 +9,63 @@ from __future__ import annotations
 import hashlib
 import logging
 
+import pandas as pd
 import streamlit as st
 
 from app import audit_trail, state
 from app.views.text import plain
 from core.decisions.cohort import ScoredCohort, score_upload, summarise
 from core.paths import DEMO_COHORT_PATH
+from core.reading.dated import AmbiguousDateColumns
 from core.reading.errors import SchemaError
 
 log = logging.getLogger(__name__)
 
 
-def load(data: bytes, filename: str, mapping: dict[str, str] | None = None) -> ScoredCohort | None:
-    """Score the file unless this session already scored the same bytes with the same mapping.
+def load(
+    data: bytes,
+    filename: str,
+    mapping: dict[str, str] | None = None,
+    *,
+    as_of: pd.Timestamp | None = None,
+    day_first: bool | None = None,
+) -> ScoredCohort | None:
+    """Score the file unless this session already scored the same bytes with the same mapping and date.
 
     On an unusable file, keeps the message (``state.cohort_error``), takes the previous cohort off the
     screen (a coordinator must never act on last week's list under this week's file name) and returns None.
+    A file whose dates read both ways leaves a question (``state.date_question``) instead.
     """
     digest = hashlib.sha256(data).hexdigest()
     loaded = state.cohort()
     same_mapping = mapping is None or (loaded is not None and loaded.result.mapping == mapping)
-    if loaded is not None and loaded.sha256 == digest and same_mapping:
+    same_date = as_of is None or (loaded is not None and loaded.result.as_of == as_of)
+    if loaded is not None and loaded.sha256 == digest and same_mapping and same_date and day_first is None:
         state.set_cohort_error(None)  # what was asked for is what is shown: an older refusal is moot
         return loaded
     settings = state.settings()
     try:
         with st.spinner(f"Checking and scoring {plain(filename)}…"):
             cohort = score_upload(
-                data, filename, state.get_bundle(), settings.bands, mapping, max_upload_mb=settings.max_upload_mb
+                data,
+                filename,
+                state.get_bundle(),
+                settings.bands,
+                mapping,
+                max_upload_mb=settings.max_upload_mb,
+                as_of=as_of,
+                day_first=day_first,
             )
+    except AmbiguousDateColumns as exc:
+        state.clear_cohort()
+        state.set_date_question((digest, str(exc)))
+        return None
     except SchemaError as exc:
         state.clear_cohort()
         state.set_cohort_error(f"{filename} could not be used, so no patients are shown. {exc}")
         return None
     state.set_cohort_error(None)
+    state.set_date_question(None)
     state.set_cohort(cohort)
     summary = summarise(cohort.curves, state.threshold(), state.capacity())
     audit_trail.record(
@@ -57,19 +80,6 @@ def load(data: bytes, filename: str, mapping: dict[str, str] | None = None) -> S
     log.info(
         "cohort scored: %d rows read, %d valid (file sha256 %s)", cohort.result.n_read, len(cohort.scored), digest[:12]
     )
-    return cohort
-
-
-def load_upload(file_id: str, data: bytes, filename: str) -> ScoredCohort | None:
-    """Load the uploader's file once, when it arrives.
-
-    The file stays in the uploader across reruns; loading it again on each one would replace the demo
-    cohort the user just opened and re-read a refused file on every click.
-    """
-    if state.last_upload() == file_id:
-        return state.cohort()
-    cohort = load(data, filename)
-    state.set_last_upload(file_id)
     return cohort
 
 

@@ -38,6 +38,9 @@ COSTS_CONFIRMED = "settings_costs_confirmed"  # the user set or accepted the cos
 COHORT = "cohort"  # core.decisions.cohort.ScoredCohort or absent
 COHORT_ERROR = "cohort_load_error"  # why the last file asked for could not be used
 LAST_UPLOAD = "cohort_last_upload"  # file id of the uploader's file already loaded (or refused)
+DATE_QUESTION = "cohort_date_question"  # (file SHA-256, the question) when a file's dates read both ways
+DATE_ORDER = "cohort_date_order"  # (file SHA-256, day first?) the user's answer to that question
+HISTORY = "history"  # app.history_loading.LoadedHistory: a trial history's files, how to read them, what was read
 EVALUATION_CACHE = "threshold_data_cache"  # (key, EvaluationData) of the Thresholds page's cohort source
 PATIENT_PREFILL = "patient_prefill"  # contract fields to open the Patient page with
 PATIENT_RESULT = "patient_result"  # the last assessed patient (validated one-row frame)
@@ -229,8 +232,42 @@ def set_last_upload(file_id: str) -> None:
 
 
 def clear_cohort() -> None:
-    for key in (COHORT, COHORT_ERROR, LAST_UPLOAD):
+    """Take the cohort (and any message about it) off the screen; which upload was last handled stays known."""
+    for key in (COHORT, COHORT_ERROR):
         st.session_state.pop(key, None)
+
+
+def date_question() -> tuple[str, str] | None:
+    return st.session_state.get(DATE_QUESTION)
+
+
+def set_date_question(value: tuple[str, str] | None) -> None:
+    if value is None:
+        st.session_state.pop(DATE_QUESTION, None)
+    else:
+        st.session_state[DATE_QUESTION] = value
+
+
+def date_order(digest: str) -> bool | None:
+    """The order of day and month the user gave for the file with this SHA-256 (None: not asked)."""
+    kept = st.session_state.get(DATE_ORDER)
+    return kept[1] if kept and kept[0] == digest else None
+
+
+def set_date_order(digest: str, day_first: bool) -> None:
+    st.session_state[DATE_ORDER] = (digest, day_first)
+
+
+def history() -> Any:
+    """The trial history being scored (app.history_loading.LoadedHistory), if the upload was one."""
+    return st.session_state.get(HISTORY)
+
+
+def set_history(value: Any) -> None:
+    if value is None:
+        st.session_state.pop(HISTORY, None)
+    else:
+        st.session_state[HISTORY] = value
 
 
 def evaluation_cache() -> tuple[Any, Any] | None:

@@ -36,6 +36,7 @@ from core.output.call_list import call_list, call_list_workbook
 from core.output.csv_file import csv_bytes
 from core.output.provenance import export_metadata
 from core.paths import MODEL_CARD_PATH, MODEL_PATH
+from core.reading.dated import AmbiguousDateColumns
 from core.reading.errors import SchemaError
 from core.settings import Settings, SettingsError, load_settings
 
@@ -46,7 +47,12 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--history", type=Path, help="a trial history instead: a folder of tables or SDTM, or a workbook"
     )
-    parser.add_argument("--as-of", type=date.fromisoformat, default=None, help="score the history as of YYYY-MM-DD")
+    parser.add_argument(
+        "--as-of",
+        type=date.fromisoformat,
+        default=None,
+        help="count days to YYYY-MM-DD (a history, or a cohort file that gives dates)",
+    )
     parser.add_argument("--arms", default=None, help='for the generic model: "TrialArm=Active,Other=Placebo"')
     parser.add_argument("--phase", default=None, help="the trial's phase, when the history does not say it")
     order = parser.add_mutually_exclusive_group()
@@ -83,7 +89,19 @@ def _load(args: argparse.Namespace, bundle: ModelBundle, settings: Settings) -> 
     """The cohort to score: the file given, or the history's patients as of the date given."""
     if args.cohort is not None:
         data = args.cohort.read_bytes()
-        return score_upload(data, args.cohort.name, bundle, settings.bands, max_upload_mb=settings.max_upload_mb)
+        as_of = pd.Timestamp(args.as_of) if args.as_of else None
+        try:
+            return score_upload(
+                data,
+                args.cohort.name,
+                bundle,
+                settings.bands,
+                max_upload_mb=settings.max_upload_mb,
+                as_of=as_of,
+                day_first=args.day_first,
+            )
+        except AmbiguousDateColumns as exc:
+            raise SchemaError(f"{exc} Give --day-first or --month-first.") from None
     files = history_files(args.history)
     try:
         history = read_history(files, day_first=args.day_first, phase=args.phase, max_upload_mb=settings.max_upload_mb)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import cohort_loading, state
+from app import cohort_loading, history_loading, state
 from app.figures import cohort as cohort_charts
 from app.views import cohort as cohort_views
 from app.views import controls
 from app.views import drift as drift_views
+from app.views import history as history_views
 from app.views.components import example_costs_notice
 from app.views.text import plain
 from core.decisions.cohort import filter_mask, flagged_mask, site_summary
+from core.history.reader import history_files, looks_like_history
+from core.history.sdtm import CDISC_PILOT_DIR
 
 bundle = state.get_bundle()
 st.title("Cohort")
@@ -23,21 +26,46 @@ st.markdown(
 
 example_costs_notice("cohort")
 upload_col, demo_col = st.columns([3, 1])
-upload = upload_col.file_uploader(
-    "Upload cohort (CSV or Excel)",
-    type=["csv", "txt", "tsv", "xlsx"],
+uploads = upload_col.file_uploader(
+    "Upload this week's patient list, or your trial's history",
+    type=["csv", "txt", "tsv", "xlsx", "xpt"],
+    accept_multiple_files=True,
     key="cohort_upload",
-    help=f"CSV (comma, semicolon or tab) or .xlsx, up to {state.settings().max_upload_mb} MB.",
+    help=f"One patient list (CSV or .xlsx), or a trial history: its subjects, visits and adverse-event tables (several "
+    f"files, or one workbook), or CDISC SDTM domains (.xpt or CSV). Up to {state.settings().max_upload_mb} MB a file.",
 )
 with demo_col:
-    st.write("")
     if st.button("Open the demo cohort", key="load_demo", help="500 synthetic patients from two trials"):
+        state.set_history(None)
         cohort_loading.load_demo()
+    if st.button(
+        "Open a real trial",
+        key="load_real_trial",
+        help="CDISC Pilot 01: a public Phase II trial of 254 patients, as SDTM (see data/cdiscpilot01)",
+    ):
+        history_loading.open_history("CDISC Pilot 01", history_files(CDISC_PILOT_DIR))
+cohort_views.column_guide()
 
 data = None
-if upload is not None:
-    data = upload.getvalue()
-    cohort_loading.load_upload(upload.file_id, data, upload.name)
+if uploads:
+    files = {upload.name: upload.getvalue() for upload in uploads}
+    upload_id = ",".join(upload.file_id for upload in uploads)
+    if state.last_upload() != upload_id:
+        state.set_last_upload(upload_id)
+        if looks_like_history(files):
+            history_loading.open_history(", ".join(files) if len(files) <= 3 else f"{len(files)} files", files)
+        else:
+            state.set_history(None)
+            name, content = next(iter(files.items()))
+            cohort_loading.load(content, name)
+    if len(uploads) == 1 and state.history() is None:
+        data = uploads[0].getvalue()
+
+loaded_history = state.history()
+if loaded_history is not None:
+    history_views.section(loaded_history)
+elif data is not None:
+    cohort_views.dates_section(data, uploads[0].name)
 
 error = state.cohort_error()
 if error:
@@ -45,13 +73,14 @@ if error:
 
 cohort = state.cohort()
 if cohort is None:
-    st.info("No cohort loaded yet. Upload a file above, or open the demo cohort to look around.")
+    if loaded_history is None:
+        st.info("No cohort loaded yet. Upload a file above, or open the demo cohort or the real trial to look around.")
     st.stop()
 
 st.subheader(f"Checking {plain(cohort.filename)}")
 cohort_views.validation_report(cohort)
 drift_views.banner(cohort)
-cohort_views.mapping_editor(cohort, data if upload is not None and upload.name == cohort.filename else None)
+cohort_views.mapping_editor(cohort, data if data is not None and uploads[0].name == cohort.filename else None)
 if cohort.scored.empty:
     st.warning("No patient in this file could be scored. Fix the problems listed above and upload it again.")
     st.stop()

@@ -14,7 +14,8 @@ from app.views.text import plain
 from core.decisions.policy import flag_patient
 from core.model.explain import probability_from_log_odds
 from core.model.whatif import validate_patient
-from core.output.numbers import percent
+from core.output.numbers import dollars, percent
+from core.reading.blanks import missing_inputs
 from core.reading.contract import ID_COLUMN
 
 bundle = state.get_bundle()
@@ -75,9 +76,12 @@ else:
         st.markdown(band_badge_html(scored["risk_band"]), unsafe_allow_html=True)
         action = policy.contact_actions(np.array([probability]))[0]
         price = policy.contact_prices(np.array([probability]))[0]
-        st.caption(f"Contact under your plan if flagged: {action} (${price:,.2f})")
+        st.caption(f"Contact under your plan if flagged: {action} ({dollars(price)})")
     right.metric("Flagged for the retention team", "Yes" if flag.flagged else "No")
     right.caption(flag.why)
+    gaps = missing_inputs(patient, contract).iloc[0]
+    if gaps:
+        st.caption(f"Not recorded: {gaps}. The model scored this patient without them; the reasons say so.")
     example_costs_notice("patient")
 
     result = cached_assessment(patient)  # after the headline, so the probability shows first

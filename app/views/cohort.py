@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 
 import numpy as np
@@ -14,7 +15,9 @@ from core.decisions.cohort import CohortFilter, ScoredCohort, ranked_table
 from core.model.bundle import ModelBundle
 from core.output.call_list import call_list, call_list_workbook
 from core.output.csv_file import csv_bytes
+from core.output.excel import Sheet, xlsx_bytes
 from core.output.provenance import export_file_name, export_metadata
+from core.reading import template
 from core.reading.contract import ID_COLUMN, OUTCOME_COLUMN, SITE_COLUMN
 from core.reading.validation import SOURCE_ROW
 
@@ -30,6 +33,14 @@ def validation_report(cohort: ScoredCohort) -> None:
     b.metric("Patients scored", f"{scored:,}")
     c.metric("Rows that need attention", f"{attention:,}")
     st.caption(f"{read:,} rows read = {scored:,} scored + {attention:,} with problems. No row is dropped silently.")
+    contract = state.get_bundle().contract
+    for conflict in result.conflicts:
+        others = " and ".join(f'"{plain(o)}"' for o in conflict.others)
+        st.warning(
+            f'Two columns could be {contract[conflict.field].label}: "{plain(conflict.chosen)}" was used; {others} '
+            "is kept as an extra column. If that is the wrong one, change it under *How your columns were matched*.",
+            icon=":material/call_split:",
+        )
     if attention:
         st.warning(
             f"{attention:,} rows were not scored because of the problems listed below. "
@@ -110,6 +121,7 @@ TABLE_COLUMNS = {
     ID_COLUMN: st.column_config.TextColumn("Patient"),
     SITE_COLUMN: st.column_config.TextColumn("Site"),
     **{f"reason_{i}": st.column_config.TextColumn(f"Reason {i}") for i in (1, 2, 3)},
+    "not_recorded": st.column_config.TextColumn("Not recorded", help="Inputs left blank: scored without them"),
     "probability": st.column_config.ProgressColumn(  # shown as 0-100 so the percentage carries one decimal
         "Chance of dropping out", format="%.1f%%", min_value=0, max_value=100
     ),
@@ -236,3 +248,70 @@ def site_table(sites: pd.DataFrame) -> None:
             "mean_risk": st.column_config.NumberColumn("Mean chance of dropping out", format="%.1f%%"),
         },
     )
+
+
+def column_guide() -> None:
+    """What to upload, field by field, with a template to fill in."""
+    contract = state.get_bundle().contract
+    with st.expander("What to upload: the column guide and a template"):
+        st.markdown(
+            "**A patient list**: one row per enrolled patient, as of the day you export it. Headers are matched "
+            "forgivingly (case, spaces and common synonyms). Fields marked *may be blank* can be left empty: the "
+            "patient is still scored without them.\n\n"
+            "**Or a trial history**, and the app works out each patient's numbers as of a date you choose: three "
+            "tables (subjects, visits, adverse events) as several files or one workbook, or CDISC SDTM domains "
+            "(DM, DS, SV, AE, TS) as .xpt or CSV."
+        )
+        st.dataframe(template.column_guide(contract), hide_index=True, key="column_guide")
+        example = template.template_frame(contract)
+        left, right = st.columns(2)
+        left.download_button(
+            "Download a template (CSV)",
+            data=csv_bytes(example),
+            file_name="cohort_template.csv",
+            mime="text/csv",
+            key="download_template_csv",
+            on_click="ignore",
+        )
+        right.download_button(
+            "Download a template (Excel)",
+            data=xlsx_bytes([Sheet("Patients", example)]),
+            file_name="cohort_template.xlsx",
+            key="download_template_xlsx",
+            on_click="ignore",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+
+
+DAY_FIRST_CHOICES = ("day first (31/12/2024)", "month first (12/31/2024)")
+
+
+def dates_section(data: bytes, filename: str) -> None:
+    """For a file that gives dates: settle the order of day and month, and the date days are counted to."""
+    digest = hashlib.sha256(data).hexdigest()
+    question = state.date_question()
+    if question is not None and question[0] == digest:
+        st.warning(plain(question[1]), icon=":material/calendar_month:")
+        choice = st.radio(
+            "This file writes dates", DAY_FIRST_CHOICES, index=None, key="cohort_day_first", horizontal=True
+        )
+        if choice is not None:
+            state.set_date_order(digest, choice == DAY_FIRST_CHOICES[0])
+            cohort_loading.load(data, filename, day_first=state.date_order(digest))
+            st.rerun()
+        return
+    cohort = state.cohort()
+    if cohort is None or cohort.result.as_of is None or cohort.filename != filename:
+        return
+    picked = st.date_input(
+        "Days in the trial are counted to",
+        value=cohort.result.as_of.date(),
+        key="cohort_as_of",
+        help="The file gives dates; each patient's days in the trial and the study day of their "
+        "last visit are counted to this date. Default: the latest date in the file.",
+    )
+    if pd.Timestamp(picked) != cohort.result.as_of:
+        cohort_loading.load(
+            data, filename, cohort.result.mapping, as_of=pd.Timestamp(picked), day_first=state.date_order(digest)
+        )
+        st.rerun()

@@ -29,6 +29,8 @@ def widget_key(prefix: str, generation: int, name: str) -> str:
 
 
 def _as_widget_value(spec: Field, value: Any) -> Any:
+    if value is None or (isinstance(value, float) and value != value):  # blank, or NaN from a validated row
+        return None
     if spec.kind == "integer":
         return int(value)
     if spec.kind == "number":
@@ -46,8 +48,8 @@ def set_values(prefix: str, values: dict[str, Any], contract: Contract) -> None:
     """Start the form afresh from ``values`` (call before its widgets are drawn)."""
     generation, start = _start(prefix, contract)
     for spec in form_specs(contract):
-        if values.get(spec.name) is not None:
-            start[spec.name] = _as_widget_value(spec, values[spec.name])
+        if spec.name in values and (values[spec.name] is not None or spec.may_be_blank):
+            start[spec.name] = _as_widget_value(spec, values[spec.name])  # a blank stays blank where allowed
     state.set_form_start(prefix, generation + 1, start)
 
 
@@ -58,13 +60,29 @@ def current_values(prefix: str, contract: Contract) -> dict[str, Any]:
 
 
 def _draw(spec: Field, key: str, value: Any) -> Any:
+    """One field's widget; a field that may be blank can be emptied (the model then scores without it)."""
+    blank = spec.may_be_blank and (value is None or value == "")
+    help_text = spec.help + (" May be left blank if not known." if spec.may_be_blank else "")
     if spec.kind == "category":
-        index = spec.levels.index(value) if value in spec.levels else 0
-        return st.selectbox(spec.label, spec.levels, index=index, key=key, help=spec.help)
+        index = None if blank else (spec.levels.index(value) if value in spec.levels else 0)
+        return st.selectbox(
+            spec.label,
+            spec.levels,
+            index=index,
+            key=key,
+            help=help_text,
+            placeholder="Not recorded" if spec.may_be_blank else "Choose",
+        )
     if spec.kind == "integer":
-        return st.number_input(spec.label, 0, 10_000, int(value or 0), step=1, key=key, help=spec.help)
+        start = None if blank else int(value or 0)
+        return st.number_input(
+            spec.label, 0, 10_000, start, step=1, key=key, help=help_text, placeholder="Not recorded"
+        )
     if spec.kind == "number":
-        return st.number_input(spec.label, 0.0, 1e6, float(value or 0.0), step=0.1, key=key, help=spec.help)
+        start_number = None if blank else float(value or 0.0)
+        return st.number_input(
+            spec.label, 0.0, 1e6, start_number, step=0.1, key=key, help=help_text, placeholder="Not recorded"
+        )
     return st.text_input(spec.label, "" if value is None else str(value), key=key, help=spec.help, max_chars=64)
 
 

@@ -15,14 +15,16 @@ from core.decisions.curves import ThresholdCurves
 from core.decisions.policy import Policy
 from core.decisions.scoring import REASON_COLUMNS, SCORE_COLUMNS, reason_columns, score_frame
 from core.model.bundle import ModelBundle
+from core.reading.blanks import missing_inputs
 from core.reading.contract import ID_COLUMN, SITE_COLUMN
 from core.reading.validation import SOURCE_ROW, ValidationResult, load_cohort, validate_frame
 from core.trust.drift import drift_report
 
 CONTACT_COLUMNS = ["contact", "contact_cost"]
+NOT_RECORDED = "not_recorded"  # the inputs a patient's row left blank (the model scored without them)
 # Names the scores add; a column of the file with one of them (say, last week's scored file uploaded
 # again) is carried under another name instead of clashing with the fresh scores.
-RESERVED_COLUMNS = frozenset({*SCORE_COLUMNS, *REASON_COLUMNS, *CONTACT_COLUMNS})
+RESERVED_COLUMNS = frozenset({*SCORE_COLUMNS, *REASON_COLUMNS, *CONTACT_COLUMNS, NOT_RECORDED})
 
 
 @dataclass
@@ -69,9 +71,16 @@ def score_upload(
     mapping: dict[str, str] | None = None,
     *,
     max_upload_mb: float | None = None,
+    as_of: pd.Timestamp | None = None,
+    day_first: bool | None = None,
 ) -> ScoredCohort:
-    """Validate and score uploaded bytes (raises core.reading.errors.SchemaError for an unusable file)."""
-    loaded = load_cohort(data, filename, bundle.contract, mapping, max_upload_mb=max_upload_mb)
+    """Validate and score uploaded bytes (raises core.reading.errors.SchemaError for an unusable file).
+
+    ``as_of`` and ``day_first`` matter only for a file that gives dates instead of day counts.
+    """
+    loaded = load_cohort(
+        data, filename, bundle.contract, mapping, max_upload_mb=max_upload_mb, as_of=as_of, day_first=day_first
+    )
     return score_result(loaded, filename, hashlib.sha256(data).hexdigest(), bundle, bands)
 
 
@@ -223,7 +232,8 @@ def ranked_table(
         flagged=flagged[positions], contact=policy.contact_actions(p), contact_cost=policy.contact_prices(p)
     )
     reasons = cohort.reasons_for(bundle, chosen.index)
+    gaps = missing_inputs(cohort.result.valid.loc[chosen.index], bundle.contract).rename(NOT_RECORDED)
     front = [c for c in (ID_COLUMN, SITE_COLUMN) if c in chosen]
     score_cols = ["probability", "risk_band", "flagged", *CONTACT_COLUMNS]
     rest = [c for c in chosen.columns if c not in front + score_cols + [SOURCE_ROW]]
-    return pd.concat([chosen[front + score_cols], reasons, chosen[rest + [SOURCE_ROW]]], axis=1)
+    return pd.concat([chosen[front + score_cols], reasons, gaps, chosen[rest + [SOURCE_ROW]]], axis=1)

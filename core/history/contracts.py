@@ -13,7 +13,7 @@ import pandas as pd
 
 from core.reading.contract import CONTRACT, ID_COLUMN, SITE_COLUMN, Contract, Field
 from core.reading.errors import SchemaError
-from core.reading.rules import check_category
+from core.reading.rules import Column, check_category
 
 SUBJECTS, VISITS, ADVERSE_EVENTS = "subjects", "visits", "adverse_events"
 TABLES = (SUBJECTS, VISITS, ADVERSE_EVENTS)
@@ -163,7 +163,7 @@ CONTRACTS = {SUBJECTS: SUBJECTS_CONTRACT, VISITS: VISITS_CONTRACT, ADVERSE_EVENT
 def trial_phase(phase: str) -> str:
     """A phase as the user wrote it ("2", "Phase II Trial") -> Phase I / II / III; SchemaError otherwise."""
     spec = SUBJECTS_CONTRACT["phase"]
-    values, _, bad = check_category(spec, pd.DataFrame({"phase": [phase]}))
+    values, _, bad = check_category(Column(spec, spec.label), pd.DataFrame({"phase": [phase]}))
     if bool(bad.iloc[0]):
         raise SchemaError(f'The trial phase "{phase}" is not one of {", ".join(spec.levels)}.')
     return str(values.iloc[0])

@@ -6,6 +6,9 @@ file named after a domain (dm, ds, sv, ae, ts, tv), or a table whose header hold
 
 from __future__ import annotations
 
+import io
+import re
+import zipfile
 from collections.abc import Mapping
 from pathlib import Path, PurePath
 
@@ -28,6 +31,22 @@ def is_sdtm(files: Mapping[str, bytes]) -> bool:
         if name.lower().endswith(".xpt") or stem in DOMAINS or b"USUBJID" in _header_line(data):
             return True
     return False
+
+
+def _sheet_count(data: bytes) -> int:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return sum(1 for name in archive.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", name))
+    except zipfile.BadZipFile:
+        return 0
+
+
+def looks_like_history(files: Mapping[str, bytes]) -> bool:
+    """True for a trial history (several tables, SDTM, or a workbook of several sheets), False for one cohort file."""
+    if len(files) > 1 or is_sdtm(files):
+        return True
+    ((name, data),) = files.items()
+    return name.lower().endswith((".xlsx", ".xlsm")) and _sheet_count(data) > 1
 
 
 def read_history(

@@ -19,7 +19,7 @@ from core.history.statuses import read_attended, read_severity, read_status, rea
 from core.reading.contract import ID_COLUMN, Contract, Field
 from core.reading.dates import parse_dates
 from core.reading.errors import SchemaError
-from core.reading.rules import check_field
+from core.reading.rules import Column, check_field
 
 _WORDS: dict[str, tuple[Callable[[pd.Series], pd.Series], str]] = {
     "status": (read_status, "write completed, withdrawn (or the reason for leaving) or ongoing"),
@@ -125,12 +125,13 @@ def _check_date(checked: CheckedTable, spec: Field, day_first: bool | None, sas_
 def _check_rule(checked: CheckedTable, spec: Field) -> pd.Series:
     cells = checked.raw.reset_index(drop=True)
     header = checked.headers[spec.name]
-    values, found, _ = check_field(spec, cells)
-    for problems in found:  # the rules number rows from 2 by position; give them the file's numbers
+    values, found, _ = check_field(Column(spec, header), cells)
+    for problems in found:  # the rules number rows by the frame's index: here, positions; flag them by position
+        positions = problems["row"].to_numpy(dtype=int)
         mask = np.zeros(len(cells), dtype=bool)
-        mask[problems["row"].to_numpy() - 2] = True
+        mask[positions] = True
         reasons = pd.Series("", index=range(len(cells)), dtype=object)
-        reasons.iloc[problems["row"].to_numpy() - 2] = [_own_words(r, spec, header) for r in problems["reason"]]
+        reasons.iloc[positions] = [_own_words(r, spec, header) for r in problems["reason"]]
         checked.flag(mask, spec.name, reasons.to_numpy())
     if spec.kind == "text" and spec.required and not spec.unique:
         checked.flag(cells[spec.name].str.strip().eq("").to_numpy(), spec.name, f"{header} is empty")

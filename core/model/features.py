@@ -131,8 +131,19 @@ STANDARD_FEATURES: tuple[str, ...] = tuple(f.name for f in FEATURES)  # what the
 
 def _count(values: pd.Series, one: str, many: str) -> pd.Series:
     """ "1 day", "12 days" for each whole number."""
-    numbers = values.astype(float).round().astype("Int64")
-    return numbers.astype(str) + " " + pd.Series(np.where(numbers == 1, one, many), index=values.index)
+    numbers = values.astype(float).round()
+    words = np.where(numbers.to_numpy() == 1, one, many)
+    return numbers.fillna(0).astype("int64").astype(str) + " " + pd.Series(words, index=values.index)
+
+
+def _or_not_recorded(valid: pd.DataFrame, column: str, label: str, words: pd.Series) -> pd.Series:
+    """The words, or "<label> not recorded" where the patient's value was left blank."""
+    blank = valid[column].isna().to_numpy()
+    return pd.Series(np.where(blank, f"{label} not recorded", words.to_numpy()), index=valid.index)
+
+
+def _numbers(values: pd.Series) -> pd.Series:
+    return values.astype(float).round().fillna(0).astype("int64").astype(str)
 
 
 def _visit_gap(valid: pd.DataFrame) -> pd.Series:
@@ -157,17 +168,20 @@ TOPICS: tuple[Topic, ...] = (
     Topic("attendance", _attendance),
     Topic(
         "adverse_events",
-        lambda v: (
+        lambda v: _or_not_recorded(
+            v,
+            "adverse_events",
+            "Adverse events",
             _count(v["adverse_events"], "adverse event", "adverse events")
             + " in "
-            + _count(v["days_in_trial"], "day", "days")
+            + _count(v["days_in_trial"], "day", "days"),
         ),
     ),
-    Topic("age", lambda v: "Age " + v["age"].astype(str)),
+    Topic("age", lambda v: _or_not_recorded(v, "age", "Age", "Age " + _numbers(v["age"]))),
     Topic("treatment_group", lambda v: v["treatment_group"].astype(str) + " arm"),
     Topic("trial_phase", lambda v: v["trial_phase"].astype(str) + " trial"),
     Topic("days_in_trial", lambda v: "Day " + v["days_in_trial"].astype(str) + " of the trial"),
-    Topic("gender", lambda v: "Gender " + v["gender"].astype(str)),
+    Topic("gender", lambda v: _or_not_recorded(v, "gender", "Gender", "Gender " + v["gender"].astype(str))),
 )
 TOPICS_BY_NAME: dict[str, Topic] = {t.name: t for t in TOPICS}
 

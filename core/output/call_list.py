@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from core.decisions.cohort import ScoredCohort, ranked_table
+from core.decisions.cohort import NOT_RECORDED, ScoredCohort, ranked_table
 from core.decisions.policy import Policy
 from core.decisions.scoring import REASON_COLUMNS
 from core.model.bundle import ModelBundle
@@ -27,6 +27,7 @@ HEADERS = {
     "contact": "Contact",
     "contact_cost": "Contact cost ($)",
     **{name: f"Reason {i + 1}" for i, name in enumerate(REASON_COLUMNS)},
+    NOT_RECORDED: "Not recorded",
     SOURCE_ROW: "Row in file",
 }
 PERCENT_COLUMNS = ("Chance of dropping out",)  # probabilities 0-1, shown as percentages in Excel

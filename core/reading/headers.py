@@ -148,7 +148,12 @@ def apply_mapping(frame: pd.DataFrame, mapping: dict[str, str], contract: Contra
     A column that is not mapped but carries a field's name (an "age" column when "Years" was chosen for
     age) keeps its cells under its name and letter, so neither column is lost.
     """
-    missing = [name for name in contract.required if mapping.get(name) not in frame.columns]
+    mapped = {name for name, header in mapping.items() if header in frame.columns}
+    missing = [
+        name
+        for name in contract.required
+        if name not in mapped and not (contract[name].or_from and set(contract[name].or_from) <= mapped)
+    ]
     if missing:
         raise SchemaError(_missing_message(missing, frame, contract, filename))
     renames = {original: name for name, original in mapping.items() if original in frame.columns}

@@ -72,7 +72,7 @@ def check_number(column: Column, frame: pd.DataFrame, decimal: str = DECIMAL_POI
     parsed = parse_numbers(frame[spec.name], decimal)
     numbers = parsed.values
     finite = np.isfinite(numbers)
-    allowed_blank = parsed.blank if spec.may_be_blank else np.zeros(len(numbers), dtype=bool)
+    allowed_blank = parsed.blank if spec.blank_allowed else np.zeros(len(numbers), dtype=bool)
     if spec.kind == "integer":
         # NaN, "inf" and numbers too large for int64 fail here too, so the cast below cannot overflow.
         whole = finite & (numbers == np.floor(numbers)) & (np.abs(numbers) < 2**63)
@@ -128,7 +128,7 @@ def check_category(column: Column, frame: pd.DataFrame) -> Checked:
     values = pd.Series(
         pd.Categorical(read.where(~(combined | blank), None), categories=list(spec.levels)), index=frame.index
     )
-    bad = values.isna().to_numpy() & ~(blank & spec.may_be_blank)
+    bad = values.isna().to_numpy() & ~(blank & spec.blank_allowed)
     problems = []
     if bad.any():
         levels = ", ".join(spec.levels)

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from core.reading.contract import ID_COLUMN, OUTCOME_COLUMN, Contract
+from core.reading.dated import Derived, derive_days
 from core.reading.errors import SchemaError
 from core.reading.headers import HeaderConflict, apply_mapping, beyond_header_position, is_beyond_header, match_columns
 from core.reading.numbers import DECIMAL_POINT
@@ -35,6 +36,7 @@ class ValidationResult:
     extra_columns: list[str] = field(default_factory=list)
     rejected: pd.DataFrame | None = None  # the rows with problems as read (original headers) + row + problems
     conflicts: list[HeaderConflict] = field(default_factory=list)  # fields several columns could hold
+    as_of: pd.Timestamp | None = None  # the date day counts were computed to, when the file gave dates
 
     @property
     def n_invalid_rows(self) -> int:
@@ -95,10 +97,14 @@ def validate_frame(
     filename: str,
     *,
     decimal_mark: str | None = None,
+    as_of: pd.Timestamp | None = None,
+    day_first: bool | None = None,
 ) -> ValidationResult:
     """Validate a frame of strings whose headers are described by ``mapping`` (contract field -> header).
 
     ``decimal_mark`` defaults to the one ``read_table`` found for the file (a point for other frames).
+    Day counts a file gives as dates are computed as of ``as_of`` (default: the file's latest date);
+    ``day_first`` settles the order of day and month when the file cannot (AmbiguousDateColumns otherwise).
     """
     decimal = decimal_mark or frame.attrs.get(DECIMAL_MARK, DECIMAL_POINT)
     delimiter = frame.attrs.get(DELIMITER, ",")
@@ -110,10 +116,18 @@ def validate_frame(
         raise _no_patients(filename)
     beyond = [c for c in frame.columns if is_beyond_header(c)]
     body = frame.drop(columns=beyond) if beyond else frame
+    derived = derive_days(body, mapping, contract, as_of, day_first)
+    body = body.assign(**derived.cells) if derived.cells else body
     typed = body.copy()
-    problems: list[pd.DataFrame] = []
+    problems: list[pd.DataFrame] = list(derived.problems)
     failed: dict[str, pd.Series] = {}
-    columns = {spec.name: Column(spec, mapping.get(spec.name, spec.name)) for spec in contract if spec.name in body}
+    columns = {
+        spec.name: Column(spec, mapping.get(spec.name, _derived_header(spec.name, derived)))
+        for spec in contract
+        if spec.name in body and spec.kind != "date"
+    }
+    for name, dates in derived.dates.items():
+        typed[name] = dates
     for column in columns.values():
         typed[column.name], found, failed[column.name] = check_field(column, body, decimal)
         problems += found
@@ -124,6 +138,9 @@ def validate_frame(
         if problems
         else pd.DataFrame({c: pd.Series(dtype="object") for c in PROBLEM_COLUMNS})
     )
+    if derived.cells and len(table):  # a bad date already explains the day count it could not give
+        dated = set(table.loc[table["field"].isin(list(derived.dates)), "row"])
+        table = table[~(table["field"].isin(list(derived.cells)) & table["row"].isin(dated))]
     if beyond:
         long_rows = _long_rows(frame, beyond, delimiter)
         table = pd.concat([table[~table["row"].isin(long_rows["row"])], long_rows], ignore_index=True)
@@ -139,6 +156,16 @@ def validate_frame(
         n_read=len(frame),
         extra_columns=extra,
         rejected=_rejected_rows(frame, table, mapping),
+        as_of=derived.as_of,
+    )
+
+
+def _derived_header(name: str, derived: Derived) -> str:
+    """How messages name a field computed from dates (it has no column of its own)."""
+    return (
+        f"{name} (counted from the dates as of {derived.as_of.date()})"
+        if name in derived.cells and derived.as_of
+        else name
     )
 
 
@@ -161,6 +188,8 @@ def load_cohort(
     mapping: dict[str, str] | None = None,
     *,
     max_upload_mb: float | None = None,
+    as_of: pd.Timestamp | None = None,
+    day_first: bool | None = None,
 ) -> ValidationResult:
     """Read, map and validate a cohort file in one call (the path every page and the command line take)."""
     frame = read_table(data, filename, max_upload_mb=max_upload_mb, contract=contract, mapping=mapping)
@@ -170,6 +199,6 @@ def load_cohort(
     if not mapping:
         match = match_columns(frame.columns, contract)
         mapping, conflicts = match.mapping, list(match.conflicts)
-    result = validate_frame(frame, mapping, contract, filename)
+    result = validate_frame(frame, mapping, contract, filename, as_of=as_of, day_first=day_first)
     result.conflicts = conflicts
     return result

@@ -25,6 +25,7 @@ EXPORT_FRONT = [
     "Reason 1",
     "Reason 2",
     "Reason 3",
+    "Not recorded",
     "Row in file",
 ]
 EXTRA = ["Coordinator", "Notes", "Next call"]
