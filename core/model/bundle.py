@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,9 +19,9 @@ import joblib
 import lightgbm as lgb
 import numpy as np
 import pandas as pd
-import shap
 
-from core.model.features import UnknownFeatureError, build_features, feature_specs
+from core.model.features import UnknownFeatureError, build_features, feature_specs, required_inputs
+from core.model.predictors import LinearModel, Predictor, TreeModel
 from core.reading import contract as contract_module
 from core.reading.contract import Contract
 from core.reading.validation import load_cohort
@@ -42,36 +41,11 @@ def sha256_of_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-class TreeModel:
-    """A LightGBM booster: log-odds from the trees, exact SHAP contributions from TreeExplainer."""
-
-    kind = "lightgbm"
-
-    def __init__(self, booster: lgb.Booster) -> None:
-        self.booster = booster
-        self.explainer = shap.TreeExplainer(booster)  # ~20 ms, once per bundle
-
-    @property
-    def feature_names(self) -> list[str]:
-        return list(self.booster.feature_name())
-
-    def probability(self, X: np.ndarray) -> np.ndarray:
-        return np.asarray(self.booster.predict(X), dtype=float)
-
-    def contributions(self, X: np.ndarray) -> tuple[np.ndarray, float]:
-        """Per-feature log-odds contributions (n, F) and the base value (log-odds)."""
-        with warnings.catch_warnings():
-            # shap notes a past change in its LightGBM output format; the shape is checked by the caller.
-            warnings.filterwarnings("ignore", message="LightGBM binary classifier", category=UserWarning)
-            values = np.asarray(self.explainer.shap_values(X))
-        return values, float(np.ravel(self.explainer.expected_value)[0])
-
-
 @dataclass(frozen=True)
 class ModelBundle:
     """The fitted model and its card."""
 
-    model: TreeModel
+    model: Predictor
     card: dict[str, Any]
 
     @property
@@ -107,8 +81,10 @@ class ModelBundle:
 
     @property
     def contract(self) -> Contract:
-        """The input contract with this model's own category levels (a trial's arm names)."""
-        return contract_module.CONTRACT.with_levels(self.category_levels)
+        """The input contract with this model's own category levels (a trial's arm names); an optional field
+        becomes required when this model's features read it (a model trained on a trial's events)."""
+        contract = contract_module.CONTRACT.with_levels(self.category_levels)
+        return contract.requiring(required_inputs(self.feature_names))
 
     def features(self, valid: pd.DataFrame) -> pd.DataFrame:
         """This model's feature frame for validated rows."""
@@ -146,9 +122,12 @@ def load_bundle(model_path: Path, card_path: Path, pinned_sha256: str | None = N
             f"(SHA-256 {actual[:12]}… found, {str(expected)[:12]}… expected). "
             "It may have been altered or replaced; it was not loaded. Restore the model files or retrain."
         )
-    booster = joblib.load(model_path)
+    stored = joblib.load(model_path)
+    model: Predictor = TreeModel(stored) if isinstance(stored, lgb.Booster) else stored
+    if not isinstance(model, TreeModel | LinearModel):
+        raise ModelIntegrityError("The model file holds no model this version of the app knows; it was not loaded.")
     names = [entry["name"] for entry in card.get("features", [])]
-    if list(booster.feature_name()) != names:
+    if list(model.feature_names) != names:
         raise ModelIntegrityError("The model file and its card list different features; it was not loaded.")
     try:
         feature_specs(names)
@@ -157,7 +136,7 @@ def load_bundle(model_path: Path, card_path: Path, pinned_sha256: str | None = N
             f"The model needs features this version of the app cannot build ({exc.args[0]}); it was not loaded."
         ) from None
     log.info("loaded model %s", card.get("model_version"))
-    return ModelBundle(model=TreeModel(booster), card=card)
+    return ModelBundle(model=model, card=card)
 
 
 def load_holdout(path: Path, contract: Contract) -> pd.DataFrame:

@@ -29,6 +29,7 @@ class Feature:
     build: Callable[[pd.DataFrame, Levels], np.ndarray]  # validated rows, category levels -> float64 values
     topic: str  # the reason it belongs to
     categorical: bool = False
+    monotone: int = 0  # +1: more of it can only raise the risk, -1: only lower it, 0: the model learns the direction
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ FEATURES: tuple[Feature, ...] = (
         ("days_in_trial", "last_visit_day"),
         lambda valid, levels: _days(valid) - valid["last_visit_day"].to_numpy(dtype=float),
         "visit_gap",
+        monotone=1,
     ),
     Feature(
         "visits_per_30_days",
@@ -109,6 +111,7 @@ FEATURES: tuple[Feature, ...] = (
         ("visits_completed", "days_in_trial"),
         _per_30_days("visits_completed"),
         "attendance",
+        monotone=-1,
     ),
     Feature(
         "adverse_events",
@@ -124,9 +127,75 @@ FEATURES: tuple[Feature, ...] = (
         _per_30_days("adverse_events"),
         "adverse_events",
     ),
+    Feature(
+        "visits_missed",
+        "Scheduled visits missed so far",
+        ("visits_missed",),
+        _column("visits_missed"),
+        "missed_visits",
+        monotone=1,
+    ),
+    Feature(
+        "last_gap_in_intervals",
+        "Days since the last visit, in the trial's usual visit intervals",
+        ("last_gap_in_intervals",),
+        _column("last_gap_in_intervals"),
+        "visit_gap",
+        monotone=1,
+    ),
+    Feature(
+        "adverse_events_last_30_days",
+        "Adverse events with onset in the last 30 days",
+        ("adverse_events_last_30_days",),
+        _column("adverse_events_last_30_days"),
+        "recent_adverse_events",
+    ),
+    Feature(
+        "serious_adverse_events",
+        "Serious adverse events so far",
+        ("serious_adverse_events",),
+        _column("serious_adverse_events"),
+        "serious_adverse_events",
+    ),
+    Feature(
+        "severe_adverse_events",
+        "Severe adverse events so far",
+        ("severe_adverse_events",),
+        _column("severe_adverse_events"),
+        "severe_adverse_events",
+    ),
 )
 FEATURES_BY_NAME: dict[str, Feature] = {f.name: f for f in FEATURES}
-STANDARD_FEATURES: tuple[str, ...] = tuple(f.name for f in FEATURES)  # what the bundled generic model uses
+# What the bundled generic model uses (its synthetic world has no event-level history).
+STANDARD_FEATURES: tuple[str, ...] = (
+    "age",
+    "gender",
+    "treatment_group",
+    "trial_phase",
+    "days_in_trial",
+    "visits_completed",
+    "days_since_last_visit",
+    "visits_per_30_days",
+    "adverse_events",
+    "adverse_events_per_30_days",
+)
+# What a model trained on one trial's history may use: its phase is one value, the events are known.
+TRIAL_FEATURES: tuple[str, ...] = (
+    "age",
+    "gender",
+    "treatment_group",
+    "days_in_trial",
+    "visits_completed",
+    "days_since_last_visit",
+    "visits_per_30_days",
+    "visits_missed",
+    "last_gap_in_intervals",
+    "adverse_events",
+    "adverse_events_per_30_days",
+    "adverse_events_last_30_days",
+    "serious_adverse_events",
+    "severe_adverse_events",
+)
 
 
 def _count(values: pd.Series, one: str, many: str) -> pd.Series:
@@ -182,6 +251,19 @@ TOPICS: tuple[Topic, ...] = (
     Topic("trial_phase", lambda v: v["trial_phase"].astype(str) + " trial"),
     Topic("days_in_trial", lambda v: "Day " + v["days_in_trial"].astype(str) + " of the trial"),
     Topic("gender", lambda v: _or_not_recorded(v, "gender", "Gender", "Gender " + v["gender"].astype(str))),
+    Topic("missed_visits", lambda v: _count(v["visits_missed"], "scheduled visit", "scheduled visits") + " missed"),
+    Topic(
+        "recent_adverse_events",
+        lambda v: _count(v["adverse_events_last_30_days"], "adverse event", "adverse events") + " in the last 30 days",
+    ),
+    Topic(
+        "serious_adverse_events",
+        lambda v: _count(v["serious_adverse_events"], "serious adverse event", "serious adverse events") + " so far",
+    ),
+    Topic(
+        "severe_adverse_events",
+        lambda v: _count(v["severe_adverse_events"], "severe adverse event", "severe adverse events") + " so far",
+    ),
 )
 TOPICS_BY_NAME: dict[str, Topic] = {t.name: t for t in TOPICS}
 

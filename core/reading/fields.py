@@ -158,6 +158,11 @@ class Contract:
             fields.append(spec)
         return Contract(tuple(fields))
 
+    def requiring(self, names: tuple[str, ...] | list[str]) -> Contract:
+        """This contract with these fields required (the inputs a model reads); the others as they are."""
+        wanted = set(names)
+        return Contract(tuple(replace(s, required=True) if s.name in wanted and not s.or_from else s for s in self))
+
     def adding(self, *extra: Field) -> Contract:
         """This contract with more fields (tests and future inputs)."""
         return Contract((*self.fields, *extra))

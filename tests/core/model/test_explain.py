@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from core.model.explain import explain, reasons, topic_contributions, topic_words
-from core.model.features import FEATURES, STANDARD_FEATURES
+from core.model.features import STANDARD_FEATURES, feature_specs
 
 
 def describe_topic(topic: str, row: dict) -> str:
@@ -31,7 +31,8 @@ def test_contributions_sum_to_the_log_odds_of_the_probability(bundle, demo_resul
 
 
 def test_topics_cover_every_feature_once_and_keep_the_sum(bundle, demo_result):
-    assert {f.topic for f in FEATURES} == set(topic_contributions(explain(bundle, demo_result.valid.head(1))).columns)
+    used = feature_specs(bundle.feature_names)
+    assert {f.topic for f in used} == set(topic_contributions(explain(bundle, demo_result.valid.head(1))).columns)
     explanation = explain(bundle, demo_result.valid.head(50))
     topics = topic_contributions(explanation)
     np.testing.assert_allclose(topics.sum(axis=1), explanation.contributions.sum(axis=1), atol=1e-12)
