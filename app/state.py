@@ -20,8 +20,9 @@ from core.decisions.bands import RiskBand
 from core.decisions.cohort import ScoredCohort
 from core.decisions.costs import CostSettings
 from core.decisions.policy import SINGLE, Policy
-from core.model.bundle import ModelBundle, ModelIntegrityError, load_bundle
-from core.paths import MODEL_CARD_PATH, MODEL_PATH
+from core.model.bundle import ModelBundle, ModelIntegrityError
+from core.model.registry import Registry, RegistryError
+from core.paths import MODELS_DIR
 from core.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger(__name__)
@@ -82,18 +83,22 @@ def settings() -> Settings:
     return st.session_state[SETTINGS]
 
 
-@st.cache_resource(show_spinner="Loading the model…")
-def _cached_bundle(pinned_sha256: str | None) -> ModelBundle:
-    return load_bundle(MODEL_PATH, MODEL_CARD_PATH, pinned_sha256)
+@st.cache_resource(show_spinner="Loading the model…", max_entries=4)
+def _cached_bundle(version: str, pinned_sha256: str | None) -> ModelBundle:
+    return Registry(MODELS_DIR).load(version, pinned_sha256)
+
+
+def registry() -> Registry:
+    return Registry(MODELS_DIR)
 
 
 def get_bundle() -> ModelBundle:
-    """The model bundle, loaded once per process; stops the page with a message if it cannot load."""
+    """The model version in use, loaded once per process and version; stops the page with a message if it cannot."""
     try:
-        return _cached_bundle(settings().model_sha256)
+        return _cached_bundle(registry().in_use(), settings().model_sha256)
     except ModelIntegrityError as exc:
         st.error(f"The model could not be loaded safely. {exc}")
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RegistryError) as exc:
         log.exception("model bundle failed to load")
         st.error(f"The model files are missing or unreadable ({type(exc).__name__}). Reinstall or retrain the model.")
     st.stop()

@@ -10,7 +10,6 @@ from core.decisions.cohort import ScoredCohort
 from core.decisions.evaluation import EvaluationData, build_evaluation
 from core.decisions.policy import Policy
 from core.model.bundle import ModelBundle, load_holdout
-from core.paths import HOLDOUT_PATH
 from core.reading.contract import OUTCOME_COLUMN
 
 COHORT_OBSERVED = "Your cohort, with its observed outcomes"
@@ -28,7 +27,9 @@ def available_sources(cohort: ScoredCohort | None) -> list[str]:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _test_split(model_sha256: str, plan: str, bands: tuple[RiskBand, ...], _bundle: ModelBundle) -> EvaluationData:
-    return build_evaluation(TEST_SPLIT, load_holdout(HOLDOUT_PATH, _bundle.contract), True, _pricing(plan, bands))
+    return build_evaluation(
+        TEST_SPLIT, load_holdout(_bundle.predictions_path, _bundle.contract), True, _pricing(plan, bands)
+    )
 
 
 def _pricing(plan: str, bands: tuple[RiskBand, ...]) -> Policy:

@@ -10,7 +10,7 @@ with ``core.reading.validation.load_cohort`` (so they are typed exactly as in th
   tests/core/model/test_explain.py checks) and a plain ``predict``.
 
 Building the TreeExplainer (first use per model bundle) is timed once, cold. The model's size
-comes from models/model_card.json ("hyperparameters") and the booster itself.
+comes from models/bundled/model_card.json ("hyperparameters") and the booster itself.
 
 Target: SHAP (explain_features) for 10k patients in under 2 s.
 """

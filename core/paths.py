@@ -14,9 +14,11 @@ README_PATH = ROOT / "README.md"
 MODEL_FILE = "model.joblib"
 MODEL_CARD_FILE = "model_card.json"
 HOLDOUT_FILE = "holdout_scored.csv"
-MODEL_PATH = MODELS_DIR / MODEL_FILE
-MODEL_CARD_PATH = MODELS_DIR / MODEL_CARD_FILE
-HOLDOUT_PATH = MODELS_DIR / HOLDOUT_FILE
+PREDICTIONS_FILE = "cv_predictions.csv"  # a trial-trained version's cross-validated predictions
+BUNDLED_MODEL_DIR = MODELS_DIR / "bundled"  # the generic model that ships with the product (models/registry.json)
+MODEL_PATH = BUNDLED_MODEL_DIR / MODEL_FILE
+MODEL_CARD_PATH = BUNDLED_MODEL_DIR / MODEL_CARD_FILE
+HOLDOUT_PATH = BUNDLED_MODEL_DIR / HOLDOUT_FILE
 
 TRAINING_DATA_PATH = DATA_DIR / "training_history.csv"
 DEMO_COHORT_PATH = DATA_DIR / "demo_cohort.csv"

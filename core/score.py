@@ -31,11 +31,12 @@ from core.history.as_of import GENERIC_ARMS, default_as_of, guess_arm_mapping, t
 from core.history.reader import history_files, read_history
 from core.history.scoring import needs_arm_mapping, score_history
 from core.history.validation import AmbiguousDatesError
-from core.model.bundle import ModelBundle, ModelIntegrityError, load_bundle
+from core.model.bundle import ModelBundle, ModelIntegrityError
+from core.model.registry import Registry, RegistryError
 from core.output.call_list import call_list, call_list_workbook
 from core.output.csv_file import csv_bytes
 from core.output.provenance import export_metadata
-from core.paths import MODEL_CARD_PATH, MODEL_PATH
+from core.paths import MODELS_DIR
 from core.reading.dated import AmbiguousDateColumns
 from core.reading.errors import SchemaError
 from core.settings import Settings, SettingsError, load_settings
@@ -130,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     try:
         settings = load_settings()
-        bundle = load_bundle(MODEL_PATH, MODEL_CARD_PATH, settings.model_sha256)
+        bundle = Registry(MODELS_DIR).load(None, settings.model_sha256)
         cohort = _load(args, bundle, settings)
         threshold = bundle.default_threshold if args.threshold is None else args.threshold
         policy = Policy(threshold, args.capacity, settings.costs, settings.bands, args.plan)
@@ -145,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         if cohort.result.n_invalid_rows:
             _write(problems_path, csv_bytes(cohort.result.rejected))
         _write(args.output.with_name(args.output.stem + "_about.json"), json.dumps(dict(about), indent=2).encode())
-    except (SchemaError, SettingsError, ModelIntegrityError, OSError) as exc:
+    except (SchemaError, SettingsError, ModelIntegrityError, RegistryError, OSError) as exc:
         print("error: " + " ".join(str(exc).split()), file=sys.stderr)  # one line, whatever the message holds
         return 2
     result = cohort.result

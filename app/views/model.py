@@ -13,7 +13,6 @@ from core.model.bundle import ModelBundle, load_holdout
 from core.model.explain import explain_features, global_importance
 from core.model.features import feature_specs
 from core.output.numbers import interval
-from core.paths import HOLDOUT_PATH
 from core.reading.contract import OUTCOME_COLUMN
 
 EXPLAIN_SAMPLE = 3000  # patients of the test split explained for the global plots
@@ -94,7 +93,7 @@ class HoldoutView:
 @st.cache_data(show_spinner="Explaining the test split…", max_entries=2)
 def holdout(model_sha256: str, _bundle: ModelBundle) -> HoldoutView:
     """Curves and SHAP summaries on the shipped test split (cached per model file)."""
-    frame = load_holdout(HOLDOUT_PATH, _bundle.contract)
+    frame = load_holdout(_bundle.predictions_path, _bundle.contract)
     y = frame[OUTCOME_COLUMN].astype(int).to_numpy()
     p = frame["probability"].to_numpy(dtype=float)
     sample = frame.sample(min(EXPLAIN_SAMPLE, len(frame)), random_state=0)

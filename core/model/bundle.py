@@ -22,6 +22,7 @@ import pandas as pd
 
 from core.model.features import UnknownFeatureError, build_features, feature_specs, required_inputs
 from core.model.predictors import LinearModel, Predictor, TreeModel
+from core.paths import HOLDOUT_FILE
 from core.reading import contract as contract_module
 from core.reading.contract import Contract
 from core.reading.validation import load_cohort
@@ -47,6 +48,7 @@ class ModelBundle:
 
     model: Predictor
     card: dict[str, Any]
+    folder: Path | None = None  # where its files are (its predictions lie beside the model)
 
     @property
     def version(self) -> str:
@@ -63,6 +65,14 @@ class ModelBundle:
     @property
     def synthetic(self) -> bool:
         return bool(self.card["training_data"].get("synthetic"))
+
+    @property
+    def predictions_path(self) -> Path | None:
+        """Its held-out or cross-validated predictions (patients it never trained on, with outcomes)."""
+        if self.folder is None:
+            return None
+        path = self.folder / str(self.card.get("predictions_file", HOLDOUT_FILE))
+        return path if path.exists() else None
 
     @property
     def feature_names(self) -> list[str]:
@@ -136,7 +146,7 @@ def load_bundle(model_path: Path, card_path: Path, pinned_sha256: str | None = N
             f"The model needs features this version of the app cannot build ({exc.args[0]}); it was not loaded."
         ) from None
     log.info("loaded model %s", card.get("model_version"))
-    return ModelBundle(model=model, card=card)
+    return ModelBundle(model=model, card=card, folder=Path(model_path).parent)
 
 
 def load_holdout(path: Path, contract: Contract) -> pd.DataFrame:

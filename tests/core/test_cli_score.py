@@ -95,7 +95,7 @@ def test_an_unusable_file_is_one_line_on_stderr(tmp_path, capsys):
 def test_a_tampered_model_is_one_line_on_stderr_never_a_traceback(hostile, tmp_path):
     copy = tmp_path / "project"
     shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".venv", ".git", "logs", "__pycache__", "tests"))
-    with open(copy / "models" / "model.joblib", "ab") as handle:
+    with open(copy / "models" / "bundled" / "model.joblib", "ab") as handle:
         handle.write(b"\0")
     result = subprocess.run(
         [sys.executable, "-m", "core.score", str(hostile), "-o", str(tmp_path / "o.csv")],
@@ -105,7 +105,7 @@ def test_a_tampered_model_is_one_line_on_stderr_never_a_traceback(hostile, tmp_p
         timeout=300,
     )
     assert result.returncode == 2
-    assert result.stderr.count("\n") == 1 and "does not match its model card" in result.stderr
+    assert result.stderr.count("\n") == 1 and "has been altered since it was registered" in result.stderr
     assert "Traceback" not in result.stderr
 
 
