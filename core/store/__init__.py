@@ -3,8 +3,8 @@
 SQLite (a file, the default) or PostgreSQL, through SQLAlchemy; the schema is built and kept up to date by
 the Alembic migrations in ``migrations/``, applied when the store opens. Modules: ``store`` (open it),
 ``database`` (connections per backend), ``migrate``, ``schema``, ``uploads``, ``saved_settings``,
-``outreach`` and ``outreach_summary``, ``users``, ``bulk`` (fast inserts), ``errors`` and ``reasons``
-(plain messages).
+``outreach`` and ``outreach_summary``, ``users``, ``bulk`` (fast inserts), ``frames`` (results as frames),
+``errors`` and ``reasons`` (plain messages).
 """
 
 from core.store.errors import MigrationFailed, StoreError, StoreInputError, StoreUnavailable

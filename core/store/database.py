@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy import event, exc
 from sqlalchemy.engine import URL, Connection, Engine
 
-from core.store.errors import StoreUnavailable
+from core.store.errors import StoreInputError, StoreUnavailable
 from core.store.reasons import plain_reason, safe_address
 
 log = logging.getLogger(__name__)
@@ -51,6 +51,14 @@ def _json_default(value: Any) -> Any:
 
 def _to_json(value: Any) -> str:
     return json.dumps(value, default=_json_default)
+
+
+def plain_json(value: Any, what: str) -> Any:
+    """``value`` as it will come back from the database (numpy numbers become plain ones); checked before writing."""
+    try:
+        return json.loads(_to_json(value))
+    except (TypeError, ValueError) as error:
+        raise StoreInputError(f"{what} cannot be stored: {error}") from None
 
 
 def parse_url(address: str) -> URL:

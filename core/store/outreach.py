@@ -54,12 +54,13 @@ def _checked(contact: NewContact) -> dict[str, Any]:
         raise StoreInputError(f"a contact's outcome must be one of {', '.join(OUTCOMES)}; got {contact.outcome!r}")
     if not str(contact.patient_id).strip():
         raise StoreInputError("a contact needs the patient's identifier")
-    if not isinstance(contact.contact_date, date):
-        raise StoreInputError("a contact's date must be a date")
+    day = contact.contact_date
+    if not isinstance(day, date):
+        raise StoreInputError(f"a contact's date must be a date; got {day!r}")
     return {
         "patient_id": str(contact.patient_id),
         "site_id": contact.site_id,
-        "contact_date": contact.contact_date,
+        "contact_date": day.date() if isinstance(day, datetime) else day,
         "action": contact.action,
         "contacted_by": contact.contacted_by,
         "outcome": contact.outcome,
@@ -70,17 +71,18 @@ def _checked(contact: NewContact) -> dict[str, Any]:
 def latest_sites(connection: Connection, patient_ids: Sequence[str]) -> dict[str, str | None]:
     """Each patient's site in the latest upload that scored them (patients never scored are left out)."""
     s, u = schema.scores, schema.uploads
+    rank = sa.func.row_number().over(partition_by=s.c.patient_id, order_by=(u.c.scored_at.desc(), u.c.id.desc()))
     found: dict[str, str | None] = {}
     unique = sorted(set(patient_ids))
     for start in range(0, len(unique), _LOOKUP_CHUNK):
-        chunk = unique[start : start + _LOOKUP_CHUNK]
-        query = (
-            sa.select(s.c.patient_id, s.c.site_id)
+        ranked = (
+            sa.select(s.c.patient_id, s.c.site_id, rank.label("rank"))
             .join(u, u.c.id == s.c.upload_id)
-            .where(s.c.patient_id.in_(chunk))
-            .order_by(u.c.scored_at, u.c.id)  # later rows overwrite earlier ones below
+            .where(s.c.patient_id.in_(unique[start : start + _LOOKUP_CHUNK]))
+            .subquery()
         )
-        found.update({row.patient_id: row.site_id for row in connection.execute(query)})
+        latest = sa.select(ranked.c.patient_id, ranked.c.site_id).where(ranked.c.rank == 1)
+        found.update({row.patient_id: row.site_id for row in connection.execute(latest)})
     return found
 
 

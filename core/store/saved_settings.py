@@ -15,7 +15,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from core.store import schema
-from core.store.database import Database
+from core.store.database import Database, plain_json
 from core.store.errors import StoreInputError
 from core.store.frames import frame_of
 
@@ -41,7 +41,10 @@ class SavedSettings:
         when = changed_at or datetime.now(UTC)
         if when.tzinfo is None:
             raise StoreInputError("a setting's time must carry a time zone (use datetime.now(UTC))")
-        rows = [{"key": str(k), "value": v, "changed_by": changed_by, "changed_at": when} for k, v in values.items()]
+        rows = [
+            {"key": str(k), "value": plain_json(v, f"the setting {k}"), "changed_by": changed_by, "changed_at": when}
+            for k, v in values.items()
+        ]
         if not rows:
             return
         with self._db.writing() as connection:

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from core.decisions.policy import Policy
 from core.store import schema
 from core.store.bulk import insert_rows
-from core.store.database import Database
+from core.store.database import Database, plain_json
 from core.store.errors import StoreInputError
 from core.store.frames import frame_of
 
@@ -128,15 +128,15 @@ class Uploads:
             "file_sha256": upload.file_sha256,
             "model_version": upload.model_version,
             "model_sha256": upload.model_sha256,
-            "settings": dict(upload.settings),
+            "settings": plain_json(dict(upload.settings), "the upload's settings"),
             "rows_read": int(upload.rows_read),
             "patients_scored": len(scores),
             "as_of": upload.as_of,
         }
         with self._db.writing() as connection:
-            upload_id = connection.execute(
-                sa.insert(schema.uploads).values(values).returning(schema.uploads.c.id)
-            ).scalar_one()
+            key = connection.execute(sa.insert(schema.uploads).values(values)).inserted_primary_key
+            assert key is not None  # an INSERT of one row always has one
+            upload_id = int(key[0])
             rows = list(zip([upload_id] * len(scores), *columns, strict=True))
             insert_rows(connection, schema.scores, ["upload_id", *SCORE_COLUMNS], rows)
         log.info("upload %s stored: %s patients", upload_id, len(scores))

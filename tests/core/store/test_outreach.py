@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pandas as pd
 import pytest
@@ -124,3 +124,10 @@ def test_no_contacts_give_empty_summaries_with_their_columns(store):
     assert store.outreach.per_week().empty and "reached_rate" in store.outreach.per_week()
     assert store.outreach.per_site().empty and "last_contact" in store.outreach.per_site()
     assert store.outreach.last_per_patient().empty
+
+
+def test_a_contact_dated_with_a_time_keeps_its_day(store):
+    store.outreach.record(_contact("P-1", 0, contact_date=datetime(2026, 11, 4, 16, 45)))
+    assert store.outreach.of_patient("P-1")["contact_date"].tolist() == [date(2026, 11, 4)]
+    with pytest.raises(StoreInputError, match="must be a date"):
+        store.outreach.record(_contact("P-1", 0, contact_date="2026-11-04"))

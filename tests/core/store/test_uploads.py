@@ -123,3 +123,12 @@ def test_the_settings_of_an_upload_come_from_the_policy():
         "plan": TIERED,
     }
     assert all(type(v) in (float, int, str) for v in stored.values())
+
+
+def test_settings_that_cannot_be_stored_are_refused_before_anything_is_written(store):
+    with pytest.raises(StoreInputError, match="the upload's settings cannot be stored"):
+        store.uploads.record(samples.upload(0, settings={"threshold": object()}), samples.scores(3))
+    assert store.uploads.latest() is None
+    numpy_settings = {"threshold": np.float64(0.3), "capacity": np.int64(40)}
+    recorded = store.uploads.record(samples.upload(0, settings=numpy_settings), samples.scores(3))
+    assert store.uploads.get(recorded.id).settings == recorded.settings == {"threshold": 0.3, "capacity": 40}
