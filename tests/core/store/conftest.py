@@ -24,7 +24,11 @@ def postgres_cluster() -> Iterator[ThrowawayCluster]:
     try:
         cluster = ThrowawayCluster.start()
     except ClusterUnavailable as error:
-        pytest.fail(str(error), pytrace=False)
+        problem = str(error)
+    else:
+        problem = None
+    if problem:  # failed outside the except block, so the report is the one message
+        pytest.fail(problem, pytrace=False)
     try:
         yield cluster
     finally:
