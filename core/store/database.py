@@ -50,7 +50,7 @@ def _json_default(value: Any) -> Any:
 
 
 def _to_json(value: Any) -> str:
-    return json.dumps(value, default=_json_default)
+    return json.dumps(value, default=_json_default, allow_nan=False)  # PostgreSQL refuses NaN in JSON
 
 
 def plain_json(value: Any, what: str) -> Any:
@@ -79,9 +79,18 @@ def parse_url(address: str) -> URL:
     return url
 
 
+def sqlite_file(url: URL) -> Path | None:
+    """The SQLite database's file (also from a "file:" URI), or None for an in-memory database."""
+    name = url.database or ""
+    if url.query.get("uri"):
+        name = name.removeprefix("file:").split("?")[0]
+    return None if name in ("", ":memory:") else Path(name).expanduser()
+
+
 def _sqlite_engine(url: URL) -> Engine:
-    if url.database and url.database != ":memory:":
-        folder = Path(url.database).expanduser().parent
+    file = sqlite_file(url)
+    if file is not None:
+        folder = file.parent
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -129,7 +138,11 @@ class Database:
         database = cls(engine, url)
         try:
             with database.writing() as connection:
-                connection.exec_driver_sql("SELECT 1")
+                if database.backend == "sqlite":  # a read-only file would otherwise fail only at the first write
+                    version = connection.exec_driver_sql("PRAGMA user_version").scalar()
+                    connection.exec_driver_sql(f"PRAGMA user_version = {int(version or 0)}")
+                else:
+                    connection.exec_driver_sql("SELECT 1")
         except BaseException:
             engine.dispose()
             raise
@@ -137,7 +150,7 @@ class Database:
 
     @property
     def backend(self) -> str:
-        """ "sqlite" or "postgresql"."""
+        """The backend's name: sqlite or postgresql."""
         return self.url.get_backend_name()
 
     @property

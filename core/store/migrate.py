@@ -23,7 +23,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 
-from core.store.database import WRITES, Database
+from core.store.database import WRITES, Database, sqlite_file
 from core.store.errors import MigrationFailed, StoreUnavailable
 from core.store.reasons import plain_reason
 
@@ -67,11 +67,11 @@ def _one_migrator(database: Database) -> Iterator[None]:
             finally:
                 connection.exec_driver_sql(f"SELECT pg_advisory_unlock({_ADVISORY_LOCK_KEY})")
         return
-    file = database.url.database
-    if not file or file == ":memory:":
+    file = sqlite_file(database.url)
+    if file is None:
         yield
         return
-    descriptor = os.open(Path(file).expanduser().resolve().parent, os.O_RDONLY)
+    descriptor = os.open(file.resolve().parent, os.O_RDONLY)
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX)
         yield

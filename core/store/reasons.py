@@ -48,7 +48,7 @@ def plain_reason(exc: BaseException, url: URL) -> str:
     fields: dict[str, str] = {
         "host": url.host or "localhost",
         "port": str(url.port or "(default)"),
-        "database": url.database or "",
+        "database": (url.database or "").removeprefix("file:"),  # a "file:" URI names the file after the prefix
         "user": url.username or "(none)",
         "detail": detail.removeprefix("FATAL:").strip(),
     }

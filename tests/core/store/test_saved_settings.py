@@ -56,3 +56,9 @@ def test_nothing_saved_means_no_settings(store):
 def test_a_change_needs_a_time_with_its_zone(store):
     with pytest.raises(StoreInputError, match="time zone"):
         store.settings.save({"threshold": 0.3}, "ana", datetime(2026, 11, 2))
+
+
+def test_a_value_json_cannot_hold_is_refused_and_nothing_is_saved(store):
+    with pytest.raises(StoreInputError, match="the setting threshold cannot be stored"):
+        store.settings.save({"plan": "single", "threshold": float("nan")}, "ana")
+    assert store.settings.latest() == {}

@@ -104,3 +104,11 @@ def test_a_database_that_goes_away_after_opening_gives_the_same_exception(tmp_pa
             store.users.all()
     finally:
         store.close()
+
+
+def test_a_read_only_database_file_is_refused_when_opened_not_at_the_first_upload(tmp_path):
+    path = tmp_path / "store.sqlite3"
+    Store.open(f"sqlite:///{path}").close()
+    message, _ = _refusal(f"sqlite:///file:{path}?mode=ro&uri=true")  # as root, file permissions would not stop us
+    _plain(message)
+    assert f"the file {path} is read-only" in message
