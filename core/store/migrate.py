@@ -128,8 +128,6 @@ def upgrade(database: Database, target: str = "heads", *, extra_versions: Sequen
             with database.engine.connect() as connection:
                 config.attributes["connection"] = connection.execution_options(**{WRITES: True})
                 command.upgrade(config, target)
-        except MigrationFailed:
-            raise
         except Exception as error:
             log.error("database migration failed on %s: %s", database.address, type(error).__name__)
             raise _failure(database, script, target, error) from None
