@@ -12,7 +12,8 @@ Environment variables (all optional); the same keys, lower-case without the pref
     RRADAR_BAND_<NAME>_LOWER (0-1), RRADAR_BAND_<NAME>_ACTION, RRADAR_BAND_<NAME>_COST
 Outside ``[settings]``: RRADAR_LOG_DIR (audit trail folder), RRADAR_PASSWORD_HASH or ``[auth] password_hash``,
 RRADAR_AUDIT_SALT or ``[audit] salt``, RRADAR_MODEL_SHA256 or ``[model] sha256`` (the only model file
-accepted), RRADAR_LOG_LEVEL (the app's own log level).
+accepted), RRADAR_LOG_LEVEL (the app's own log level), RRADAR_DATABASE_URL or ``[database] url`` (where
+uploads, contacts, saved settings and users are kept; by default a SQLite file in the audit log's folder).
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ ENV_PREFIX = "RRADAR_"
 FACTORY_REFERENCE_THRESHOLD = 0.50
 FACTORY_MAX_UPLOAD_MB = 200  # also the ceiling in .streamlit/config.toml (server.maxUploadSize)
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+# The default database lives beside the audit log: the folder that already holds the deployment's own
+# state (salt, sign-in attempts), follows RRADAR_LOG_DIR, and is never committed (.gitignore lists logs/).
+DEFAULT_DATABASE_FILE = "retention_radar.sqlite3"
 
 
 class SettingsError(ValueError):
@@ -58,6 +62,7 @@ class Settings:
     password_hash: str | None
     audit_salt: str | None
     model_sha256: str | None  # the model file this deployment accepts, pinned outside the models folder
+    database_url: str  # SQLAlchemy URL of the store (core.store); may hold a password, so never shown
     in_force: tuple[Setting, ...]  # the user-facing values above with where each came from
 
     @property
@@ -152,6 +157,11 @@ def _pinned_hash(value: str | None) -> str | None:
     return digest
 
 
+def default_database_url(log_dir: Path) -> str:
+    """The SQLite file beside the audit log (relative like the log folder itself, if that is relative)."""
+    return f"sqlite:///{Path(log_dir) / DEFAULT_DATABASE_FILE}"
+
+
 def resolve_settings(env: Mapping[str, str], secrets: Mapping[str, Any]) -> Settings:
     """The settings for this environment and secrets (pure: no file or process state is read)."""
     costs = [
@@ -165,16 +175,18 @@ def resolve_settings(env: Mapping[str, str], secrets: Mapping[str, Any]) -> Sett
     level = str(env.get(ENV_PREFIX + "LOG_LEVEL") or "WARNING").upper()
     if level not in LOG_LEVELS:
         raise SettingsError(f"{ENV_PREFIX}LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {level!r}")
+    log_dir = Path(env.get(ENV_PREFIX + "LOG_DIR") or DEFAULT_LOG_DIR)
     return Settings(
         costs=CostSettings(*(c.value for c in costs)),
         bands=bands,
         reference_threshold=reference.value,
         max_upload_mb=int(upload.value),
-        log_dir=Path(env.get(ENV_PREFIX + "LOG_DIR") or DEFAULT_LOG_DIR),
+        log_dir=log_dir,
         log_level=level,
         password_hash=_secret(env, secrets, "PASSWORD_HASH", "auth", "password_hash"),
         audit_salt=_secret(env, secrets, "AUDIT_SALT", "audit", "salt"),
         model_sha256=_pinned_hash(_secret(env, secrets, "MODEL_SHA256", "model", "sha256")),
+        database_url=_secret(env, secrets, "DATABASE_URL", "database", "url") or default_database_url(log_dir),
         in_force=(*costs, reference, upload, *band_settings),
     )
 

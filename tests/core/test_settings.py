@@ -127,3 +127,14 @@ def test_a_model_hash_can_be_pinned_and_must_be_a_sha256():
     assert resolve_settings({}, {}).model_sha256 is None
     with pytest.raises(SettingsError, match="RRADAR_MODEL_SHA256 must be a SHA-256"):
         resolve_settings({"RRADAR_MODEL_SHA256": "abc"}, {})
+
+
+def test_the_database_is_a_sqlite_file_beside_the_audit_log_unless_configured(tmp_path):
+    beside = resolve_settings({"RRADAR_LOG_DIR": str(tmp_path)}, {}).database_url
+    assert beside == f"sqlite:///{tmp_path}/retention_radar.sqlite3" and beside.startswith("sqlite:////")
+    from_secrets = "postgresql+psycopg://radar@db.example/radar"
+    assert resolve_settings({}, {"database": {"url": from_secrets}}).database_url == from_secrets
+    from_env = "postgresql+psycopg://radar:pw@127.0.0.1:5433/radar"
+    both = resolve_settings({"RRADAR_DATABASE_URL": from_env}, {"database": {"url": from_secrets}})
+    assert both.database_url == from_env
+    assert all("database" not in s.name for s in both.in_force)  # the address may hold a password: never listed

@@ -1,0 +1,114 @@
+"""The tables as the current code reads and writes them (SQLAlchemy Core).
+
+The migrations in ``migrations/versions`` build the same tables step by step; a test checks that a
+database migrated from empty matches these definitions. The tables are never created from here.
+Times are stored in UTC and read back as timezone-aware datetimes on every backend.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+
+OUTCOMES = ("reached", "no answer", "declined", "rescheduled")
+ROLES = ("coordinator", "manager")
+
+# Every constraint and index gets a predictable name, so migrations (and SQLite's batch mode) can name them.
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata = sa.MetaData(naming_convention=NAMING)
+
+
+class UTCDateTime(sa.TypeDecorator[datetime]):
+    """A moment in time: stored in UTC, always read back with its time zone (SQLite keeps none)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("times given to the store must carry a time zone (use datetime.now(UTC))")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+uploads = sa.Table(
+    "uploads",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("scored_at", UTCDateTime, nullable=False, index=True),
+    sa.Column("scored_by", sa.String(200), nullable=False),
+    sa.Column("source_file", sa.String(500), nullable=False),
+    sa.Column("file_sha256", sa.String(64), nullable=False),
+    sa.Column("model_version", sa.String(100), nullable=False),
+    sa.Column("model_sha256", sa.String(64), nullable=False),
+    sa.Column("settings", sa.JSON, nullable=False),  # threshold, costs, effectiveness, capacity, plan
+    sa.Column("rows_read", sa.Integer, nullable=False),
+    sa.Column("patients_scored", sa.Integer, nullable=False),
+    sa.Column("as_of", sa.Date, nullable=True),  # the day a history scoring is as of (revision 0002)
+)
+
+scores = sa.Table(
+    "scores",
+    metadata,
+    # The primary key (upload_id, patient_id) is also the index by upload: one row per patient per upload.
+    sa.Column("upload_id", sa.Integer, sa.ForeignKey("uploads.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("patient_id", sa.String(200), primary_key=True, index=True),  # as the trial gives it
+    sa.Column("site_id", sa.String(200), nullable=True),
+    sa.Column("probability", sa.Float, nullable=False),
+    sa.Column("risk_band", sa.String(50), nullable=False),
+    sa.Column("flagged", sa.Boolean, nullable=False),
+    sa.Column("days_in_trial", sa.Integer, nullable=True),
+)
+
+settings = sa.Table(
+    "settings",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("key", sa.String(100), nullable=False),
+    sa.Column("value", sa.JSON, nullable=False),
+    sa.Column("changed_by", sa.String(200), nullable=False),
+    sa.Column("changed_at", UTCDateTime, nullable=False),
+    sa.Index(None, "key", "changed_at"),
+)
+
+outreach = sa.Table(
+    "outreach",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("patient_id", sa.String(200), nullable=False, index=True),
+    sa.Column("site_id", sa.String(200), nullable=True),
+    sa.Column("contact_date", sa.Date, nullable=False, index=True),  # index: revision 0003
+    sa.Column("action", sa.String(200), nullable=False),
+    sa.Column("contacted_by", sa.String(200), nullable=False),
+    sa.Column("outcome", sa.String(20), nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("recorded_at", UTCDateTime, nullable=False),
+    sa.CheckConstraint(sa.column("outcome").in_(OUTCOMES), name="outcome"),
+)
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False, unique=True),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("password_hash", sa.String(500), nullable=False),  # salted (core.trust.passwords)
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("disabled", sa.Boolean, nullable=False),
+    sa.CheckConstraint(sa.column("role").in_(ROLES), name="role"),
+)

@@ -1,0 +1,199 @@
+"""Scored uploads and their scores: record a week's scoring in one transaction, read it back, follow a patient.
+
+An upload is one scoring of a file (or of a trial's history as of a day): who ran it, when, on which
+file and model, with which decision settings, and one score row per patient. Patient identifiers are
+stored as the trial gives them (coordinators need them) and never written to the log.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+
+from core.decisions.policy import Policy
+from core.store import schema
+from core.store.bulk import insert_rows
+from core.store.database import Database, plain_json
+from core.store.errors import StoreInputError
+from core.store.frames import frame_of
+
+log = logging.getLogger(__name__)
+
+SCORE_COLUMNS = ["patient_id", "site_id", "probability", "risk_band", "flagged", "days_in_trial"]
+REQUIRED_SCORE_COLUMNS = ("patient_id", "probability", "risk_band", "flagged")
+HISTORY_COLUMNS = ["upload_id", "scored_at", "as_of", *SCORE_COLUMNS[1:]]
+
+
+def settings_of(policy: Policy) -> dict[str, Any]:
+    """The decision settings an upload was scored under, as stored with it."""
+    return {
+        "threshold": float(policy.threshold),
+        "intervention_cost": float(policy.costs.intervention_cost),
+        "dropout_cost": float(policy.costs.dropout_cost),
+        "effectiveness": float(policy.costs.effectiveness),
+        "capacity": None if policy.capacity is None else int(policy.capacity),
+        "plan": policy.plan,
+    }
+
+
+@dataclass(frozen=True)
+class NewUpload:
+    """What is known of a scoring before it is stored (``patients_scored`` comes from its scores)."""
+
+    scored_by: str  # the user's name
+    source_file: str
+    file_sha256: str
+    model_version: str
+    model_sha256: str
+    settings: Mapping[str, Any]  # settings_of(policy): threshold, costs, effectiveness, capacity, plan
+    rows_read: int
+    as_of: date | None = None  # a history scoring's day; None for an upload scored as of today
+    scored_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+@dataclass(frozen=True)
+class Upload:
+    id: int
+    scored_at: datetime
+    scored_by: str
+    source_file: str
+    file_sha256: str
+    model_version: str
+    model_sha256: str
+    settings: dict[str, Any]
+    rows_read: int
+    patients_scored: int
+    as_of: date | None
+
+
+def _score_columns(scores: pd.DataFrame) -> list[list[Any]]:
+    """The frame's columns as plain Python lists in SCORE_COLUMNS order, checked first."""
+    missing = [c for c in REQUIRED_SCORE_COLUMNS if c not in scores]
+    if missing:
+        raise StoreInputError(f"the scores to store lack the column(s) {', '.join(missing)}")
+    patients = scores["patient_id"].astype(str).tolist()
+    if len(set(patients)) != len(patients):
+        raise StoreInputError("the scores to store list a patient more than once; an upload holds one row per patient")
+    probability = scores["probability"].to_numpy(dtype=float)
+    if np.isnan(probability).any():
+        raise StoreInputError("the scores to store have a patient without a probability")
+
+    def optional(name: str, kind: type) -> list[Any]:
+        if name not in scores:
+            return [None] * len(scores)
+        column = scores[name]
+        return [kind(v) if keep else None for v, keep in zip(column.tolist(), column.notna().tolist(), strict=True)]
+
+    return [
+        patients,
+        optional("site_id", str),
+        probability.tolist(),
+        scores["risk_band"].astype(str).tolist(),
+        scores["flagged"].to_numpy(dtype=bool).tolist(),
+        optional("days_in_trial", int),
+    ]
+
+
+def _upload(row: sa.Row[Any]) -> Upload:
+    return Upload(**{name: getattr(row, name) for name in Upload.__dataclass_fields__})
+
+
+class Uploads:
+    """The ``uploads`` and ``scores`` tables."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    def record(self, upload: NewUpload, scores: pd.DataFrame) -> Upload:
+        """Store an upload and one score row per patient, all in one transaction; returns it with its id.
+
+        ``scores`` needs patient_id, probability, risk_band and flagged; site_id and days_in_trial are kept
+        when present. Raises StoreInputError for a frame that cannot be stored, StoreUnavailable if the
+        database cannot be reached (then nothing of the upload is stored).
+        """
+        if upload.scored_at.tzinfo is None:
+            raise StoreInputError("an upload's time must carry a time zone (use datetime.now(UTC))")
+        columns = _score_columns(scores)  # checked before anything is written
+        values: dict[str, Any] = {
+            "scored_at": upload.scored_at.astimezone(UTC),
+            "scored_by": upload.scored_by,
+            "source_file": upload.source_file,
+            "file_sha256": upload.file_sha256,
+            "model_version": upload.model_version,
+            "model_sha256": upload.model_sha256,
+            "settings": plain_json(dict(upload.settings), "the upload's settings"),
+            "rows_read": int(upload.rows_read),
+            "patients_scored": len(scores),
+            "as_of": upload.as_of,
+        }
+        with self._db.writing() as connection:
+            key = connection.execute(sa.insert(schema.uploads).values(values)).inserted_primary_key
+            assert key is not None  # an INSERT of one row always has one
+            upload_id = int(key[0])
+            rows = list(zip([upload_id] * len(scores), *columns, strict=True))
+            insert_rows(connection, schema.scores, ["upload_id", *SCORE_COLUMNS], rows)
+        log.info("upload %s stored: %s patients", upload_id, len(scores))
+        return Upload(id=upload_id, **values)
+
+    def get(self, upload_id: int) -> Upload | None:
+        with self._db.reading() as connection:
+            row = connection.execute(sa.select(schema.uploads).where(schema.uploads.c.id == upload_id)).first()
+        return None if row is None else _upload(row)
+
+    def recent(self, limit: int = 50) -> list[Upload]:
+        """The latest uploads, newest first."""
+        query = sa.select(schema.uploads).order_by(schema.uploads.c.scored_at.desc(), schema.uploads.c.id.desc())
+        with self._db.reading() as connection:
+            return [_upload(row) for row in connection.execute(query.limit(limit))]
+
+    def latest(self) -> Upload | None:
+        found = self.recent(1)
+        return found[0] if found else None
+
+    def latest_before(self, upload_id: int) -> Upload | None:
+        """The upload scored most recently before this one (last week's, for this week's), if any."""
+        table = schema.uploads
+        this = self.get(upload_id)
+        if this is None:
+            return None
+        earlier = sa.or_(
+            table.c.scored_at < this.scored_at, sa.and_(table.c.scored_at == this.scored_at, table.c.id < this.id)
+        )
+        query = sa.select(table).where(earlier).order_by(table.c.scored_at.desc(), table.c.id.desc()).limit(1)
+        with self._db.reading() as connection:
+            row = connection.execute(query).first()
+        return None if row is None else _upload(row)
+
+    def scores(self, upload_id: int) -> pd.DataFrame:
+        """The upload's scores, one row per patient (SCORE_COLUMNS), in no particular order."""
+        columns = [schema.scores.c[name] for name in SCORE_COLUMNS]
+        query = sa.select(*columns).where(schema.scores.c.upload_id == upload_id)
+        with self._db.reading() as connection:
+            rows = connection.execute(query).all()
+        return _frame(rows, SCORE_COLUMNS)
+
+    def patient_history(self, patient_id: str) -> pd.DataFrame:
+        """One patient's scores across uploads, oldest first (HISTORY_COLUMNS): the trend of their risk."""
+        s, u = schema.scores, schema.uploads
+        query = (
+            sa.select(s.c.upload_id, u.c.scored_at, u.c.as_of, *(s.c[name] for name in SCORE_COLUMNS[1:]))
+            .join(u, u.c.id == s.c.upload_id)
+            .where(s.c.patient_id == str(patient_id))
+            .order_by(u.c.scored_at, u.c.id)
+        )
+        with self._db.reading() as connection:
+            rows = connection.execute(query).all()
+        return _frame(rows, HISTORY_COLUMNS)
+
+
+def _frame(rows: Sequence[sa.Row[Any]], columns: list[str]) -> pd.DataFrame:
+    frame = frame_of(rows, columns)
+    kinds = {"flagged": bool, "probability": float, "days_in_trial": "Int64"}
+    return frame.astype({name: kind for name, kind in kinds.items() if name in frame})

@@ -1,0 +1,134 @@
+"""core.store.uploads: an upload and its scores in one transaction, read back, the previous week, a patient's trend."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from core.decisions.bands import FACTORY_BANDS
+from core.decisions.costs import FACTORY_COSTS
+from core.decisions.policy import TIERED, Policy
+from core.store import StoreInputError, settings_of
+from core.store.uploads import SCORE_COLUMNS
+from tests.core.store import samples
+
+
+def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.sort_values("patient_id", ignore_index=True)
+
+
+def test_an_upload_and_its_scores_come_back_as_recorded(store):
+    scores = samples.scores(2_000, seed=1)
+    recorded = store.uploads.record(samples.upload(0, rows_read=2_010, as_of=date(2026, 10, 30)), scores)
+
+    again = store.uploads.get(recorded.id)
+    assert again == recorded
+    assert (again.scored_at, again.patients_scored, again.rows_read) == (samples.MONDAY, 2_000, 2_010)
+    assert again.settings["threshold"] == 0.3 and again.settings["capacity"] is None
+    assert again.as_of == date(2026, 10, 30) and again.scored_at.tzinfo is not None
+    back = _sorted(store.uploads.scores(recorded.id))
+    assert list(back.columns) == SCORE_COLUMNS
+    expected = scores.astype({"days_in_trial": "Int64"})
+    pd.testing.assert_frame_equal(back, expected, check_dtype=False)
+    assert back["site_id"].isna().sum() == scores["site_id"].isna().sum() > 0  # unknown sites stay unknown
+
+
+def test_optional_columns_may_be_missing(store):
+    scores = samples.scores(20)[["patient_id", "probability", "risk_band", "flagged"]]
+    recorded = store.uploads.record(samples.upload(0), scores)
+    back = store.uploads.scores(recorded.id)
+    assert back["site_id"].isna().all() and back["days_in_trial"].isna().all() and len(back) == 20
+
+
+@pytest.mark.parametrize(
+    "spoil,fragment",
+    [
+        (lambda f: f.drop(columns="flagged"), "lack the column"),
+        (lambda f: pd.concat([f, f.head(1)]), "more than once"),
+        (lambda f: f.assign(probability=np.where(f.index == 3, np.nan, f["probability"])), "without a probability"),
+    ],
+)
+def test_scores_that_cannot_be_stored_are_refused_and_nothing_is_written(store, spoil, fragment):
+    with pytest.raises(StoreInputError, match=fragment):
+        store.uploads.record(samples.upload(0), spoil(samples.scores(10)))
+    assert store.uploads.latest() is None
+
+
+def test_an_upload_that_fails_halfway_leaves_no_trace(store, monkeypatch):
+    import core.store.uploads as uploads_module
+
+    def broken_insert(*args, **kwargs):
+        raise RuntimeError("the disk went away")
+
+    monkeypatch.setattr(uploads_module, "insert_rows", broken_insert)
+    with pytest.raises(RuntimeError):
+        store.uploads.record(samples.upload(0), samples.scores(10))
+    assert store.uploads.recent() == []
+
+
+def test_the_latest_upload_before_another_is_the_previous_week(store):
+    weeks = [store.uploads.record(samples.upload(w), samples.scores(5, seed=w)) for w in (0, 2, 1)]
+    same_time = store.uploads.record(samples.upload(2, source_file="again.csv"), samples.scores(5))
+    by_week = {u.source_file: u for u in weeks}
+    assert store.uploads.latest_before(by_week["week2.csv"].id).id == by_week["week1.csv"].id
+    assert store.uploads.latest_before(by_week["week1.csv"].id).id == by_week["week0.csv"].id
+    assert store.uploads.latest_before(by_week["week0.csv"].id) is None
+    assert store.uploads.latest_before(same_time.id).id == by_week["week2.csv"].id  # same time: recorded order
+    assert store.uploads.latest().id == same_time.id
+    assert [u.source_file for u in store.uploads.recent()] == ["again.csv", "week2.csv", "week1.csv", "week0.csv"]
+    assert store.uploads.latest_before(10_000) is None and store.uploads.get(10_000) is None
+
+
+def test_a_patients_history_is_their_trend_across_uploads(store):
+    expected = []
+    for week in (0, 1, 2):
+        scores = samples.scores(30, seed=week)
+        if week == 1:
+            scores = scores[scores["patient_id"] != "P-000007"]  # missed one week
+        else:
+            expected.append((week, float(scores.loc[scores["patient_id"] == "P-000007", "probability"].iloc[0])))
+        store.uploads.record(samples.upload(week), scores)
+    history = store.uploads.patient_history("P-000007")
+    assert history["probability"].tolist() == [p for _, p in expected]
+    assert history["scored_at"].tolist() == [samples.upload(w).scored_at for w, _ in expected]
+    assert store.uploads.patient_history("nobody").empty
+
+
+def test_a_large_week_goes_in_and_comes_back_whole(store):
+    scores = samples.scores(30_000, seed=9)
+    recorded = store.uploads.record(samples.upload(0), scores)
+    back = _sorted(store.uploads.scores(recorded.id))
+    assert len(back) == 30_000 and np.array_equal(back["probability"].to_numpy(), scores["probability"].to_numpy())
+    assert back["flagged"].sum() == scores["flagged"].sum()
+
+
+def test_an_upload_needs_a_time_with_its_zone(store):
+    with pytest.raises(StoreInputError, match="time zone"):
+        store.uploads.record(samples.upload(0, scored_at=datetime(2026, 11, 2, 9, 30)), samples.scores(3))
+    assert samples.upload(0, scored_at=datetime.now(UTC)).scored_at.tzinfo is UTC
+
+
+def test_the_settings_of_an_upload_come_from_the_policy():
+    policy = Policy(np.float64(0.25), 40, FACTORY_COSTS, FACTORY_BANDS, TIERED)
+    stored = settings_of(policy)
+    assert stored == {
+        "threshold": 0.25,
+        "intervention_cost": FACTORY_COSTS.intervention_cost,
+        "dropout_cost": FACTORY_COSTS.dropout_cost,
+        "effectiveness": FACTORY_COSTS.effectiveness,
+        "capacity": 40,
+        "plan": TIERED,
+    }
+    assert all(type(v) in (float, int, str) for v in stored.values())
+
+
+def test_settings_that_cannot_be_stored_are_refused_before_anything_is_written(store):
+    with pytest.raises(StoreInputError, match="the upload's settings cannot be stored"):
+        store.uploads.record(samples.upload(0, settings={"threshold": object()}), samples.scores(3))
+    assert store.uploads.latest() is None
+    numpy_settings = {"threshold": np.float64(0.3), "capacity": np.int64(40)}
+    recorded = store.uploads.record(samples.upload(0, settings=numpy_settings), samples.scores(3))
+    assert store.uploads.get(recorded.id).settings == recorded.settings == {"threshold": 0.3, "capacity": 40}
