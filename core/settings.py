@@ -13,7 +13,8 @@ Environment variables (all optional); the same keys, lower-case without the pref
 Outside ``[settings]``: RRADAR_LOG_DIR (audit trail folder), RRADAR_PASSWORD_HASH or ``[auth] password_hash``,
 RRADAR_AUDIT_SALT or ``[audit] salt``, RRADAR_MODEL_SHA256 or ``[model] sha256`` (the only model file
 accepted), RRADAR_LOG_LEVEL (the app's own log level), RRADAR_DATABASE_URL or ``[database] url`` (where
-uploads, contacts, saved settings and users are kept; by default a SQLite file in the audit log's folder).
+uploads, contacts, saved settings and users are kept; by default a SQLite file in the audit log's folder),
+RRADAR_MODELS_DIR (the model registry: its versions and which is in use; by default models/).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from typing import Any
 
 from core.decisions.bands import FACTORY_BANDS, RiskBand
 from core.decisions.costs import FACTORY_COSTS, CostSettings
-from core.paths import DEFAULT_LOG_DIR, SECRETS_PATH
+from core.paths import DEFAULT_LOG_DIR, MODELS_DIR, SECRETS_PATH
 
 ENV_PREFIX = "RRADAR_"
 FACTORY_REFERENCE_THRESHOLD = 0.50
@@ -63,6 +64,7 @@ class Settings:
     audit_salt: str | None
     model_sha256: str | None  # the model file this deployment accepts, pinned outside the models folder
     database_url: str  # SQLAlchemy URL of the store (core.store); may hold a password, so never shown
+    models_dir: Path  # the model registry: versions and which one is in use
     in_force: tuple[Setting, ...]  # the user-facing values above with where each came from
 
     @property
@@ -187,6 +189,7 @@ def resolve_settings(env: Mapping[str, str], secrets: Mapping[str, Any]) -> Sett
         audit_salt=_secret(env, secrets, "AUDIT_SALT", "audit", "salt"),
         model_sha256=_pinned_hash(_secret(env, secrets, "MODEL_SHA256", "model", "sha256")),
         database_url=_secret(env, secrets, "DATABASE_URL", "database", "url") or default_database_url(log_dir),
+        models_dir=Path(env.get(ENV_PREFIX + "MODELS_DIR") or MODELS_DIR),
         in_force=(*costs, reference, upload, *band_settings),
     )
 

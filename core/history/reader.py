@@ -6,6 +6,7 @@ file named after a domain (dm, ds, sv, ae, ts, tv), or a table whose header hold
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import zipfile
@@ -67,6 +68,14 @@ def read_history(
         )
     reader = read_sdtm if is_sdtm(files) else read_three_tables
     return reader(files, day_first=day_first, phase=phase, max_upload_mb=max_upload_mb)
+
+
+def files_sha256(files: Mapping[str, bytes]) -> str:
+    """One fingerprint of a history's files: their names and bytes, in name order."""
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + hashlib.sha256(files[name]).digest())
+    return digest.hexdigest()
 
 
 def history_files(path: Path) -> dict[str, bytes]:

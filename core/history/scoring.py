@@ -12,6 +12,7 @@ from core.decisions.bands import RiskBand
 from core.decisions.cohort import ScoredCohort, score_snapshot
 from core.history.as_of import GENERIC_ARMS, as_of_snapshot, guess_arm_mapping, trial_arms
 from core.history.model import TrialHistory
+from core.history.reader import files_sha256
 from core.model.bundle import ModelBundle
 
 
@@ -23,9 +24,7 @@ def needs_arm_mapping(bundle: ModelBundle, history: TrialHistory) -> bool:
 
 def history_digest(files: Mapping[str, bytes], as_of: pd.Timestamp, arm_mapping: Mapping[str, str] | None) -> str:
     """What identifies a scored history: its files' bytes, the date and the arm mapping."""
-    digest = hashlib.sha256()
-    for name in sorted(files):
-        digest.update(name.encode() + b"\0" + hashlib.sha256(files[name]).digest())
+    digest = hashlib.sha256(files_sha256(files).encode())
     digest.update(str(as_of.date()).encode() + json.dumps(dict(arm_mapping or {}), sort_keys=True).encode())
     return digest.hexdigest()
 

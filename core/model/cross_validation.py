@@ -43,26 +43,30 @@ class Design:
     levels: dict[str, list[str]]
 
 
-def _inner_log_odds(design: Design, rows: np.ndarray, seed: int) -> dict[str, np.ndarray]:
+def _candidates(families: tuple[str, ...]) -> list[Candidate]:
+    return [c for c in CANDIDATES if c.family in families]
+
+
+def _inner_log_odds(design: Design, rows: np.ndarray, seed: int, families: tuple[str, ...]) -> dict[str, np.ndarray]:
     """Out-of-fold log-odds of every candidate on ``rows`` (inner folds of whole groups)."""
     folds = assign_folds(design.groups[rows], INNER_FOLDS, seed)
-    out = {c.name: np.zeros(len(rows)) for c in CANDIDATES}
+    out = {c.name: np.zeros(len(rows)) for c in _candidates(families)}
     for k in range(INNER_FOLDS):
         train, test = rows[folds != k], rows[folds == k]
         if len(np.unique(design.y[train])) < 2 or not len(test):
             continue
-        for candidate in CANDIDATES:
+        for candidate in _candidates(families):
             model = fit(candidate, design.X[train], design.y[train], design.feature_names, design.levels)
             out[candidate.name][folds == k] = model.log_odds(design.X[test])
     return out
 
 
-def choose(design: Design, rows: np.ndarray, seed: int) -> dict[str, Chosen]:
+def choose(design: Design, rows: np.ndarray, seed: int, families: tuple[str, ...] = FAMILIES) -> dict[str, Chosen]:
     """Each family's best candidate on ``rows`` by inner cross-validated log loss, with its calibration."""
-    inner = _inner_log_odds(design, rows, seed)
+    inner = _inner_log_odds(design, rows, seed, families)
     y = design.y[rows]
     best: dict[str, Chosen] = {}
-    for candidate in CANDIDATES:
+    for candidate in _candidates(families):
         calibration = fit_calibration(inner[candidate.name], y)
         loss = float(log_loss(y, sigmoid(calibration.apply(inner[candidate.name])), labels=[0, 1]))
         current = best.get(candidate.family)
@@ -80,14 +84,19 @@ class OutOfFold:
 
 
 def nested_out_of_fold(
-    design: Design, n_folds: int, repeats: int, progress: Progress, train_share: float = 1.0
+    design: Design,
+    n_folds: int,
+    repeats: int,
+    progress: Progress,
+    train_share: float = 1.0,
+    families: tuple[str, ...] = FAMILIES,
 ) -> OutOfFold:
     """Nested cross-validated probabilities for every row, for each family.
 
     ``train_share`` below 1 keeps only that share of each outer training part's groups (a learning curve:
     what fewer patients would have given), scored on the same held-out folds.
     """
-    total = {family: np.zeros(len(design.y)) for family in FAMILIES}
+    total = {family: np.zeros(len(design.y)) for family in families}
     choices = []
     for repeat in range(repeats):
         folds = assign_folds(design.groups, n_folds, seed=1000 + repeat)
@@ -97,7 +106,7 @@ def nested_out_of_fold(
             test = np.flatnonzero(folds == k)
             if train_share < 1.0:
                 train = _share_of_groups(design.groups, train, train_share, seed=repeat * 100 + k)
-            chosen = choose(design, train, seed=repeat * 100 + k)
+            chosen = choose(design, train, seed=repeat * 100 + k, families=families)
             choices.append({family: c.candidate.name for family, c in chosen.items()})
             for family, pick in chosen.items():
                 model = fit(pick.candidate, design.X[train], design.y[train], design.feature_names, design.levels)

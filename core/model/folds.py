@@ -21,13 +21,13 @@ def group_labels(patients: pd.Series, sites: pd.Series | None) -> tuple[np.ndarr
 
 
 def assign_folds(groups: np.ndarray, n_folds: int, seed: int) -> np.ndarray:
-    """A fold number for each row: groups shuffled by ``seed``, then dealt largest first to the emptiest fold.
+    """A fold number for each row: groups in an order shuffled by ``seed``, each dealt to the emptiest fold.
 
-    Balancing by rows keeps folds of similar size even when sites differ a lot in size.
+    Balancing by rows keeps folds of similar size even when sites differ a lot in size; the shuffle (not
+    a fixed largest-first order) is what makes a repeat a different split.
     """
     names, counts = np.unique(groups, return_counts=True)
     order = np.random.default_rng(seed).permutation(len(names))
-    order = order[np.argsort(-counts[order], kind="stable")]
     load = np.zeros(n_folds)
     fold_of = {}
     for index in order:

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from core.model import card_words
 from core.model.bundle import ModelBundle, ModelIntegrityError, load_bundle, sha256_of_file
 from core.paths import MODEL_CARD_FILE, MODEL_FILE
 
@@ -40,9 +41,7 @@ class Version:
 
     @property
     def trained_on(self) -> str:
-        data = self.card.get("training_data", {})
-        origin = "synthetic data" if data.get("synthetic") else f"the real trial {data.get('trial', '')}".strip()
-        return f"{origin}, {data.get('patients', 0):,} patients"
+        return card_words.trained_on(self.card)
 
 
 class Registry:
@@ -128,24 +127,44 @@ class Registry:
 
     def promote(self, name: str, who: str) -> str:
         """Put a version in use; returns the version it replaced."""
+        return self._switch(name, who, "promote")
+
+    def rollback(self, who: str) -> str:
+        """Go back to the version in use before the latest promotion not yet rolled back; returns it."""
+        earlier = _replaced_stack(self._read().get("history", []))
+        if not earlier:
+            raise RegistryError("No promotion is left to undo, so there is nothing to roll back to.")
+        self._switch(earlier[-1], who, "rollback")
+        return earlier[-1]
+
+    def history(self) -> list[dict[str, Any]]:
+        """Every promotion and rollback, oldest first: version, replaced, by, at, action."""
+        return list(self._read().get("history", []))
+
+    def _switch(self, name: str, who: str, action: str) -> str:
         data = self._read()
         if name not in data["versions"]:
             raise RegistryError(f"There is no model version {name}.")
-        self.load(name)  # never promote a version that would not load
+        self.load(name)  # never put in use a version that would not load
         previous = str(data["in_use"])
         data["in_use"] = name
-        data.setdefault("history", []).append({"version": name, "replaced": previous, "by": who, "at": _now()})
+        data.setdefault("history", []).append(
+            {"action": action, "version": name, "replaced": previous, "by": who, "at": _now()}
+        )
         self._write(data)
         return previous
 
-    def rollback(self, who: str) -> str:
-        """Go back to the version in use before the last promotion; returns it."""
-        history = self._read().get("history", [])
-        if not history:
-            raise RegistryError("No promotion has been made, so there is nothing to roll back to.")
-        previous = str(history[-1]["replaced"])
-        self.promote(previous, who)
-        return previous
+
+def _replaced_stack(history: list[dict[str, Any]]) -> list[str]:
+    """The versions a rollback would return to, latest last: each promotion pushes, each rollback pops."""
+    stack: list[str] = []
+    for entry in history:
+        if entry.get("action", "promote") == "rollback":
+            if stack:
+                stack.pop()
+        else:
+            stack.append(str(entry["replaced"]))
+    return stack
 
 
 def _now() -> str:

@@ -29,7 +29,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from core.decisions.bands import FACTORY_BANDS
-from core.decisions.costs import FACTORY_COSTS, break_even_risk
+from core.decisions.costs import FACTORY_COSTS, CostSettings, break_even_risk
 from core.decisions.curves import ThresholdCurves
 from core.decisions.metrics import calibration_table, metric_summary
 from core.model.bundle import sha256_of_file
@@ -160,18 +160,24 @@ def fit_baselines(valid: pd.DataFrame, X: pd.DataFrame, y: np.ndarray, masks: di
     return baselines
 
 
-def decision_section(val_p: np.ndarray, val_y: np.ndarray) -> dict:
-    curves = ThresholdCurves(val_p, val_y)
+def decision_section(
+    p: np.ndarray,
+    y: np.ndarray,
+    costs: CostSettings = FACTORY_COSTS,
+    chosen_on: str = "validation split, lowest total program cost under the default costs",
+) -> dict:
+    """The default threshold: the lowest total program cost on predictions for patients the model never saw."""
+    curves = ThresholdCurves(p, y)
     return {
-        "default_threshold": curves.optimal_threshold(FACTORY_COSTS, None),
-        "threshold_chosen_on": "validation split, lowest total program cost under the default costs",
+        "default_threshold": curves.optimal_threshold(costs, None),
+        "threshold_chosen_on": chosen_on,
         "reference_threshold": FACTORY_REFERENCE_THRESHOLD,
         "costs": {
-            "intervention_cost": FACTORY_COSTS.intervention_cost,
-            "dropout_cost": FACTORY_COSTS.dropout_cost,
-            "effectiveness": FACTORY_COSTS.effectiveness,
+            "intervention_cost": costs.intervention_cost,
+            "dropout_cost": costs.dropout_cost,
+            "effectiveness": costs.effectiveness,
         },
-        "break_even_risk": round(break_even_risk(FACTORY_COSTS), 4),
+        "break_even_risk": round(break_even_risk(costs), 4),
         "bands": [
             {"name": b.name, "lower": b.lower, "action": b.action, "action_cost": b.action_cost} for b in FACTORY_BANDS
         ],

@@ -1,0 +1,85 @@
+"""What a model card says, in the words every page, the sidebar and the command line use.
+
+Two kinds of card exist: the bundled generic model's (synthetic data, a test split of unseen sites)
+and a trial-trained version's (one real trial, nested cross-validation). These functions read either,
+so a page never has to know which kind it shows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.output.numbers import interval
+
+CROSS_VALIDATED = "cross-validated"
+
+
+def is_cross_validated(card: dict[str, Any]) -> bool:
+    return card.get("evaluation", {}).get("method") == CROSS_VALIDATED
+
+
+def is_synthetic(card: dict[str, Any]) -> bool:
+    return bool(card.get("training_data", {}).get("synthetic"))
+
+
+def origin_words(card: dict[str, Any]) -> str:
+    """'synthetic data' or 'real data: the trial X' (every figure shown says which)."""
+    data = card.get("training_data", {})
+    if data.get("synthetic"):
+        return "synthetic data"
+    trial = data.get("trial")
+    return f"real data: the trial {trial}" if trial else "real data"
+
+
+def trained_on(card: dict[str, Any]) -> str:
+    data = card.get("training_data", {})
+    return f"{origin_words(card)}, {data.get('patients', 0):,} patients from {data.get('sites', 0)} sites"
+
+
+def measured_on(card: dict[str, Any]) -> str:
+    """Where the headline figures come from, in a phrase."""
+    if is_cross_validated(card):
+        evaluation = card["evaluation"]
+        unit = "sites" if evaluation.get("grouped_by") == "site" else "patients"
+        return (
+            f"cross-validated on the trial's own patients ({evaluation.get('folds')} folds of whole {unit}, "
+            f"repeated {evaluation.get('repeats')} time(s))"
+        )
+    return "a test split of sites the model never saw"
+
+
+def headline(card: dict[str, Any]) -> dict[str, Any]:
+    """The model's own figures on patients it did not learn from (test split or cross-validation)."""
+    return dict(card["metrics"]["test"])
+
+
+def headline_auc(card: dict[str, Any], digits: int = 2) -> str:
+    return interval(headline(card)["roc_auc"], digits)
+
+
+def compared(card: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(label, figures) of what the model is compared with, in the order to show them."""
+    if is_cross_validated(card):
+        own = card.get("model_kind")
+        return [
+            (entry["label"], entry["summary"])
+            for name, entry in card.get("comparison", {}).items()
+            if name != own and "summary" in entry
+        ]
+    baselines = card.get("baselines", {})
+    out = []
+    if "logistic_regression" in baselines:
+        out.append(("Logistic regression", baselines["logistic_regression"]))
+    if "single_feature_rule" in baselines:
+        rule = baselines["single_feature_rule"]
+        out.append((f"Single rule ({str(rule.get('feature', '')).replace('_', ' ')})", rule))
+    return out
+
+
+def by_landmark(card: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
+    """Label -> landmark day -> figures, for a cross-validated card (empty for the bundled one)."""
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for entry in card.get("comparison", {}).values():
+        if "by_landmark" in entry:
+            out[entry["label"]] = entry["by_landmark"]
+    return out
