@@ -36,7 +36,6 @@ from core.model.registry import Registry, RegistryError
 from core.output.call_list import call_list, call_list_workbook
 from core.output.csv_file import csv_bytes
 from core.output.provenance import export_metadata
-from core.paths import MODELS_DIR
 from core.reading.dated import AmbiguousDateColumns
 from core.reading.errors import SchemaError
 from core.settings import Settings, SettingsError, load_settings
@@ -131,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     try:
         settings = load_settings()
-        bundle = Registry(MODELS_DIR).load(None, settings.model_sha256)
+        bundle = Registry(settings.models_dir).load(None, settings.model_sha256)
         cohort = _load(args, bundle, settings)
         threshold = bundle.default_threshold if args.threshold is None else args.threshold
         policy = Policy(threshold, args.capacity, settings.costs, settings.bands, args.plan)

@@ -1,0 +1,81 @@
+"""python -m core.train --history and python -m core.models: figures, versions, promotion, plain errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import replace
+
+import pytest
+
+from core.history.export import to_csv_files
+from core.history.simulated import simulate_history
+from core.paths import ROOT
+from tests.core.model.conftest import SMALL_TRIAL, copy_registry
+
+
+def _write(folder, files):
+    folder.mkdir(parents=True)
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def trial_folder(tmp_path_factory):
+    return _write(tmp_path_factory.mktemp("trial") / "small", to_csv_files(simulate_history(SMALL_TRIAL, seed=3)))
+
+
+def _run(*args, env=None):
+    import os
+
+    return subprocess.run(
+        [sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True, env={**os.environ, **(env or {})}
+    )
+
+
+def test_training_from_the_command_line_registers_and_promotes(trial_folder, tmp_path):
+    models = copy_registry(tmp_path / "models")
+    env = {"RRADAR_MODELS_DIR": str(models)}
+    done = _run("core.train", "--history", str(trial_folder), "--folds", "3", "--repeats", "1", "--promote", env=env)
+    assert done.returncode == 0, done.stderr
+    assert "[100%] Done" in done.stdout and "Simple baseline" in done.stdout and "registered" in done.stdout
+    registry = json.loads((models / "registry.json").read_text())
+    assert registry["in_use"] != "1.0+91b4f930" and len(registry["versions"]) == 3
+    listed = _run("core.models", "list", env=env)
+    assert listed.returncode == 0 and f"* {registry['in_use']}" in listed.stdout and "cross-validated" in listed.stdout
+    back = _run("core.models", "rollback", env=env)
+    assert back.returncode == 0, back.stderr
+    assert json.loads((models / "registry.json").read_text())["in_use"] == "1.0+91b4f930"
+
+
+def test_out_to_a_plain_folder_writes_each_version_there(trial_folder, tmp_path):
+    out = tmp_path / "out"
+    done = _run("core.train", "--history", str(trial_folder), "--out", str(out), "--folds", "3", "--repeats", "1")
+    assert done.returncode == 0, done.stderr
+    folders = sorted(p for p in out.iterdir() if not p.name.startswith("."))
+    assert len(folders) == 2
+    for folder in folders:
+        card = json.loads((folder / "model_card.json").read_text())
+        assert card["evaluation"]["method"] == "cross-validated"
+        assert (folder / "cv_predictions.csv").exists() and (folder / "model.joblib").exists()
+
+
+def test_a_history_too_small_is_refused_in_words(tmp_path):
+    tiny = _write(tmp_path / "tiny", to_csv_files(simulate_history(replace(SMALL_TRIAL, n_patients=50), seed=2)))
+    done = _run("core.train", "--history", str(tiny), "--out", str(tmp_path / "out"))
+    assert done.returncode == 1
+    assert "not trained" in done.stderr and "at least 100" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_a_missing_history_is_one_line_never_a_traceback(tmp_path):
+    done = _run("core.train", "--history", str(tmp_path / "nowhere"))
+    assert done.returncode == 2 and "Traceback" not in done.stderr and done.stderr.startswith("error:")
+
+
+def test_promoting_an_unknown_version_is_one_line(tmp_path):
+    models = copy_registry(tmp_path / "models")
+    done = _run("core.models", "promote", "nope", env={"RRADAR_MODELS_DIR": str(models)})
+    assert done.returncode == 2 and "no model version nope" in done.stderr and "Traceback" not in done.stderr
