@@ -26,6 +26,9 @@ signed_in = gate.is_open() or state.authenticated()
 page = st.navigation(navigation.PAGES, position="sidebar" if signed_in else "hidden")
 gate.require_login()  # stops here, before any page or patient data, until the password is given
 bundle = state.get_bundle()
+changed = state.model_changed(bundle)
+if changed:
+    st.info(changed, icon=":material/published_with_changes:")
 state.init_session(bundle)
 state.keep_in_url()  # a refresh of this tab starts a new session: the address carries the settings over
 sidebar.render(bundle, show_settings=page is not navigation.THRESHOLDS)  # its fragment edits them live

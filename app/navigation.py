@@ -18,5 +18,6 @@ THRESHOLDS = st.Page(
 )
 ACTIVITY = st.Page(PAGES_DIR / "activity.py", title="Activity", icon=":material/history:", url_path="activity")
 MODEL = st.Page(PAGES_DIR / "model_card.py", title="Model", icon=":material/insights:", url_path="model")
+TRAIN = st.Page(PAGES_DIR / "train.py", title="Train", icon=":material/model_training:", url_path="train")
 
-PAGES = [OVERVIEW, COHORT, PATIENT, THRESHOLDS, MODEL, ACTIVITY]
+PAGES = [OVERVIEW, COHORT, PATIENT, THRESHOLDS, MODEL, TRAIN, ACTIVITY]

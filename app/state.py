@@ -10,6 +10,7 @@ and written through ``widget_value`` and ``set_widget_value``.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -22,7 +23,6 @@ from core.decisions.costs import CostSettings
 from core.decisions.policy import SINGLE, Policy
 from core.model.bundle import ModelBundle, ModelIntegrityError
 from core.model.registry import Registry, RegistryError
-from core.paths import MODELS_DIR
 from core.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger(__name__)
@@ -84,18 +84,18 @@ def settings() -> Settings:
 
 
 @st.cache_resource(show_spinner="Loading the model…", max_entries=4)
-def _cached_bundle(version: str, pinned_sha256: str | None) -> ModelBundle:
-    return Registry(MODELS_DIR).load(version, pinned_sha256)
+def _cached_bundle(models_dir: str, version: str, pinned_sha256: str | None) -> ModelBundle:
+    return Registry(Path(models_dir)).load(version, pinned_sha256)
 
 
 def registry() -> Registry:
-    return Registry(MODELS_DIR)
+    return Registry(settings().models_dir)
 
 
 def get_bundle() -> ModelBundle:
     """The model version in use, loaded once per process and version; stops the page with a message if it cannot."""
     try:
-        return _cached_bundle(registry().in_use(), settings().model_sha256)
+        return _cached_bundle(str(settings().models_dir), registry().in_use(), settings().model_sha256)
     except ModelIntegrityError as exc:
         st.error(f"The model could not be loaded safely. {exc}")
     except (OSError, ValueError, RegistryError) as exc:
@@ -363,3 +363,45 @@ def client_address() -> str | None:
 
 def sign_in_failures() -> int:
     return int(st.session_state.get(GATE_FAILURES, 0))
+
+
+# ---------------------------------------------------------------- model versions and training
+
+MODEL_SEEN = "model_seen"  # the model version this session last ran with
+TRAINING = "training_result"  # app.views.train's last finished (or refused, or stopped) training
+
+
+def model_changed(bundle: ModelBundle) -> str | None:
+    """When the version in use changed since this session's last run (a promotion or rollback), clear what the old
+    model scored and say so; None otherwise."""
+    seen = st.session_state.get(MODEL_SEEN)
+    st.session_state[MODEL_SEEN] = bundle.version
+    if seen is None or seen == bundle.version:
+        return None
+    for key in (COHORT, COHORT_ERROR, LAST_UPLOAD, EVALUATION_CACHE, PATIENT_RESULT):
+        st.session_state.pop(key, None)
+    return (
+        f"The model in use changed from {seen} to {bundle.version}. Scores made with the old model were cleared: "
+        f"upload this week's file again to score it with the new one (its suggested threshold is "
+        f"{bundle.default_threshold:.0%})."
+    )
+
+
+def training() -> Any:
+    return st.session_state.get(TRAINING)
+
+
+def set_training(value: Any) -> None:
+    st.session_state[TRAINING] = value
+
+
+TRAINING_RUNNING = "training_running"  # set while a training runs: still set on the next run if it was stopped
+
+
+def set_training_running(running: bool) -> None:
+    st.session_state[TRAINING_RUNNING] = running
+
+
+def pop_training_interrupted() -> bool:
+    """True once after a training run was interrupted (the user stopped it, or left the page)."""
+    return bool(st.session_state.pop(TRAINING_RUNNING, False))

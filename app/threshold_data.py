@@ -14,7 +14,7 @@ from core.reading.contract import OUTCOME_COLUMN
 
 COHORT_OBSERVED = "Your cohort, with its observed outcomes"
 COHORT_EXPECTED = "Your cohort, expected from the model's probabilities"
-TEST_SPLIT = "The model's test split (observed outcomes, synthetic)"
+TEST_SPLIT = "The model's measured patients (observed outcomes)"  # its test split or cross-validated predictions
 
 
 def available_sources(cohort: ScoredCohort | None) -> list[str]:

@@ -9,6 +9,7 @@ from app import state
 from app.figures import model as charts
 from app.views import drift as drift_views
 from app.views import model as model_views
+from core.model import card_words
 
 bundle = state.get_bundle()
 card = bundle.card
@@ -17,8 +18,10 @@ data = card["training_data"]
 
 st.title("How good is the model?")
 st.markdown(
-    f"All figures below were measured on a **test split of {test['n']:,} patients at sites the model never saw** "
-    "while it was built. The ranges in brackets are 95% intervals from resampling those patients."
+    f"Model `{bundle.version}`, trained on **{card_words.origin_words(card)}**. All figures below were measured on "
+    f"**{test['n']:,} {'patient-days' if card_words.is_cross_validated(card) else 'patients'}** the model did not "
+    f"learn from: {card_words.measured_on(card)}. The ranges in brackets are 95% intervals from resampling "
+    "whole patients."
 )
 if bundle.synthetic:
     st.warning(
@@ -27,9 +30,16 @@ if bundle.synthetic:
         icon=":material/science:",
     )
 
-st.subheader("Held-out results")
+st.subheader("Results on patients the model did not learn from")
 st.table(model_views.metrics_table(card).set_index("Measure"))  # a table wraps its headers: none is cut off
 st.markdown(model_views.metrics_in_words(card))
+by_day = model_views.landmark_table(card)
+if by_day is not None:
+    st.markdown(
+        "**By landmark day.** Each column is the trial's patients as they stood on that study day, ranked by each "
+        "model (ROC AUC, 95% interval). A week's list is one such day."
+    )
+    st.table(by_day.set_index("Model"))
 
 holdout = model_views.holdout(bundle.sha256, bundle)
 roc, pr = st.columns(2)
@@ -71,5 +81,6 @@ drift_views.table(state.cohort())
 
 st.subheader("About the model")
 st.markdown(model_views.about_in_words(card))
-with st.expander("Model size trade-off (explanation speed against accuracy)"):
-    st.dataframe(pd.DataFrame(card["size_trade_off"]), hide_index=True)
+if "size_trade_off" in card:
+    with st.expander("Model size trade-off (explanation speed against accuracy)"):
+        st.dataframe(pd.DataFrame(card["size_trade_off"]), hide_index=True)

@@ -10,6 +10,7 @@ from app.views import controls
 from app.views import thresholds as threshold_views
 from app.views.components import band_legend, example_costs_notice
 from core.decisions.evaluation import contacts_by_band, evaluate_threshold
+from core.model import card_words
 
 bundle = state.get_bundle()
 
@@ -32,7 +33,8 @@ source = st.radio(
 data = threshold_data.evaluation_data(source, cohort)
 if source == threshold_data.TEST_SPLIT:
     st.info(
-        f"Showing the model's held-out test split: {data.n_patients:,} synthetic patients whose outcomes are known. "
+        f"Showing the patients the model was measured on: {data.n_patients:,} rows with known outcomes "
+        f"({card_words.origin_words(bundle.card)}; {card_words.measured_on(bundle.card)}). "
         "Load a cohort on the Cohort page to see your own patients.",
         icon=":material/science:",
     )
@@ -44,7 +46,7 @@ elif not data.labelled:
     )
 else:
     st.success(f"Evaluating on {data.n_patients:,} patients of your cohort with observed outcomes.")
-    st.markdown(threshold_views.cohort_metrics_in_words(data.metrics, bundle.card["metrics"]["test"]))
+    st.markdown(threshold_views.cohort_metrics_in_words(data.metrics, card_words.headline(bundle.card)))
 
 
 example_costs_notice("thresholds", link=False)

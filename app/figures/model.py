@@ -22,7 +22,7 @@ def roc_figure(points: dict[str, np.ndarray], auc: float) -> go.Figure:
     fig.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name="chance", line={"dash": "dot", "color": NEUTRAL}))
     fig.update_layout(
         **LAYOUT,
-        title="ROC curve (test split)",
+        title="ROC curve (patients it did not learn from)",
         xaxis_title="share of stayers flagged (false alarms)",
         yaxis_title="share of dropouts caught",
     )
@@ -36,7 +36,7 @@ def precision_recall_figure(points: dict[str, np.ndarray], prevalence: float) ->
     fig.add_hline(y=prevalence, line_dash="dot", line_color=NEUTRAL, annotation_text=f"random list ({prevalence:.1%})")
     fig.update_layout(
         **LAYOUT,
-        title="Precision and recall (test split)",
+        title="Precision and recall (patients it did not learn from)",
         xaxis_title="share of dropouts caught (recall)",
         yaxis_title="share of flagged who drop out (precision)",
     )

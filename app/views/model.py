@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from core.decisions.metrics import precision_recall_points, roc_points
+from core.model import card_words
 from core.model.bundle import ModelBundle, load_holdout
 from core.model.explain import explain_features, global_importance
 from core.model.features import feature_specs
@@ -18,46 +19,66 @@ from core.reading.contract import OUTCOME_COLUMN
 EXPLAIN_SAMPLE = 3000  # patients of the test split explained for the global plots
 
 
+MEASURES = (
+    ("Ranking quality, ROC AUC (higher is better; 0.5 = chance)", "roc_auc", "oracle_roc_auc"),
+    ("Precision-recall AUC (higher is better)", "pr_auc", None),
+    ("Brier score (lower is better)", "brier", "oracle_brier"),
+    ("Calibration error, ECE (lower is better)", "ece", None),
+)
+
+
 def metrics_table(card: dict) -> pd.DataFrame:
-    """One row per metric: model, ceiling, baselines (values with 95% intervals)."""
-    test = card["metrics"]["test"]
-    logistic = card["baselines"]["logistic_regression"]
-    rule = card["baselines"]["single_feature_rule"]
-    rows = [
-        ("Ranking quality, ROC AUC (higher is better; 0.5 = chance)", "roc_auc", "oracle_roc_auc"),
-        ("Precision-recall AUC (higher is better)", "pr_auc", None),
-        ("Brier score (lower is better)", "brier", "oracle_brier"),
-        ("Calibration error, ECE (lower is better)", "ece", None),
-    ]
+    """One row per measure: the model, the ceiling (synthetic data only), what it is compared with."""
+    test = card_words.headline(card)
+    others = card_words.compared(card)
+    rows = []
+    for label, key, oracle in MEASURES:
+        row = {"Measure": label, "This model": interval(test[key])}
+        if "oracle_roc_auc" in test:  # synthetic data: the generator's true risk is the ceiling
+            row["Best possible on this data"] = interval(test[oracle]) if oracle in test else "–"
+        for name, figures in others:
+            row[name] = interval(figures[key]) if key in figures else "–"
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def landmark_table(card: dict) -> pd.DataFrame | None:
+    """ROC AUC by landmark day for the model and what it is compared with (cross-validated cards only)."""
+    found = card_words.by_landmark(card)
+    if not found:
+        return None
+    days = sorted({int(d) for figures in found.values() for d in figures})
     return pd.DataFrame(
         [
-            {
-                "Measure": label,
-                "This model": interval(test[key]),
-                "Best possible on this data": interval(test[oracle]) if oracle else "–",
-                "Logistic regression": interval(logistic[key]),
-                f"Single rule ({rule['feature'].replace('_', ' ')})": interval(rule[key]),
-            }
-            for label, key, oracle in rows
+            {"Model": label, **{f"Day {d}": interval(figures[str(d)]["roc_auc"], 2) for d in days if str(d) in figures}}
+            for label, figures in found.items()
         ]
     )
 
 
 def metrics_in_words(card: dict) -> str:
-    test = card["metrics"]["test"]
+    test = card_words.headline(card)
     auc = test["roc_auc"]["value"]
     share = test.get("roc_auc_share_of_oracle")
     text = (
         f"- Picking one patient who dropped out and one who stayed, the model gives the dropout the higher estimate "
         f"**{auc:.1%}** of the time (ROC AUC {auc:.2f}).\n"
-        f"- In the test split, {test['prevalence']:.1%} of patients dropped out: a list in random order would find "
-        f"dropouts at that rate.\n"
+        f"- Among the patients it was measured on, {test['prevalence']:.1%} dropped out: a list in random order "
+        "would find dropouts at that rate.\n"
     )
     if share is not None:
         text += (
             f"- The data are synthetic, so the best any model could do is known: this model reaches "
             f"**{share:.1%}** of that ceiling.\n"
         )
+    if card_words.is_cross_validated(card):
+        text += (
+            "- The figure above pools every landmark day. On one week's list (a single day, the table by landmark "
+            "day below), patients are harder to tell apart: those figures are the ones to expect each week.\n"
+        )
+        recommendation = card.get("recommendation", {})
+        if recommendation.get("words"):
+            text += f"- {recommendation['words']}\n"
     return text
 
 
@@ -65,17 +86,31 @@ def about_in_words(card: dict) -> str:
     data = card["training_data"]
     decision = card["decision"]
     versions = ", ".join(f"{k} {v}" for k, v in card["library_versions"].items())
+    kind = "logistic regression" if card.get("model_kind") == "logistic_regression" else "LightGBM"
+    parameters = card["hyperparameters"]
+    size = (
+        f"{parameters['trees']} trees of at most {parameters['num_leaves']} leaves"
+        if "trees" in parameters
+        else str(parameters.get("candidate", ""))
+    )
+    if card_words.is_cross_validated(card):
+        split = f"{data['landmark_rows']:,} landmark rows (days {', '.join(str(d) for d in data['landmarks'])}); "
+        split += card["evaluation"]["in_words"]
+    else:
+        split = (
+            f"split by whole sites ({data['split']['train']:,} train, {data['split']['validation']:,} validation, "
+            f"{data['split']['test']:,} test)"
+        )
     return (
         f"**Intended use.** {card['intended_use']}\n\n"
         f"**Limitations.** {card['limitations']}\n\n"
-        f"**Training data.** {data['patients']:,} patients from {data['sites']} sites, dropout rate {data['dropout_rate']:.1%}, "
-        f"split by whole sites ({data['split']['train']:,} train, {data['split']['validation']:,} validation, "
-        f"{data['split']['test']:,} test). File `{data['file']}`, SHA-256 `{card['training_data_sha256'][:16]}…`.\n\n"
-        f"**Model.** Version `{card['model_version']}`, created {card['created_at']}, LightGBM with "
-        f"{card['hyperparameters']['trees']} trees of at most {card['hyperparameters']['num_leaves']} leaves; {versions}. "
-        f"Model file SHA-256 `{card['model_sha256'][:16]}…` (checked every time the app loads it).\n\n"
-        f"**Default threshold.** {decision['default_threshold']:.2f}, chosen on the validation split as the lowest "
-        f"program cost at ${decision['costs']['intervention_cost']:,.0f} per intervention and "
+        f"**Training data.** {card_words.trained_on(card)}, dropout rate {data['dropout_rate']:.1%}; {split}. "
+        f"File(s) `{data['file']}`, SHA-256 `{card['training_data_sha256'][:16]}…`.\n\n"
+        f"**Model.** Version `{card['model_version']}`, created {card['created_at']}, {kind} ({size}); {versions}"
+        + (f"; code `{card['code_version']}`" if card.get("code_version") else "")
+        + f". Model file SHA-256 `{card['model_sha256'][:16]}…` (checked every time the app loads it).\n\n"
+        f"**Default threshold.** {decision['default_threshold']:.2f}, chosen on {decision['threshold_chosen_on']}, "
+        f"at ${decision['costs']['intervention_cost']:,.0f} per intervention and "
         f"${decision['costs']['dropout_cost']:,.0f} per dropout."
     )
 
@@ -90,9 +125,9 @@ class HoldoutView:
     feature_display: pd.DataFrame  # categories as labels, for axes
 
 
-@st.cache_data(show_spinner="Explaining the test split…", max_entries=2)
+@st.cache_data(show_spinner="Explaining the patients the model was measured on…", max_entries=2)
 def holdout(model_sha256: str, _bundle: ModelBundle) -> HoldoutView:
-    """Curves and SHAP summaries on the shipped test split (cached per model file)."""
+    """Curves and SHAP summaries on the version's held-out or cross-validated predictions (cached per model file)."""
     frame = load_holdout(_bundle.predictions_path, _bundle.contract)
     y = frame[OUTCOME_COLUMN].astype(int).to_numpy()
     p = frame["probability"].to_numpy(dtype=float)

@@ -6,21 +6,21 @@ import streamlit as st
 
 from app import gate, state
 from core.decisions.policy import SINGLE
+from core.model import card_words
 from core.model.bundle import ModelBundle
-from core.output.numbers import dollars, interval, percent
+from core.output.numbers import dollars, percent
 
 
 def render(bundle: ModelBundle, show_settings: bool = True) -> None:
     """Model identity and, unless the page edits them live, the settings in force."""
     card = bundle.card
-    test = card["metrics"]["test"]
-    data = card["training_data"]
     with st.sidebar:
         st.markdown("#### Model in use")
         st.markdown(
             f"Version `{bundle.version}`  \n"
-            f"Trained {card['created_at'][:10]} on {data['patients']:,} patients from {data['sites']} sites  \n"
-            f"Ranking quality (ROC AUC) on unseen sites: **{interval(test['roc_auc'], 2)}**"
+            f"Trained {card['created_at'][:10]} on {card_words.trained_on(card)}  \n"
+            f"Ranking quality (ROC AUC), {'cross-validated' if card_words.is_cross_validated(card) else 'on unseen sites'}: "
+            f"**{card_words.headline_auc(card)}**"
         )
         if bundle.synthetic:
             st.caption("Trained on synthetic data: its figures describe that data, not your trial.")

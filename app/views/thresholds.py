@@ -81,14 +81,14 @@ def contacts_display(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def cohort_metrics_in_words(metrics: dict | None, test: dict) -> str:
-    """The model's ranking and calibration on the user's labelled cohort, next to the test split's."""
+    """The model's ranking and calibration on the user's labelled cohort, next to its figures when it was built."""
     if metrics is None:
         return "The outcomes in this cohort are all the same, so ranking quality cannot be measured on it."
 
     return (
         f"On your cohort the model's ranking quality (ROC AUC) is **{interval(metrics['roc_auc'])}**, against "
-        f"{interval(test['roc_auc'])} on its test split; Brier score {interval(metrics['brier'])} (test "
-        f"{interval(test['brier'])}); calibration error {interval(metrics['ece'])}. Observed dropout rate "
+        f"{interval(test['roc_auc'])} where it was measured when built; Brier score {interval(metrics['brier'])} "
+        f"(when built {interval(test['brier'])}); calibration error {interval(metrics['ece'])}. Observed dropout rate "
         f"{percent(metrics['prevalence'])}. Brackets: 95% intervals."
     )
 

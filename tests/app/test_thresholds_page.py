@@ -69,8 +69,8 @@ def test_costs_and_capacity_change_the_table():
 
 def test_without_a_cohort_the_test_split_is_used_and_labelled():
     at = open_page("thresholds")
-    assert at.radio(key="threshold_source").value.startswith("The model's test split")
-    assert any("held-out test split" in i.value for i in at.info)
+    assert at.radio(key="threshold_source").value.startswith("The model's measured patients")
+    assert any("patients the model was measured on" in i.value and "synthetic data" in i.value for i in at.info)
 
 
 def test_unlabelled_cohort_shows_expected_mode_with_calibration(bundle):

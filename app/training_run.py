@@ -1,0 +1,102 @@
+"""Run a training from the Train page: read the history, train with a progress bar, register, record.
+
+The versions are registered only after the whole training finished; a refusal, an error or the user
+stopping it (Streamlit interrupts the run at the next progress update) leaves the registry untouched.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import streamlit as st
+
+from app import audit_trail, state
+from app.identity import current_person
+from core.history.model import TrialHistory
+from core.history.reader import files_sha256, read_history
+from core.model.landmark_data import TrainingRefused
+from core.model.trial_training import TrainingOptions, TrainingSource, train_history
+from core.model.trial_versions import register_versions
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class TrainingOutcome:
+    """What the page shows after a training: the versions made, or why there are none."""
+
+    trial: str
+    versions: dict[str, str] = field(default_factory=dict)  # family -> version name
+    recommended: str | None = None
+    refused: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def read(files: dict[str, bytes], day_first: bool | None) -> TrialHistory:
+    """The history (raises AmbiguousDatesError or SchemaError, which the page turns into a question or message)."""
+    return read_history(files, day_first=day_first, max_upload_mb=state.settings().max_upload_mb)
+
+
+def _tracked(outcome: TrainingOutcome) -> None:
+    """Log the versions to MLflow when the deployment points to one; a failure is a warning, never an undo."""
+    try:
+        from core.model import tracking
+    except ImportError:  # this installation has no tracking module
+        return
+    uri = tracking.tracking_uri()
+    if uri is None:
+        return
+    registry = state.registry()
+    for name in outcome.versions.values():
+        version = next(v for v in registry.versions() if v.name == name)
+        try:
+            tracking.log_training(version.folder, version.card, uri)
+        except tracking.TrackingError as exc:
+            outcome.warnings.append(f"The training was saved here but could not be logged to MLflow: {exc}")
+
+
+def run(history: TrialHistory, files: dict[str, bytes], trial: str) -> TrainingOutcome:
+    """Train on ``history`` with a progress bar; register both versions; record it in the audit trail."""
+    bar = st.progress(0.0, text="Starting…")
+    source = TrainingSource(trial, tuple(sorted(files)), files_sha256(files))
+    options = TrainingOptions(costs=state.costs())
+    try:
+        result = train_history(history, source, options, state.get_bundle(), lambda f, words: bar.progress(f, words))
+    except TrainingRefused as exc:
+        bar.empty()
+        return TrainingOutcome(trial, refused=str(exc))
+    names = register_versions(result, state.registry())
+    outcome = TrainingOutcome(trial, names, result.recommendation["family"])
+    bar.empty()
+    audit_trail.record(
+        "model_trained",
+        trial=trial,
+        versions=list(names.values()),
+        recommended=names[outcome.recommended],
+        by=current_person().name,
+        **_headline(result.results),
+    )
+    _tracked(outcome)
+    return outcome
+
+
+def _headline(results: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    return {f"{name}_roc_auc": r["summary"]["roc_auc"]["value"] for name, r in results.items()}
+
+
+def promote(version: str) -> None:
+    """Put ``version`` in use, recorded with who did it; the next run of every page uses it."""
+    who = current_person().name
+    previous = state.registry().promote(version, who)
+    audit_trail.record("model_promoted", version=version, replaced=previous, by=who)
+    log.info("model %s promoted (replacing %s)", version, previous)
+
+
+def rollback() -> str:
+    who = current_person().name
+    restored = state.registry().rollback(who)
+    audit_trail.record("model_rolled_back", version=restored, by=who)
+    log.info("model rolled back to %s", restored)
+    return restored

@@ -1,0 +1,168 @@
+"""The Train page's sections: choose a history, train it, read the results, choose the version in use."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app import state, training_run
+from app.figures import training as charts
+from app.identity import allowed
+from app.training_run import TrainingOutcome
+from app.views import model as model_views
+from app.views.text import plain
+from core.history.model import TrialHistory
+from core.history.reader import history_files
+from core.history.sdtm import CDISC_PILOT_DIR
+from core.history.validation import AmbiguousDatesError
+from core.model import card_words, trial_evaluation
+from core.model.candidates import LIGHTGBM
+from core.model.registry import Version
+from core.output.numbers import interval
+from core.reading.errors import SchemaError
+from core.trust.roles import PROMOTE, TRAIN, refusal
+
+UPLOAD = "Upload the trial's history"
+DEMO = "The real demo trial (CDISC Pilot 01)"
+FAMILY_WORDS = {LIGHTGBM: "LightGBM", "logistic_regression": "logistic regression"}
+
+
+def chosen_files() -> tuple[str, dict[str, bytes]] | None:
+    """The history files the user picked, and a name for them; None until there are some."""
+    source = st.radio("Train on", [UPLOAD, DEMO], key="train_source", horizontal=True)
+    if source == DEMO:
+        return "CDISC Pilot 01", history_files(CDISC_PILOT_DIR)
+    uploads = st.file_uploader(
+        "The trial's history: subjects, visits and adverse events (several files or one workbook), or SDTM domains",
+        type=["csv", "txt", "tsv", "xlsx", "xpt"],
+        accept_multiple_files=True,
+        key="train_upload",
+    )
+    if not uploads:
+        return None
+    files = {upload.name: upload.getvalue() for upload in uploads}
+    return (", ".join(files) if len(files) <= 3 else f"{len(files)} files"), files
+
+
+def read_history(label: str, files: dict[str, bytes]) -> TrialHistory | None:
+    """The history read, asking the order of day and month when the dates allow both; None with a message."""
+    day_first = None
+    for _ in range(2):
+        try:
+            history = training_run.read(files, day_first)
+        except AmbiguousDatesError as exc:
+            st.warning(plain(str(exc)), icon=":material/calendar_month:")
+            choice = st.radio(
+                "These files write dates",
+                ["day first (31/12/2024)", "month first (12/31/2024)"],
+                index=None,
+                key="train_day_first",
+                horizontal=True,
+            )
+            if choice is None:
+                return None
+            day_first = choice.startswith("day")
+            continue
+        except SchemaError as exc:
+            st.error(f"{plain(label)} could not be read as a trial history: {plain(str(exc))}")
+            return None
+        with st.expander(f"How {plain(label)} was read"):
+            st.markdown("\n".join(f"- {plain(line)}" for line in history.report.summary()))
+        return history
+    return None
+
+
+def train_section(history: TrialHistory, label: str, files: dict[str, bytes]) -> None:
+    trial = st.text_input("Trial name (it goes on the model card)", value=label, key="train_trial_name", max_chars=80)
+    if not allowed(TRAIN):
+        st.info(refusal("train models"))
+        return
+    if state.pop_training_interrupted():
+        st.info("Training stopped before it finished. Nothing was saved and the model in use is unchanged.")
+    if st.button("Train", type="primary", key="train_start"):
+        state.set_training_running(True)  # still set on the next run only if this one was interrupted
+        st.button("Stop training", key="train_stop", help="Stops at once; nothing is saved, nothing changes")
+        outcome = training_run.run(history, files, trial.strip() or label)
+        state.set_training_running(False)
+        state.set_training(outcome)
+
+
+def _outcome_versions(outcome: TrainingOutcome) -> dict[str, Version]:
+    by_name = {v.name: v for v in state.registry().versions()}
+    return {family: by_name[name] for family, name in outcome.versions.items() if name in by_name}
+
+
+def results_section(outcome: TrainingOutcome) -> None:
+    """The figures of the last training, the recommendation, and the choice of version."""
+    if outcome.refused:
+        st.warning(plain(outcome.refused), icon=":material/block:")
+        return
+    for warning in outcome.warnings:
+        st.warning(plain(warning))
+    versions = _outcome_versions(outcome)
+    if not versions or outcome.recommended not in versions:
+        return
+    card = versions[outcome.recommended].card
+    st.subheader(f"Results on {plain(outcome.trial)}")
+    st.markdown(
+        f"Every figure is for patients the models did not learn from ({card_words.measured_on(card)}), pooled over "
+        "the landmark days. Brackets: 95% intervals from resampling whole patients."
+    )
+    st.table(_comparison_table(card).set_index("Model"))
+    st.markdown("\n".join(f"- {line}" for line in _in_words(card)))
+    by_day = model_views.landmark_table(card)
+    if by_day is not None:
+        st.markdown("**By landmark day** (a week's list is one such day):")
+        st.plotly_chart(charts.landmark_figure(card_words.by_landmark(card)), key="train_landmarks")
+    _choice(outcome, versions)
+
+
+def _comparison_table(card: dict) -> pd.DataFrame:
+    rows = []
+    for entry in card.get("comparison", {}).values():
+        figures = entry.get("summary")
+        row = {"Model": entry["label"]}
+        for label, key, _ in model_views.MEASURES:
+            row[label] = interval(figures[key]) if figures else "–"
+        if not figures and entry.get("left_out"):
+            row[model_views.MEASURES[0][0]] = f"not compared: {entry['left_out']}"
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _in_words(card: dict) -> list[str]:
+    lines = [card["recommendation"]["words"]]
+    differences = card.get("differences", {})
+    own = card["model_kind"]
+    for other, name in (("baseline", "the simple baseline"), ("model_in_use", "the model in use before")):
+        key = f"{own}_minus_{other}"
+        if key in differences:
+            lines.append(trial_evaluation.difference_in_words(f"The {FAMILY_WORDS[own]} model", name, differences[key]))
+    curve = card.get("learning_curve") or {}
+    if curve:
+        half, full = curve["half_of_the_patients"]["roc_auc"], curve["all_patients"]["roc_auc"]
+        more = (
+            "more patients would likely help"
+            if full["value"] - half["value"] > 0.02
+            else "more patients of the same kind would likely add little"
+        )
+        lines.append(
+            f"Learning curve: with half the patients the recommended model reaches {half['value']:.2f}, with all of "
+            f"them {full['value']:.2f}: {more}."
+        )
+    return lines
+
+
+def _choice(outcome: TrainingOutcome, versions: dict[str, Version]) -> None:
+    st.markdown("**Which version should score your patients?** Nothing changes until you choose.")
+    if not allowed(PROMOTE):
+        st.info(refusal("put a model version in use"))
+        return
+    columns = st.columns(len(versions))
+    for column, (family, version) in zip(columns, versions.items(), strict=True):
+        tag = " (recommended)" if family == outcome.recommended else ""
+        disabled = version.in_use
+        if column.button(f"Use the {FAMILY_WORDS[family]} version{tag}", key=f"promote_{family}", disabled=disabled):
+            training_run.promote(version.name)
+            st.rerun()
+        column.caption(f"`{version.name}`" + (" (in use)" if version.in_use else ""))

@@ -1,0 +1,63 @@
+"""The model versions on this installation: which is in use, what each was trained on, promote, roll back."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app import state, training_run
+from app.identity import allowed
+from app.views.text import plain
+from core.model import card_words
+from core.model.bundle import ModelIntegrityError
+from core.model.registry import RegistryError, Version
+from core.trust.roles import PROMOTE, refusal
+
+
+def versions_table(versions: list[Version]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "In use": "yes" if v.in_use else "",
+                "Version": v.name,
+                "Kind": "logistic regression" if v.card.get("model_kind") == "logistic_regression" else "LightGBM",
+                "Trained on": card_words.trained_on(v.card),
+                "Created": str(v.card.get("created_at", ""))[:10],
+                "ROC AUC": card_words.headline_auc(v.card) if "metrics" in v.card else "–",
+                "Measured": "cross-validated" if card_words.is_cross_validated(v.card) else "unseen sites",
+            }
+            for v in versions
+        ]
+    )
+
+
+def section() -> None:
+    registry = state.registry()
+    versions = registry.versions()
+    st.dataframe(versions_table(versions), hide_index=True, key="versions_table")
+    if not allowed(PROMOTE):
+        st.caption(refusal("change the version in use"))
+        return
+    names = [v.name for v in versions if not v.in_use]
+    pick, roll = st.columns([3, 2])
+    if names:
+        chosen = pick.selectbox("Put another version in use", names, key="version_to_promote")
+        if pick.button("Use this version", key="promote_version"):
+            _act(lambda: training_run.promote(chosen))
+    history = registry.history()
+    if history:
+        last = history[-1]
+        roll.markdown(f"Last change: `{plain(last['version'])}` by {plain(str(last['by']))} on {str(last['at'])[:10]}.")
+        if roll.button("Roll back to the version before", key="rollback_version"):
+            _act(training_run.rollback)
+        with st.expander("Every change of the version in use"):
+            st.dataframe(pd.DataFrame(history), hide_index=True, key="version_history")
+
+
+def _act(action) -> None:
+    try:
+        action()
+    except (RegistryError, ModelIntegrityError) as exc:
+        st.error(plain(str(exc)))
+        return
+    st.rerun()
