@@ -17,6 +17,7 @@ PAGE_FILES = {
     "thresholds": "../pages/thresholds.py",
     "activity": "../pages/activity.py",
     "cohort": "../pages/cohort.py",
+    "train": "../pages/train.py",
 }
 
 

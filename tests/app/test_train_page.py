@@ -1,0 +1,83 @@
+"""The Train page: train on the real demo trial, read the comparison, put a version in use, roll back."""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app import training_run
+from app.views.train import DEMO
+from core.model import landmark_data
+from core.model.registry import Registry
+from core.model.trial_training import TrainingOptions
+from tests.app.conftest import open_page, shown
+from tests.core.model.conftest import copy_registry
+
+
+@pytest.fixture
+def models_dir(tmp_path, monkeypatch):
+    """A copy of the registry the app uses for this test, and a quicker (but otherwise identical) training."""
+    folder = copy_registry(tmp_path / "models")
+    monkeypatch.setenv("RRADAR_MODELS_DIR", str(folder))
+    quick = functools.partial(TrainingOptions, n_folds=3, repeats=1, n_boot=40, learning_curve=False)
+    monkeypatch.setattr(training_run, "TrainingOptions", quick)
+    return folder
+
+
+def _sidebar_text(at) -> str:
+    return " ".join(shown(m.value) for m in at.sidebar.markdown)
+
+
+def _trained(models_dir: Path) -> AppTest:
+    at = open_page("train")
+    at.radio(key="train_source").set_value(DEMO).run()
+    assert not at.exception and not at.error
+    at.button(key="train_start").click().run(timeout=600)
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_training_on_the_demo_trial_shows_the_comparison_and_changes_nothing_until_chosen(models_dir):
+    before = Registry(models_dir).in_use()
+    at = _trained(models_dir)
+    models = [name.lower() for name in at.table[0].value.index]
+    assert models[:2] == ["lightgbm", "logistic regression"]
+    assert any("baseline" in name for name in models) and any("model in use" in name for name in models)
+    words = " ".join(shown(m.value) for m in at.markdown)
+    assert "recommend" in words.lower()
+    registry = Registry(models_dir)
+    assert registry.in_use() == before  # nothing changes until the user chooses
+    trained = [v for v in registry.versions() if v.name.startswith("CDISC Pilot 01".replace(" ", "-"))]
+    assert len(trained) == 2
+    for version in trained:
+        card = json.loads((version.folder / "model_card.json").read_text())
+        assert card["training_data"]["origin"] == "real" and card["training_data"]["trial"] == "CDISC Pilot 01"
+
+
+def test_a_chosen_version_is_in_use_in_the_sidebar_and_rollback_restores_the_bundled_one(models_dir):
+    before = Registry(models_dir).in_use()
+    at = _trained(models_dir)
+    choice = next(b for b in at.button if (b.key or "").startswith("promote_") and "recommended" in b.label)
+    choice.click().run()
+    assert not at.exception
+    in_use = Registry(models_dir).in_use()
+    assert in_use != before
+    assert in_use in _sidebar_text(at) and "CDISC Pilot 01" in _sidebar_text(at)
+    assert "real" in _sidebar_text(at).lower()
+    at.button(key="rollback_version").click().run()
+    assert not at.exception
+    assert Registry(models_dir).in_use() == before
+    assert before in _sidebar_text(at)
+
+
+def test_a_history_too_small_to_learn_from_is_refused_in_words_and_saves_nothing(models_dir, monkeypatch):
+    monkeypatch.setattr(landmark_data, "MIN_PATIENTS", 10_000)  # the real trial has 254
+    count = len(Registry(models_dir).versions())
+    at = _trained(models_dir)
+    refusals = [shown(w.value) for w in at.warning]
+    assert any("at least 10000 are needed" in text for text in refusals), refusals
+    assert len(Registry(models_dir).versions()) == count
