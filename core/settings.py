@@ -13,7 +13,8 @@ Environment variables (all optional); the same keys, lower-case without the pref
 Outside ``[settings]``: RRADAR_LOG_DIR (audit trail folder), RRADAR_PASSWORD_HASH or ``[auth] password_hash``,
 RRADAR_AUDIT_SALT or ``[audit] salt``, RRADAR_MODEL_SHA256 or ``[model] sha256`` (the only model file
 accepted), RRADAR_LOG_LEVEL (the app's own log level), RRADAR_DATABASE_URL or ``[database] url`` (where
-uploads, contacts, saved settings and users are kept; by default a SQLite file in the audit log's folder).
+uploads, contacts, saved settings and users are kept; by default a SQLite file in the audit log's folder),
+MLFLOW_TRACKING_URI or ``[mlflow] tracking_uri`` (log each training run to that MLflow too; core.model.tracking).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 # The default database lives beside the audit log: the folder that already holds the deployment's own
 # state (salt, sign-in attempts), follows RRADAR_LOG_DIR, and is never committed (.gitignore lists logs/).
 DEFAULT_DATABASE_FILE = "retention_radar.sqlite3"
+MLFLOW_TRACKING_URI_VARIABLE = "MLFLOW_TRACKING_URI"  # MLflow's own name, so one variable serves both
 
 
 class SettingsError(ValueError):
@@ -64,6 +66,8 @@ class Settings:
     model_sha256: str | None  # the model file this deployment accepts, pinned outside the models folder
     database_url: str  # SQLAlchemy URL of the store (core.store); may hold a password, so never shown
     in_force: tuple[Setting, ...]  # the user-facing values above with where each came from
+    # Where each training run is also logged (None: nowhere); may hold a password, so never shown.
+    mlflow_tracking_uri: str | None = None
 
     @property
     def overridden(self) -> list[Setting]:
@@ -157,6 +161,13 @@ def _pinned_hash(value: str | None) -> str | None:
     return digest
 
 
+def _mlflow_tracking_uri(env: Mapping[str, str], secrets: Mapping[str, Any]) -> str | None:
+    """MLflow's own variable first (MLflow reads it too), then ``[mlflow] tracking_uri`` in secrets.toml."""
+    from_env = str(env.get(MLFLOW_TRACKING_URI_VARIABLE) or "").strip()
+    from_secrets = str(secrets.get("mlflow", {}).get("tracking_uri") or "").strip()
+    return from_env or from_secrets or None
+
+
 def default_database_url(log_dir: Path) -> str:
     """The SQLite file beside the audit log (relative like the log folder itself, if that is relative)."""
     return f"sqlite:///{Path(log_dir) / DEFAULT_DATABASE_FILE}"
@@ -188,6 +199,7 @@ def resolve_settings(env: Mapping[str, str], secrets: Mapping[str, Any]) -> Sett
         model_sha256=_pinned_hash(_secret(env, secrets, "MODEL_SHA256", "model", "sha256")),
         database_url=_secret(env, secrets, "DATABASE_URL", "database", "url") or default_database_url(log_dir),
         in_force=(*costs, reference, upload, *band_settings),
+        mlflow_tracking_uri=_mlflow_tracking_uri(env, secrets),
     )
 
 
