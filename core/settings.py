@@ -14,7 +14,8 @@ Outside ``[settings]``: RRADAR_LOG_DIR (audit trail folder), RRADAR_PASSWORD_HAS
 RRADAR_AUDIT_SALT or ``[audit] salt``, RRADAR_MODEL_SHA256 or ``[model] sha256`` (the only model file
 accepted), RRADAR_LOG_LEVEL (the app's own log level), RRADAR_DATABASE_URL or ``[database] url`` (where
 uploads, contacts, saved settings and users are kept; by default a SQLite file in the audit log's folder),
-RRADAR_MODELS_DIR (the model registry: its versions and which is in use; by default models/).
+RRADAR_MODELS_DIR (the model registry: its versions and which is in use; by default models/),
+MLFLOW_TRACKING_URI or ``[mlflow] tracking_uri`` (log each training run to that MLflow too; core.model.tracking).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 # The default database lives beside the audit log: the folder that already holds the deployment's own
 # state (salt, sign-in attempts), follows RRADAR_LOG_DIR, and is never committed (.gitignore lists logs/).
 DEFAULT_DATABASE_FILE = "retention_radar.sqlite3"
+MLFLOW_TRACKING_URI_VARIABLE = "MLFLOW_TRACKING_URI"  # MLflow's own name, so one variable serves both
 
 
 class SettingsError(ValueError):
@@ -66,6 +68,8 @@ class Settings:
     database_url: str  # SQLAlchemy URL of the store (core.store); may hold a password, so never shown
     models_dir: Path  # the model registry: versions and which one is in use
     in_force: tuple[Setting, ...]  # the user-facing values above with where each came from
+    # Where each training run is also logged (None: nowhere); may hold a password, so never shown.
+    mlflow_tracking_uri: str | None = None
 
     @property
     def overridden(self) -> list[Setting]:
@@ -159,6 +163,13 @@ def _pinned_hash(value: str | None) -> str | None:
     return digest
 
 
+def _mlflow_tracking_uri(env: Mapping[str, str], secrets: Mapping[str, Any]) -> str | None:
+    """MLflow's own variable first (MLflow reads it too), then ``[mlflow] tracking_uri`` in secrets.toml."""
+    from_env = str(env.get(MLFLOW_TRACKING_URI_VARIABLE) or "").strip()
+    from_secrets = str(secrets.get("mlflow", {}).get("tracking_uri") or "").strip()
+    return from_env or from_secrets or None
+
+
 def default_database_url(log_dir: Path) -> str:
     """The SQLite file beside the audit log (relative like the log folder itself, if that is relative)."""
     return f"sqlite:///{Path(log_dir) / DEFAULT_DATABASE_FILE}"
@@ -191,6 +202,7 @@ def resolve_settings(env: Mapping[str, str], secrets: Mapping[str, Any]) -> Sett
         database_url=_secret(env, secrets, "DATABASE_URL", "database", "url") or default_database_url(log_dir),
         models_dir=Path(env.get(ENV_PREFIX + "MODELS_DIR") or MODELS_DIR),
         in_force=(*costs, reference, upload, *band_settings),
+        mlflow_tracking_uri=_mlflow_tracking_uri(env, secrets),
     )
 
 

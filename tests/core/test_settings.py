@@ -138,3 +138,13 @@ def test_the_database_is_a_sqlite_file_beside_the_audit_log_unless_configured(tm
     both = resolve_settings({"RRADAR_DATABASE_URL": from_env}, {"database": {"url": from_secrets}})
     assert both.database_url == from_env
     assert all("database" not in s.name for s in both.in_force)  # the address may hold a password: never listed
+
+
+def test_mlflow_tracking_uri_from_its_own_variable_then_secrets_and_never_shown():
+    assert resolve_settings({}, {}).mlflow_tracking_uri is None
+    assert resolve_settings({"MLFLOW_TRACKING_URI": "  "}, {"mlflow": {"tracking_uri": ""}}).mlflow_tracking_uri is None
+    secrets = {"mlflow": {"tracking_uri": "https://ann:pw@mlflow.internal"}}
+    assert resolve_settings({}, secrets).mlflow_tracking_uri == "https://ann:pw@mlflow.internal"
+    chosen = resolve_settings({"MLFLOW_TRACKING_URI": "file:///srv/mlruns"}, secrets)
+    assert chosen.mlflow_tracking_uri == "file:///srv/mlruns"
+    assert not any("pw" in str(s.value) or "mlflow" in s.name for s in chosen.in_force)
