@@ -16,6 +16,7 @@ from app import audit_trail, state
 from app.identity import current_person
 from core.history.model import TrialHistory
 from core.history.reader import files_sha256, read_history
+from core.model import tracking
 from core.model.landmark_data import TrainingRefused
 from core.model.trial_training import TrainingOptions, TrainingSource, train_history
 from core.model.trial_versions import register_versions
@@ -41,20 +42,9 @@ def read(files: dict[str, bytes], day_first: bool | None) -> TrialHistory:
 
 def _tracked(outcome: TrainingOutcome) -> None:
     """Log the versions to MLflow when the deployment points to one; a failure is a warning, never an undo."""
-    try:
-        from core.model import tracking
-    except ImportError:  # this installation has no tracking module
-        return
-    uri = tracking.tracking_uri()
-    if uri is None:
-        return
-    registry = state.registry()
-    for name in outcome.versions.values():
-        version = next(v for v in registry.versions() if v.name == name)
-        try:
-            tracking.log_training(version.folder, version.card, uri)
-        except tracking.TrackingError as exc:
-            outcome.warnings.append(f"The training was saved here but could not be logged to MLflow: {exc}")
+    trained = [v for v in state.registry().versions() if v.name in outcome.versions.values()]
+    _, warnings = tracking.log_versions(tracking.tracking_uri(state.settings()), trained)
+    outcome.warnings += warnings
 
 
 def run(history: TrialHistory, files: dict[str, bytes], trial: str) -> TrainingOutcome:

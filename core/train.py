@@ -21,6 +21,7 @@ from pathlib import Path
 from core.command_line import audit, error_line
 from core.history.reader import files_sha256, history_files, read_history
 from core.history.validation import AmbiguousDatesError
+from core.model import tracking
 from core.model.bundle import ModelBundle, ModelIntegrityError
 from core.model.landmark_data import TrainingRefused
 from core.model.registry import REGISTRY_FILE, Registry, RegistryError
@@ -78,7 +79,8 @@ def _train_history(args: argparse.Namespace) -> TrainingRun:
 
 def _save(run: TrainingRun, args: argparse.Namespace) -> list[str]:
     """Register both versions (or write them into a plain folder); returns what was done, in lines."""
-    root = load_settings().models_dir if args.out is None else args.out
+    settings = load_settings()
+    root = settings.models_dir if args.out is None else args.out
     if not (root / REGISTRY_FILE).exists():
         lines = []
         root.mkdir(parents=True, exist_ok=True)
@@ -96,6 +98,9 @@ def _save(run: TrainingRun, args: argparse.Namespace) -> list[str]:
     recommended = names[run.recommendation["family"]]
     lines = [f"registered {name} ({family})" for family, name in names.items()]
     audit("model_trained", versions=list(names.values()), trial=run.source.trial)
+    trained = [v for v in registry.versions() if v.name in names.values()]
+    tracked, warnings = tracking.log_versions(tracking.tracking_uri(settings), trained)
+    lines += [f"logged to MLflow: {run.model_name} version {run.model_version}" for run in tracked] + warnings
     if args.promote:
         previous = registry.promote(recommended, "command line")
         audit("model_promoted", version=recommended, replaced=previous, by="command line")

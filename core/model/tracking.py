@@ -33,6 +33,7 @@ from core.model.tracking_record import RunRecord, run_record
 from core.paths import HOLDOUT_FILE, MODEL_CARD_FILE, MODEL_FILE, PREDICTIONS_FILE
 
 if TYPE_CHECKING:  # core.settings is only needed for the type; no import cycle, no import-time cost
+    from core.model.registry import Version
     from core.settings import Settings
 
 MODEL_ARTIFACT_FOLDER = "model"
@@ -202,3 +203,20 @@ def _scrub(text: str, uri: str) -> str:
     for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
         text = text.replace(secret, "***")
     return text
+
+
+def registered_name(version_name: str) -> str:
+    """MLflow's model name for a version: its trial and kind (``CDISC-Pilot-01-logit``), each training a new version."""
+    return version_name.rsplit("-", 1)[0] if version_name.count("-") >= 2 else version_name
+
+
+def log_versions(uri: str | None, versions: list[Version]) -> tuple[list[TrackedRun], list[str]]:
+    """Log each trained version to MLflow when ``uri`` is set: the runs made, and a warning per failure."""
+    runs: list[TrackedRun] = []
+    warnings: list[str] = []
+    for version in versions if uri else []:
+        try:
+            runs.append(log_training(version.folder, version.card, str(uri), registered_name(version.name)))
+        except TrackingError as exc:
+            warnings.append(f"{version.name} is saved here but was not logged to MLflow: {exc}")
+    return runs, warnings

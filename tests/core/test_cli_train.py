@@ -37,17 +37,48 @@ def _run(*args, env=None):
 
 def test_training_from_the_command_line_registers_and_promotes(trial_folder, tmp_path):
     models = copy_registry(tmp_path / "models")
+    bundled = json.loads((models / "registry.json").read_text())["in_use"]
     env = {"RRADAR_MODELS_DIR": str(models)}
     done = _run("core.train", "--history", str(trial_folder), "--folds", "3", "--repeats", "1", "--promote", env=env)
     assert done.returncode == 0, done.stderr
     assert "[100%] Done" in done.stdout and "Simple baseline" in done.stdout and "registered" in done.stdout
+    assert "MLflow" not in done.stdout  # no tracking URI: nothing is logged anywhere
     registry = json.loads((models / "registry.json").read_text())
-    assert registry["in_use"] != "1.0+91b4f930" and len(registry["versions"]) == 3
+    assert registry["in_use"] != bundled and len(registry["versions"]) == 3
     listed = _run("core.models", "list", env=env)
     assert listed.returncode == 0 and f"* {registry['in_use']}" in listed.stdout and "cross-validated" in listed.stdout
     back = _run("core.models", "rollback", env=env)
     assert back.returncode == 0, back.stderr
-    assert json.loads((models / "registry.json").read_text())["in_use"] == "1.0+91b4f930"
+    assert json.loads((models / "registry.json").read_text())["in_use"] == bundled
+
+
+def test_with_a_tracking_uri_each_version_is_also_logged_to_mlflow(trial_folder, tmp_path):
+    store = tmp_path / "mlruns"
+    env = {
+        "RRADAR_MODELS_DIR": str(copy_registry(tmp_path / "models")),
+        "MLFLOW_TRACKING_URI": store.as_uri(),
+        "MLFLOW_ALLOW_FILE_STORE": "true",
+    }
+    done = _run("core.train", "--history", str(trial_folder), "--folds", "3", "--repeats", "1", env=env)
+    assert done.returncode == 0, done.stderr
+    logged = [line for line in done.stdout.splitlines() if line.startswith("logged to MLflow")]
+    assert len(logged) == 2 and any("-lgbm version 1" in line for line in logged), done.stdout
+    registered = {p.name for p in (store / "models").iterdir()}
+    assert registered == {"small-lgbm", "small-logit"}
+
+
+def test_an_unreachable_mlflow_is_a_warning_and_the_versions_are_still_registered(trial_folder, tmp_path):
+    models = copy_registry(tmp_path / "models")
+    env = {
+        "RRADAR_MODELS_DIR": str(models),
+        "MLFLOW_TRACKING_URI": "http://127.0.0.1:9",
+        "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "0",
+        "MLFLOW_HTTP_REQUEST_TIMEOUT": "2",
+    }
+    done = _run("core.train", "--history", str(trial_folder), "--folds", "3", "--repeats", "1", env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("was not logged to MLflow") == 2 and "Traceback" not in done.stdout + done.stderr
+    assert len(json.loads((models / "registry.json").read_text())["versions"]) == 3
 
 
 def test_out_to_a_plain_folder_writes_each_version_there(trial_folder, tmp_path):
