@@ -13,7 +13,9 @@ Environment variables (all optional); the same keys, lower-case without the pref
 Outside ``[settings]``: RRADAR_LOG_DIR (audit trail folder), RRADAR_PASSWORD_HASH or ``[auth] password_hash``,
 RRADAR_AUDIT_SALT or ``[audit] salt``, RRADAR_MODEL_SHA256 or ``[model] sha256`` (the only model file
 accepted), RRADAR_LOG_LEVEL (the app's own log level), RRADAR_DATABASE_URL or ``[database] url`` (where
-uploads, contacts, saved settings and users are kept; by default a SQLite file in the audit log's folder).
+uploads, contacts, saved settings and users are kept; by default a SQLite file in the audit log's folder),
+RRADAR_REQUIRE_SIGN_IN or ``[auth] require_sign_in`` (true: never open without sign-in, even when the user
+database cannot be reached). Streamlit's own ``[auth]`` keys configure an identity provider (core.trust.providers).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from typing import Any
 from core.decisions.bands import FACTORY_BANDS, RiskBand
 from core.decisions.costs import FACTORY_COSTS, CostSettings
 from core.paths import DEFAULT_LOG_DIR, SECRETS_PATH
+from core.trust.providers import IdentityProvider, identity_providers
 
 ENV_PREFIX = "RRADAR_"
 FACTORY_REFERENCE_THRESHOLD = 0.50
@@ -64,6 +67,8 @@ class Settings:
     model_sha256: str | None  # the model file this deployment accepts, pinned outside the models folder
     database_url: str  # SQLAlchemy URL of the store (core.store); may hold a password, so never shown
     in_force: tuple[Setting, ...]  # the user-facing values above with where each came from
+    require_sign_in: bool = False  # refuse to open, rather than run open, when the user database is down
+    identity_providers: tuple[IdentityProvider, ...] = ()  # OIDC providers configured for st.login
 
     @property
     def overridden(self) -> list[Setting]:
@@ -157,6 +162,20 @@ def _pinned_hash(value: str | None) -> str | None:
     return digest
 
 
+TRUE_WORDS, FALSE_WORDS = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
+def _flag(env: Mapping[str, str], secrets: Mapping[str, Any], variable: str, table: str, key: str) -> bool:
+    raw = env.get(ENV_PREFIX + variable)
+    raw = secrets.get(table, {}).get(key, False) if raw is None or str(raw).strip() == "" else raw
+    if isinstance(raw, bool):
+        return raw
+    word = str(raw).strip().lower()
+    if word not in TRUE_WORDS + FALSE_WORDS:
+        raise SettingsError(f"{ENV_PREFIX}{variable} must be true or false, got {raw!r}")
+    return word in TRUE_WORDS
+
+
 def default_database_url(log_dir: Path) -> str:
     """The SQLite file beside the audit log (relative like the log folder itself, if that is relative)."""
     return f"sqlite:///{Path(log_dir) / DEFAULT_DATABASE_FILE}"
@@ -188,6 +207,8 @@ def resolve_settings(env: Mapping[str, str], secrets: Mapping[str, Any]) -> Sett
         model_sha256=_pinned_hash(_secret(env, secrets, "MODEL_SHA256", "model", "sha256")),
         database_url=_secret(env, secrets, "DATABASE_URL", "database", "url") or default_database_url(log_dir),
         in_force=(*costs, reference, upload, *band_settings),
+        require_sign_in=_flag(env, secrets, "REQUIRE_SIGN_IN", "auth", "require_sign_in"),
+        identity_providers=identity_providers(secrets.get("auth", {})),
     )
 
 
