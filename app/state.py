@@ -47,9 +47,11 @@ PATIENT_PREFILL = "patient_prefill"  # contract fields to open the Patient page 
 PATIENT_RESULT = "patient_result"  # the last assessed patient (validated one-row frame)
 PATIENT_AUDIT_PENDING = "patient_audit_pending"  # record the assessment once, when it is shown
 FORM_START = "form_start"  # form prefix -> (widget key generation, the values its widgets start from)
-AUTHENTICATED = "gate_authenticated"
+SIGNED_IN = "gate_signed_in"  # (gate kind, name, role) this session signed in with
+PERSON = "identity_person"  # app.identity.Person using the app in this run (set by the gate)
 GATE_FAILURES = "gate_failures"
 GATE_JUST_FAILED = "gate_just_failed"
+NOTICE = "notice_"  # + an area ("gate", "users"): a message a callback leaves for the page to show once
 
 # The settings kept in the page's address (session-state key -> address name).
 _IN_URL = {
@@ -64,6 +66,7 @@ _IN_URL = {
 
 # Widget keys other modules need to name.
 PASSWORD_FIELD = "gate_password"
+NAME_FIELD = "gate_name"
 ASSESS_BUTTON = "assess"
 
 
@@ -326,26 +329,53 @@ def assess_clicked() -> bool:
 # ---------------------------------------------------------------- the access gate
 
 
-def authenticated() -> bool:
-    return bool(st.session_state.get(AUTHENTICATED, False))
+def signed_in() -> tuple[str, str, str] | None:
+    """(gate kind, name, role) this session signed in with, if it did."""
+    value = st.session_state.get(SIGNED_IN)
+    return (str(value[0]), str(value[1]), str(value[2])) if value else None
 
 
-def take_typed_password() -> str:
-    """The password just typed, cleared from the session at once (it is never kept)."""
-    typed = st.session_state.get(PASSWORD_FIELD) or ""
-    st.session_state[PASSWORD_FIELD] = ""
+def set_signed_in(kind: str, name: str, role: str) -> None:
+    st.session_state[SIGNED_IN] = (kind, name, role)
+    st.session_state.pop(GATE_FAILURES, None)
+
+
+def sign_out() -> None:
+    """Forget who this session signed in as; the next run asks again."""
+    for key in (SIGNED_IN, PERSON, GATE_FAILURES, GATE_JUST_FAILED):
+        st.session_state.pop(key, None)
+
+
+def person() -> Any:
+    """The app.identity.Person using the app in this run, as the gate decided (None before it has)."""
+    return st.session_state.get(PERSON)
+
+
+def set_person(value: Any) -> None:
+    st.session_state[PERSON] = value
+
+
+def take_secret(key: str) -> str:
+    """A text field's value, cleared from the session at once (for passwords: never kept)."""
+    typed = st.session_state.get(key) or ""
+    st.session_state[key] = ""
     return str(typed)
 
 
-def record_sign_in(succeeded: bool) -> int:
-    """Note a sign-in attempt; returns the failures in a row in this session."""
-    if succeeded:
-        st.session_state[AUTHENTICATED] = True
-        st.session_state.pop(GATE_FAILURES, None)
-        return 0
+def record_sign_in_failure() -> int:
+    """Note a failed sign-in; returns the failures in a row in this session."""
     st.session_state[GATE_FAILURES] = st.session_state.get(GATE_FAILURES, 0) + 1
     st.session_state[GATE_JUST_FAILED] = True
     return int(st.session_state[GATE_FAILURES])
+
+
+def set_notice(area: str, kind: str, message: str) -> None:
+    """Leave a message for ``area``'s page to show once: kind "success", "error" or "warning"."""
+    st.session_state[NOTICE + area] = (kind, message)
+
+
+def pop_notice(area: str) -> tuple[str, str] | None:
+    return st.session_state.pop(NOTICE + area, None)
 
 
 def pop_just_failed() -> bool:
