@@ -1,9 +1,9 @@
 """Who is using the app in this session, and what their role lets them do.
 
 Every page that records something (settings, contacts, trainings, promotions) names the person from
-here, and every control only a manager may use asks ``allowed`` here; a page only a manager may open
-calls ``require`` first. The gate (app/gate.py) decides the person at the start of every run: the
-signed-in user, the "team member" of a shared password, or the "local user" of an open app.
+here. A control only a manager may use asks ``allowed``; a page or button that should also say why not
+asks ``require``. The gate (app/gate.py) decides the person at the start of every run: the signed-in
+user, the "team member" of a shared password, or the "local user" of an open app.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from app import state
+from app.views.text import plain
 from core.trust.roles import may, refusal
 
 LOCAL_USER = "local user"  # the app runs open on one computer: whoever sits at it
@@ -39,8 +40,18 @@ def allowed(action: str) -> bool:
     return may(current_person().role, action)
 
 
-def require(action: str) -> None:
-    """Stop the page with the plain refusal unless the current person may take ``action``."""
-    if not allowed(action):
-        st.error(refusal(action), icon=":material/lock:")
-        st.stop()
+def refusal_for(action: str) -> str:
+    """The plain refusal of ``action`` for the current person, naming them and their role."""
+    person = current_person()
+    return refusal(action, person.name, person.role)
+
+
+def require(action: str) -> bool:
+    """True when the current person may take ``action``; else show the plain refusal and return False.
+
+    Pages gate a button or a whole page with it: ``if require(MANAGE_USERS): users.render()``.
+    """
+    if allowed(action):
+        return True
+    st.warning(plain(refusal_for(action)), icon=":material/lock:")
+    return False

@@ -6,5 +6,5 @@ from app.identity import require
 from app.views import users
 from core.trust.roles import MANAGE_USERS
 
-require(MANAGE_USERS)
-users.render()
+if require(MANAGE_USERS):
+    users.render()

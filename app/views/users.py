@@ -14,12 +14,12 @@ import pandas as pd
 import streamlit as st
 
 from app import audit_trail, gate, state, store_access
-from app.identity import allowed, current_person
+from app.identity import allowed, current_person, refusal_for
 from app.views.text import plain
 from core.store import StoreError
 from core.store.users import User
 from core.trust.accounts import MIN_PASSWORD_LENGTH, NO_PASSWORD, AccountChange, AccountError, Accounts
-from core.trust.roles import COORDINATOR, MANAGE_USERS, MANAGER, ROLES, refusal
+from core.trust.roles import COORDINATOR, MANAGE_USERS, MANAGER, ROLES
 
 AREA = "users"
 NEW_NAME, NEW_ROLE = "users_new_name", "users_new_role"
@@ -53,7 +53,7 @@ def _apply(change: Callable[[Accounts], AccountChange]) -> None:
     """Run one change for the person acting now, and leave its outcome for the page."""
     gate.resolve()  # who is acting now, not when the page was drawn
     if not allowed(MANAGE_USERS):
-        state.set_notice(AREA, "error", refusal(MANAGE_USERS))
+        state.set_notice(AREA, "error", refusal_for(MANAGE_USERS))
         return
     try:
         done = change(Accounts(store_access.open_store().users))
