@@ -32,7 +32,7 @@ from core.trust.gate_choice import (
     named_users_seen,
     remember_named_users,
 )
-from core.trust.roles import MANAGER
+from core.trust.roles import COORDINATOR, MANAGER
 
 log = logging.getLogger(__name__)
 
@@ -79,24 +79,28 @@ def _named_person(accounts: Accounts | None, users: list[User] | None) -> Person
     if session is not None and session[0] in (NAMED, identity_provider.VIA_PROVIDER):
         how, name, role = session
         user = find_user(users or [], name)
-        if user is None or user.disabled:
+        if user is None and how == identity_provider.VIA_PROVIDER:
+            user_role = COORDINATOR  # the provider let them in; the table does not list them (any more)
+        elif user is None or user.disabled:
             audit_trail.try_record_access("signed_out", user=name, reason="account disabled or removed")
             _signed_out(f"You have been signed out: the account {name} is no longer enabled. Ask a manager.")
             return None
-        state.set_signed_in(how, user.name, user.role)
-        return Person(user.name, user.role)
+        else:
+            name, user_role = user.name, user.role
+        state.set_signed_in(how, name, user_role)
+        return Person(name, user_role)
     identity = identity_provider.signed_in_identity() if state.settings().identity_providers else None
     if identity is None or accounts is None:
         return None
     found = match_identity(accounts, identity.email, identity.name, identity.email_verified)
-    if found.user is None:
+    if found.name is None or found.role is None:
         state.set_notice(sign_in.GATE, "error", found.refusal or "")
         return None
-    state.set_signed_in(identity_provider.VIA_PROVIDER, found.user.name, found.user.role)
+    state.set_signed_in(identity_provider.VIA_PROVIDER, found.name, found.role)
     audit_trail.try_record_access(
-        "signed_in", user=found.user.name, role=found.user.role, via=identity_provider.VIA_PROVIDER
+        "signed_in", user=found.name, role=found.role, via=identity_provider.VIA_PROVIDER, listed=found.listed
     )
-    return Person(found.user.name, found.user.role)
+    return Person(found.name, found.role)
 
 
 def resolve() -> Access:

@@ -6,8 +6,9 @@ about as long (an unknown name is checked against a stand-in hash), so sign-in n
 exist. Why it failed is kept for the audit trail only.
 
 A provider's person is matched by e-mail address (their user name here is the address), or by name when
-the provider gives no address; an address the provider has not verified is not matched. They know who
-they are, so they are told plainly when the table lacks them or holds them disabled.
+the provider gives no address; an address the provider has not verified is not matched. Someone the table
+lacks comes in as a coordinator (the provider already decides who may reach the app); someone it holds
+disabled is told so plainly.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from functools import cache
 from core.store.users import User
 from core.trust.accounts import NO_PASSWORD, Accounts
 from core.trust.passwords import hash_password, verify_password
+from core.trust.roles import COORDINATOR
 
 UNKNOWN_NAME, DISABLED, WRONG_PASSWORD = "unknown name", "disabled", "wrong password"
 
@@ -57,29 +59,32 @@ def authenticate(accounts: Accounts, typed_name: str, password: str) -> SignInCh
 
 @dataclass(frozen=True)
 class ProviderMatch:
-    """The user a provider's person is here, or the plain reason they cannot come in."""
+    """Who a provider's person is here (name and role), or the plain reason they cannot come in."""
 
-    user: User | None
-    refusal: str | None
+    name: str | None
+    role: str | None
+    listed: bool  # the users table holds them (else they come in as a coordinator)
+    refusal: str | None = None
+
+
+def _refused(reason: str) -> ProviderMatch:
+    return ProviderMatch(None, None, False, reason)
 
 
 def match_identity(
     accounts: Accounts, email: str | None, name: str | None, email_verified: bool = True
 ) -> ProviderMatch:
-    """Find the provider's person in the users table: by e-mail address, else (no address given) by name."""
-    shown = email or name or "this account"
+    """The provider's person here: found by e-mail address, else (no address given) by name; a coordinator if absent."""
     if email and not email_verified:
-        return ProviderMatch(
-            None, f"Your identity provider has not verified the address {email}. Ask a manager or your IT service."
+        return _refused(
+            f"Your identity provider has not verified the address {email}. Ask a manager or your IT service."
         )
-    user = accounts.find(email or name or "")
+    known_as = " ".join(str(email or name or "").split())
+    if not known_as:
+        return _refused("Your identity provider did not say who you are. Ask your IT service.")
+    user = accounts.find(known_as)
     if user is None:
-        return ProviderMatch(
-            None,
-            f"You are signed in as {shown}, but {shown} is not on this app's list of users. Ask a manager to add you.",
-        )
+        return ProviderMatch(known_as, COORDINATOR, listed=False)
     if user.disabled:
-        return ProviderMatch(
-            None, f"The account {user.name} is disabled in this app. Ask a manager if you need it back."
-        )
-    return ProviderMatch(user, None)
+        return _refused(f"The account {user.name} is disabled in this app. Ask a manager if you need it back.")
+    return ProviderMatch(user.name, user.role, listed=True)

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from core.settings import resolve_settings
 from core.store import Store
 from core.trust.audit import read_events
-from tests.app.conftest import ENTRY, click, shown
+from tests.app.conftest import ENTRY, PAGE_FILES, click, shown
 
 AUTH = {
     "redirect_uri": "http://localhost:8501/oauth2callback",
@@ -51,13 +51,23 @@ def test_the_providers_person_gets_the_role_the_users_table_gives_them(provider,
     assert list(events["event"]) == ["signed_in"] and events.iloc[0]["via"] == "identity provider"
 
 
-def test_someone_the_users_table_lacks_is_told_to_ask_a_manager(provider):
+def test_someone_the_users_table_lacks_comes_in_as_a_coordinator(provider, tmp_path):
     at = _start({"is_logged_in": True, "email": "eve@hospital.org", "name": "Eve"})
+    assert not at.exception
+    assert any("Signed in as **eve@hospital.org** (coordinator)" in shown(m.value) for m in at.sidebar.markdown)
+    at.switch_page(PAGE_FILES["users"]).run()
+    assert any("You are signed in as eve@hospital.org (coordinator)" in shown(w.value) for w in at.warning)
+    events, _ = read_events(tmp_path / "audit.jsonl")
+    assert list(events["event"]) == ["signed_in"] and not events.iloc[0]["listed"]
+
+
+def test_someone_the_users_table_holds_disabled_is_told_and_may_leave_the_provider(provider):
+    with Store.open(os.environ["RRADAR_DATABASE_URL"]) as store:
+        store.users.disable("cleo@hospital.org")
+    at = _start({"is_logged_in": True, "email": "cleo@hospital.org"})
     assert not at.sidebar.markdown
-    errors = [shown(e.value) for e in at.error]
-    assert errors == [
-        "You are signed in as eve@hospital.org, but eve@hospital.org is not on this app's list of users. "
-        "Ask a manager to add you."
+    assert [shown(e.value) for e in at.error] == [
+        "The account cleo@hospital.org is disabled in this app. Ask a manager if you need it back."
     ]
     assert "Sign out of the identity provider" in [b.label for b in at.button]
 

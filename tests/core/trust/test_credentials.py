@@ -46,23 +46,30 @@ def test_a_disabled_user_cannot_sign_in_even_with_the_right_password(team):
 
 
 def test_a_providers_person_is_found_by_address_and_gets_their_role(team):
+    team.set_role("cleo@hospital.org", "manager")
     found = match_identity(team, "CLEO@hospital.org", "Cleo Martin")
-    assert found.user.name == "cleo@hospital.org" and found.user.role == "coordinator" and found.refusal is None
+    assert (found.name, found.role, found.listed, found.refusal) == ("cleo@hospital.org", "manager", True, None)
 
 
 def test_without_an_address_the_providers_person_is_found_by_name(team):
-    assert match_identity(team, None, "ana lopez").user.name == "Ana Lopez"
+    assert match_identity(team, None, "ana lopez").name == "Ana Lopez"
 
 
 def test_an_address_wins_over_a_name_that_matches_someone_else(team):
     found = match_identity(team, "ana.lopez@elsewhere.org", "Ana Lopez")
-    assert found.user is None and "ana.lopez@elsewhere.org is not on this app's list of users" in found.refusal
-    assert "Ask a manager to add you" in found.refusal
+    assert (found.name, found.role, found.listed) == ("ana.lopez@elsewhere.org", "coordinator", False)
+
+
+def test_someone_the_table_lacks_comes_in_as_a_coordinator_never_a_manager(team):
+    found = match_identity(team, None, "  Dora   Diaz ")
+    assert (found.name, found.role, found.listed, found.refusal) == ("Dora Diaz", "coordinator", False, None)
+    nameless = match_identity(team, None, None)
+    assert nameless.name is None and "did not say who you are" in nameless.refusal
 
 
 def test_an_unverified_address_or_a_disabled_user_is_refused_plainly(team):
     unverified = match_identity(team, "cleo@hospital.org", None, email_verified=False)
-    assert unverified.user is None and "not verified the address cleo@hospital.org" in unverified.refusal
+    assert unverified.name is None and "not verified the address cleo@hospital.org" in unverified.refusal
     team.disable("cleo@hospital.org")
     disabled = match_identity(team, "cleo@hospital.org", None)
-    assert disabled.user is None and "is disabled" in disabled.refusal
+    assert disabled.name is None and "is disabled" in disabled.refusal
