@@ -49,7 +49,7 @@ def _limiter() -> tuple[GuessLimiter, str]:
 def _refused_while_locked(lockout: Lockout) -> None:
     """A guess during a lockout is not even checked: it learns nothing."""
     state.record_sign_in_failure()
-    state.set_notice(GATE, "error", _lockout_words(lockout))
+    state.set_notice(GATE, "error", lockout_words(lockout))
 
 
 def _failed(limiter: GuessLimiter, client: str, name: str | None, **fields: object) -> None:
@@ -58,7 +58,7 @@ def _failed(limiter: GuessLimiter, client: str, name: str | None, **fields: obje
     log.warning("sign-in failed (%d in a row in this session)", failures)
     audit_trail.try_record_access("sign_in_failed", client=client, **fields)
     if lockout is not None:
-        state.set_notice(GATE, "error", _lockout_words(lockout))
+        state.set_notice(GATE, "error", lockout_words(lockout))
         audit_trail.try_record_access(
             "sign_in_locked", client=client, everyone=lockout.everyone, name_locked=lockout.name, until=lockout.until
         )
@@ -109,12 +109,24 @@ def _check_named() -> None:
     _failed(limiter, client, name, reason=check.failure, **who)
 
 
-def _lockout_words(lockout: Lockout) -> str:
+def lockout_words(lockout: Lockout) -> str:
     who = "for everyone" if lockout.everyone else "with this name" if lockout.name else "from this computer"
     return (
         f"Too many wrong passwords: signing in {who} is paused for about {lockout.minutes_left(time.time())} "
         "minutes. Ask your administrator if you need access sooner."
     )
+
+
+def name_lockout(name: str) -> Lockout | None:
+    """The lockout in force for this computer or this user name, if any (before checking a password)."""
+    limiter, client = _limiter()
+    return limiter.lockout(client, name_key(name, _salt()))
+
+
+def count_wrong_password(name: str) -> Lockout | None:
+    """A wrong password given for ``name`` outside the sign-in form counts towards its lockout too."""
+    limiter, client = _limiter()
+    return limiter.failed(client, name_key(name, _salt()))
 
 
 def _after_attempt(wrong: str) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 
 from core.store.errors import StoreInputError
 from core.store.users import User, Users
-from core.trust.passwords import ITERATIONS, hash_password
+from core.trust.passwords import ITERATIONS, hash_password, verify_password
 from core.trust.roles import MANAGER, ROLES
 
 MIN_PASSWORD_LENGTH = 12
@@ -29,10 +29,15 @@ NO_PASSWORD = "!"  # stored instead of a hash for someone who signs in only thro
 # Audit trail events for account changes.
 USER_ADDED, ROLE_CHANGED = "user_added", "user_role_changed"
 USER_DISABLED, USER_ENABLED, PASSWORD_RESET = "user_disabled", "user_enabled", "user_password_reset"
+PASSWORD_CHANGED = "user_password_changed"  # by the user themselves
 
 
 class AccountError(ValueError):
     """A change the rules refuse; the message says why and what to do, in plain words."""
+
+
+class WrongPassword(AccountError):
+    """The current password given to change it is not right (counted like a wrong sign-in)."""
 
 
 @dataclass(frozen=True)
@@ -161,3 +166,16 @@ class Accounts:
         check_password(password)
         self._users.set_password_hash(user.name, hash_password(password, iterations=self._iterations))
         return AccountChange(PASSWORD_RESET, user.name)
+
+    def change_own_password(self, name: str, current: str, new: str) -> AccountChange:
+        """A user's own new password, given their current one (a session left open is not enough)."""
+        user = self._existing(name)
+        if user.password_hash == NO_PASSWORD:
+            raise AccountError("You sign in through the identity provider: there is no password here to change.")
+        if not verify_password(current, user.password_hash):
+            raise WrongPassword("The current password is not right: nothing was changed. Type it again.")
+        check_password(new)
+        if new == current:
+            raise AccountError("The new password is the same as the current one: choose another.")
+        self._users.set_password_hash(user.name, hash_password(new, iterations=self._iterations))
+        return AccountChange(PASSWORD_CHANGED, user.name)

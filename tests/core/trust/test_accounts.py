@@ -7,6 +7,7 @@ import pytest
 from core.trust.accounts import (
     MIN_PASSWORD_LENGTH,
     NO_PASSWORD,
+    PASSWORD_CHANGED,
     PASSWORD_RESET,
     ROLE_CHANGED,
     USER_ADDED,
@@ -113,3 +114,24 @@ def test_someone_who_signs_in_only_through_the_provider_has_no_password(accounts
     accounts.add("ana@hospital.org", "manager", None)
     assert store.users.get("ana@hospital.org").password_hash == NO_PASSWORD
     assert not verify_password("", NO_PASSWORD)
+
+
+def test_a_user_changes_their_own_password_only_with_the_current_one(accounts, store):
+    accounts.add("cleo", "manager", GOOD)
+    with pytest.raises(AccountError, match="current password is not right"):
+        accounts.change_own_password("cleo", "not the password", "a brand new long secret")
+    with pytest.raises(AccountError, match="too short"):
+        accounts.change_own_password("cleo", GOOD, "short")
+    with pytest.raises(AccountError, match="same as the current"):
+        accounts.change_own_password("cleo", GOOD, GOOD)
+    assert verify_password(GOOD, store.users.get("cleo").password_hash)
+    change = accounts.change_own_password("CLEO", GOOD, "a brand new long secret")
+    assert (change.event, change.user) == (PASSWORD_CHANGED, "cleo")
+    assert verify_password("a brand new long secret", store.users.get("cleo").password_hash)
+    assert "a brand new long secret" not in str(change.audit_fields(by="cleo"))
+
+
+def test_someone_who_signs_in_through_the_provider_has_no_password_to_change(accounts):
+    accounts.add("ana@hospital.org", "manager", None)
+    with pytest.raises(AccountError, match="identity provider"):
+        accounts.change_own_password("ana@hospital.org", NO_PASSWORD, "a brand new long secret")
