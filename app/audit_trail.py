@@ -47,6 +47,16 @@ def try_record(event: str, patient_ids: Iterable[str] = (), **fields: Any) -> st
     return None
 
 
+def try_record_access(event: str, **fields: Any) -> str | None:
+    """Append a sign-in or user-account event (who, what; never a password or hash); None, or the error message."""
+    try:
+        AuditLog.open(log_directory(), state.settings().audit_salt).record(event, **fields)
+    except AuditError as exc:
+        log.error("audit write failed: %s", exc)
+        return f"This was done, but it could not be recorded in the audit trail: {exc}. Tell your administrator."
+    return None
+
+
 def record(event: str, patient_ids: Iterable[str] = (), **fields: Any) -> bool:
     """Append one event; on failure show the reason on the page. True when recorded."""
     error = try_record(event, patient_ids, **fields)

@@ -1,4 +1,4 @@
-"""Streamlit entry point: page config, navigation over pages/, the access gate and the shared sidebar.
+"""Streamlit entry point: page config, the access gate, navigation over pages/ and the shared sidebar.
 
 Run with ``streamlit run app/main.py`` (``make run``).
 """
@@ -16,21 +16,24 @@ if str(ROOT) not in sys.path:  # `streamlit run app/main.py` puts app/ on the pa
 import streamlit as st  # noqa: E402
 
 from app import gate, log_setup, navigation, state  # noqa: E402
-from app.views import sidebar  # noqa: E402
+from app.identity import allowed  # noqa: E402
+from app.views import account, sidebar  # noqa: E402
+from core.trust.roles import MANAGE_USERS  # noqa: E402
 
 log = logging.getLogger("app.main")
 
 st.set_page_config(page_title="Trial Retention Radar", page_icon="🩺", layout="wide")
 log_setup.configure(state.settings().log_level)
-signed_in = gate.is_open() or state.authenticated()
-page = st.navigation(navigation.PAGES, position="sidebar" if signed_in else "hidden")
-gate.require_login()  # stops here, before any page or patient data, until the password is given
+access = gate.resolve()  # who is using the app in this run (decides, draws nothing)
+page = st.navigation(navigation.pages_for(allowed(MANAGE_USERS)), position="sidebar" if access.person else "hidden")
+gate.require_sign_in(access)  # stops here, before any page or patient data, until someone is signed in
 bundle = state.get_bundle()
 changed = state.model_changed(bundle)
 if changed:
     st.info(changed, icon=":material/published_with_changes:")
 state.init_session(bundle)
 state.keep_in_url()  # a refresh of this tab starts a new session: the address carries the settings over
+account.render(access)  # who is signed in, sign out
 sidebar.render(bundle, show_settings=page is not navigation.THRESHOLDS)  # its fragment edits them live
 log.debug("full run of page %s", page.url_path or "overview")  # fragment reruns do not pass here
 try:

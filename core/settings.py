@@ -16,6 +16,8 @@ accepted), RRADAR_LOG_LEVEL (the app's own log level), RRADAR_DATABASE_URL or ``
 uploads, contacts, saved settings and users are kept; by default a SQLite file in the audit log's folder),
 RRADAR_MODELS_DIR (the model registry: its versions and which is in use; by default models/),
 MLFLOW_TRACKING_URI or ``[mlflow] tracking_uri`` (log each training run to that MLflow too; core.model.tracking).
+RRADAR_REQUIRE_SIGN_IN or ``[auth] require_sign_in`` (true: never open without sign-in, even when the user
+database cannot be reached). Streamlit's own ``[auth]`` keys configure an identity provider (core.trust.providers).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from typing import Any
 from core.decisions.bands import FACTORY_BANDS, RiskBand
 from core.decisions.costs import FACTORY_COSTS, CostSettings
 from core.paths import DEFAULT_LOG_DIR, MODELS_DIR, SECRETS_PATH
+from core.trust.providers import IdentityProvider, identity_providers
 
 ENV_PREFIX = "RRADAR_"
 FACTORY_REFERENCE_THRESHOLD = 0.50
@@ -70,6 +73,8 @@ class Settings:
     in_force: tuple[Setting, ...]  # the user-facing values above with where each came from
     # Where each training run is also logged (None: nowhere); may hold a password, so never shown.
     mlflow_tracking_uri: str | None = None
+    require_sign_in: bool = False  # refuse to open, rather than run open, when the user database is down
+    identity_providers: tuple[IdentityProvider, ...] = ()  # OIDC providers configured for st.login
 
     @property
     def overridden(self) -> list[Setting]:
@@ -168,6 +173,18 @@ def _mlflow_tracking_uri(env: Mapping[str, str], secrets: Mapping[str, Any]) -> 
     from_env = str(env.get(MLFLOW_TRACKING_URI_VARIABLE) or "").strip()
     from_secrets = str(secrets.get("mlflow", {}).get("tracking_uri") or "").strip()
     return from_env or from_secrets or None
+TRUE_WORDS, FALSE_WORDS = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
+def _flag(env: Mapping[str, str], secrets: Mapping[str, Any], variable: str, table: str, key: str) -> bool:
+    raw = env.get(ENV_PREFIX + variable)
+    raw = secrets.get(table, {}).get(key, False) if raw is None or str(raw).strip() == "" else raw
+    if isinstance(raw, bool):
+        return raw
+    word = str(raw).strip().lower()
+    if word not in TRUE_WORDS + FALSE_WORDS:
+        raise SettingsError(f"{ENV_PREFIX}{variable} must be true or false, got {raw!r}")
+    return word in TRUE_WORDS
 
 
 def default_database_url(log_dir: Path) -> str:
@@ -203,6 +220,8 @@ def resolve_settings(env: Mapping[str, str], secrets: Mapping[str, Any]) -> Sett
         models_dir=Path(env.get(ENV_PREFIX + "MODELS_DIR") or MODELS_DIR),
         in_force=(*costs, reference, upload, *band_settings),
         mlflow_tracking_uri=_mlflow_tracking_uri(env, secrets),
+        require_sign_in=_flag(env, secrets, "REQUIRE_SIGN_IN", "auth", "require_sign_in"),
+        identity_providers=identity_providers(secrets.get("auth", {})),
     )
 
 

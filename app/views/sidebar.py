@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import gate, state
+from app import state
 from core.decisions.policy import SINGLE
 from core.model import card_words
 from core.model.bundle import ModelBundle
@@ -50,5 +50,3 @@ def render(bundle: ModelBundle, show_settings: bool = True) -> None:
             )
         else:
             st.caption("All defaults are the product's own; a deployment can change them (see README, Deploying).")
-        if gate.is_open():
-            st.caption("Access: open, no password is configured (fine on your own computer; see README, Deploying).")

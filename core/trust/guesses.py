@@ -3,11 +3,13 @@
 A browser session is cheap to open again, so a delay kept in one session does not slow a script that
 opens a new connection for every guess. Failures are kept in a small JSON file beside the audit log,
 read and written under an exclusive ``flock`` (every app process on the machine shares it). Clients
-are kept only as salted hashes of their address.
+and user names are kept only as salted hashes (of the address, of the name typed).
 
 Rules: ``PER_CLIENT`` wrong passwords from one client within ``WINDOW_S`` lock that client out for
-``LOCKOUT_S``; ``PER_DEPLOYMENT`` wrong passwords from anywhere within the window lock every sign-in
-(a guesser spread over many addresses).
+``LOCKOUT_S``; ``PER_NAME`` wrong passwords for one user name, from anywhere, lock that name (a guesser
+spread over many addresses aiming at one account); ``PER_DEPLOYMENT`` wrong passwords from anywhere
+within the window lock every sign-in. A name is counted whether or not such a user exists, so a lockout
+says nothing about which names exist.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import Any
 
 STATE_NAME = "sign_in_attempts.json"
 PER_CLIENT = 5
+PER_NAME = 5
 PER_DEPLOYMENT = 20
 WINDOW_S = 600.0
 LOCKOUT_S = 300.0
@@ -36,6 +39,7 @@ class Lockout:
 
     until: float
     everyone: bool
+    name: bool = False  # the lockout holds for the user name typed, from any computer
 
     def minutes_left(self, now: float) -> int:
         return max(1, int((self.until - now + 59) // 60))
@@ -44,6 +48,12 @@ class Lockout:
 def client_key(address: str | None, salt: bytes) -> str:
     """A salted hash standing for a client address (the address itself is never stored)."""
     return hashlib.sha256(salt + str(address or "unknown").encode()).hexdigest()[:16]
+
+
+def name_key(name: str, salt: bytes) -> str:
+    """A salted hash standing for a typed user name (spaces trimmed, any case): the name is never stored."""
+    typed = " ".join(str(name).split()).casefold()
+    return "name-" + hashlib.sha256(salt + b"user-name:" + typed.encode()).hexdigest()[:16]
 
 
 class GuessLimiter:
@@ -80,37 +90,52 @@ class GuessLimiter:
         finally:
             os.close(descriptor)  # closing releases the lock
 
-    def lockout(self, client: str) -> Lockout | None:
-        """The lockout in force for this client, if any."""
+    def lockout(self, client: str, name: str | None = None) -> Lockout | None:
+        """The lockout in force for this client, or for this user name key (``name_key``), if any."""
 
         def check(data: dict[str, Any], now: float) -> Lockout | None:
             locked = data["locked"]
             if EVERYONE in locked:
                 return Lockout(locked[EVERYONE], everyone=True)
-            return Lockout(locked[client], everyone=False) if client in locked else None
+            if client in locked:
+                return Lockout(locked[client], everyone=False)
+            return Lockout(locked[name], everyone=False, name=True) if name in locked else None
 
         return self._update(check)
 
-    def failed(self, client: str) -> Lockout | None:
-        """Record a wrong password; returns the lockout it starts, if it starts one."""
+    def failed(self, client: str, name: str | None = None) -> Lockout | None:
+        """Record a wrong password (for a user name key, if one was typed); returns the widest lockout it starts."""
 
         def record(data: dict[str, Any], now: float) -> Lockout | None:
-            data["failures"].append([client, now])
-            mine = sum(1 for who, _ in data["failures"] if who == client)
-            if len(data["failures"]) >= PER_DEPLOYMENT and EVERYONE not in data["locked"]:
-                data["locked"][EVERYONE] = now + LOCKOUT_S
-                return Lockout(now + LOCKOUT_S, everyone=True)
-            if mine >= PER_CLIENT and client not in data["locked"]:
-                data["locked"][client] = now + LOCKOUT_S
-                return Lockout(now + LOCKOUT_S, everyone=False)
-            return None
+            data["failures"].append([client, now] if name is None else [client, now, name])
+            locked, until = data["locked"], now + LOCKOUT_S
+            started: list[Lockout] = []
+            if len(data["failures"]) >= PER_DEPLOYMENT and EVERYONE not in locked:
+                locked[EVERYONE] = until
+                started.append(Lockout(until, everyone=True))
+            if sum(1 for f in data["failures"] if f[0] == client) >= PER_CLIENT and client not in locked:
+                locked[client] = until
+                started.append(Lockout(until, everyone=False))
+            if (
+                name is not None
+                and name not in locked
+                and sum(1 for f in data["failures"] if _name_of(f) == name) >= PER_NAME
+            ):
+                locked[name] = until
+                started.append(Lockout(until, everyone=False, name=True))
+            return started[0] if started else None
 
         return self._update(record)
 
-    def succeeded(self, client: str) -> None:
-        """A right password clears this client's failures."""
+    def succeeded(self, client: str, name: str | None = None) -> None:
+        """A right password clears this client's failures and those against this user name."""
 
         def clear(data: dict[str, Any], now: float) -> None:
-            data["failures"] = [f for f in data["failures"] if f[0] != client]
+            data["failures"] = [f for f in data["failures"] if f[0] != client and (name is None or _name_of(f) != name)]
 
         self._update(clear)
+
+
+def _name_of(failure: list[Any]) -> str | None:
+    """The user name key of a recorded failure (files written before names were counted hold none)."""
+    return failure[2] if len(failure) > 2 else None

@@ -24,6 +24,7 @@ def may(role: str, action: str) -> bool:
     return action in ALLOWED.get(role, frozenset())
 
 
-def refusal(action: str) -> str:
-    """The plain sentence shown when someone's role does not allow ``action``."""
-    return f"Only a manager can {action}. Ask a manager on your team if this needs doing."
+def refusal(action: str, who: str | None = None, role: str | None = None) -> str:
+    """The plain sentences shown when someone's role does not allow ``action``; ``who`` and ``role`` name them."""
+    signed_in = f" You are signed in as {who} ({role or 'no role'})." if who else ""
+    return f"Only a manager can {action}.{signed_in} Ask a manager on your team if this needs doing."

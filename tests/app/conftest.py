@@ -8,6 +8,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.paths import ROOT
+from core.store import Store
+from core.trust.accounts import Accounts
 
 ENTRY = str(ROOT / "app" / "main.py")
 PAGE_FILES = {
@@ -18,6 +20,7 @@ PAGE_FILES = {
     "activity": "../pages/activity.py",
     "cohort": "../pages/cohort.py",
     "train": "../pages/train.py",
+    "users": "../pages/users.py",
 }
 
 
@@ -51,3 +54,36 @@ def form_widget(at: AppTest, prefix: str, name: str):
 def shown(text: str) -> str:
     """Markdown as the user reads it: backslash escapes (user text is escaped by app.views.text) removed."""
     return re.sub(r"\\(.)", r"\1", text)
+
+
+# Named users of the team fixture and their passwords (hashed with few iterations: the rules are the same).
+TEAM = {"Ana Lopez": ("manager", "ana's long secret"), "cleo": ("coordinator", "cleo's long secret")}
+
+
+@pytest.fixture
+def team(monkeypatch, tmp_path):
+    """A deployment whose database holds named users (TEAM); its own audit log folder; no waiting after failures."""
+    url = f"sqlite:///{tmp_path / 'radar.sqlite3'}"
+    monkeypatch.setenv("RRADAR_DATABASE_URL", url)
+    monkeypatch.setenv("RRADAR_LOG_DIR", str(tmp_path))
+    monkeypatch.delenv("RRADAR_PASSWORD_HASH", raising=False)
+    monkeypatch.setattr("app.sign_in.retry_delay", lambda failures: 0.0)
+    with Store.open(url) as store:
+        accounts = Accounts(store.users, iterations=1_000)
+        for name, (role, password) in TEAM.items():
+            accounts.add(name, role, password)
+    return url
+
+
+def sign_in(name: str, password: str) -> AppTest:
+    """A new session that signs in with ``name`` and ``password`` (on the overview)."""
+    at = AppTest.from_file(ENTRY, default_timeout=90).run()
+    at.text_input(key="gate_name").set_value(name)
+    at.text_input(key="gate_password").set_value(password)
+    return click(at, "Sign in")
+
+
+def click(at: AppTest, label: str) -> AppTest:
+    """Click the one button labelled ``label`` and run."""
+    [button] = [b for b in at.button if b.label == label]
+    return button.click().run()

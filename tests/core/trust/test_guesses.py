@@ -7,7 +7,17 @@ import multiprocessing
 
 import pytest
 
-from core.trust.guesses import LOCKOUT_S, PER_CLIENT, PER_DEPLOYMENT, STATE_NAME, WINDOW_S, GuessLimiter, client_key
+from core.trust.guesses import (
+    LOCKOUT_S,
+    PER_CLIENT,
+    PER_DEPLOYMENT,
+    PER_NAME,
+    STATE_NAME,
+    WINDOW_S,
+    GuessLimiter,
+    client_key,
+    name_key,
+)
 
 
 class Clock:
@@ -85,3 +95,29 @@ def test_processes_failing_at_once_lose_no_failure(tmp_path):
     state = json.loads((tmp_path / STATE_NAME).read_text())
     assert len(state["failures"]) == 16
     assert sorted({who for who, _ in state["failures"]}) == sorted(f"c{i}" for i in range(8))
+
+
+def test_guesses_at_one_name_from_many_clients_lock_that_name_only(tmp_path, clock):
+    limiter = GuessLimiter(tmp_path, clock)
+    ana, bo = name_key("Ana", b"salt"), name_key("bo", b"salt")
+    started = [limiter.failed(f"client-{i}", ana) for i in range(PER_NAME)]
+    assert started[:-1] == [None] * (PER_NAME - 1)
+    assert started[-1] is not None and started[-1].name and not started[-1].everyone
+    assert limiter.lockout("someone-new", name_key(" ANA ", b"salt")) is not None  # the same name, typed otherwise
+    assert limiter.lockout("someone-new", bo) is None and limiter.lockout("someone-new") is None
+
+
+def test_a_right_password_clears_the_failures_against_that_name(tmp_path, clock):
+    limiter = GuessLimiter(tmp_path, clock)
+    ana = name_key("ana", b"salt")
+    for i in range(PER_NAME - 1):
+        limiter.failed(f"client-{i}", ana)
+    limiter.succeeded("client-x", ana)
+    assert limiter.failed("client-y", ana) is None
+
+
+def test_name_keys_are_salted_hashes_and_never_hold_the_name(tmp_path, clock):
+    key = name_key("Ana Lopez", b"salt-1")
+    assert "ana" not in key.lower().replace("name-", "") and key != name_key("Ana Lopez", b"salt-2")
+    GuessLimiter(tmp_path, clock).failed("client", key)
+    assert "Ana" not in (tmp_path / STATE_NAME).read_text()

@@ -39,3 +39,9 @@ def test_the_store_accepts_exactly_these_roles():
 
 def test_refusal_names_the_action():
     assert "train models" in refusal(TRAIN)
+
+
+def test_refusal_names_who_is_signed_in_and_their_role():
+    words = refusal(TRAIN, "cleo", COORDINATOR)
+    assert "You are signed in as cleo (coordinator)." in words
+    assert "signed in" not in refusal(TRAIN)

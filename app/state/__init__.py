@@ -1,5 +1,5 @@
-"""Everything the app keeps for one browser session, behind typed functions: the only module that touches
-``st.session_state``.
+"""Everything the app keeps for one browser session, behind typed functions: this package is the only place that
+touches ``st.session_state`` (who is signed in lives in ``app.state.access``, re-exported here).
 
 The shared settings (threshold, costs, capacity) live under plain keys, not widget keys, so they
 survive page switches: Streamlit drops a widget's state when a page that does not draw it runs.
@@ -47,9 +47,6 @@ PATIENT_PREFILL = "patient_prefill"  # contract fields to open the Patient page 
 PATIENT_RESULT = "patient_result"  # the last assessed patient (validated one-row frame)
 PATIENT_AUDIT_PENDING = "patient_audit_pending"  # record the assessment once, when it is shown
 FORM_START = "form_start"  # form prefix -> (widget key generation, the values its widgets start from)
-AUTHENTICATED = "gate_authenticated"
-GATE_FAILURES = "gate_failures"
-GATE_JUST_FAILED = "gate_just_failed"
 
 # The settings kept in the page's address (session-state key -> address name).
 _IN_URL = {
@@ -63,7 +60,6 @@ _IN_URL = {
 }
 
 # Widget keys other modules need to name.
-PASSWORD_FIELD = "gate_password"
 ASSESS_BUTTON = "assess"
 
 
@@ -323,48 +319,6 @@ def assess_clicked() -> bool:
     return bool(st.session_state.get(ASSESS_BUTTON))
 
 
-# ---------------------------------------------------------------- the access gate
-
-
-def authenticated() -> bool:
-    return bool(st.session_state.get(AUTHENTICATED, False))
-
-
-def take_typed_password() -> str:
-    """The password just typed, cleared from the session at once (it is never kept)."""
-    typed = st.session_state.get(PASSWORD_FIELD) or ""
-    st.session_state[PASSWORD_FIELD] = ""
-    return str(typed)
-
-
-def record_sign_in(succeeded: bool) -> int:
-    """Note a sign-in attempt; returns the failures in a row in this session."""
-    if succeeded:
-        st.session_state[AUTHENTICATED] = True
-        st.session_state.pop(GATE_FAILURES, None)
-        return 0
-    st.session_state[GATE_FAILURES] = st.session_state.get(GATE_FAILURES, 0) + 1
-    st.session_state[GATE_JUST_FAILED] = True
-    return int(st.session_state[GATE_FAILURES])
-
-
-def pop_just_failed() -> bool:
-    return bool(st.session_state.pop(GATE_JUST_FAILED, False))
-
-
-def client_address() -> str | None:
-    """The browser's network address as Streamlit sees it (None where it does not know)."""
-    try:
-        address = st.context.ip_address
-    except AttributeError:  # an older Streamlit, or no request behind this run
-        return None
-    return address if isinstance(address, str) else None  # test harnesses hand back stand-in objects
-
-
-def sign_in_failures() -> int:
-    return int(st.session_state.get(GATE_FAILURES, 0))
-
-
 # ---------------------------------------------------------------- model versions and training
 
 MODEL_SEEN = "model_seen"  # the model version this session last ran with
@@ -405,3 +359,6 @@ def set_training_running(running: bool) -> None:
 def pop_training_interrupted() -> bool:
     """True once after a training run was interrupted (the user stopped it, or left the page)."""
     return bool(st.session_state.pop(TRAINING_RUNNING, False))
+
+
+from app.state.access import *  # noqa: E402,F403  (one session-state API: state.signed_in() and the rest)

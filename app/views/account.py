@@ -1,0 +1,85 @@
+"""The sidebar's account box: who is using the app, with which role, sign-out, and changing one's own password."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app import audit_trail, gate, sign_in, state, store_access
+from app.views.text import plain
+from core.store import StoreError
+from core.trust.accounts import MIN_PASSWORD_LENGTH, AccountError, Accounts, WrongPassword
+from core.trust.gate_choice import NAMED, OPEN, SHARED_PASSWORD
+
+AREA = "account"
+CURRENT, NEW, REPEAT = "account_current_password", "account_new_password", "account_repeat_password"
+
+
+def _change_password() -> None:
+    """Form callback: every typed password is cleared from the session before anything else runs."""
+    current, new, repeat = (state.take_secret(key) for key in (CURRENT, NEW, REPEAT))
+    session = state.signed_in()
+    if session is None or session[0] != NAMED:
+        return
+    name = session[1]
+    lockout = sign_in.name_lockout(name)
+    if lockout is not None:
+        state.set_notice(AREA, "error", sign_in.lockout_words(lockout))
+        return
+    if new != repeat:
+        state.set_notice(AREA, "error", "The two new passwords differ: type the same new password twice.")
+        return
+    try:
+        done = Accounts(store_access.open_store().users).change_own_password(name, current, new)
+    except WrongPassword as error:
+        sign_in.count_wrong_password(name)  # a session left open must not become a way to guess it
+        audit_trail.try_record_access("password_change_refused", user=name, reason="wrong current password")
+        state.set_notice(AREA, "error", str(error))
+        return
+    except (AccountError, StoreError) as error:
+        state.set_notice(AREA, "error", f"Your password was not changed: {error}")
+        return
+    problem = audit_trail.try_record_access(done.event, **done.audit_fields(by=name))
+    state.set_notice(AREA, "warning" if problem else "success", f"Your password is changed. {problem or ''}".strip())
+
+
+def _password_form() -> None:
+    outcome = state.pop_notice(AREA)  # the last change's outcome, shown once, inside the open box
+    with st.expander("Change my password", expanded=outcome is not None):
+        with st.form("account_password", clear_on_submit=True):
+            st.text_input("Current password", type="password", key=CURRENT, autocomplete="current-password")
+            st.text_input(
+                f"New password (at least {MIN_PASSWORD_LENGTH} characters)",
+                type="password",
+                key=NEW,
+                autocomplete="new-password",
+            )
+            st.text_input("The same new password again", type="password", key=REPEAT, autocomplete="new-password")
+            st.form_submit_button("Change my password", on_click=_change_password)
+        if outcome is not None:
+            kind, message = outcome
+            {"success": st.success, "warning": st.warning}.get(kind, st.error)(plain(message))
+
+
+def render(access: gate.Access) -> None:
+    person = access.person
+    if person is None:
+        return
+    with st.sidebar:
+        if access.choice.kind == OPEN:
+            st.caption(
+                "Access: open, no one signs in (fine on your own computer; on a server add users, "
+                "see README, Users and roles)."
+            )
+        else:
+            st.markdown(f"Signed in as **{plain(person.name)}** ({person.role})")
+            if access.choice.kind == SHARED_PASSWORD:
+                st.caption(
+                    "Signed in with the shared team password. Named users are recommended (README, Users and roles)."
+                )
+        if access.choice.message:
+            st.caption(plain(access.choice.message))
+        if access.choice.kind in (NAMED, SHARED_PASSWORD) and st.button("Sign out", key="sign_out"):
+            gate.sign_out()
+        session = state.signed_in()
+        if session is not None and session[0] == NAMED:
+            _password_form()
