@@ -97,6 +97,7 @@ class EffectEstimate:
     refusal: str | None = None
     replicates: int = 0
     confidence: float = CONFIDENCE
+    window_days: int | None = None  # the contact window the opportunities were built with, when known
 
     @property
     def measured(self) -> bool:
@@ -216,6 +217,7 @@ def estimate_effectiveness(
         "contacted_flags": int(contacted.sum()),
         "not_contacted_flags": int((~contacted).sum()),
         "unknown_outcome_flags": int((~known_mask).sum()),
+        "window_days": opportunities.attrs.get("window_days"),
     }
     n_groups = risk_groups or risk_groups_for(counts["contacted_flags"], counts["not_contacted_flags"])
     group, cuts = _risk_groups(probability, n_groups)

@@ -100,7 +100,8 @@ def build_opportunities(
     window_days: int = DEFAULT_WINDOW_DAYS,
     outcomes: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """The opportunities (OPPORTUNITY_COLUMNS), one per patient flagged at a scoring, oldest first.
+    """The opportunities (OPPORTUNITY_COLUMNS), one per patient flagged at a scoring, oldest first; the frame's
+    ``attrs["window_days"]`` keeps the contact window.
 
     ``scorings``: every stored score row (SCORING_COLUMNS; flagged or not: later rows carry outcomes and
     mark the next scoring). ``contacts``: the outreach log (CONTACT_COLUMNS). ``outcomes``: a trial
@@ -146,7 +147,9 @@ def build_opportunities(
             "dropped_out": result[keep].reset_index(drop=True),
         }
     )
-    return frame.sort_values(["scored_on", "patient_id"], kind="stable", ignore_index=True)
+    frame = frame.sort_values(["scored_on", "patient_id"], kind="stable", ignore_index=True)
+    frame.attrs["window_days"] = int(window_days)  # for the estimate's words: "within 14 days of the flag"
+    return frame
 
 
 def _history_outcomes(rows: pd.DataFrame, outcomes: pd.DataFrame) -> tuple[pd.Series, np.ndarray]:

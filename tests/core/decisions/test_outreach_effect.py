@@ -38,7 +38,7 @@ def without_effect():
 
 
 def test_the_estimate_finds_a_30_percent_effect_within_its_interval(with_effect):
-    assert all(e.measured for e in with_effect)
+    assert all(e.measured and e.window_days == 14 for e in with_effect)
     covered = [e.interval[0] <= 0.30 <= e.interval[1] for e in with_effect]
     assert sum(covered) >= 9, [(round(e.effectiveness, 3), e.interval) for e in with_effect]
     assert abs(np.mean([e.effectiveness for e in with_effect]) - 0.30) < 0.08
