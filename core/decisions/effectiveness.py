@@ -160,15 +160,30 @@ def _naive(contacted: np.ndarray, dropped: np.ndarray) -> float:
     return float(1 - rate_c / rate_n) if rate_n > 0 else float("nan")
 
 
+def _what_is_missing(contacted_patients: int, not_contacted_patients: int, unknown_flags: int, least: int) -> str:
+    """What would let the effect be measured, for the refusal: contacts, outcomes, or both."""
+    steps = []
+    if contacted_patients < least:
+        steps.append("record each contact with a flagged patient in the outreach log")
+    if unknown_flags:
+        steps.append(
+            f"upload files with the Dropped out column filled in as patients leave or complete "
+            f"({count(unknown_flags)} flags are still waiting for an outcome)"
+        )
+    elif not steps or not_contacted_patients < least:
+        steps.append("upload files with the Dropped out column filled in as patients leave or complete")
+    text = " and ".join(steps)
+    return text[0].upper() + text[1:] + "."  # not str.capitalize: it would lower "Dropped out"
+
+
 def _refusal(
-    contacted_patients: int, not_contacted_patients: int, overlap: float, rate_n: float, least: int
+    contacted_patients: int, not_contacted_patients: int, unknown_flags: int, overlap: float, rate_n: float, least: int
 ) -> str | None:
     if contacted_patients < least or not_contacted_patients < least:
         return (
             f"Too few patients with a known outcome to say: {count(contacted_patients)} contacted and "
             f"{count(not_contacted_patients)} not contacted after being flagged; at least {least} of each are "
-            "needed. Record contacts in the outreach log, and upload files with the Dropped out column filled "
-            "in as patients leave or complete."
+            f"needed. {_what_is_missing(contacted_patients, not_contacted_patients, unknown_flags, least)}"
         )
     if overlap < MIN_OVERLAP:
         return (
@@ -235,7 +250,12 @@ def estimate_effectiveness(
     groups = _group_table(probability, cuts, group, contacted, dropped, compared.reshape(-1, n_groups).sum(axis=0))
     naive = _naive(contacted, dropped)
     refusal = _refusal(
-        counts["contacted_patients"], counts["not_contacted_patients"], overlap, float(rate_n), min_patients
+        counts["contacted_patients"],
+        counts["not_contacted_patients"],
+        counts["unknown_outcome_flags"],
+        overlap,
+        float(rate_n),
+        min_patients,
     )
     if refusal is not None:
         nothing = (float("nan"), float("nan"))

@@ -130,3 +130,18 @@ def test_risk_groups_follow_the_scarcer_kind_of_flag():
         6,
         10,
     ]
+
+
+def test_a_refusal_says_what_is_missing_contacts_or_outcomes():
+    few_contacts = estimate_effectiveness(_flags([(0.5, True, 12, 3), (0.5, False, 300, 90)]))
+    assert "Record each contact with a flagged patient in the outreach log." in few_contacts.refusal
+    assert "Dropped out column" not in few_contacts.refusal
+
+    waiting = _flags([(0.5, True, 60, 0), (0.5, False, 60, 0)], start=9000).assign(
+        dropped_out=pd.array([pd.NA] * 120, dtype="boolean")
+    )
+    no_outcomes = estimate_effectiveness(pd.concat([_flags([(0.5, True, 5, 1), (0.5, False, 5, 2)]), waiting]))
+    assert "5 contacted and 5 not contacted" in no_outcomes.refusal
+    assert (
+        "Dropped out column filled in" in no_outcomes.refusal and "120 flags are still waiting" in no_outcomes.refusal
+    )
