@@ -73,6 +73,7 @@ scores = sa.Table(
     sa.Column("risk_band", sa.String(50), nullable=False),
     sa.Column("flagged", sa.Boolean, nullable=False),
     sa.Column("days_in_trial", sa.Integer, nullable=True),
+    sa.Column("dropped_out", sa.Boolean, nullable=True),  # the observed outcome; NULL: not known (revision 0004)
 )
 
 settings = sa.Table(

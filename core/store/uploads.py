@@ -18,6 +18,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from core.decisions.policy import Policy
+from core.reading.contract import OUTCOME_COLUMN
 from core.store import schema
 from core.store.bulk import insert_rows
 from core.store.database import Database, plain_json
@@ -26,7 +27,8 @@ from core.store.frames import frame_of
 
 log = logging.getLogger(__name__)
 
-SCORE_COLUMNS = ["patient_id", "site_id", "probability", "risk_band", "flagged", "days_in_trial"]
+SCORE_COLUMNS = ["patient_id", "site_id", "probability", "risk_band", "flagged", "days_in_trial", "dropped_out"]
+OUTCOME_NAMES = ("dropped_out", OUTCOME_COLUMN)  # the stored name, or the contract's ("dropout") as a cohort carries it
 REQUIRED_SCORE_COLUMNS = ("patient_id", "probability", "risk_band", "flagged")
 HISTORY_COLUMNS = ["upload_id", "scored_at", "as_of", *SCORE_COLUMNS[1:]]
 
@@ -98,7 +100,27 @@ def _score_columns(scores: pd.DataFrame) -> list[list[Any]]:
         scores["risk_band"].astype(str).tolist(),
         scores["flagged"].to_numpy(dtype=bool).tolist(),
         optional("days_in_trial", int),
+        _outcomes(scores),
     ]
+
+
+def _outcomes(scores: pd.DataFrame) -> list[bool | None]:
+    """The observed outcome per patient (True dropped out, False not, None not known), when the frame has it."""
+    present = [name for name in OUTCOME_NAMES if name in scores]
+    if len(present) > 1:
+        raise StoreInputError(f"the scores to store hold the outcome twice ({' and '.join(present)}); keep one")
+    if not present:
+        return [None] * len(scores)
+    column = scores[present[0]]
+    values = column.tolist()
+    known = column.notna().tolist()
+    wrong = sorted({repr(v) for v, k in zip(values, known, strict=True) if k and v not in (0, 1)})
+    if wrong:
+        raise StoreInputError(
+            f"the scores' {present[0]} column must hold 1/0 (or yes/no as True/False) or be empty; "
+            f"found {', '.join(wrong[:3])}"
+        )
+    return [bool(v) if k else None for v, k in zip(values, known, strict=True)]
 
 
 def _upload(row: sa.Row[Any]) -> Upload:
@@ -114,8 +136,9 @@ class Uploads:
     def record(self, upload: NewUpload, scores: pd.DataFrame) -> Upload:
         """Store an upload and one score row per patient, all in one transaction; returns it with its id.
 
-        ``scores`` needs patient_id, probability, risk_band and flagged; site_id and days_in_trial are kept
-        when present. Raises StoreInputError for a frame that cannot be stored, StoreUnavailable if the
+        ``scores`` needs patient_id, probability, risk_band and flagged; site_id, days_in_trial and the
+        observed outcome (``dropped_out``, or the contract's ``dropout`` column; 1/0, empty: not known) are
+        kept when present. Raises StoreInputError for a frame that cannot be stored, StoreUnavailable if the
         database cannot be reached (then nothing of the upload is stored).
         """
         if upload.scored_at.tzinfo is None:
@@ -195,5 +218,5 @@ class Uploads:
 
 def _frame(rows: Sequence[sa.Row[Any]], columns: list[str]) -> pd.DataFrame:
     frame = frame_of(rows, columns)
-    kinds = {"flagged": bool, "probability": float, "days_in_trial": "Int64"}
+    kinds = {"flagged": bool, "probability": float, "days_in_trial": "Int64", "dropped_out": "boolean"}
     return frame.astype({name: kind for name, kind in kinds.items() if name in frame})

@@ -104,6 +104,46 @@ def test_an_older_database_is_migrated_forward_and_keeps_its_data(database_url):
         assert store.uploads.get(later.id).as_of == date(2026, 10, 1)
 
 
+# Revision 0003's scores table, written as the app of that time wrote it (no outcome yet).
+_OLD_SCORES = sa.table("scores", *(sa.column(c.name, c.type) for c in schema.scores.c if c.name != "dropped_out"))
+
+
+def test_a_database_at_0003_gains_the_outcome_column_and_keeps_its_scores(database_url):
+    old = Database.open(database_url)
+    try:
+        assert upgrade(old, "0003") == "0003"
+        scores = samples.scores(400, seed=7)
+        with old.writing() as connection:
+            values = samples.upload(0, as_of=date(2026, 10, 30)).__dict__ | {"patients_scored": len(scores)}
+            upload_id = connection.execute(
+                sa.insert(schema.uploads).values(values).returning(schema.uploads.c.id)
+            ).scalar()
+            rows = scores.assign(upload_id=upload_id).astype({"days_in_trial": int}).to_dict("records")
+            connection.execute(sa.insert(_OLD_SCORES), rows)
+        with old.reading() as connection:
+            assert "dropped_out" not in {c["name"] for c in sa.inspect(connection).get_columns("scores")}
+    finally:
+        old.close()
+
+    with Store.open(database_url) as store:
+        assert store.revision == head_revision()
+        back = store.uploads.scores(upload_id).sort_values("patient_id", ignore_index=True)
+        assert len(back) == 400 and back["dropped_out"].isna().all()  # scores stored before 0004: outcome unknown
+        pd.testing.assert_series_equal(back["probability"], scores["probability"], check_names=False)
+        assert back["flagged"].tolist() == scores["flagged"].tolist()
+        assert store.uploads.get(upload_id).as_of == date(2026, 10, 30)
+        with store.database.reading() as connection:
+            indexes = {i["name"] for i in sa.inspect(connection).get_indexes("scores")}
+            differences = compare_metadata(MigrationContext.configure(connection), schema.metadata)
+        assert "ix_scores_patient_id" in indexes and differences == []
+        later = store.uploads.record(samples.upload(1), scores.head(3).assign(dropout=[1, 0, None]))
+        assert store.uploads.scores(later.id).sort_values("patient_id")["dropped_out"].tolist() == [True, False, pd.NA]
+        store.uploads.record(samples.upload(2), scores.head(1))
+        with store.database.writing() as connection:  # a score may still be deleted with its upload
+            connection.execute(sa.delete(schema.uploads).where(schema.uploads.c.id == upload_id))
+        assert store.uploads.scores(upload_id).empty and len(store.uploads.scores(later.id)) == 3
+
+
 BROKEN_STEP = '''
 """A step that changes the schema and then fails."""
 

@@ -31,7 +31,7 @@ def test_an_upload_and_its_scores_come_back_as_recorded(store):
     assert again.as_of == date(2026, 10, 30) and again.scored_at.tzinfo is not None
     back = _sorted(store.uploads.scores(recorded.id))
     assert list(back.columns) == SCORE_COLUMNS
-    expected = scores.astype({"days_in_trial": "Int64"})
+    expected = scores.astype({"days_in_trial": "Int64"}).assign(dropped_out=pd.array([pd.NA] * 2_000, "boolean"))
     pd.testing.assert_frame_equal(back, expected, check_dtype=False)
     assert back["site_id"].isna().sum() == scores["site_id"].isna().sum() > 0  # unknown sites stay unknown
 
@@ -41,6 +41,40 @@ def test_optional_columns_may_be_missing(store):
     recorded = store.uploads.record(samples.upload(0), scores)
     back = store.uploads.scores(recorded.id)
     assert back["site_id"].isna().all() and back["days_in_trial"].isna().all() and len(back) == 20
+    assert back["dropped_out"].isna().all()
+
+
+OUTCOMES_GIVEN = [
+    ("dropout", pd.array([1, 0, pd.NA, 1, 0, 0], dtype="Int64")),  # the contract's column, as a cohort carries it
+    ("dropped_out", pd.array([True, False, pd.NA, True, False, False], dtype="boolean")),  # as read back
+    ("dropout", np.array([1.0, 0.0, np.nan, 1.0, 0.0, 0.0])),  # a float column: NaN is not known
+]
+
+
+@pytest.mark.parametrize("name,values", OUTCOMES_GIVEN)
+def test_the_observed_outcome_is_kept_and_an_empty_one_stays_unknown(store, name, values):
+    scores = samples.scores(6).assign(**{name: values})
+    recorded = store.uploads.record(samples.upload(0), scores)
+    back = _sorted(store.uploads.scores(recorded.id))
+    assert str(back["dropped_out"].dtype) == "boolean"
+    assert back["dropped_out"].tolist() == [True, False, pd.NA, True, False, False]
+    trend = store.uploads.patient_history("P-000003")
+    assert trend["dropped_out"].tolist() == [True]
+    assert store.uploads.patient_history("P-000002")["dropped_out"].isna().all()
+
+
+@pytest.mark.parametrize(
+    "changes,fragment",
+    [
+        ({"dropout": ["yes", "no", "", "no", "no", "no"]}, "must hold 1/0"),
+        ({"dropout": [1, 0, 2, 0, 0, 0]}, "found 2"),
+        ({"dropout": [1, 0, 0, 0, 0, 0], "dropped_out": [True] * 6}, "outcome twice"),
+    ],
+)
+def test_an_outcome_that_cannot_be_stored_is_refused_and_nothing_is_written(store, changes, fragment):
+    with pytest.raises(StoreInputError, match=fragment):
+        store.uploads.record(samples.upload(0), samples.scores(6).assign(**changes))
+    assert store.uploads.latest() is None
 
 
 @pytest.mark.parametrize(
