@@ -7,7 +7,7 @@ import streamlit as st
 
 from app import state, training_run
 from app.figures import training as charts
-from app.identity import allowed
+from app.identity import allowed, refusal_for, require
 from app.training_run import TrainingOutcome
 from app.views import model as model_views
 from app.views.text import plain
@@ -20,7 +20,7 @@ from core.model.candidates import LIGHTGBM
 from core.model.registry import Version
 from core.output.numbers import interval
 from core.reading.errors import SchemaError
-from core.trust.roles import PROMOTE, TRAIN, refusal
+from core.trust.roles import PROMOTE, TRAIN
 
 UPLOAD = "Upload the trial's history"
 DEMO = "The real demo trial (CDISC Pilot 01)"
@@ -74,8 +74,7 @@ def read_history(label: str, files: dict[str, bytes]) -> TrialHistory | None:
 
 def train_section(history: TrialHistory, label: str, files: dict[str, bytes]) -> None:
     trial = st.text_input("Trial name (it goes on the model card)", value=label, key="train_trial_name", max_chars=80)
-    if not allowed(TRAIN):
-        st.info(refusal("train models"))
+    if not require(TRAIN):
         return
     if state.pop_training_interrupted():
         st.info("Training stopped before it finished. Nothing was saved and the model in use is unchanged.")
@@ -156,7 +155,7 @@ def _in_words(card: dict) -> list[str]:
 def _choice(outcome: TrainingOutcome, versions: dict[str, Version]) -> None:
     st.markdown("**Which version should score your patients?** Nothing changes until you choose.")
     if not allowed(PROMOTE):
-        st.info(refusal("put a model version in use"))
+        st.info(refusal_for(PROMOTE))
         return
     columns = st.columns(len(versions))
     for column, (family, version) in zip(columns, versions.items(), strict=True):

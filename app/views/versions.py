@@ -6,12 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from app import state, training_run
-from app.identity import allowed
+from app.identity import allowed, refusal_for
 from app.views.text import plain
 from core.model import card_words
 from core.model.bundle import ModelIntegrityError
 from core.model.registry import RegistryError, Version
-from core.trust.roles import PROMOTE, refusal
+from core.trust.roles import PROMOTE
 
 
 def versions_table(versions: list[Version]) -> pd.DataFrame:
@@ -36,7 +36,7 @@ def section() -> None:
     versions = registry.versions()
     st.dataframe(versions_table(versions), hide_index=True, key="versions_table")
     if not allowed(PROMOTE):
-        st.caption(refusal("change the version in use"))
+        st.caption(refusal_for(PROMOTE))
         return
     names = [v.name for v in versions if not v.in_use]
     pick, roll = st.columns([3, 2])

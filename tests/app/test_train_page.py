@@ -14,7 +14,8 @@ from app.views.train import DEMO
 from core.model import landmark_data
 from core.model.registry import Registry
 from core.model.trial_training import TrainingOptions
-from tests.app.conftest import open_page, shown
+from core.trust.roles import TRAIN, refusal
+from tests.app.conftest import PAGE_FILES, TEAM, open_page, shown, sign_in
 from tests.core.model.conftest import copy_registry
 
 
@@ -81,3 +82,12 @@ def test_a_history_too_small_to_learn_from_is_refused_in_words_and_saves_nothing
     refusals = [shown(w.value) for w in at.warning]
     assert any("at least 10000 are needed" in text for text in refusals), refusals
     assert len(Registry(models_dir).versions()) == count
+
+
+def test_a_coordinator_sees_the_versions_but_may_neither_train_nor_promote(team, models_dir):
+    at = sign_in("cleo", TEAM["cleo"][1]).switch_page(PAGE_FILES["train"]).run()
+    at.radio(key="train_source").set_value(DEMO).run()
+    assert not at.exception
+    assert not [b for b in at.button if b.key in ("train_start", "promote_version", "rollback_version")]
+    assert refusal(TRAIN, "cleo", "coordinator") in [shown(w.value) for w in at.warning]
+    assert Registry(models_dir).in_use() in list(at.dataframe[0].value["Version"])
