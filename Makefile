@@ -6,7 +6,7 @@ APP_STAMP := $(VENV)/.app-$(shell cat requirements.txt | sha256sum | cut -c1-12)
 DEV_STAMP := $(VENV)/.dev-$(shell cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-12)
 PORT ?= 8501
 
-.PHONY: setup setup-dev run test test-fast lint browser data model bench clean
+.PHONY: setup setup-dev run test test-fast lint servers data model bench clean
 
 $(APP_STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,11 +24,15 @@ setup-dev: $(DEV_STAMP)
 run: setup
 	$(PY) -m streamlit run app/main.py --server.port $(PORT)
 
-# Debian's chromium for the browser tests; installed when missing and we are root.
-browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
-	  else echo "Browser tests need Debian's chromium: sudo apt-get install -y chromium"; exit 1; fi; }
+# Debian's chromium (browser tests) and PostgreSQL's server programs (the store's tests start a throwaway
+# server of their own); installed when missing and we are root, else the one command to run is printed.
+HAS_POSTGRES := $(shell command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && echo yes)
+servers:
+	@missing=""; command -v chromium >/dev/null 2>&1 || missing="chromium"; \
+	[ "$(HAS_POSTGRES)" = yes ] || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "The tests need Debian's$$missing: sudo apt-get install -y$$missing"; exit 1; fi; fi
 
 # Lint, formatting and types: ruff check, ruff format --check, mypy on core/.
 lint: setup-dev
@@ -36,7 +40,7 @@ lint: setup-dev
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
 
-test: setup-dev browser lint
+test: setup-dev servers lint
 	$(PY) -m pytest
 
 # Quick loop for developers: lint and every test but the browser ones.
