@@ -6,13 +6,20 @@ otherwise hold every click up for the connection timeout. Until then the same pl
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 import streamlit as st
 
 from app import state
+from app.views.text import plain
 from core.store import Store, StoreError
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 RETRY_AFTER_S = 30.0
 _failures: dict[str, tuple[float, StoreError]] = {}  # address -> (when it failed, the error)
@@ -48,3 +55,20 @@ def note_failure(error: StoreError) -> None:
 def note_success() -> None:
     with _lock:
         _failures.pop(state.settings().database_url, None)
+
+
+def attempt(action: Callable[[Store], T], instead: str) -> T | None:
+    """``action(store)``, or None after a plain warning (``instead``: what the app does without the database).
+
+    Every read and write of the weekly memory goes through here, so a database that is down never stops
+    scoring and never shows a traceback: ``attempt(lambda s: s.outreach.record(c), "The contact was not saved.")``.
+    """
+    try:
+        result = action(open_store())
+    except StoreError as error:
+        note_failure(error)
+        log.warning("store not used: %s", type(error).__name__)
+        st.warning(f"{plain(instead)} {plain(str(error))}", icon=":material/cloud_off:")
+        return None
+    note_success()
+    return result

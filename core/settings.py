@@ -173,6 +173,8 @@ def _mlflow_tracking_uri(env: Mapping[str, str], secrets: Mapping[str, Any]) -> 
     from_env = str(env.get(MLFLOW_TRACKING_URI_VARIABLE) or "").strip()
     from_secrets = str(secrets.get("mlflow", {}).get("tracking_uri") or "").strip()
     return from_env or from_secrets or None
+
+
 TRUE_WORDS, FALSE_WORDS = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 

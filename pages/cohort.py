@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import cohort_loading, history_loading, state
+from app import cohort_loading, history_loading, state, weekly
 from app.figures import cohort as cohort_charts
 from app.views import cohort as cohort_views
 from app.views import controls
@@ -89,6 +89,7 @@ st.subheader("Patients")
 controls.threshold_slider("cohort")
 probability = cohort.probability
 flagged = flagged_mask(cohort.curves, state.threshold(), state.capacity())
+week = weekly.remember(cohort, flagged, bundle)  # None: no database; everything below still works
 chosen = cohort_views.filters(cohort)
 rows = filter_mask(cohort.scored, flagged, chosen)
 cohort_views.patient_table(cohort, rows, flagged, bundle)

@@ -362,3 +362,4 @@ def pop_training_interrupted() -> bool:
 
 
 from app.state.access import *  # noqa: E402,F403  (one session-state API: state.signed_in() and the rest)
+from app.state.weekly import *  # noqa: E402,F403

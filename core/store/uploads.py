@@ -180,6 +180,23 @@ class Uploads:
         found = self.recent(1)
         return found[0] if found else None
 
+    def find(self, file_sha256: str, model_sha256: str, as_of: date | None = None) -> Upload | None:
+        """The latest upload of these exact bytes scored by this exact model (as of this day), if one is stored.
+
+        The same file opened again (after a refresh, or by a colleague) is the same week, not a new one.
+        """
+        table = schema.uploads
+        same_day = table.c.as_of.is_(None) if as_of is None else table.c.as_of == as_of
+        query = (
+            sa.select(table)
+            .where(table.c.file_sha256 == file_sha256, table.c.model_sha256 == model_sha256, same_day)
+            .order_by(table.c.scored_at.desc(), table.c.id.desc())
+            .limit(1)
+        )
+        with self._db.reading() as connection:
+            row = connection.execute(query).first()
+        return None if row is None else _upload(row)
+
     def latest_before(self, upload_id: int) -> Upload | None:
         """The upload scored most recently before this one (last week's, for this week's), if any."""
         table = schema.uploads

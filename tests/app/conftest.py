@@ -36,6 +36,14 @@ def open_page(name: str, **session: object) -> AppTest:
     return at
 
 
+@pytest.fixture(autouse=True)
+def own_database(monkeypatch, tmp_path):
+    """Each test's app remembers its weeks and contacts in a database of its own (a new SQLite file)."""
+    url = f"sqlite:///{tmp_path / 'own.sqlite3'}"
+    monkeypatch.setenv("RRADAR_DATABASE_URL", url)
+    return url
+
+
 @pytest.fixture
 def app_at():
     return open_page

@@ -166,3 +166,15 @@ def test_settings_that_cannot_be_stored_are_refused_before_anything_is_written(s
     numpy_settings = {"threshold": np.float64(0.3), "capacity": np.int64(40)}
     recorded = store.uploads.record(samples.upload(0, settings=numpy_settings), samples.scores(3))
     assert store.uploads.get(recorded.id).settings == recorded.settings == {"threshold": 0.3, "capacity": 40}
+
+
+def test_the_same_file_scored_by_the_same_model_is_found_again(store):
+    first = store.uploads.record(samples.upload(0), samples.scores(5))
+    again = store.uploads.record(samples.upload(1, file_sha256=first.file_sha256), samples.scores(5))
+    store.uploads.record(samples.upload(2, model_sha256="cd" * 32, file_sha256=first.file_sha256), samples.scores(5))
+    dated = store.uploads.record(samples.upload(3, as_of=date(2026, 11, 2)), samples.scores(5))
+    assert store.uploads.find(first.file_sha256, "ab" * 32).id == again.id  # the latest of the same bytes and model
+    assert store.uploads.find(first.file_sha256, "ef" * 32) is None  # another model: a new scoring
+    assert store.uploads.find(dated.file_sha256, "ab" * 32, date(2026, 11, 2)).id == dated.id
+    assert store.uploads.find(dated.file_sha256, "ab" * 32) is None  # a history's day is part of what was scored
+    assert store.uploads.find(dated.file_sha256, "ab" * 32, date(2026, 11, 3)) is None

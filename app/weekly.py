@@ -1,0 +1,84 @@
+"""This week's scoring in the store: stored once, found again after a refresh, compared with the week before.
+
+The Cohort page calls ``remember`` for the cohort on screen; everything weekly (the change list, the
+trend, contacts) hangs off the ``Week`` it returns. Without a database the cohort is still scored and
+shown; the page says it is not remembered.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from app import state, store_access
+from app.identity import current_person
+from core.decisions.cohort import ScoredCohort
+from core.model.bundle import ModelBundle
+from core.reading.contract import ID_COLUMN, OUTCOME_COLUMN, SITE_COLUMN
+from core.store import NewUpload, Store, Upload, settings_of
+
+log = logging.getLogger(__name__)
+
+NOT_REMEMBERED = (
+    "This week's scores are shown, but they are not remembered: next week's list cannot be compared with this one."
+)
+STORED_COLUMNS = [ID_COLUMN, SITE_COLUMN, "probability", "risk_band", "days_in_trial", OUTCOME_COLUMN]
+
+
+@dataclass(frozen=True)
+class Week:
+    """This cohort's stored upload and the one scored before it (None: this is the first week remembered)."""
+
+    upload: Upload
+    last: Upload | None
+
+
+def scores_to_store(cohort: ScoredCohort, flagged: np.ndarray) -> pd.DataFrame:
+    """One row per patient as the store keeps it: identifier, site, risk, band, flag, days in trial, outcome."""
+    present = [c for c in STORED_COLUMNS if c in cohort.scored]
+    rows = cohort.scored[present].assign(flagged=np.asarray(flagged, dtype=bool))
+    valid = cohort.result.valid  # the outcome a file gives (completed or withdrew) is an input, not a score
+    if OUTCOME_COLUMN not in rows and OUTCOME_COLUMN in valid:
+        rows[OUTCOME_COLUMN] = valid.loc[rows.index, OUTCOME_COLUMN]
+    return rows.reset_index(drop=True)
+
+
+def _as_of(cohort: ScoredCohort) -> date | None:
+    """A trial history is scored as of a chosen day; a weekly file as of the day it is opened."""
+    as_of = cohort.result.as_of
+    return None if state.history() is None or as_of is None else pd.Timestamp(as_of).date()
+
+
+def remember(cohort: ScoredCohort, flagged: np.ndarray, bundle: ModelBundle) -> Week | None:
+    """Store this cohort's scores as this week's (once: the same file and model found again is the same week)."""
+    as_of = _as_of(cohort)
+    key = (cohort.sha256, bundle.sha256, as_of)
+    known = state.remembered_week(key)
+    if known is not None:
+        return known
+
+    def store_week(store: Store) -> Week:
+        upload = store.uploads.find(cohort.sha256, bundle.sha256, as_of)
+        if upload is None:
+            new = NewUpload(
+                scored_by=current_person().name,
+                source_file=cohort.filename,
+                file_sha256=cohort.sha256,
+                model_version=bundle.version,
+                model_sha256=bundle.sha256,
+                settings=settings_of(state.policy()),
+                rows_read=cohort.result.n_read,
+                as_of=as_of,
+            )
+            upload = store.uploads.record(new, scores_to_store(cohort, flagged))
+            log.info("week stored as upload %s", upload.id)
+        return Week(upload, store.uploads.latest_before(upload.id))
+
+    week = store_access.attempt(store_week, NOT_REMEMBERED)
+    if week is not None:
+        state.set_remembered_week(key, week)
+    return week
