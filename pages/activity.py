@@ -1,13 +1,17 @@
-"""Activity: what was scored, when, with which model and settings (from the audit trail)."""
+"""Activity: the contacts recorded (outreach log), and what was scored, when, with which model and settings."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from app import audit_trail
+from app.views import activity as activity_views
 from core.trust.audit import LOG_NAME, activity_by_day, activity_summary, read_events
 
 st.title("Activity")
+activity_views.contacts_section()
+
+st.subheader("The audit trail")
 st.markdown(
     "Every assessment, cohort scoring and export is written to the audit trail with the time, the model "
     "and the settings used. Patients appear there only as coded identifiers (salted hashes), never by name or ID."

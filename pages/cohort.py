@@ -10,6 +10,8 @@ from app.views import cohort as cohort_views
 from app.views import controls
 from app.views import drift as drift_views
 from app.views import history as history_views
+from app.views import outreach as outreach_views
+from app.views import weekly as weekly_views
 from app.views.components import example_costs_notice
 from app.views.text import plain
 from core.decisions.cohort import filter_mask, flagged_mask, site_summary
@@ -90,9 +92,12 @@ controls.threshold_slider("cohort")
 probability = cohort.probability
 flagged = flagged_mask(cohort.curves, state.threshold(), state.capacity())
 week = weekly.remember(cohort, flagged, bundle)  # None: no database; everything below still works
-chosen = cohort_views.filters(cohort)
-rows = filter_mask(cohort.scored, flagged, chosen)
-cohort_views.patient_table(cohort, rows, flagged, bundle)
+weekly_views.changes_section(cohort, flagged, week)
+contacts = weekly_views.last_contacts(week)  # None: no database
+chosen = cohort_views.filters(cohort, contacts is not None)
+rows = filter_mask(cohort.scored, flagged, chosen, weekly_views.contacted_ids(contacts))
+cohort_views.patient_table(cohort, rows, flagged, bundle, weekly_views.table_columns(cohort, week, contacts))
+outreach_views.section(cohort, rows, flagged, week)
 
 st.subheader("The cohort at a glance")
 left, right = st.columns(2)
@@ -105,4 +110,4 @@ st.plotly_chart(cohort_charts.site_figure(sites), key="site_chart")
 cohort_views.site_table(sites)
 
 st.subheader("Export the call list")
-cohort_views.exports(cohort, rows, flagged, chosen, bundle)
+cohort_views.exports(cohort, rows, flagged, chosen, bundle, contacts)

@@ -8,6 +8,7 @@ import streamlit as st
 from app import audit_trail, state
 from app.figures.patient import waterfall_figure
 from app.patient_cache import cached_assessment, cached_score
+from app.views import weekly as weekly_views
 from app.views.components import band_badge_html, example_costs_notice
 from app.views.patient_form import current_values, draw_fields, set_values, show_problems, values_of
 from app.views.text import plain
@@ -95,6 +96,7 @@ else:
             "from the largest effect; together they lead from the average patient's chance "
             f"({percent(probability_from_log_odds(result.base_value))}) to this patient's. Red raises it, blue lowers it."
         )
+    weekly_views.patient_weeks(scored[ID_COLUMN], policy.threshold)
 
     st.divider()
     st.subheader("What if…")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import numpy as np
@@ -10,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from app import audit_trail, cohort_loading, navigation, state
+from app.views import weekly as weekly_views
 from app.views.text import plain
 from core.decisions.cohort import CohortFilter, ScoredCohort, ranked_table
 from core.model.bundle import ModelBundle
@@ -99,7 +101,7 @@ def mapping_editor(cohort: ScoredCohort, data: bytes | None) -> None:
             st.rerun()
 
 
-def filters(cohort: ScoredCohort) -> CohortFilter:
+def filters(cohort: ScoredCohort, contacts_known: bool = False) -> CohortFilter:
     scored = cohort.scored
     cols = st.columns([1, 1, 1, 1, 2, 1])
     bands = cols[0].multiselect("Risk band", [b.name for b in state.bands()], key="filter_bands", placeholder="All")
@@ -114,7 +116,16 @@ def filters(cohort: ScoredCohort) -> CohortFilter:
     phases = cols[3].multiselect("Phase", list(levels["trial_phase"]), key="filter_phases", placeholder="All")
     low, high = cols[4].slider("Chance of dropping out", 0.0, 1.0, (0.0, 1.0), step=0.01, key="filter_probability")
     flagged_only = cols[5].checkbox("Flagged only", key="filter_flagged")
-    return CohortFilter(tuple(bands), tuple(sites), tuple(arms), tuple(phases), (low, high), flagged_only)
+    not_contacted = cols[5].checkbox(
+        "Not contacted yet",
+        key="filter_not_contacted",
+        disabled=not contacts_known,
+        help=weekly_views.NOT_CONTACTED_HELP if contacts_known else "Needs the database, where contacts are recorded.",
+    )
+    not_contacted = not_contacted and contacts_known  # a ticked box left from a run with the database
+    return CohortFilter(
+        tuple(bands), tuple(sites), tuple(arms), tuple(phases), (low, high), flagged_only, not_contacted
+    )
 
 
 TABLE_COLUMNS = {
@@ -130,13 +141,25 @@ TABLE_COLUMNS = {
     "contact": st.column_config.TextColumn("Contact"),
     "contact_cost": st.column_config.NumberColumn("Contact cost", format="$%.2f"),
     SOURCE_ROW: st.column_config.NumberColumn("Row in file"),
+    **weekly_views.TABLE_COLUMNS,  # trend, change since last week, last contact
 }
 
 
-def patient_table(cohort: ScoredCohort, rows: np.ndarray, flagged: np.ndarray, bundle: ModelBundle) -> None:
-    """The filtered patients, highest risk first; selecting one offers to open it on the Patient page."""
+def patient_table(
+    cohort: ScoredCohort,
+    rows: np.ndarray,
+    flagged: np.ndarray,
+    bundle: ModelBundle,
+    add_columns: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+) -> None:
+    """The filtered patients, highest risk first; selecting one offers to open it on the Patient page.
+
+    ``add_columns`` adds columns by patient (app.views.weekly.table_columns: trend and last contact).
+    """
     matching = int(rows.sum())
     table = ranked_table(cohort, rows, flagged, state.policy(), bundle, limit=TABLE_LIMIT)
+    if add_columns is not None:
+        table = add_columns(table)
     shown = f"the {TABLE_LIMIT:,} highest-risk of " if matching > TABLE_LIMIT else ""
     st.caption(
         f"Showing {shown}{matching:,} matching patients, highest risk first. Click a column header to sort; "
@@ -173,9 +196,15 @@ def _export_words(count: int, flagged_total: int, chosen: CohortFilter) -> str:
 
 
 def exports(
-    cohort: ScoredCohort, rows: np.ndarray, flagged: np.ndarray, chosen: CohortFilter, bundle: ModelBundle
+    cohort: ScoredCohort,
+    rows: np.ndarray,
+    flagged: np.ndarray,
+    chosen: CohortFilter,
+    bundle: ModelBundle,
+    last_contacts: pd.DataFrame | None = None,
 ) -> None:
-    """Download buttons for the call list: the flagged patients that pass the filters, under the policy in force."""
+    """Download buttons for the call list: the flagged patients that pass the filters, under the policy in force
+    (with each patient's last recorded contact when ``last_contacts`` is given)."""
     policy = state.policy()
     listed = flagged & rows
     count = int(listed.sum())
@@ -198,7 +227,7 @@ def exports(
     )
 
     def table() -> pd.DataFrame:
-        return call_list(cohort, listed, flagged, policy, bundle)
+        return call_list(cohort, listed, flagged, policy, bundle, last_contacts)
 
     def listed_ids() -> list[str]:
         return cohort.scored.loc[listed, ID_COLUMN].tolist()

@@ -14,6 +14,7 @@ from core.decisions.bands import RiskBand
 from core.decisions.curves import ThresholdCurves
 from core.decisions.policy import Policy
 from core.decisions.scoring import REASON_COLUMNS, SCORE_COLUMNS, reason_columns, score_frame
+from core.decisions.trends import RECENT_CONTACT_DAYS
 from core.model.bundle import ModelBundle
 from core.reading.blanks import missing_inputs
 from core.reading.contract import ID_COLUMN, SITE_COLUMN
@@ -150,6 +151,7 @@ class CohortFilter:
     phases: tuple[str, ...] = ()
     probability_range: tuple[float, float] = (0.0, 1.0)
     flagged_only: bool = False
+    not_contacted_only: bool = False  # no contact recorded lately (filter_mask's ``contacted``)
 
     def describe(self) -> str:
         """The filters in force in plain words ("" when none narrows the list)."""
@@ -166,11 +168,15 @@ class CohortFilter:
         low, high = self.probability_range
         if (low, high) != (0.0, 1.0):
             parts.append(f"chance of dropping out {low:.1%} to {high:.1%}")
+        if self.not_contacted_only:
+            parts.append(f"not contacted in the last {RECENT_CONTACT_DAYS} days")
         return "; ".join(parts)
 
 
-def filter_mask(scored: pd.DataFrame, flagged: np.ndarray, chosen: CohortFilter) -> np.ndarray:
-    """Rows that pass every filter."""
+def filter_mask(
+    scored: pd.DataFrame, flagged: np.ndarray, chosen: CohortFilter, contacted: frozenset[str] | None = None
+) -> np.ndarray:
+    """Rows that pass every filter; ``contacted``: the patients with a recent contact (None: not known)."""
     mask = np.ones(len(scored), dtype=bool)
     for column, allowed in (
         ("risk_band", chosen.bands),
@@ -185,6 +191,8 @@ def filter_mask(scored: pd.DataFrame, flagged: np.ndarray, chosen: CohortFilter)
     mask &= (p >= low) & (p <= high)
     if chosen.flagged_only:
         mask &= flagged
+    if chosen.not_contacted_only and contacted is not None:
+        mask &= ~scored[ID_COLUMN].astype(str).isin(contacted).to_numpy()
     return mask
 
 

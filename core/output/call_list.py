@@ -30,21 +30,38 @@ HEADERS = {
     NOT_RECORDED: "Not recorded",
     SOURCE_ROW: "Row in file",
 }
+LAST_CONTACT_HEADERS = {"contact_date": "Last contact date", "outcome": "Last contact outcome"}
 PERCENT_COLUMNS = ("Chance of dropping out",)  # probabilities 0-1, shown as percentages in Excel
 MONEY_COLUMNS = ("Contact cost ($)",)
 PROBABILITY_DECIMALS = 4
 
 
 def call_list(
-    cohort: ScoredCohort, rows: np.ndarray, flagged: np.ndarray, policy: Policy, bundle: ModelBundle
+    cohort: ScoredCohort,
+    rows: np.ndarray,
+    flagged: np.ndarray,
+    policy: Policy,
+    bundle: ModelBundle,
+    last_contacts: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """The chosen rows (a boolean mask), highest risk first, with readable headers."""
+    """The chosen rows (a boolean mask), highest risk first, with readable headers.
+
+    ``last_contacts`` (the outreach log's latest contact per patient: patient_id, contact_date, outcome)
+    adds "Last contact date" and "Last contact outcome", empty for a patient never contacted; without it
+    (no database, or the command line) the list has no such columns.
+    """
     table = ranked_table(cohort, rows, flagged, policy, bundle)
     ours = [c for c in HEADERS if c in table.columns]
     extras = cohort.result.extra_columns
     out = table[ours].rename(columns=HEADERS)
     out["Chance of dropping out"] = out["Chance of dropping out"].round(PROBABILITY_DECIMALS)
     out["Flagged"] = np.where(out["Flagged"].to_numpy(dtype=bool), "Yes", "No")
+    if last_contacts is not None:
+        as_text = last_contacts.assign(**{ID_COLUMN: last_contacts[ID_COLUMN].astype(str)})
+        latest = as_text.drop_duplicates(ID_COLUMN).set_index(ID_COLUMN)  # one row per patient: the first given
+        ids = table[ID_COLUMN].astype(str)
+        for column, header in LAST_CONTACT_HEADERS.items():
+            out[header] = ids.map(latest[column]).to_numpy()
     taken = set(out.columns)
     for column in extras:  # the user's columns come last, under their own names unless one is ours
         out[f"{column} (from file)" if column in taken else column] = table[column].to_numpy()
@@ -56,7 +73,13 @@ def call_list_workbook(table: pd.DataFrame, about: list[tuple[str, str]]) -> byt
     an "About this export" sheet with what produced it."""
     return xlsx_bytes(
         [
-            Sheet("Flagged patients", table, percent_columns=PERCENT_COLUMNS, money_columns=MONEY_COLUMNS),
+            Sheet(
+                "Flagged patients",
+                table,
+                percent_columns=PERCENT_COLUMNS,
+                money_columns=MONEY_COLUMNS,
+                date_columns=[c for c in (LAST_CONTACT_HEADERS["contact_date"],) if c in table],
+            ),
             Sheet("About this export", pd.DataFrame(about, columns=["setting", "value"])),
         ]
     )

@@ -37,9 +37,10 @@ def open_page(name: str, **session: object) -> AppTest:
 
 
 @pytest.fixture(autouse=True)
-def own_database(monkeypatch, tmp_path):
-    """Each test's app remembers its weeks and contacts in a database of its own (a new SQLite file)."""
-    url = f"sqlite:///{tmp_path / 'own.sqlite3'}"
+def own_database(monkeypatch, tmp_path_factory):
+    """Each test's app remembers its weeks and contacts in a database of its own (a new SQLite file, in a folder
+    apart from the test's own files: tests that read their audit folder find only the audit trail there)."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('database') / 'own.sqlite3'}"
     monkeypatch.setenv("RRADAR_DATABASE_URL", url)
     return url
 
