@@ -17,7 +17,7 @@ import streamlit as st  # noqa: E402
 
 from app import gate, log_setup, navigation, state  # noqa: E402
 from app.identity import allowed  # noqa: E402
-from app.views import account, sidebar  # noqa: E402
+from app.views import account, sidebar, team_settings  # noqa: E402
 from core.trust.roles import MANAGE_USERS  # noqa: E402
 
 log = logging.getLogger("app.main")
@@ -31,7 +31,7 @@ bundle = state.get_bundle()
 changed = state.model_changed(bundle)
 if changed:
     st.info(changed, icon=":material/published_with_changes:")
-state.init_session(bundle)
+team_settings.start_session(bundle)  # the page's address, else the team's saved settings, else defaults
 state.keep_in_url()  # a refresh of this tab starts a new session: the address carries the settings over
 account.render(access)  # who is signed in, sign out
 sidebar.render(bundle, show_settings=page is not navigation.THRESHOLDS)  # its fragment edits them live

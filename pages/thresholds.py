@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import state, threshold_data
+from app import measured_effect, state, threshold_data
 from app.figures import model as charts
 from app.views import controls
 from app.views import thresholds as threshold_views
@@ -109,6 +109,7 @@ def explorer() -> None:
     groups = list(view.subgroups)
     by = st.segmented_control("Group by", groups, default=groups[0], key="subgroup_by") or groups[0]
     st.dataframe(threshold_views.subgroup_display(view.subgroups[by], expected), key="subgroup_table")
+    measured_effect.section()  # the effectiveness the cost table assumes, measured from the outreach log
     with inputs:
         controls.threshold_slider("thresholds")
         controls.cost_inputs("thresholds")

@@ -10,6 +10,7 @@ and written through ``widget_value`` and ``set_widget_value``.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from app import url_settings
+from core.decisions import setting_sources
 from core.decisions.bands import RiskBand
 from core.decisions.cohort import ScoredCohort
 from core.decisions.costs import CostSettings
@@ -101,8 +103,10 @@ def get_bundle() -> ModelBundle:
     raise AssertionError("unreachable")
 
 
-def init_session(bundle: ModelBundle) -> None:
-    """Fill in the decision settings the first time a session runs: from the page's address, else defaults."""
+def init_session(bundle: ModelBundle, saved: Mapping[str, Any] | None = None) -> setting_sources.Resolution | None:
+    """Fill in the decision settings the first time a session runs: from the page's address, else the team's
+    ``saved`` settings (by address name, as stored), else defaults. Returns where they came from (None: already set).
+    """
     costs = settings().costs
     defaults = {
         THRESHOLD: bundle.default_threshold,
@@ -115,11 +119,14 @@ def init_session(bundle: ModelBundle) -> None:
     }
     missing = [key for key in defaults if key not in st.session_state]
     if not missing:
-        return
+        return None
     from_url = url_settings.read(dict(st.query_params))
+    resolved = setting_sources.resolve(
+        from_url, saved or {}, {_IN_URL[key]: value for key, value in defaults.items()}, bundle.version
+    )
     for key in missing:
-        name = _IN_URL.get(key)
-        st.session_state[key] = from_url[name] if name in from_url else defaults[key]
+        st.session_state[key] = resolved.values[_IN_URL[key]]
+    return resolved
 
 
 def keep_in_url() -> None:
@@ -362,4 +369,7 @@ def pop_training_interrupted() -> bool:
 
 
 from app.state.access import *  # noqa: E402,F403  (one session-state API: state.signed_in() and the rest)
+from app.state.outreach import *  # noqa: E402,F403
+from app.state.team_settings import *  # noqa: E402,F403
 from app.state.weekly import *  # noqa: E402,F403
+from app.state.weekly_views import *  # noqa: E402,F403

@@ -1,0 +1,81 @@
+"""Session state of the team's saved settings (app.views.team_settings) and of the measured effect of outreach.
+
+The saved settings are read once per session (a database query on every click would slow every page);
+the effect estimate is kept per latest upload and contact count, so moving a slider never works it out again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from app.state import _IN_URL, COSTS_CONFIRMED
+
+__all__ = [
+    "TEAM_UNAVAILABLE",
+    "apply_settings_by_name",
+    "effect_estimate",
+    "forget_widgets",
+    "set_effect_estimate",
+    "set_team_resolution",
+    "set_team_saved",
+    "settings_by_name",
+    "team_resolution",
+    "team_saved",
+]
+
+TEAM_SAVED = "team_settings_saved"  # app.views.team_settings.TeamRecord, or TEAM_UNAVAILABLE
+TEAM_RESOLUTION = "team_settings_resolution"  # core.decisions.setting_sources.Resolution of this session's start
+EFFECT_ESTIMATE = "effect_estimate"  # (latest upload id, contacts count, …) -> EffectEstimate, or None
+TEAM_UNAVAILABLE = "unavailable"  # the database could not be read when the session started
+
+_BY_NAME = {name: key for key, name in _IN_URL.items()}
+
+
+def team_saved() -> Any:
+    """What this session read of the team's saved settings; None before it tried."""
+    return st.session_state.get(TEAM_SAVED)
+
+
+def set_team_saved(value: Any) -> None:
+    st.session_state[TEAM_SAVED] = value
+
+
+def team_resolution() -> Any:
+    """Where the settings this session started with came from (core.decisions.setting_sources.Resolution)."""
+    return st.session_state.get(TEAM_RESOLUTION)
+
+
+def set_team_resolution(value: Any) -> None:
+    st.session_state[TEAM_RESOLUTION] = value
+
+
+def settings_by_name() -> dict[str, Any]:
+    """The decision settings in force by their address names (threshold, contact_cost, …)."""
+    return {name: st.session_state.get(key) for key, name in _IN_URL.items()}
+
+
+def apply_settings_by_name(values: dict[str, Any]) -> None:
+    """Put these settings (by address name, already checked) in force; costs set by the team are not examples."""
+    for name, value in values.items():
+        if name in _BY_NAME and name != "costs_set":
+            st.session_state[_BY_NAME[name]] = value
+    if values.get("costs_set"):
+        st.session_state[COSTS_CONFIRMED] = True
+
+
+def effect_estimate(key: tuple[Any, ...]) -> tuple[bool, Any]:
+    """(found, estimate) of the measured effect for this key (an estimate, or None when it could not be made)."""
+    kept = st.session_state.get(EFFECT_ESTIMATE)
+    return (True, kept[1]) if kept and kept[0] == key else (False, None)
+
+
+def set_effect_estimate(key: tuple[Any, ...], estimate: Any) -> None:
+    st.session_state[EFFECT_ESTIMATE] = (key, estimate)
+
+
+def forget_widgets(*keys: str) -> None:
+    """Drop these widgets' state, so they are drawn afresh from the settings in force."""
+    for key in keys:
+        st.session_state.pop(key, None)
