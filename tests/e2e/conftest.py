@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -38,10 +39,10 @@ def server_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("server") / SERVER_LOG
 
 
-@pytest.fixture(scope="session")
-def server_url(server_log: Path) -> Iterator[str]:
+@contextmanager
+def running_app(log_path: Path, **environment: str) -> Iterator[str]:
+    """A `streamlit run` of the app on a free loopback port, with these extra environment variables; its URL."""
     port = _free_port()
-    log_path = server_log
     log = open(log_path, "w")
     process = subprocess.Popen(
         [
@@ -58,24 +59,34 @@ def server_url(server_log: Path) -> Iterator[str]:
         cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,
-        env={**os.environ, "RRADAR_LOG_LEVEL": "DEBUG"},
+        env={**os.environ, "RRADAR_LOG_LEVEL": "DEBUG", **environment},
     )
     url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, log_path)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
+
+
+def _wait_healthy(url: str, log_path: Path) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
                 if response.status == 200:
-                    break
+                    return
         except OSError:
             time.sleep(0.3)
-    else:
-        process.terminate()
-        pytest.fail(f"streamlit did not start within 60 s; log: {Path(log_path).read_text()[-2000:]}")
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
-    log.close()
+    pytest.fail(f"streamlit did not start within 60 s; log: {Path(log_path).read_text()[-2000:]}")
+
+
+@pytest.fixture(scope="session")
+def server_url(server_log: Path) -> Iterator[str]:
+    with running_app(server_log) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
