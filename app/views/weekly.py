@@ -18,7 +18,7 @@ from app.figures.trend import risk_trend_figure
 from app.views.text import plain
 from app.weekly import Week
 from core.decisions.changes import LAST, MIN_RISE, NOW, WeeklyChanges, weekly_changes
-from core.decisions.cohort import ScoredCohort
+from core.decisions.cohort import ScoredCohort, flagged_mask
 from core.decisions.trends import (
     CHANGE,
     RECENT_CONTACT_DAYS,
@@ -155,6 +155,13 @@ def _this_week(cohort: ScoredCohort, flagged: np.ndarray) -> pd.DataFrame:
     return cohort.scored[present].assign(flagged=np.asarray(flagged, dtype=bool)).reset_index(drop=True)
 
 
+def _flagged_now(last_week: pd.DataFrame) -> pd.DataFrame:
+    """Last week's patients flagged under the threshold and capacity in force, as this week's are: "newly flagged"
+    then means the patient's risk moved them onto the list, not that someone moved the slider since."""
+    probability = last_week["probability"].to_numpy(dtype=float)
+    return last_week.assign(flagged=flagged_mask(probability, state.threshold(), state.capacity()))
+
+
 def _day(upload: Upload) -> date:
     return upload.as_of or upload.scored_at.date()
 
@@ -172,7 +179,7 @@ def changes_section(cohort: ScoredCohort, flagged: np.ndarray, week: Week | None
     before = _weeks_before(week)
     if before is None:
         return
-    changes = weekly_changes(before[1][week.last.id], _this_week(cohort, flagged))
+    changes = weekly_changes(_flagged_now(before[1][week.last.id]), _this_week(cohort, flagged))
     last, day = week.last, _day(week.last)
     st.markdown(
         f"**Since last week** (file {plain(last.source_file)}, scored {day.day} {day:%B %Y} by {plain(last.scored_by)})"

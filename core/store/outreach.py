@@ -49,11 +49,20 @@ class NewContact:
     site_id: str | None = None  # None: the site of the patient's latest stored score
 
 
+def _within_column(name: str, value: object) -> None:
+    """A server refuses text longer than its column; say so plainly instead (SQLite would keep it silently)."""
+    limit = getattr(schema.outreach.c[name].type, "length", None)
+    if value is not None and limit is not None and len(str(value)) > limit:
+        raise StoreInputError(f"a contact's {name.replace('_', ' ')} may hold at most {limit} characters")
+
+
 def _checked(contact: NewContact) -> dict[str, Any]:
     if contact.outcome not in OUTCOMES:
         raise StoreInputError(f"a contact's outcome must be one of {', '.join(OUTCOMES)}; got {contact.outcome!r}")
     if not str(contact.patient_id).strip():
         raise StoreInputError("a contact needs the patient's identifier")
+    for name in ("patient_id", "site_id", "action", "contacted_by"):
+        _within_column(name, getattr(contact, name))
     day = contact.contact_date
     if not isinstance(day, date):
         raise StoreInputError(f"a contact's date must be a date; got {day!r}")

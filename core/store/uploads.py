@@ -81,6 +81,10 @@ def _score_columns(scores: pd.DataFrame) -> list[list[Any]]:
     if missing:
         raise StoreInputError(f"the scores to store lack the column(s) {', '.join(missing)}")
     patients = scores["patient_id"].astype(str).tolist()
+    for name, values in (("patient_id", patients), ("site_id", scores.get("site_id", pd.Series(dtype=str)))):
+        limit = getattr(schema.scores.c[name].type, "length", None)
+        if limit is not None and pd.Series(values, dtype=object).dropna().astype(str).str.len().gt(limit).any():
+            raise StoreInputError(f"the scores to store hold a {name.replace('_', ' ')} longer than {limit} characters")
     if len(set(patients)) != len(patients):
         raise StoreInputError("the scores to store list a patient more than once; an upload holds one row per patient")
     probability = scores["probability"].to_numpy(dtype=float)

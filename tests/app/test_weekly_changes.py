@@ -234,3 +234,25 @@ def test_the_trend_figure_draws_each_week_in_percent_with_the_threshold_and_flag
     assert [pd.Timestamp(x).date() for x in line.x] == [date(2026, 1, 5), date(2026, 1, 10), date(2026, 1, 19)]
     assert line.marker.color[0] != line.marker.color[1] == line.marker.color[2]
     assert [shape.y0 for shape in figure.layout.shapes] == [30.0]
+
+
+def test_newly_flagged_follows_the_threshold_in_force_for_both_weeks(own_database, bundle):
+    """Week 1 stored at the model's threshold; the slider lowered before week 2: a patient whose risk did not move
+    is not "newly flagged" just because the threshold moved."""
+    week1, week2 = _weeks()
+    at = open_page("cohort")
+    _upload(at, "week1.csv", week1)
+    stored_at = at.session_state[state.THRESHOLD]
+    lower = round(stored_at / 2, 2)
+    at.session_state[state.THRESHOLD] = lower
+    _upload(at, "week2.csv", week2)
+    expected = _expected(week1, week2, bundle, lower)
+
+    def flags(data: bytes, threshold: float) -> pd.DataFrame:
+        cohort = score_upload(data, "week.csv", bundle, FACTORY_BANDS)
+        return cohort.scored.assign(flagged=flagged_mask(cohort.curves, threshold, None))
+
+    stale = weekly_changes(flags(week1, stored_at), flags(week2, lower))  # week 1's flags as they were stored
+    assert len(stale.newly_flagged) > len(expected.newly_flagged)  # the slider alone would have added patients
+    metrics = {m.label: int(m.value.replace(",", "")) for m in at.metric}
+    assert metrics["Newly flagged"] == len(expected.newly_flagged)

@@ -54,6 +54,8 @@ def test_a_list_with_one_bad_contact_is_refused_whole(store):
         store.outreach.record_many([*good, _contact("P-9", 0, "maybe")])
     with pytest.raises(StoreInputError, match="patient's identifier"):
         store.outreach.record(_contact(" ", 0))
+    with pytest.raises(StoreInputError, match="patient id may hold at most 200 characters"):
+        store.outreach.record(_contact("P" * 201, 0))  # a server would refuse it with its own error
     assert store.outreach.between().empty
 
 

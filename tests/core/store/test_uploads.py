@@ -178,3 +178,11 @@ def test_the_same_file_scored_by_the_same_model_is_found_again(store):
     assert store.uploads.find(dated.file_sha256, "ab" * 32, date(2026, 11, 2)).id == dated.id
     assert store.uploads.find(dated.file_sha256, "ab" * 32) is None  # a history's day is part of what was scored
     assert store.uploads.find(dated.file_sha256, "ab" * 32, date(2026, 11, 3)) is None
+
+
+def test_an_identifier_longer_than_its_column_is_refused_plainly_on_every_backend(store):
+    scores = samples.scores(3)
+    scores.loc[1, "patient_id"] = "P" * 201  # SQLite would keep it; a server refuses it with its own error
+    with pytest.raises(StoreInputError, match="patient id longer than 200"):
+        store.uploads.record(samples.upload(0), scores)
+    assert store.uploads.recent() == []
