@@ -176,7 +176,13 @@ def _returned_list(cohort: ScoredCohort) -> None:
             f"{plain(', '.join(result.ambiguous_dates[:3]))}). Say which, and they are read again.",
             icon=":material/calendar_month:",
         )
-        order = st.radio("This file writes dates", DAY_ORDERS, index=None, horizontal=True, key="outreach_day_order")
+        order = st.radio(
+            "This file writes dates",
+            DAY_ORDERS,
+            index=None,
+            horizontal=True,
+            key=f"outreach_day_order_{upload.file_id}",
+        )
         if order is not None:
             result = _read(cohort, upload.getvalue(), upload.name, order == DAY_ORDERS[0])
     if result is not None:
