@@ -48,11 +48,11 @@ test-fast: setup-dev lint
 	$(PY) -m pytest -m "not browser"
 
 data: setup
-	$(PY) -m core.synth
+	$(PY) -m core.cli.synth
 
 model: setup
-	$(PY) -m core.train
-	$(PY) -m core.report
+	$(PY) -m core.cli.train
+	$(PY) -m core.cli.report
 
 bench: setup-dev
 	for script in bench/bench_*.py; do $(PY) $$script || exit 1; done

@@ -14,10 +14,10 @@ import streamlit as st
 
 from app import audit_trail, state
 from app.views.text import plain
-from core.decisions.cohort import ScoredCohort, score_upload, summarise
 from core.paths import DEMO_COHORT_PATH
 from core.reading.dated import AmbiguousDateColumns
 from core.reading.errors import SchemaError
+from core.scoring.cohort import ScoredCohort, score_upload, summarise
 
 log = logging.getLogger(__name__)
 

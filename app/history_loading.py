@@ -16,12 +16,12 @@ import streamlit as st
 
 from app import audit_trail, state
 from app.views.text import plain
-from core.decisions.cohort import ScoredCohort
-from core.history.model import TrialHistory
 from core.history.reader import read_history
-from core.history.scoring import score_history
+from core.history.trial_history import TrialHistory
 from core.history.validation import AmbiguousDatesError
 from core.reading.errors import SchemaError
+from core.scoring.cohort import ScoredCohort
+from core.scoring.trial_as_of import score_history
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ import streamlit as st
 from app import state, store_access
 from app.identity import allowed
 from app.views.effectiveness import effectiveness_section
-from core.decisions.effectiveness import EffectEstimate, estimate_effectiveness
-from core.decisions.opportunities import opportunities_from_store
+from core.outreach.effectiveness import EffectEstimate, estimate_effectiveness
+from core.outreach.opportunities import opportunities_from_store
 from core.store import Store, schema
 from core.trust.roles import SAVE_SETTINGS
 

@@ -10,9 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from app import state
-from core.decisions.assess import Assessment, assess_patient, score_patient
 from core.decisions.bands import RiskBand
 from core.model.bundle import ModelBundle
+from core.scoring.assess import Assessment, assess_patient, score_patient
 
 
 def _key(patient: pd.DataFrame) -> tuple[str, ...]:

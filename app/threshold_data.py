@@ -6,11 +6,11 @@ import streamlit as st
 
 from app import state
 from core.decisions.bands import RiskBand
-from core.decisions.cohort import ScoredCohort
-from core.decisions.evaluation import EvaluationData, build_evaluation
 from core.decisions.policy import Policy
 from core.model.bundle import ModelBundle, load_holdout
 from core.reading.contract import OUTCOME_COLUMN
+from core.scoring.cohort import ScoredCohort
+from core.scoring.evaluation import EvaluationData, build_evaluation
 
 COHORT_OBSERVED = "Your cohort, with its observed outcomes"
 COHORT_EXPECTED = "Your cohort, expected from the model's probabilities"

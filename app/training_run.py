@@ -14,12 +14,12 @@ import streamlit as st
 
 from app import audit_trail, state
 from app.identity import current_person
-from core.history.model import TrialHistory
 from core.history.reader import files_sha256, read_history
-from core.model import tracking
-from core.model.landmark_data import TrainingRefused
-from core.model.trial_training import TrainingOptions, TrainingSource, train_history
-from core.model.trial_versions import register_versions
+from core.history.trial_history import TrialHistory
+from core.training import tracking
+from core.training.landmark_data import TrainingRefused
+from core.training.trial_training import TrainingOptions, TrainingSource, train_history
+from core.training.trial_versions import register_versions
 
 log = logging.getLogger(__name__)
 

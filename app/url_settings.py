@@ -2,7 +2,7 @@
 
 A browser refresh starts a new Streamlit session; the address is what survives it. Values read back
 are checked like any input, with the same checks as the team's saved settings
-(``core.decisions.setting_sources``): an unreadable or out-of-range value is ignored, never trusted.
+(``core.decision_settings``): an unreadable or out-of-range value is ignored, never trusted.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from core.decisions import setting_sources
+from core import decision_settings as setting_sources
 
 # address name -> how it is written in the address
 _FORMATS: dict[str, Callable[[Any], str]] = {

@@ -16,9 +16,9 @@ import pandas as pd
 
 from app import state, store_access
 from app.identity import current_person
-from core.decisions.cohort import ScoredCohort
 from core.model.bundle import ModelBundle
 from core.reading.contract import ID_COLUMN, OUTCOME_COLUMN, SITE_COLUMN
+from core.scoring.cohort import ScoredCohort
 from core.store import NewUpload, Store, Upload, settings_of
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from typing import TypeVar
 
 import pandas as pd
 
-from core.model.synthetic import TrialPlan, simulate
+from core.training.synthetic_world import TrialPlan, simulate
 
 T = TypeVar("T")
 PHASES = ("Phase I", "Phase II", "Phase III")

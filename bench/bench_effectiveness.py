@@ -1,6 +1,6 @@
 """Does outreach work? Time to build the outreach opportunities and estimate the effect, about 20,000 flags.
 
-A simulated trial (``core.decisions.outreach_simulation``: 6,000 patients, 20 weekly scorings, calls to
+A simulated trial (``core.outreach.simulation``: 6,000 patients, 20 weekly scorings, calls to
 the riskiest flagged patients within a capacity of 240 a week, a true effect of 30%) is put into a
 SQLite store in a temporary folder (not timed), then, best of 3 each:
 
@@ -24,9 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._common import best_of, machine_note, print_table, timed, verdict  # noqa: E402
-from core.decisions.effectiveness import estimate_effectiveness  # noqa: E402
-from core.decisions.opportunities import build_opportunities, opportunities_from_store  # noqa: E402
-from core.decisions.outreach_simulation import OutreachWorld, record_in_store, simulate_outreach  # noqa: E402
+from core.outreach.effectiveness import estimate_effectiveness  # noqa: E402
+from core.outreach.opportunities import build_opportunities, opportunities_from_store  # noqa: E402
+from core.outreach.simulation import OutreachWorld, record_in_store, simulate_outreach  # noqa: E402
 from core.store import Store  # noqa: E402
 
 WORLD = OutreachWorld(patients=6_000, weeks=20, capacity=240, true_effect=0.30)

@@ -1,11 +1,11 @@
 """SHAP explanation throughput for 1k and 10k patients.
 
-Patients are simulated with ``core.synth.simulate``, written as CSV bytes in memory and read back
+Patients are simulated with ``core.cli.synth.simulate``, written as CSV bytes in memory and read back
 with ``core.reading.validation.load_cohort`` (so they are typed exactly as in the app); features come from
 ``core.model.features.build_features``. Timed with ``time.perf_counter``, best of 5 runs:
 
 * ``core.model.explain.explain_features``: SHAP contributions (log-odds) via ``shap.TreeExplainer``;
-* ``core.decisions.scoring.reason_columns``: the same SHAP call plus the top-3 reasons in words;
+* ``core.scoring.scores.reason_columns``: the same SHAP call plus the top-3 reasons in words;
 * for reference, LightGBM's own ``predict(pred_contrib=True)`` (TreeSHAP too: the same numbers, as
   tests/core/model/test_explain.py checks) and a plain ``predict``.
 
@@ -28,12 +28,12 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 from bench._common import best_of, cohort, csv_bytes, machine_note, print_table, verdict  # noqa: E402
-from core.decisions.scoring import reason_columns  # noqa: E402
 from core.model.bundle import load_bundle  # noqa: E402
 from core.model.explain import explain_features  # noqa: E402
 from core.paths import MODEL_CARD_PATH, MODEL_PATH  # noqa: E402
 from core.reading.contract import CONTRACT  # noqa: E402
 from core.reading.validation import load_cohort  # noqa: E402
+from core.scoring.scores import reason_columns  # noqa: E402
 
 SIZES = (1_000, 10_000)
 REPEATS = 5

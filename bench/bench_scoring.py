@@ -1,10 +1,10 @@
 """Scoring throughput: CSV file bytes -> validated rows -> scored frame (no reasons).
 
-For 10k, 100k and 1M patients simulated with ``core.synth.simulate`` (columns of the demo cohort,
+For 10k, 100k and 1M patients simulated with ``core.cli.synth.simulate`` (columns of the demo cohort,
 unique ids, written as CSV bytes in memory), a fresh subprocess per size receives the bytes on
 stdin, loads the model, and times with ``time.perf_counter``:
 
-* end to end: ``core.reading.validation.load_cohort`` then ``core.decisions.scoring.score_frame`` (best of N runs);
+* end to end: ``core.reading.validation.load_cohort`` then ``core.scoring.scores.score_frame`` (best of N runs);
 * a breakdown from separate runs, alternating with those (best of N per stage): read/parse (``read_table``), validate
   (``map_columns`` + ``validate_frame``), features (``ModelBundle.features``), predict
   (``ModelBundle.predict_features``), and bands+frame (the rest of ``score_frame``: band lookup and
@@ -33,13 +33,13 @@ sys.path.insert(0, str(ROOT))
 
 from bench._common import cohort, csv_bytes, machine_note, print_table, verdict  # noqa: E402
 from core.decisions.bands import FACTORY_BANDS  # noqa: E402
-from core.decisions.scoring import score_frame  # noqa: E402
 from core.model.bundle import ModelBundle, load_bundle  # noqa: E402
 from core.paths import MODEL_CARD_PATH, MODEL_PATH  # noqa: E402
 from core.reading.contract import CONTRACT  # noqa: E402
 from core.reading.headers import map_columns  # noqa: E402
 from core.reading.tables import read_table  # noqa: E402
 from core.reading.validation import load_cohort, validate_frame  # noqa: E402
+from core.scoring.scores import score_frame  # noqa: E402
 
 SIZES = {10_000: 5, 100_000: 5, 1_000_000: 2}  # rows -> repeats
 TARGETS = {100_000: 2.0}  # rows -> seconds end to end

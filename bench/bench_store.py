@@ -9,7 +9,7 @@ which reports its peak memory (``ru_maxrss``): "base" after the imports, "peak" 
 * read: ``Store.uploads.scores`` of that upload back into a frame, best of 3;
 * trend: ``Store.uploads.patient_history`` of one patient over the 3 stored weeks, median of 200;
 * open: ``Store.open`` of the existing, up-to-date database (connect + migration check), best of 3;
-* changes: ``core.decisions.changes.weekly_changes`` for two 100,000-patient weeks (5% left, 5% new,
+* changes: ``core.outreach.changes.weekly_changes`` for two 100,000-patient weeks (5% left, 5% new,
   risks moved at random), best of 5.
 
 SQLite is a file in a temporary folder; PostgreSQL a throwaway cluster (``tests/core/store/postgres_cluster.py``)
@@ -36,7 +36,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from bench._common import best_of, machine_note, print_table, timed, verdict  # noqa: E402
-from core.decisions.changes import weekly_changes  # noqa: E402
+from core.outreach.changes import weekly_changes  # noqa: E402
 from core.store import NewUpload, Store  # noqa: E402
 
 PATIENTS = 100_000

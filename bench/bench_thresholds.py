@@ -1,17 +1,17 @@
 """One slider step on the Thresholds page for 1,000,000 labelled patients, in Python, without Streamlit.
 
 Input: ``bench._common.cohort(1_000_000, labelled=True)`` (simulated, with observed dropouts),
-validated with ``core.reading.validation.validate_frame`` and scored with ``core.decisions.scoring.score_frame`` (the
-bundled model, as ``core.decisions.cohort.score_upload`` does; no CSV round trip). The page's source is "Your
+validated with ``core.reading.validation.validate_frame`` and scored with ``core.scoring.scores.score_frame`` (the
+bundled model, as ``core.scoring.cohort.score_upload`` does; no CSV round trip). The page's source is "Your
 cohort, with its observed outcomes": the rows with a known outcome.
 
 One-off build per source, the call ``app/threshold_data.py`` makes (best of 3, or one run if it
-takes over 10 s): ``core.decisions.evaluation.build_evaluation`` with metrics (``ThresholdCurves``, one
+takes over 10 s): ``core.scoring.evaluation.build_evaluation`` with metrics (``ThresholdCurves``, one
 ``SubgroupCurves`` each for gender, age group, arm and site, the band plan, and
-``core.decisions.metrics.cohort_summary``: ROC AUC, Brier score and calibration error with bootstrap intervals).
+``core.stats.metrics.cohort_summary``: ROC AUC, Brier score and calibration error with bootstrap intervals).
 
 One step, the call the fragment in ``pages/thresholds.py`` makes after the slider moves:
-``core.decisions.evaluation.evaluate_threshold`` (cost table, rates, cost and rate curves, decision curve,
+``core.scoring.evaluation.evaluate_threshold`` (cost table, rates, cost and rate curves, decision curve,
 gains, every subgroup). Steps run at the slider's thresholds 0.01 to 0.99 in a shuffled order
 (seeded), several rounds; the figure is the median step (also p90 and max), timed with
 ``time.perf_counter``. Also timed, with no target: the same step plus what the fragment builds for
@@ -39,7 +39,12 @@ from bench._common import cohort, machine_note, print_table, timed, verdict  # n
 from core.decisions.bands import FACTORY_BANDS  # noqa: E402
 from core.decisions.costs import FACTORY_COSTS, CostSettings  # noqa: E402
 from core.decisions.curves import THRESHOLD_GRID  # noqa: E402
-from core.decisions.evaluation import (  # noqa: E402  # noqa: E402
+from core.model.bundle import load_bundle  # noqa: E402
+from core.paths import MODEL_CARD_PATH, MODEL_PATH  # noqa: E402
+from core.reading.contract import CONTRACT, OUTCOME_COLUMN  # noqa: E402
+from core.reading.headers import map_columns  # noqa: E402
+from core.reading.validation import validate_frame  # noqa: E402
+from core.scoring.evaluation import (  # noqa: E402  # noqa: E402
     EvaluationData,
     ThresholdView,
     build_evaluation,
@@ -51,12 +56,7 @@ from core.decisions.evaluation import (  # noqa: E402  # noqa: E402
     rate_curves,
     rates,
 )
-from core.decisions.scoring import score_frame  # noqa: E402
-from core.model.bundle import load_bundle  # noqa: E402
-from core.paths import MODEL_CARD_PATH, MODEL_PATH  # noqa: E402
-from core.reading.contract import CONTRACT, OUTCOME_COLUMN  # noqa: E402
-from core.reading.headers import map_columns  # noqa: E402
-from core.reading.validation import validate_frame  # noqa: E402
+from core.scoring.scores import score_frame  # noqa: E402
 
 N = 1_000_000
 ROUNDS = 3  # passes over the 99 thresholds 0.01..0.99
@@ -194,7 +194,7 @@ def main() -> None:
     print_table(["part", "time"], rows)
 
     print(
-        f"\nOne-off build per source (core.decisions.evaluation.build_evaluation with metrics; best of {len(builds)}): "
+        f"\nOne-off build per source (core.scoring.evaluation.build_evaluation with metrics; best of {len(builds)}): "
         f"{_ms(build_total)}"
     )
     sizes = ", ".join(f"{label} {len(view.groups)}" for label, view in data.subgroups.items())

@@ -12,7 +12,7 @@ progress lines name them, the cross-validated ROC AUC of the chosen model, and `
 imports, peak after the training).
 
 Scoring: a simulated 100,000-patient history as of its 200th day (about 60,000 patients in the study) scored with the
-bundled model and with the two versions trained on the 2,500-patient trial (``core.history.scoring.score_history``,
+bundled model and with the two versions trained on the 2,500-patient trial (``core.scoring.trial_as_of.score_history``,
 best of 3, reasons in words included).
 
 Targets: 2,500 patients trained < 120 s; scoring 100,000 patients < 5 s with any version.
@@ -35,15 +35,15 @@ import pandas as pd  # noqa: E402
 
 from bench._common import machine_note, print_table, verdict  # noqa: E402
 from core.history.reader import history_files, read_history  # noqa: E402
-from core.history.scoring import score_history  # noqa: E402
 from core.history.sdtm import CDISC_PILOT_DIR  # noqa: E402
 from core.history.simulated import HistoryPlan, simulate_history  # noqa: E402
 from core.model.bundle import load_bundle  # noqa: E402
 from core.model.registry import Registry  # noqa: E402
-from core.model.trial_training import TrainingOptions, TrainingSource, train_history  # noqa: E402
-from core.model.trial_versions import write_version  # noqa: E402
 from core.paths import MODEL_CARD_FILE, MODEL_FILE, MODELS_DIR  # noqa: E402
+from core.scoring.trial_as_of import score_history  # noqa: E402
 from core.settings import load_settings  # noqa: E402
+from core.training.trial_training import TrainingOptions, TrainingSource, train_history  # noqa: E402
+from core.training.trial_versions import write_version  # noqa: E402
 
 TRAINING = {  # name -> (plan or None for CDISC Pilot 01, seconds target)
     "CDISC Pilot 01": (None, None),

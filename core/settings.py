@@ -15,7 +15,7 @@ RRADAR_AUDIT_SALT or ``[audit] salt``, RRADAR_MODEL_SHA256 or ``[model] sha256``
 accepted), RRADAR_LOG_LEVEL (the app's own log level), RRADAR_DATABASE_URL or ``[database] url`` (where
 uploads, contacts, saved settings and users are kept; by default a SQLite file in the audit log's folder),
 RRADAR_MODELS_DIR (the model registry: its versions and which is in use; by default models/),
-MLFLOW_TRACKING_URI or ``[mlflow] tracking_uri`` (log each training run to that MLflow too; core.model.tracking).
+MLFLOW_TRACKING_URI or ``[mlflow] tracking_uri`` (log each training run to that MLflow too; core.training.tracking).
 RRADAR_REQUIRE_SIGN_IN or ``[auth] require_sign_in`` (true: never open without sign-in, even when the user
 database cannot be reached). Streamlit's own ``[auth]`` keys configure an identity provider (core.trust.providers).
 """

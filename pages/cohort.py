@@ -14,9 +14,9 @@ from app.views import outreach as outreach_views
 from app.views import weekly as weekly_views
 from app.views.components import example_costs_notice
 from app.views.text import plain
-from core.decisions.cohort import filter_mask, flagged_mask, site_summary
 from core.history.reader import history_files, looks_like_history
 from core.history.sdtm import CDISC_PILOT_DIR
+from core.scoring.cohort import filter_mask, flagged_mask, site_summary
 
 bundle = state.get_bundle()
 st.title("Cohort")

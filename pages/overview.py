@@ -7,8 +7,8 @@ import streamlit as st
 from app import navigation, state
 from app.views.components import example_costs_notice
 from app.views.text import plain
-from core.decisions.cohort import summarise
-from core.output.numbers import count
+from core.formatting import count
+from core.scoring.cohort import summarise
 
 st.title("Trial Retention Radar")
 st.markdown(

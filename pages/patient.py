@@ -13,9 +13,9 @@ from app.views.components import band_badge_html, example_costs_notice
 from app.views.patient_form import current_values, draw_fields, set_values, show_problems, values_of
 from app.views.text import plain
 from core.decisions.policy import flag_patient
+from core.formatting import dollars, percent
 from core.model.explain import probability_from_log_odds
 from core.model.whatif import validate_patient
-from core.output.numbers import dollars, percent
 from core.reading.blanks import missing_inputs
 from core.reading.contract import ID_COLUMN
 

@@ -9,8 +9,8 @@ from app.figures import model as charts
 from app.views import controls
 from app.views import thresholds as threshold_views
 from app.views.components import band_legend, example_costs_notice
-from core.decisions.evaluation import contacts_by_band, evaluate_threshold
 from core.model import card_words
+from core.scoring.evaluation import contacts_by_band, evaluate_threshold
 
 bundle = state.get_bundle()
 

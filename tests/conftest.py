@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 
 from core.model.bundle import ModelBundle, load_bundle
-from core.model.synthetic import TrialPlan, simulate
 from core.paths import MODEL_CARD_PATH, MODEL_PATH
 from core.reading.contract import CONTRACT
 from core.reading.validation import ValidationResult, load_cohort
+from core.training.synthetic_world import TrialPlan, simulate
 
 TINY_TRIALS = (
     TrialPlan("TRX-901", "Phase I", 3, 700),
@@ -47,7 +47,7 @@ def tiny_history(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def tiny_model_dir(tiny_history: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A model trained on the tiny history (bundle files in a temporary folder)."""
-    from core.model.training import train
+    from core.training.bundled_model import train
 
     out = tmp_path_factory.mktemp("model")
     train(tiny_history, out, n_boot=20)

@@ -18,13 +18,13 @@ import pandas as pd
 import streamlit as st
 
 from app import url_settings
-from core.decisions import setting_sources
+from core import decision_settings as setting_sources
 from core.decisions.bands import RiskBand
-from core.decisions.cohort import ScoredCohort
 from core.decisions.costs import CostSettings
 from core.decisions.policy import SINGLE, Policy
 from core.model.bundle import ModelBundle, ModelIntegrityError
 from core.model.registry import Registry, RegistryError
+from core.scoring.cohort import ScoredCohort
 from core.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger(__name__)
@@ -38,7 +38,7 @@ EFFECTIVENESS = "settings_effectiveness"
 CAPACITY = "settings_capacity"  # None = no limit
 PLAN = "settings_plan"  # core.decisions.policy.SINGLE or TIERED
 COSTS_CONFIRMED = "settings_costs_confirmed"  # the user set or accepted the costs (not the example figures)
-COHORT = "cohort"  # core.decisions.cohort.ScoredCohort or absent
+COHORT = "cohort"  # core.scoring.cohort.ScoredCohort or absent
 COHORT_ERROR = "cohort_load_error"  # why the last file asked for could not be used
 LAST_UPLOAD = "cohort_last_upload"  # file id of the uploader's file already loaded (or refused)
 DATE_QUESTION = "cohort_date_question"  # (file SHA-256, the question) when a file's dates read both ways

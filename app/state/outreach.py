@@ -20,7 +20,7 @@ __all__ = [
 ]
 
 FILE = (
-    "outreach_contacts_file"  # (file SHA-256, day first?, patients' digest) -> core.reading.contacts_file.ContactsFile
+    "outreach_contacts_file"  # (file SHA-256, day first?, patients' digest) -> core.outreach.contacts_file.ContactsFile
 )
 GENERATION = "outreach_upload_generation"  # bumped to empty the returned-call-list uploader
 NOTICE = "outreach_notice"  # what was recorded, said once on the next run

@@ -26,7 +26,7 @@ __all__ = [
 ]
 
 TEAM_SAVED = "team_settings_saved"  # app.views.team_settings.TeamRecord, or TEAM_UNAVAILABLE
-TEAM_RESOLUTION = "team_settings_resolution"  # core.decisions.setting_sources.Resolution of this session's start
+TEAM_RESOLUTION = "team_settings_resolution"  # core.decision_settings.Resolution of this session's start
 EFFECT_ESTIMATE = "effect_estimate"  # (latest upload id, contacts count, …) -> EffectEstimate, or None
 TEAM_UNAVAILABLE = "unavailable"  # the database could not be read when the session started
 
@@ -43,7 +43,7 @@ def set_team_saved(value: Any) -> None:
 
 
 def team_resolution() -> Any:
-    """Where the settings this session started with came from (core.decisions.setting_sources.Resolution)."""
+    """Where the settings this session started with came from (core.decision_settings.Resolution)."""
     return st.session_state.get(TEAM_RESOLUTION)
 
 

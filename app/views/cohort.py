@@ -13,15 +13,15 @@ import streamlit as st
 from app import audit_trail, cohort_loading, navigation, state
 from app.views import weekly as weekly_views
 from app.views.text import plain
-from core.decisions.cohort import CohortFilter, ScoredCohort, ranked_table
 from core.model.bundle import ModelBundle
-from core.output.call_list import call_list, call_list_workbook
 from core.output.csv_file import csv_bytes
 from core.output.excel import Sheet, xlsx_bytes
 from core.output.provenance import export_file_name, export_metadata
+from core.outreach.call_list import call_list, call_list_workbook
 from core.reading import template
 from core.reading.contract import ID_COLUMN, OUTCOME_COLUMN, SITE_COLUMN
 from core.reading.validation import SOURCE_ROW
+from core.scoring.cohort import CohortFilter, ScoredCohort, ranked_table
 
 TABLE_LIMIT = 1000  # rows drawn in the table; the export holds every flagged patient
 NOT_IN_FILE = "(not in the file)"

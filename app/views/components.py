@@ -8,7 +8,7 @@ import streamlit as st
 
 from app import navigation, state
 from core.decisions.bands import band_by_name
-from core.output.numbers import dollars, percent
+from core.formatting import dollars, percent
 
 
 def band_badge_html(band_name: str) -> str:

@@ -14,7 +14,7 @@ import streamlit as st
 from app import state
 from core.decisions.costs import capacity_from_budget
 from core.decisions.policy import SINGLE, TIERED
-from core.output.numbers import dollars
+from core.formatting import dollars
 
 CAPACITY_MODES = ("No limit", "At most a number of patients", "Within a budget")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from app.views.text import plain
-from core.decisions.cohort import ScoredCohort
-from core.trust.drift import MAJOR_OUT_OF_RANGE, MAJOR_PSI, MIN_PATIENTS, MODERATE_PSI, drift_summary
+from core.model.drift import MAJOR_OUT_OF_RANGE, MAJOR_PSI, MIN_PATIENTS, MODERATE_PSI, drift_summary
+from core.scoring.cohort import ScoredCohort
 
 LEVEL_WORDS = {
     "none": "like training",

@@ -1,6 +1,6 @@
 """Does outreach work? The measured effect of contacts, in plain words, and a button to use it in the cost model.
 
-The page that draws this section passes the estimate (``core.decisions.effectiveness``), the figure the
+The page that draws this section passes the estimate (``core.outreach.effectiveness``), the figure the
 cost model uses now, a function that sets a new one, and whether the person may change the costs. The
 user's figure is never replaced without them pressing the button.
 """
@@ -13,8 +13,8 @@ import pandas as pd
 import streamlit as st
 
 from app.views.text import plain
-from core.decisions.effectiveness import EffectEstimate
-from core.output.numbers import count
+from core.formatting import count
+from core.outreach.effectiveness import EffectEstimate
 
 APPLY_KEY = "effectiveness_apply"
 CAVEAT = (

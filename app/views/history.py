@@ -13,9 +13,9 @@ from app import history_loading, state
 from app.history_loading import LoadedHistory
 from app.views.text import plain
 from core.history.as_of import GENERIC_ARMS, default_as_of, guess_arm_mapping, trial_arms
-from core.history.model import TrialHistory
-from core.history.scoring import needs_arm_mapping
+from core.history.trial_history import TrialHistory
 from core.output.csv_file import csv_bytes
+from core.scoring.trial_as_of import needs_arm_mapping
 
 
 def _date_order(loaded: LoadedHistory) -> None:

@@ -8,13 +8,13 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core.decisions.metrics import precision_recall_points, roc_points
+from core.formatting import interval
 from core.model import card_words
 from core.model.bundle import ModelBundle, load_holdout
 from core.model.explain import explain_features, global_importance
 from core.model.features import feature_specs
-from core.output.numbers import interval
 from core.reading.contract import OUTCOME_COLUMN
+from core.stats.metrics import precision_recall_points, roc_points
 
 EXPLAIN_SAMPLE = 3000  # patients of the test split explained for the global plots
 

@@ -17,11 +17,11 @@ from app import audit_trail, state, store_access
 from app.identity import current_person, require
 from app.views.text import plain
 from app.weekly import Week
-from core.decisions.cohort import ScoredCohort
 from core.output.csv_file import csv_bytes
-from core.reading.contacts_file import DEFAULT_ACTION, NOTE_LIMIT, TEXT_LIMIT, ContactsFile, read_contacts
+from core.outreach.contacts_file import DEFAULT_ACTION, NOTE_LIMIT, TEXT_LIMIT, ContactsFile, read_contacts
 from core.reading.contract import ID_COLUMN, SITE_COLUMN
 from core.reading.errors import SchemaError
+from core.scoring.cohort import ScoredCohort
 from core.store import Store
 from core.store.outreach import NewContact
 from core.store.schema import OUTCOMES

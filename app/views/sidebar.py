@@ -7,9 +7,9 @@ import streamlit as st
 from app import state
 from app.views import team_settings
 from core.decisions.policy import SINGLE
+from core.formatting import dollars, percent
 from core.model import card_words
 from core.model.bundle import ModelBundle
-from core.output.numbers import dollars, percent
 
 
 def render(bundle: ModelBundle, show_settings: bool = True) -> None:

@@ -19,10 +19,10 @@ from app import audit_trail, state, store_access
 from app.identity import allowed, current_person
 from app.views import controls
 from app.views.text import plain
-from core.decisions import setting_sources
+from core import decision_settings as setting_sources
 from core.decisions.policy import SINGLE
+from core.formatting import dollars, percent
 from core.model.bundle import ModelBundle
-from core.output.numbers import dollars, percent
 from core.store import Store
 from core.store.saved_settings import SavedSetting
 from core.trust.roles import SAVE_SETTINGS

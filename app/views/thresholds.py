@@ -6,8 +6,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from app.figures import costs as cost_charts
-from core.decisions.evaluation import COST_ROWS, Rates, ThresholdView
-from core.output.numbers import count, dollars, interval, percent
+from core.formatting import count, dollars, interval, percent
+from core.scoring.evaluation import COST_ROWS, Rates, ThresholdView
 
 MONEY_ROWS = {"intervention_cost", "dropout_cost", "total_cost", "savings"}
 PER_THOUSAND_FROM = 1000  # below this, "per 1,000 patients" would only extrapolate a small cohort

@@ -11,15 +11,16 @@ from app.identity import allowed, refusal_for, require
 from app.training_run import TrainingOutcome
 from app.views import model as model_views
 from app.views.text import plain
-from core.history.model import TrialHistory
+from core.formatting import interval
 from core.history.reader import history_files
 from core.history.sdtm import CDISC_PILOT_DIR
+from core.history.trial_history import TrialHistory
 from core.history.validation import AmbiguousDatesError
-from core.model import card_words, trial_evaluation
-from core.model.candidates import LIGHTGBM
+from core.model import card_words
 from core.model.registry import Version
-from core.output.numbers import interval
 from core.reading.errors import SchemaError
+from core.training import trial_evaluation
+from core.training.candidates import LIGHTGBM
 from core.trust.roles import PROMOTE, TRAIN
 
 UPLOAD = "Upload the trial's history"

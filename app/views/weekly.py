@@ -17,11 +17,9 @@ from app import state, store_access
 from app.figures.trend import risk_trend_figure
 from app.views.text import plain
 from app.weekly import Week
-from core.decisions.changes import LAST, MIN_RISE, NOW, WeeklyChanges, weekly_changes
-from core.decisions.cohort import ScoredCohort, flagged_mask
-from core.decisions.trends import (
+from core.outreach.changes import LAST, MIN_RISE, NOW, WeeklyChanges, weekly_changes
+from core.outreach.trends import (
     CHANGE,
-    RECENT_CONTACT_DAYS,
     TREND,
     TREND_WEEKS,
     ScoredWeek,
@@ -29,6 +27,7 @@ from core.decisions.trends import (
     risk_trends,
 )
 from core.reading.contract import ID_COLUMN, SITE_COLUMN
+from core.scoring.cohort import RECENT_CONTACT_DAYS, ScoredCohort, flagged_mask
 from core.store import Store, Upload
 
 LIST_LIMIT = 500  # rows drawn per change list (the counts above them are complete)

@@ -17,7 +17,7 @@ import numpy as np
 from core.decisions.bands import RiskBand, band_index
 from core.decisions.costs import CostSettings, break_even_risk
 from core.decisions.curves import ThresholdCurves
-from core.output.numbers import dollars
+from core.formatting import dollars
 
 SINGLE = "single"
 TIERED = "tiered"

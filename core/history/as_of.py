@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from core.history.landmarks import snapshot_as_of
-from core.history.model import COMPLETED, WITHDRAWN, TrialHistory, day_numbers
+from core.history.trial_history import COMPLETED, WITHDRAWN, TrialHistory, day_numbers
 
 GENERIC_ARMS = ("Active", "Control", "Placebo")
 DERIVED = ("visits_per_30_days", "days_since_last_visit")  # the feature table builds these from the contract

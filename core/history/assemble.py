@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from core.history.model import TrialHistory
-from core.history.report import HistoryReport, TableReport
+from core.history.read_report import HistoryReport, TableReport
+from core.history.trial_history import TrialHistory
 from core.history.validation import CheckedTable
 from core.reading.contract import ID_COLUMN
 

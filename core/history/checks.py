@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from core.history.model import COMPLETED, ONGOING, WITHDRAWN
+from core.history.trial_history import COMPLETED, ONGOING, WITHDRAWN
 from core.history.validation import CheckedTable
 from core.reading.contract import ID_COLUMN
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from core.history.model import TrialHistory, day_numbers
+from core.history.trial_history import TrialHistory, day_numbers
 from core.reading.contract import ID_COLUMN
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from core.history.contracts import ADVERSE_EVENTS, SUBJECTS, VISITS
-from core.history.model import TrialHistory
+from core.history.trial_history import TrialHistory
 
 
 def _iso(dates: pd.Series) -> pd.Series:

@@ -31,8 +31,8 @@ import numpy as np
 import pandas as pd
 
 from core.history.events import EventIndex, build_index
-from core.history.model import COMPLETED, WITHDRAWN, TrialHistory, day_numbers
 from core.history.schedule import consecutive_gaps, missed_visits, usual_interval
+from core.history.trial_history import COMPLETED, WITHDRAWN, TrialHistory, day_numbers
 from core.reading.contract import ID_COLUMN, OUTCOME_COLUMN, SITE_COLUMN
 
 LANDMARK_STEP = 28

@@ -13,9 +13,9 @@ import zipfile
 from collections.abc import Mapping
 from pathlib import Path, PurePath
 
-from core.history.model import TrialHistory
 from core.history.sdtm import DOMAINS, read_sdtm
 from core.history.three_tables import read_three_tables
+from core.history.trial_history import TrialHistory
 from core.reading.errors import SchemaError
 
 HISTORY_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xpt")

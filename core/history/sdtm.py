@@ -22,8 +22,7 @@ import pandas as pd
 from core.history.assemble import assemble
 from core.history.checks import SCREEN_FAILURE_REASON, check_events, check_subject_dates
 from core.history.contracts import ADVERSE_EVENTS_CONTRACT, SUBJECTS_CONTRACT, VISITS_CONTRACT, trial_phase
-from core.history.model import TrialHistory
-from core.history.report import TableReport
+from core.history.read_report import TableReport
 from core.history.sdtm_disposition import (
     DS_CONTRACT,
     DS_MAPPING,
@@ -32,7 +31,8 @@ from core.history.sdtm_disposition import (
     latest_dispositions,
 )
 from core.history.sources import Source, name_words, read_sources
-from core.history.trial_summary import read_trial_summary, read_trial_visits
+from core.history.trial_design import read_trial_summary, read_trial_visits
+from core.history.trial_history import TrialHistory
 from core.history.validation import CheckedTable, raise_if_ambiguous, validate_table
 from core.paths import DATA_DIR
 from core.reading.contract import ID_COLUMN, Contract

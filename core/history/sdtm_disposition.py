@@ -12,8 +12,8 @@ import pandas as pd
 
 from core.history.checks import SCREEN_FAILURE_REASON
 from core.history.contracts import SUBJECTS_CONTRACT
-from core.history.model import ONGOING
 from core.history.statuses import SCREEN_FAILURE, disposition_status
+from core.history.trial_history import ONGOING
 from core.history.validation import CheckedTable
 from core.reading.contract import ID_COLUMN, Contract, Field
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from core.history.model import COMPLETED, ONGOING, WITHDRAWN, TrialHistory
+from core.history.trial_history import COMPLETED, ONGOING, WITHDRAWN, TrialHistory
 from core.reading.contract import ID_COLUMN
 
 SEVERITY_SHARES = {"mild": 0.65, "moderate": 0.28, "severe": 0.07}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from core.history.model import COMPLETED, ONGOING, WITHDRAWN
+from core.history.trial_history import COMPLETED, ONGOING, WITHDRAWN
 from core.reading.rules import per_unique
 
 SCREEN_FAILURE = "screen failure"

@@ -15,9 +15,9 @@ import pandas as pd
 from core.history.assemble import assemble
 from core.history.checks import SCREEN_FAILURE_REASON, check_events, check_subject_dates
 from core.history.contracts import ADVERSE_EVENTS, CONTRACTS, SUBJECTS, VISITS, trial_phase
-from core.history.model import TrialHistory
 from core.history.sources import Source, name_words, read_sources
 from core.history.statuses import SCREEN_FAILURE
+from core.history.trial_history import TrialHistory
 from core.history.validation import CheckedTable, raise_if_ambiguous, validate_table
 from core.reading.contract import ID_COLUMN
 from core.reading.errors import SchemaError

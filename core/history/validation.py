@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from core.history.report import PROBLEM_COLUMNS, TableReport, empty_problems
+from core.history.read_report import PROBLEM_COLUMNS, TableReport, empty_problems
 from core.history.statuses import read_attended, read_severity, read_status, read_yes_no
 from core.reading.contract import ID_COLUMN, Contract, Field
 from core.reading.dates import parse_dates

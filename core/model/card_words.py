@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.output.numbers import interval
+from core.formatting import interval
 
 CROSS_VALIDATED = "cross-validated"
 

@@ -116,7 +116,7 @@ class Registry:
         return name
 
     def replace_bundled(self, name: str, model_sha256: str) -> None:
-        """Record the bundled model's files again after ``python -m core.train`` rewrote them."""
+        """Record the bundled model's files again after ``python -m core.cli.train`` rewrote them."""
         data = self._read()
         old = next((n for n, e in data["versions"].items() if e["folder"] == BUNDLED_FOLDER), None)
         if old is not None and old != name:

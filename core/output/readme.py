@@ -1,6 +1,6 @@
 """The README's generated blocks, rendered from their one source: the model card and the input contract.
 
-``python -m core.report`` (in ``core/report.py``) rewrites each block between its markers; a test fails
+``python -m core.cli.report`` (in ``core/cli/report.py``) rewrites each block between its markers; a test fails
 when the README and its sources disagree, so no figure or contract rule in the README is typed by hand.
 """
 
@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.output.numbers import interval as _metric
+from core.formatting import interval as _metric
 from core.reading.contract import Contract
 
-START = "<!-- model-card:start (written by python -m core.report) -->"
+START = "<!-- model-card:start (written by python -m core.cli.report) -->"
 END = "<!-- model-card:end -->"
-CONTRACT_START = "<!-- contract:start (written by python -m core.report) -->"
+CONTRACT_START = "<!-- contract:start (written by python -m core.cli.report) -->"
 CONTRACT_END = "<!-- contract:end -->"
 
 

@@ -8,9 +8,9 @@ the Alembic migrations in ``migrations/``, applied when the store opens. Modules
 """
 
 from core.store.errors import MigrationFailed, StoreError, StoreInputError, StoreUnavailable
+from core.store.memory import Store
 from core.store.outreach import NewContact
 from core.store.schema import OUTCOMES, ROLES
-from core.store.store import Store
 from core.store.uploads import NewUpload, Upload, settings_of
 from core.store.users import User
 

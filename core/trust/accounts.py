@@ -1,4 +1,4 @@
-"""The team's user accounts and the rules for changing them, shared by the Users page and ``python -m core.users``.
+"""The team's user accounts and the rules for changing them, shared by the Users page and ``python -m core.cli.users``.
 
 Rules: a name is unique ignoring case and spacing (people type "Ana" and "ana "); a password has at least
 ``MIN_PASSWORD_LENGTH`` characters and is kept only as a salted hash; the team always keeps one enabled
@@ -7,7 +7,7 @@ added must be a manager). Every change comes back as an ``AccountChange`` for th
 changed and how, never a password or a hash.
 
 Two people changing roles at the same moment could still both pass the last-manager check; the command
-line (``python -m core.users enable`` or ``add --role manager``) always brings a manager back.
+line (``python -m core.cli.users enable`` or ``add --role manager``) always brings a manager back.
 """
 
 from __future__ import annotations
@@ -103,7 +103,7 @@ class Accounts:
     def _existing(self, name: str) -> User:
         user = self.find(name)
         if user is None:
-            raise AccountError(f"There is no user named {name!r}. See the names with: python -m core.users list")
+            raise AccountError(f"There is no user named {name!r}. See the names with: python -m core.cli.users list")
         return user
 
     def enabled_managers(self) -> list[str]:

@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 NAMED, SHARED_PASSWORD, OPEN, REFUSED = "named", "shared password", "open", "refused"
 MARKER_NAME = "named_sign_in"
-FIRST_USER_COMMAND = "python -m core.users add NAME --role manager"
+FIRST_USER_COMMAND = "python -m core.cli.users add NAME --role manager"
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Cohort page: messy uploads get the right counts or one clear message, never a traceback.
 
 Each file is built in memory and dropped into the page's uploader; expected numbers come from
-core.schema and core.score on the same bytes.
+core.schema and core.cli.score on the same bytes.
 """
 
 from __future__ import annotations
@@ -14,14 +14,14 @@ import pytest
 
 from app import state
 from core.decisions.bands import FACTORY_BANDS
-from core.decisions.cohort import flagged_mask
 from core.decisions.costs import FACTORY_COSTS
 from core.decisions.policy import Policy
-from core.decisions.scoring import score_frame
-from core.output.call_list import call_list
+from core.outreach.call_list import call_list
 from core.paths import DEMO_COHORT_PATH
 from core.reading.contract import CONTRACT
 from core.reading.validation import load_cohort
+from core.scoring.cohort import flagged_mask
+from core.scoring.scores import score_frame
 from tests.app.conftest import open_page, shown
 
 CSV = "text/csv"
@@ -84,7 +84,7 @@ def _frame_with(at, column: str) -> pd.DataFrame:
 
 
 def _assert_scored_like_core(at, data: bytes, name: str, bundle) -> None:
-    """The table's patients and probabilities are what core.score gives for the same bytes."""
+    """The table's patients and probabilities are what core.cli.score gives for the same bytes."""
     expected = score_frame(
         load_cohort(data, name, CONTRACT).valid, bundle, FACTORY_BANDS, bundle.default_threshold
     ).set_index("patient_id")

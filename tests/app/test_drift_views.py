@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.model.synthetic import TRAINING_TRIALS, simulate
+from core.training.synthetic_world import TRAINING_TRIALS, simulate
 from tests.app.conftest import open_page, shown
 from tests.app.test_cohort_page import _upload
 from tests.conftest import csv_bytes

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from streamlit.testing.v1 import AppTest
 
-from core.decisions.effectiveness import EffectEstimate, RiskGroup
+from core.outreach.effectiveness import EffectEstimate, RiskGroup
 from tests.app.conftest import shown
 
 MEASURED = EffectEstimate(

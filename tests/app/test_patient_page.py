@@ -1,4 +1,4 @@
-"""Patient page: the form's result equals core.score, what-if follows the model, bad input shows no result."""
+"""Patient page: the form's result equals core.cli.score, what-if follows the model, bad input shows no result."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import pytest
 
 from app import state
 from core.decisions.bands import FACTORY_BANDS
-from core.decisions.scoring import score_frame
 from core.model.whatif import validate_patient
 from core.reading.contract import CONTRACT
+from core.scoring.scores import score_frame
 from tests.app.conftest import form_widget, open_page, shown
 
 PATIENT = {

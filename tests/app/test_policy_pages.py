@@ -9,8 +9,8 @@ from streamlit.testing.v1 import AppTest
 
 from app import state
 from core.decisions.bands import FACTORY_BANDS
-from core.decisions.cohort import flagged_mask, score_upload
 from core.paths import DEMO_COHORT_PATH
+from core.scoring.cohort import flagged_mask, score_upload
 from tests.app.conftest import ENTRY, PAGE_FILES, form_widget, open_page, shown
 from tests.app.test_cohort_page import _csv, _demo, _upload
 

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from app import state
 from app.views.team_settings import RESTORE_BUTTON, SAVE_BUTTON
-from core.decisions.setting_sources import THRESHOLD_MODEL
+from core.decision_settings import THRESHOLD_MODEL
 from core.store import Store
 from core.trust.audit import read_events
 from tests.app.conftest import ENTRY, PAGE_FILES, TEAM, click, shown, sign_in

@@ -7,9 +7,9 @@ from streamlit.testing.v1 import AppTest
 
 from app import state
 from app.views.effectiveness import APPLY_KEY, whole_percent
-from core.decisions.effectiveness import estimate_effectiveness
-from core.decisions.opportunities import opportunities_from_store
-from core.decisions.outreach_simulation import OutreachWorld, record_in_store, simulate_outreach
+from core.outreach.effectiveness import estimate_effectiveness
+from core.outreach.opportunities import opportunities_from_store
+from core.outreach.simulation import OutreachWorld, record_in_store, simulate_outreach
 from core.store import NewContact, Store
 from tests.app.conftest import PAGE_FILES, TEAM, open_page, shown, sign_in
 

@@ -10,11 +10,11 @@ import pytest
 
 from app import state
 from core.decisions.bands import FACTORY_BANDS
-from core.decisions.cohort import score_upload
 from core.decisions.costs import FACTORY_COSTS, CostSettings
 from core.decisions.curves import ThresholdCurves
-from core.decisions.evaluation import cost_table
 from core.paths import DEMO_COHORT_PATH, HOLDOUT_PATH
+from core.scoring.cohort import score_upload
+from core.scoring.evaluation import cost_table
 from tests.app.conftest import open_page
 
 
@@ -94,7 +94,7 @@ def test_labelled_cohort_uses_observed_outcomes(bundle):
     at = open_page("thresholds", **{state.COHORT: cohort})
     assert at.radio(key="threshold_source").value.startswith("Your cohort, with its observed outcomes")
     assert any("observed outcomes" in s.value for s in at.success)
-    from core.decisions.metrics import METRICS
+    from core.stats.metrics import METRICS
 
     auc = METRICS["roc_auc"](holdout["dropout"].to_numpy(), cohort.probability)
     assert any(f"**{auc:.3f} (" in m.value for m in at.markdown)

@@ -11,9 +11,9 @@ from streamlit.testing.v1 import AppTest
 
 from app import training_run
 from app.views.train import DEMO
-from core.model import landmark_data
 from core.model.registry import Registry
-from core.model.trial_training import TrainingOptions
+from core.training import landmark_data
+from core.training.trial_training import TrainingOptions
 from core.trust.roles import TRAIN, refusal
 from tests.app.conftest import PAGE_FILES, TEAM, open_page, shown, sign_in
 from tests.core.model.conftest import copy_registry

@@ -1,7 +1,7 @@
 """The weekly loop on the Cohort and Patient pages: changes since last week, trends, contacts, a database that is down.
 
 Two weekly files are built from the demo cohort: week 2 drops some patients, adds others and makes some
-miss their visits. Every expected list comes from core (scoring and core.decisions.changes) on the same bytes.
+miss their visits. Every expected list comes from core (scoring and core.outreach.changes) on the same bytes.
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ import pytest
 from app import state
 from app.figures.trend import risk_trend_figure
 from core.decisions.bands import FACTORY_BANDS
-from core.decisions.changes import weekly_changes
-from core.decisions.cohort import flagged_mask, score_upload
 from core.decisions.costs import FACTORY_COSTS
 from core.decisions.policy import Policy
-from core.output.call_list import call_list
+from core.outreach.call_list import call_list
+from core.outreach.changes import weekly_changes
 from core.paths import DEMO_COHORT_PATH
+from core.scoring.cohort import flagged_mask, score_upload
 from core.store import NewContact, Store
 from tests.app.conftest import open_page, shown
 

@@ -1,4 +1,4 @@
-"""Shared cohort for the core.decisions.cohort tests: demo patients with extra columns and bad rows."""
+"""Shared cohort for the core.scoring.cohort tests: demo patients with extra columns and bad rows."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ import pandas as pd
 import pytest
 
 from core.decisions.bands import FACTORY_BANDS
-from core.decisions.cohort import CohortFilter, ScoredCohort, filter_mask, flagged_mask, score_upload
-from core.decisions.scoring import score_frame
 from core.paths import DEMO_COHORT_PATH
 from core.reading.contract import CONTRACT
 from core.reading.validation import load_cohort
+from core.scoring.cohort import CohortFilter, ScoredCohort, filter_mask, flagged_mask, score_upload
+from core.scoring.scores import score_frame
 from tests.conftest import csv_bytes
 
 EXPORT_FRONT = [

@@ -1,4 +1,4 @@
-"""python -m core.score writes what the app exports: same table, same flags, formula-safe, one-line errors."""
+"""python -m core.cli.score writes what the app exports: same table, same flags, formula-safe, one-line errors."""
 
 from __future__ import annotations
 
@@ -14,13 +14,13 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from core.cli.score import main
 from core.decisions.bands import FACTORY_BANDS
-from core.decisions.cohort import flagged_mask, score_upload
 from core.decisions.costs import FACTORY_COSTS
 from core.decisions.policy import TIERED, Policy
-from core.output.call_list import call_list
+from core.outreach.call_list import call_list
 from core.paths import ROOT
-from core.score import main
+from core.scoring.cohort import flagged_mask, score_upload
 from tests.conftest import csv_bytes
 from tests.core.conftest import _messy_frame
 
@@ -98,7 +98,7 @@ def test_a_tampered_model_is_one_line_on_stderr_never_a_traceback(hostile, tmp_p
     with open(copy / "models" / "bundled" / "model.joblib", "ab") as handle:
         handle.write(b"\0")
     result = subprocess.run(
-        [sys.executable, "-m", "core.score", str(hostile), "-o", str(tmp_path / "o.csv")],
+        [sys.executable, "-m", "core.cli.score", str(hostile), "-o", str(tmp_path / "o.csv")],
         cwd=copy,
         capture_output=True,
         text=True,

@@ -1,4 +1,4 @@
-"""python -m core.train --history and python -m core.models: figures, versions, promotion, plain errors."""
+"""python -m core.cli.train --history and python -m core.cli.models: figures, versions, promotion, plain errors."""
 
 from __future__ import annotations
 
@@ -39,15 +39,17 @@ def test_training_from_the_command_line_registers_and_promotes(trial_folder, tmp
     models = copy_registry(tmp_path / "models")
     bundled = json.loads((models / "registry.json").read_text())["in_use"]
     env = {"RRADAR_MODELS_DIR": str(models)}
-    done = _run("core.train", "--history", str(trial_folder), "--folds", "3", "--repeats", "1", "--promote", env=env)
+    done = _run(
+        "core.cli.train", "--history", str(trial_folder), "--folds", "3", "--repeats", "1", "--promote", env=env
+    )
     assert done.returncode == 0, done.stderr
     assert "[100%] Done" in done.stdout and "Simple baseline" in done.stdout and "registered" in done.stdout
     assert "MLflow" not in done.stdout  # no tracking URI: nothing is logged anywhere
     registry = json.loads((models / "registry.json").read_text())
     assert registry["in_use"] != bundled and len(registry["versions"]) == 3
-    listed = _run("core.models", "list", env=env)
+    listed = _run("core.cli.models", "list", env=env)
     assert listed.returncode == 0 and f"* {registry['in_use']}" in listed.stdout and "cross-validated" in listed.stdout
-    back = _run("core.models", "rollback", env=env)
+    back = _run("core.cli.models", "rollback", env=env)
     assert back.returncode == 0, back.stderr
     assert json.loads((models / "registry.json").read_text())["in_use"] == bundled
 
@@ -59,7 +61,7 @@ def test_with_a_tracking_uri_each_version_is_also_logged_to_mlflow(trial_folder,
         "MLFLOW_TRACKING_URI": store.as_uri(),
         "MLFLOW_ALLOW_FILE_STORE": "true",
     }
-    done = _run("core.train", "--history", str(trial_folder), "--folds", "3", "--repeats", "1", env=env)
+    done = _run("core.cli.train", "--history", str(trial_folder), "--folds", "3", "--repeats", "1", env=env)
     assert done.returncode == 0, done.stderr
     logged = [line for line in done.stdout.splitlines() if line.startswith("logged to MLflow")]
     assert len(logged) == 2 and any("-lgbm version 1" in line for line in logged), done.stdout
@@ -75,7 +77,7 @@ def test_an_unreachable_mlflow_is_a_warning_and_the_versions_are_still_registere
         "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "0",
         "MLFLOW_HTTP_REQUEST_TIMEOUT": "2",
     }
-    done = _run("core.train", "--history", str(trial_folder), "--folds", "3", "--repeats", "1", env=env)
+    done = _run("core.cli.train", "--history", str(trial_folder), "--folds", "3", "--repeats", "1", env=env)
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("was not logged to MLflow") == 2 and "Traceback" not in done.stdout + done.stderr
     assert len(json.loads((models / "registry.json").read_text())["versions"]) == 3
@@ -83,7 +85,7 @@ def test_an_unreachable_mlflow_is_a_warning_and_the_versions_are_still_registere
 
 def test_out_to_a_plain_folder_writes_each_version_there(trial_folder, tmp_path):
     out = tmp_path / "out"
-    done = _run("core.train", "--history", str(trial_folder), "--out", str(out), "--folds", "3", "--repeats", "1")
+    done = _run("core.cli.train", "--history", str(trial_folder), "--out", str(out), "--folds", "3", "--repeats", "1")
     assert done.returncode == 0, done.stderr
     folders = sorted(p for p in out.iterdir() if not p.name.startswith("."))
     assert len(folders) == 2
@@ -95,18 +97,18 @@ def test_out_to_a_plain_folder_writes_each_version_there(trial_folder, tmp_path)
 
 def test_a_history_too_small_is_refused_in_words(tmp_path):
     tiny = _write(tmp_path / "tiny", to_csv_files(simulate_history(replace(SMALL_TRIAL, n_patients=50), seed=2)))
-    done = _run("core.train", "--history", str(tiny), "--out", str(tmp_path / "out"))
+    done = _run("core.cli.train", "--history", str(tiny), "--out", str(tmp_path / "out"))
     assert done.returncode == 1
     assert "not trained" in done.stderr and "at least 100" in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
 def test_a_missing_history_is_one_line_never_a_traceback(tmp_path):
-    done = _run("core.train", "--history", str(tmp_path / "nowhere"))
+    done = _run("core.cli.train", "--history", str(tmp_path / "nowhere"))
     assert done.returncode == 2 and "Traceback" not in done.stderr and done.stderr.startswith("error:")
 
 
 def test_promoting_an_unknown_version_is_one_line(tmp_path):
     models = copy_registry(tmp_path / "models")
-    done = _run("core.models", "promote", "nope", env={"RRADAR_MODELS_DIR": str(models)})
+    done = _run("core.cli.models", "promote", "nope", env={"RRADAR_MODELS_DIR": str(models)})
     assert done.returncode == 2 and "no model version nope" in done.stderr and "Traceback" not in done.stderr

@@ -1,4 +1,4 @@
-"""python -m core.users: manage users from the server's command line; passwords asked twice, never from argv."""
+"""python -m core.cli.users: manage users from the server's command line; passwords asked twice, never from argv."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from core import users as command
+from core.cli import users as command
 from core.paths import ROOT
 from core.store import Store
 from core.trust.audit import read_events
@@ -23,7 +23,7 @@ def deployment(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'radar.sqlite3'}"
     monkeypatch.setenv("RRADAR_DATABASE_URL", url)
     monkeypatch.setenv("RRADAR_LOG_DIR", str(tmp_path / "logs"))
-    monkeypatch.setattr("core.users.HASH_ITERATIONS", 1_000)
+    monkeypatch.setattr("core.cli.users.HASH_ITERATIONS", 1_000)
     return url, tmp_path / "logs"
 
 
@@ -35,7 +35,7 @@ def typing(monkeypatch, *entries: str) -> list[str]:
         asked.append(prompt)
         return answers.pop(0)
 
-    monkeypatch.setattr("core.users.getpass.getpass", fake)
+    monkeypatch.setattr("core.cli.users.getpass.getpass", fake)
     return asked
 
 
@@ -131,7 +131,7 @@ def test_a_cancelled_prompt_changes_nothing(deployment, monkeypatch, capsys):
     def interrupted(prompt: str = "") -> str:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("core.users.getpass.getpass", interrupted)
+    monkeypatch.setattr("core.cli.users.getpass.getpass", interrupted)
     assert run("add", "ana", "--role", "manager") == 1
     assert "Cancelled: nothing was changed." in capsys.readouterr().err and stored(url, "ana") is None
 
@@ -156,7 +156,7 @@ def test_a_database_that_cannot_be_reached_is_one_line_and_exit_1(tmp_path):
         "RRADAR_DATABASE_URL": "postgresql://radar:pw@127.0.0.1:1/radar",
     }
     done = subprocess.run(
-        [sys.executable, "-m", "core.users", "list"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "core.cli.users", "list"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
     )
     assert done.returncode == 1 and done.stdout == ""
     assert done.stderr.strip().startswith("The database postgresql+psycopg://radar@127.0.0.1:1/radar cannot be reached")
@@ -164,9 +164,9 @@ def test_a_database_that_cannot_be_reached_is_one_line_and_exit_1(tmp_path):
 
 
 def test_the_shared_password_command_still_works(monkeypatch, capsys):
-    from core import auth
+    from core.cli import auth
 
     typing(monkeypatch, SECRET, SECRET)
-    monkeypatch.setattr("core.auth.getpass.getpass", lambda prompt="": SECRET)
+    monkeypatch.setattr("core.cli.auth.getpass.getpass", lambda prompt="": SECRET)
     assert auth.main(["hash"]) == 0
     assert verify_password(SECRET, capsys.readouterr().out.strip())

@@ -108,14 +108,14 @@ def _run(module: str, *args: str, env: dict[str, str]) -> subprocess.CompletedPr
 
 
 def test_a_bad_setting_does_not_break_a_command_that_does_not_use_it(tmp_path):
-    result = _run("core.synth", "--help", env={"RRADAR_EFFECTIVENESS": "2"})
+    result = _run("core.cli.synth", "--help", env={"RRADAR_EFFECTIVENESS": "2"})
     assert result.returncode == 0, result.stderr
 
 
 def test_a_command_that_uses_settings_names_the_bad_variable_in_one_line(tmp_path):
     cohort = tmp_path / "cohort.csv"
     cohort.write_text("patient_id,age\nA,40\n")
-    result = _run("core.score", str(cohort), "-o", str(tmp_path / "out.csv"), env={"RRADAR_EFFECTIVENESS": "2"})
+    result = _run("core.cli.score", str(cohort), "-o", str(tmp_path / "out.csv"), env={"RRADAR_EFFECTIVENESS": "2"})
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == ["error: RRADAR_EFFECTIVENESS must be between 0.0 and 1.0, got 2.0"]
 

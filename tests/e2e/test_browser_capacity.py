@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 
 from core.decisions.bands import FACTORY_BANDS
-from core.decisions.scoring import score_frame
 from core.paths import DEMO_COHORT_PATH
 from core.reading.contract import CONTRACT
 from core.reading.validation import load_cohort
+from core.scoring.scores import score_frame
 from tests.e2e.conftest import wait_idle
 
 pytestmark = pytest.mark.browser

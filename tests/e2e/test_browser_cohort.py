@@ -1,4 +1,4 @@
-"""End to end: upload a CSV, read the counts, download the flagged list and check it against core.score."""
+"""End to end: upload a CSV, read the counts, download the flagged list and check it against core.cli.score."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ import pandas as pd
 import pytest
 
 from core.decisions.bands import FACTORY_BANDS
-from core.decisions.cohort import flagged_mask
-from core.decisions.scoring import score_frame
 from core.paths import DEMO_COHORT_PATH
 from core.reading.contract import CONTRACT
 from core.reading.validation import load_cohort
+from core.scoring.cohort import flagged_mask
+from core.scoring.scores import score_frame
 from tests.e2e.conftest import wait_idle
 
 pytestmark = pytest.mark.browser

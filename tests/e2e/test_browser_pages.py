@@ -7,9 +7,9 @@ import time
 import pytest
 
 from core.decisions.bands import FACTORY_BANDS
-from core.decisions.scoring import score_frame
 from core.model.whatif import validate_patient
 from core.reading.contract import CONTRACT
+from core.scoring.scores import score_frame
 from tests.e2e.conftest import record_figure, wait_idle
 
 pytestmark = pytest.mark.browser

@@ -10,12 +10,12 @@ import pandas as pd
 import pytest
 
 from core.decisions.bands import FACTORY_BANDS
-from core.decisions.changes import weekly_changes
-from core.decisions.cohort import flagged_mask
-from core.decisions.scoring import score_frame
+from core.outreach.changes import weekly_changes
 from core.paths import DEMO_COHORT_PATH
 from core.reading.contract import CONTRACT
 from core.reading.validation import load_cohort
+from core.scoring.cohort import flagged_mask
+from core.scoring.scores import score_frame
 from tests.e2e.conftest import running_app, wait_idle
 
 pytestmark = pytest.mark.browser

@@ -1,4 +1,4 @@
-"""core.decisions.changes: the week-to-week change list, checked against a patient-by-patient computation."""
+"""core.outreach.changes: the week-to-week change list, checked against a patient-by-patient computation."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.decisions.changes import MIN_RISE, weekly_changes
+from core.outreach.changes import MIN_RISE, weekly_changes
 
 
 def _week(ids, probability, threshold: float = 0.5, **extra) -> pd.DataFrame:

@@ -1,6 +1,6 @@
 """core.cohort: a scored upload, reasons on demand, filters, per-site summary and the flagged export.
 
-Every expected value comes from core.score or plain pandas on the same rows, never from a stored number.
+Every expected value comes from core.cli.score or plain pandas on the same rows, never from a stored number.
 """
 
 from __future__ import annotations
@@ -11,21 +11,21 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import core.decisions.cohort as cohort_module
+import core.scoring.cohort as cohort_module
 from core.decisions.bands import FACTORY_BANDS
-from core.decisions.cohort import (
+from core.decisions.costs import FACTORY_COSTS
+from core.decisions.policy import Policy
+from core.outreach.call_list import call_list
+from core.reading.contract import CONTRACT
+from core.reading.errors import SchemaError
+from core.reading.headers import map_columns
+from core.scoring.cohort import (
     flagged_mask,
     score_upload,
     site_summary,
     summarise,
 )
-from core.decisions.costs import FACTORY_COSTS
-from core.decisions.policy import Policy
-from core.decisions.scoring import reason_columns
-from core.output.call_list import call_list
-from core.reading.contract import CONTRACT
-from core.reading.errors import SchemaError
-from core.reading.headers import map_columns
+from core.scoring.scores import reason_columns
 from tests.conftest import csv_bytes
 from tests.core.conftest import BAD_ROWS, EXPORT_FRONT, EXTRA, _expected, _mask, _messy_frame
 

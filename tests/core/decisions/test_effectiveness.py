@@ -1,4 +1,4 @@
-"""core.decisions.effectiveness on small records whose answer is worked out by hand: adjustment, clusters, refusals."""
+"""core.outreach.effectiveness on small records whose answer is worked out by hand: adjustment, clusters, refusals."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.decisions.effectiveness import estimate_effectiveness, risk_groups_for
+from core.outreach.effectiveness import estimate_effectiveness, risk_groups_for
 
 WEEK = date(2026, 3, 2)
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from core.decisions.costs import FACTORY_COSTS, CostSettings
 from core.decisions.curves import THRESHOLD_GRID, ThresholdCurves
-from core.decisions.evaluation import (
+from core.scoring.evaluation import (
     SubgroupCurves,
     age_groups,
     cost_table,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.decisions.metrics import bootstrap_interval, calibration_table, expected_calibration_error, metric_summary
+from core.stats.metrics import bootstrap_interval, calibration_table, expected_calibration_error, metric_summary
 
 
 def test_ece_of_a_hand_worked_example():

@@ -1,4 +1,4 @@
-"""core.decisions.opportunities: flags, the contact window, outcomes from later uploads or a trial history."""
+"""core.outreach.opportunities: flags, the contact window, outcomes from later uploads or a trial history."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.decisions.opportunities import OPPORTUNITY_COLUMNS, build_opportunities, outcomes_from_history
-from core.history.model import TrialHistory
+from core.history.trial_history import TrialHistory
+from core.outreach.opportunities import OPPORTUNITY_COLUMNS, build_opportunities, outcomes_from_history
 
 MONDAY = date(2026, 3, 2)
 

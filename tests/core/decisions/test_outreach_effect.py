@@ -1,4 +1,4 @@
-"""Measuring outreach in simulated trials whose true effect is known (core.decisions.outreach_simulation).
+"""Measuring outreach in simulated trials whose true effect is known (core.outreach.simulation).
 
 Coordinators in these worlds call the riskiest flagged patients first, within a weekly capacity: the
 plain comparison of contacted and not-contacted patients is then wrong, and the adjusted estimate must
@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.decisions.effectiveness import estimate_effectiveness
-from core.decisions.opportunities import build_opportunities
-from core.decisions.outreach_simulation import OutreachWorld, simulate_outreach
+from core.outreach.effectiveness import estimate_effectiveness
+from core.outreach.opportunities import build_opportunities
+from core.outreach.simulation import OutreachWorld, simulate_outreach
 
 SEEDS = range(10)
 

@@ -7,9 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
 
-from core.decisions.calibration import expected_calibration_error
-from core.decisions.metrics import difference_interval, metric_summary
-from core.decisions.resampling import SortedScores, resampled_metrics, weight_draws
+from core.stats.calibration import expected_calibration_error
+from core.stats.metrics import difference_interval, metric_summary
+from core.stats.resampling import SortedScores, resampled_metrics, weight_draws
 
 
 @settings(max_examples=40, deadline=None)

@@ -1,4 +1,4 @@
-"""core.score: one call from validated rows to scored rows, and the command line."""
+"""core.cli.score: one call from validated rows to scored rows, and the command line."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import replace
 import numpy as np
 
 from core.decisions.bands import FACTORY_BANDS
-from core.decisions.scoring import REASON_COLUMNS, SCORE_COLUMNS, score_frame
+from core.scoring.scores import REASON_COLUMNS, SCORE_COLUMNS, score_frame
 
 
 def test_scored_frame_keeps_every_row_and_input_column(bundle, demo_result):

@@ -1,4 +1,4 @@
-"""core.decisions.setting_sources: the address beats the team's saved settings, which beat the defaults."""
+"""core.decision_settings: the address beats the team's saved settings, which beat the defaults."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from core.decisions.setting_sources import (
+from core.decision_settings import (
     ADDRESS,
     DEFAULT,
     NAMES,
@@ -77,7 +77,7 @@ def test_a_threshold_saved_for_another_model_is_left_aside_and_named():
 )
 def test_an_invalid_saved_value_is_ignored_logged_and_the_default_kept(name, value, caplog):
     saved = {**SAVED, name: value}
-    with caplog.at_level(logging.WARNING, logger="core.decisions.setting_sources"):
+    with caplog.at_level(logging.WARNING, logger="core.decision_settings"):
         resolved = resolve({}, saved, DEFAULTS, "v2")
     assert resolved.values[name] == DEFAULTS[name] and resolved.sources[name] == DEFAULT
     assert resolved.team.ignored == (name,)

@@ -1,4 +1,4 @@
-"""core.decisions.trends: each patient's risk across stored weeks, and who was contacted lately."""
+"""core.outreach.trends: each patient's risk across stored weeks, and who was contacted lately."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.decisions.cohort import CohortFilter, filter_mask
-from core.decisions.trends import (
+from core.outreach.trends import (
     CHANGE,
     TREND,
     ScoredWeek,
@@ -17,6 +16,7 @@ from core.decisions.trends import (
     recently_contacted,
     risk_trends,
 )
+from core.scoring.cohort import CohortFilter, filter_mask
 
 
 def _week(label: str, **probabilities: float) -> ScoredWeek:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from core.history.model import TrialHistory
 from core.history.sdtm import CDISC_PILOT_DIR, read_sdtm_folder
+from core.history.trial_history import TrialHistory
 
 
 @pytest.fixture(scope="session")

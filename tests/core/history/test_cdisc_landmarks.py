@@ -10,8 +10,8 @@ import pytest
 
 from core.history.export import to_csv_files
 from core.history.landmarks import default_landmarks, landmark_snapshots, snapshot_at, visit_interval_at
-from core.history.model import TrialHistory, study_days
 from core.history.three_tables import read_three_tables
+from core.history.trial_history import TrialHistory, study_days
 from core.reading.contract import CONTRACT
 from core.reading.validation import load_cohort
 from tests.core.history.conftest import raw_domain

@@ -16,7 +16,7 @@ from core.history.landmarks import (
     snapshot_as_of,
     snapshot_at,
 )
-from core.history.model import TrialHistory
+from core.history.trial_history import TrialHistory
 
 START = pd.Timestamp("2024-01-01")
 

@@ -6,14 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from core.cli.score import main
 from core.decisions.bands import FACTORY_BANDS
-from core.decisions.cohort import score_upload
 from core.history.as_of import as_of_snapshot, default_as_of, guess_arm_mapping, patients_in_study, trial_arms
 from core.history.export import to_csv_files
 from core.history.reader import history_files, is_sdtm, read_history
-from core.history.scoring import needs_arm_mapping, score_history
 from core.history.sdtm import CDISC_PILOT_DIR
-from core.score import main
+from core.scoring.cohort import score_upload
+from core.scoring.trial_as_of import needs_arm_mapping, score_history
 from tests.conftest import csv_bytes
 
 

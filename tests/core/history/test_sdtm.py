@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from core.history.sdtm import read_sdtm
-from core.history.trial_summary import duration_days
+from core.history.trial_design import duration_days
 from core.reading.errors import SchemaError
 from tests.core.history.conftest import csv, raw_domain
 

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from core.history.landmarks import snapshot_as_of, snapshot_at
-from core.history.model import study_days
 from core.history.simulated import HistoryPlan, simulate_history
+from core.history.trial_history import study_days
 
 
 @pytest.fixture(scope="module")

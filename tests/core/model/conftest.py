@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from core.history.model import TrialHistory
 from core.history.simulated import HistoryPlan, simulate_history
-from core.model.trial_training import TrainingOptions, TrainingRun, TrainingSource, train_history
+from core.history.trial_history import TrialHistory
 from core.paths import BUNDLED_MODEL_DIR, MODELS_DIR
+from core.training.trial_training import TrainingOptions, TrainingRun, TrainingSource, train_history
 
 QUICK = TrainingOptions(n_folds=3, repeats=1, n_boot=40, learning_curve=False)
 SMALL_TRIAL = HistoryPlan(n_patients=400, n_sites=6, planned_days=112, arms=("Drug X", "Placebo"))

@@ -59,9 +59,9 @@ def subset_bundle_dir(tmp_path_factory):
     import lightgbm as lgb
 
     from core.model.features import build_features
-    from core.model.synthetic import TRAINING_TRIALS, simulate
     from core.reading.contract import CONTRACT
     from core.reading.validation import load_cohort
+    from core.training.synthetic_world import TRAINING_TRIALS, simulate
     from tests.conftest import csv_bytes
 
     world = simulate(TRAINING_TRIALS, seed=11, id_prefix="S").sample(4000, random_state=0)
@@ -89,8 +89,8 @@ def subset_bundle_dir(tmp_path_factory):
 
 def test_a_bundle_with_other_features_scores_and_explains_itself(subset_bundle_dir, demo_result):
     from core.decisions.bands import FACTORY_BANDS
-    from core.decisions.scoring import score_frame
     from core.model.explain import explain, reasons, topic_contributions
+    from core.scoring.scores import score_frame
 
     bundle = load_bundle(subset_bundle_dir / "model.joblib", subset_bundle_dir / "model_card.json")
     assert bundle.feature_names == SUBSET

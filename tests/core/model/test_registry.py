@@ -9,12 +9,12 @@ import pytest
 from core.decisions.bands import FACTORY_BANDS
 from core.history.as_of import default_as_of
 from core.history.export import to_csv_files
-from core.history.scoring import needs_arm_mapping, score_history
 from core.model.bundle import ModelIntegrityError
-from core.model.candidates import LIGHTGBM, LOGISTIC
 from core.model.registry import Registry, RegistryError
-from core.model.trial_versions import register_versions
 from core.paths import MODEL_FILE
+from core.scoring.trial_as_of import needs_arm_mapping, score_history
+from core.training.candidates import LIGHTGBM, LOGISTIC
+from core.training.trial_versions import register_versions
 
 from .conftest import copy_registry
 
@@ -92,8 +92,8 @@ def test_a_trial_model_scores_its_own_trial_history_with_the_trial_arm_names(reg
 
 def test_a_trial_model_scores_a_cohort_file_of_its_trial(registry, small_trial):
     """The weekly cohort file of the trial (its own arm names, the event counts) scores without a mapping."""
-    from core.decisions.cohort import score_upload
     from core.history.as_of import as_of_snapshot
+    from core.scoring.cohort import score_upload
 
     bundle = registry.load(registry.names[LIGHTGBM])
     as_of, _ = default_as_of(small_trial)

@@ -1,12 +1,12 @@
-"""core.synth: seeded, landmark-consistent, and true_risk is the label's own probability."""
+"""core.cli.synth: seeded, landmark-consistent, and true_risk is the label's own probability."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from core.model.synthetic import TRAINING_TRIALS, risk_logit, simulate
 from core.paths import DEMO_COHORT_PATH, TRAINING_DATA_PATH
+from core.training.synthetic_world import TRAINING_TRIALS, risk_logit, simulate
 
 
 def test_same_seed_gives_the_same_patients():

@@ -1,4 +1,4 @@
-"""core.model.tracking: each training run logged and registered in MLflow, against a local file store."""
+"""core.training.tracking: each training run logged and registered in MLflow, against a local file store."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from pathlib import Path
 import joblib
 import pytest
 
-from core.model.tracking import (
+from core.paths import MODEL_CARD_FILE, MODEL_FILE, PREDICTIONS_FILE, ROOT
+from core.settings import resolve_settings
+from core.training.tracking import (
     BOUNDED_HTTP_WAIT,
     TrackingError,
     failure_message,
@@ -21,8 +23,6 @@ from core.model.tracking import (
     redacted_uri,
     tracking_uri,
 )
-from core.paths import MODEL_CARD_FILE, MODEL_FILE, PREDICTIONS_FILE, ROOT
-from core.settings import resolve_settings
 from tests.core.model.test_tracking_record import trial_card
 
 PATIENT_IDS = ("SUBJ-7781-0042", "SUBJ-7781-0043")
@@ -231,7 +231,7 @@ def test_an_unforeseen_failure_is_told_in_its_first_line_without_secrets(monkeyp
 LAZY_AND_SILENT = """
 import sys
 from pathlib import Path
-import core.model.tracking as tracking
+import core.training.tracking as tracking
 assert "mlflow" not in sys.modules, "mlflow imported with the module"
 sys.path.insert(0, {tests!r})
 from test_tracking import make_card, make_folder

@@ -1,11 +1,11 @@
-"""core.model.tracking_record: what a model card gives MLflow (parameters, metrics, tags), whatever the card holds."""
+"""core.training.tracking_record: what a model card gives MLflow (parameters, metrics, tags), whatever the card holds."""
 
 from __future__ import annotations
 
 import json
 
-from core.model.tracking_record import run_record
 from core.paths import MODEL_CARD_PATH
+from core.training.tracking_record import run_record
 
 
 def trial_card() -> dict:

@@ -1,4 +1,4 @@
-"""core.train: deterministic, honest card, and the bundled model meets its targets."""
+"""core.cli.train: deterministic, honest card, and the bundled model meets its targets."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 
 from core.model.bundle import load_bundle, sha256_of_file
-from core.model.training import split_by_site, train
 from core.paths import HOLDOUT_PATH, MODEL_CARD_PATH
+from core.training.bundled_model import split_by_site, train
 
 
 def test_training_twice_gives_the_same_model_file(tiny_history, tiny_model_dir, tmp_path):
@@ -61,7 +61,7 @@ def test_bundled_card_meets_the_targets_on_held_out_sites():
 
 
 def test_holdout_file_reproduces_the_card_metrics(bundle):
-    from core.decisions.metrics import METRICS
+    from core.stats.metrics import METRICS
 
     holdout = pd.read_csv(HOLDOUT_PATH)
     card = json.loads(MODEL_CARD_PATH.read_text())["metrics"]["test"]

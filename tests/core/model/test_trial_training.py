@@ -9,14 +9,14 @@ import numpy as np
 import pytest
 
 from core.history.simulated import simulate_history
-from core.model import cross_validation
-from core.model.candidates import LIGHTGBM, LOGISTIC
-from core.model.cross_validation import Design, nested_out_of_fold
-from core.model.folds import assign_folds, group_labels
-from core.model.landmark_data import TrainingRefused, landmark_data
-from core.model.trial_training import train_history
-from core.model.trial_versions import write_version
 from core.paths import MODEL_CARD_FILE, MODEL_FILE
+from core.training import cross_validation
+from core.training.candidates import LIGHTGBM, LOGISTIC
+from core.training.cross_validation import Design, nested_out_of_fold
+from core.training.folds import assign_folds, group_labels
+from core.training.landmark_data import TrainingRefused, landmark_data
+from core.training.trial_training import train_history
+from core.training.trial_versions import write_version
 
 from .conftest import QUICK, SMALL_TRIAL
 

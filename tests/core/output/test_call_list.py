@@ -1,6 +1,6 @@
-"""core.output.call_list: the one table the app's exports and the command line write.
+"""core.outreach.call_list: the one table the app's exports and the command line write.
 
-Every expected value comes from core.decisions.scoring on the same rows, the policy's own bands and
+Every expected value comes from core.scoring.scores on the same rows, the policy's own bands and
 costs, or plain pandas; never from a stored number.
 """
 
@@ -11,13 +11,13 @@ import pandas as pd
 import pytest
 
 from core.decisions.bands import FACTORY_BANDS
-from core.decisions.cohort import flagged_mask, ranked_table, score_upload
 from core.decisions.costs import FACTORY_COSTS, CostSettings
 from core.decisions.policy import SINGLE, SINGLE_ACTION, TIERED, Policy
-from core.decisions.scoring import REASON_COLUMNS, reason_columns, score_frame
-from core.output.call_list import HEADERS, call_list
+from core.outreach.call_list import HEADERS, call_list
 from core.reading.contract import CONTRACT
 from core.reading.validation import SOURCE_ROW, load_cohort
+from core.scoring.cohort import flagged_mask, ranked_table, score_upload
+from core.scoring.scores import REASON_COLUMNS, reason_columns, score_frame
 from tests.conftest import csv_bytes
 from tests.core.conftest import EXPORT_FRONT, EXTRA, _mask, _messy_frame
 

@@ -1,4 +1,4 @@
-"""core.report: the README's figures are the model card's."""
+"""core.cli.report: the README's figures are the model card's."""
 
 from __future__ import annotations
 
@@ -6,15 +6,15 @@ import json
 
 import pytest
 
+from core.cli.report import README_PATH
 from core.output.readme import readme_with_card, render_card_markdown
 from core.paths import MODEL_CARD_PATH
-from core.report import README_PATH
 
 
 def test_readme_figures_equal_the_model_card():
     card = json.loads(MODEL_CARD_PATH.read_text())
     readme = README_PATH.read_text()
-    assert readme == readme_with_card(readme, card), "run `python -m core.report` after retraining"
+    assert readme == readme_with_card(readme, card), "run `python -m core.cli.report` after retraining"
 
 
 def test_rendered_block_shows_the_card_values():

@@ -1,4 +1,4 @@
-"""core.reading.contacts_file: a returned call list -> contacts to record and refused rows, never a surprise.
+"""core.outreach.contacts_file: a returned call list -> contacts to record and refused rows, never a surprise.
 
 Files are built in memory as an upload arrives; expected values come from the rows written into them.
 """
@@ -13,14 +13,14 @@ import pandas as pd
 import pytest
 
 from core.decisions.bands import FACTORY_BANDS
-from core.decisions.cohort import flagged_mask
 from core.decisions.costs import FACTORY_COSTS
 from core.decisions.policy import SINGLE, Policy
-from core.output.call_list import call_list, call_list_workbook
 from core.output.csv_file import csv_bytes
-from core.reading.contacts_file import ACCEPTED_WORDS, DEFAULT_ACTION, NOTE_LIMIT, outcome_of, read_contacts
+from core.outreach.call_list import call_list, call_list_workbook
+from core.outreach.contacts_file import ACCEPTED_WORDS, DEFAULT_ACTION, NOTE_LIMIT, outcome_of, read_contacts
 from core.reading.errors import SchemaError
 from core.reading.xlsx import read_xlsx_cells
+from core.scoring.cohort import flagged_mask
 from core.store.schema import OUTCOMES
 from tests.core.reading.files import make_xlsx
 

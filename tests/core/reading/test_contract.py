@@ -9,12 +9,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.model.synthetic import TRAINING_TRIALS, simulate
+from core.model.drift import drift_report, reference_profile
 from core.reading import contract as contract_module
 from core.reading.contract import CONTRACT, Field, normalise_header
 from core.reading.headers import map_columns
 from core.reading.validation import load_cohort
-from core.trust.drift import drift_report, reference_profile
+from core.training.synthetic_world import TRAINING_TRIALS, simulate
 from tests.conftest import csv_bytes
 from tests.core.reading.files import accounted, make_csv, make_row
 
@@ -116,7 +116,9 @@ def test_the_readme_table_is_rendered_from_the_contract():
 
     readme = README_PATH.read_text()
     assert CONTRACT_START in readme and CONTRACT_END in readme
-    assert readme == readme_with_contract(readme, CONTRACT), "run `python -m core.report` after changing the contract"
+    assert readme == readme_with_contract(readme, CONTRACT), (
+        "run `python -m core.cli.report` after changing the contract"
+    )
     block = readme.split(CONTRACT_START)[1].split(CONTRACT_END)[0]
     for spec in CONTRACT:
         assert f"| {spec.name} |" in block and spec.valid_values() in block

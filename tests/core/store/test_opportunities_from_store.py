@@ -1,11 +1,11 @@
-"""core.decisions.opportunities.opportunities_from_store: the same opportunities from a store as from the records."""
+"""core.outreach.opportunities.opportunities_from_store: the same opportunities from a store as from the records."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from core.decisions.opportunities import build_opportunities, opportunities_from_store
-from core.decisions.outreach_simulation import OutreachWorld, record_in_store, simulate_outreach
+from core.outreach.opportunities import build_opportunities, opportunities_from_store
+from core.outreach.simulation import OutreachWorld, record_in_store, simulate_outreach
 from core.store.score_rows import SCORE_ROW_COLUMNS, score_rows
 
 

@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.model.synthetic import TRAINING_TRIALS, simulate
+from core.model.drift import drift_report, drift_summary, psi, reference_profile
 from core.paths import MODEL_CARD_PATH
 from core.reading.contract import CONTRACT
 from core.reading.validation import load_cohort
-from core.trust.drift import drift_report, drift_summary, psi, reference_profile
+from core.training.synthetic_world import TRAINING_TRIALS, simulate
 from tests.conftest import csv_bytes
 
 

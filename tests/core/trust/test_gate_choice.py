@@ -50,7 +50,7 @@ def test_a_database_that_cannot_be_reached_is_named_in_every_choice_it_causes():
 
 def test_a_refusal_says_what_to_do():
     no_users = choose_gate(0, shared_password=False, identity_provider=False, sign_in_required=True)
-    assert "python -m core.users add NAME --role manager" in no_users.message
+    assert "python -m core.cli.users add NAME --role manager" in no_users.message
     down = choose_gate(None, shared_password=False, identity_provider=False, sign_in_required=True)
     assert "Tell your administrator" in down.message
 

@@ -1,8 +1,8 @@
-"""core.trust.passwords and python -m core.auth: salted PBKDF2 hashes, constant-time checks, growing delays."""
+"""core.trust.passwords and python -m core.cli.auth: salted PBKDF2 hashes, constant-time checks, growing delays."""
 
 from __future__ import annotations
 
-from core.auth import main
+from core.cli.auth import main
 from core.settings import resolve_settings
 from core.trust.passwords import hash_password, retry_delay, verify_password
 

@@ -1,0 +1,161 @@
+"""Score a cohort file, or a running trial's history as of a date, from the command line, writing what the
+app exports.
+
+    python -m core.cli.score cohort.csv -o scored.csv|scored.xlsx [--threshold 0.3] [--capacity 50] [--plan tiered]
+                         [--flagged-only] [--problems problems.csv]
+    python -m core.cli.score --history FOLDER_OR_WORKBOOK [--as-of 2026-11-30] [--arms "Pbo=Placebo,Drug=Active"]
+                         [--phase II] [--day-first | --month-first] -o scored.csv ...
+
+Writes every scored patient (or only the flagged ones) with the same columns, names and rounding as
+the app's export, formula-safe; the rows with problems to a second file (as the app's "rows with
+problems" download); and what produced them to ``<output stem>_about.json``. Flagged means what it
+means in the app: at or above the threshold, within the staff capacity. Errors are one line on
+stderr (exit 2), never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from core.decisions.policy import PLANS, SINGLE, Policy
+from core.history.as_of import GENERIC_ARMS, default_as_of, guess_arm_mapping, trial_arms
+from core.history.reader import history_files, read_history
+from core.history.validation import AmbiguousDatesError
+from core.model.bundle import ModelBundle, ModelIntegrityError
+from core.model.registry import Registry, RegistryError
+from core.output.csv_file import csv_bytes
+from core.output.provenance import export_metadata
+from core.outreach.call_list import call_list, call_list_workbook
+from core.reading.dated import AmbiguousDateColumns
+from core.reading.errors import SchemaError
+from core.scoring.cohort import ScoredCohort, flagged_mask, score_upload
+from core.scoring.trial_as_of import needs_arm_mapping, score_history
+from core.settings import Settings, SettingsError, load_settings
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Score a cohort file (CSV or XLSX) with the stored model.")
+    parser.add_argument("cohort", type=Path, nargs="?", help="a cohort file (CSV or XLSX)")
+    parser.add_argument(
+        "--history", type=Path, help="a trial history instead: a folder of tables or SDTM, or a workbook"
+    )
+    parser.add_argument(
+        "--as-of",
+        type=date.fromisoformat,
+        default=None,
+        help="count days to YYYY-MM-DD (a history, or a cohort file that gives dates)",
+    )
+    parser.add_argument("--arms", default=None, help='for the generic model: "TrialArm=Active,Other=Placebo"')
+    parser.add_argument("--phase", default=None, help="the trial's phase, when the history does not say it")
+    order = parser.add_mutually_exclusive_group()
+    order.add_argument("--day-first", dest="day_first", action="store_const", const=True, default=None)
+    order.add_argument("--month-first", dest="day_first", action="store_const", const=False)
+    parser.add_argument("-o", "--output", type=Path, required=True, help="the scored file: .csv, or .xlsx for Excel")
+    parser.add_argument("--threshold", type=float, default=None, help="flag patients at or above this probability")
+    parser.add_argument("--capacity", type=int, default=None, help="flag at most this many (the highest-risk)")
+    parser.add_argument("--plan", choices=PLANS, default=SINGLE, help="single contact at C_i, or tiered by band")
+    parser.add_argument("--flagged-only", action="store_true", help="write only the flagged patients (the call list)")
+    parser.add_argument("--problems", type=Path, default=None, help="where to write rows with problems (CSV)")
+    args = parser.parse_args(argv)
+    if (args.cohort is None) == (args.history is None):
+        parser.error("give a cohort file or --history, one of the two")
+    if args.threshold is not None and not 0.0 <= args.threshold <= 1.0:
+        parser.error("--threshold must be between 0 and 1")
+    if args.capacity is not None and args.capacity < 0:
+        parser.error("--capacity must be 0 or more")
+    return args
+
+
+def _arm_mapping(text: str | None) -> dict[str, str] | None:
+    if not text:
+        return None
+    pairs = [part.split("=", 1) for part in text.split(",") if part.strip()]
+    if any(len(pair) != 2 or pair[1].strip() not in GENERIC_ARMS for pair in pairs):
+        raise SchemaError(
+            f'--arms must read "TrialArm=Active,OtherArm=Placebo" with Active, Control or Placebo; got {text!r}'
+        )
+    return {arm.strip(): generic.strip() for arm, generic in pairs}
+
+
+def _load(args: argparse.Namespace, bundle: ModelBundle, settings: Settings) -> ScoredCohort:
+    """The cohort to score: the file given, or the history's patients as of the date given."""
+    if args.cohort is not None:
+        data = args.cohort.read_bytes()
+        as_of = pd.Timestamp(args.as_of) if args.as_of else None
+        try:
+            return score_upload(
+                data,
+                args.cohort.name,
+                bundle,
+                settings.bands,
+                max_upload_mb=settings.max_upload_mb,
+                as_of=as_of,
+                day_first=args.day_first,
+            )
+        except AmbiguousDateColumns as exc:
+            raise SchemaError(f"{exc} Give --day-first or --month-first.") from None
+    files = history_files(args.history)
+    try:
+        history = read_history(files, day_first=args.day_first, phase=args.phase, max_upload_mb=settings.max_upload_mb)
+    except AmbiguousDatesError as exc:
+        raise SchemaError(f"{exc} Give --day-first or --month-first.") from None
+    as_of, why = (pd.Timestamp(args.as_of), "the date given") if args.as_of else default_as_of(history)
+    mapping = _arm_mapping(args.arms)
+    if needs_arm_mapping(bundle, history):
+        used = mapping or guess_arm_mapping(trial_arms(history))
+        print(
+            "arms for the generic model: "
+            + ", ".join(f"{k} -> {v}" for k, v in used.items())
+            + ("" if mapping else " (guessed from the names; give --arms to set them)")
+        )
+    print(f"scoring as of {as_of.date()} ({why})")
+    return score_history(history, files, args.history.name, as_of, bundle, settings.bands, mapping)
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    try:
+        settings = load_settings()
+        bundle = Registry(settings.models_dir).load(None, settings.model_sha256)
+        cohort = _load(args, bundle, settings)
+        threshold = bundle.default_threshold if args.threshold is None else args.threshold
+        policy = Policy(threshold, args.capacity, settings.costs, settings.bands, args.plan)
+        flagged = flagged_mask(cohort.curves, policy.threshold, policy.capacity)
+        rows = flagged if args.flagged_only else np.ones(len(flagged), dtype=bool)
+        table = call_list(cohort, rows, flagged, policy, bundle)
+        what = "flagged patients" if args.flagged_only else "scored patients, flagged or not"
+        about = export_metadata(bundle, policy, datetime.now(UTC), cohort.filename, f"{len(table):,} {what}")
+        excel = args.output.suffix.lower() == ".xlsx"
+        _write(args.output, call_list_workbook(table, about) if excel else csv_bytes(table))
+        problems_path = args.problems or args.output.with_name(args.output.stem + "_problems.csv")
+        if cohort.result.n_invalid_rows:
+            _write(problems_path, csv_bytes(cohort.result.rejected))
+        _write(args.output.with_name(args.output.stem + "_about.json"), json.dumps(dict(about), indent=2).encode())
+    except (SchemaError, SettingsError, ModelIntegrityError, RegistryError, OSError) as exc:
+        print("error: " + " ".join(str(exc).split()), file=sys.stderr)  # one line, whatever the message holds
+        return 2
+    result = cohort.result
+    print(
+        f"read {result.n_read:,} rows: scored {len(cohort.scored):,}, {result.n_invalid_rows:,} with problems"
+        + (f" (listed in {problems_path})" if result.n_invalid_rows else "")
+        + f"; flagged {int(flagged.sum()):,}; wrote {len(table):,} rows to {args.output}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,85 @@
+"""The call list: the one table that every export of the app and the command line write.
+
+Same columns, names and rounding everywhere: who the patient is, their chance of dropping out, risk
+band, whether they are flagged, the contact the plan in force gives them and its price, the reasons,
+the row in the uploaded file, then the user's own extra columns unchanged.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from core.decisions.policy import Policy
+from core.model.bundle import ModelBundle
+from core.output.excel import Sheet, xlsx_bytes
+from core.reading.contract import ID_COLUMN, SITE_COLUMN
+from core.reading.validation import SOURCE_ROW
+from core.scoring.cohort import NOT_RECORDED, ScoredCohort, ranked_table
+from core.scoring.scores import REASON_COLUMNS
+
+HEADERS = {
+    ID_COLUMN: "Patient ID",
+    SITE_COLUMN: "Site",
+    "probability": "Chance of dropping out",
+    "risk_band": "Risk band",
+    "flagged": "Flagged",
+    "contact": "Contact",
+    "contact_cost": "Contact cost ($)",
+    **{name: f"Reason {i + 1}" for i, name in enumerate(REASON_COLUMNS)},
+    NOT_RECORDED: "Not recorded",
+    SOURCE_ROW: "Row in file",
+}
+LAST_CONTACT_HEADERS = {"contact_date": "Last contact date", "outcome": "Last contact outcome"}
+PERCENT_COLUMNS = ("Chance of dropping out",)  # probabilities 0-1, shown as percentages in Excel
+MONEY_COLUMNS = ("Contact cost ($)",)
+PROBABILITY_DECIMALS = 4
+
+
+def call_list(
+    cohort: ScoredCohort,
+    rows: np.ndarray,
+    flagged: np.ndarray,
+    policy: Policy,
+    bundle: ModelBundle,
+    last_contacts: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The chosen rows (a boolean mask), highest risk first, with readable headers.
+
+    ``last_contacts`` (the outreach log's latest contact per patient: patient_id, contact_date, outcome)
+    adds "Last contact date" and "Last contact outcome", empty for a patient never contacted; without it
+    (no database, or the command line) the list has no such columns.
+    """
+    table = ranked_table(cohort, rows, flagged, policy, bundle)
+    ours = [c for c in HEADERS if c in table.columns]
+    extras = cohort.result.extra_columns
+    out = table[ours].rename(columns=HEADERS)
+    out["Chance of dropping out"] = out["Chance of dropping out"].round(PROBABILITY_DECIMALS)
+    out["Flagged"] = np.where(out["Flagged"].to_numpy(dtype=bool), "Yes", "No")
+    if last_contacts is not None:
+        as_text = last_contacts.assign(**{ID_COLUMN: last_contacts[ID_COLUMN].astype(str)})
+        latest = as_text.drop_duplicates(ID_COLUMN).set_index(ID_COLUMN)  # one row per patient: the first given
+        ids = table[ID_COLUMN].astype(str)
+        for column, header in LAST_CONTACT_HEADERS.items():
+            out[header] = ids.map(latest[column]).to_numpy()
+    taken = set(out.columns)
+    for column in extras:  # the user's columns come last, under their own names unless one is ours
+        out[f"{column} (from file)" if column in taken else column] = table[column].to_numpy()
+    return out.reset_index(drop=True)
+
+
+def call_list_workbook(table: pd.DataFrame, about: list[tuple[str, str]]) -> bytes:
+    """The call list as an Excel workbook: the list (percentages, dollars, frozen and filterable header) and
+    an "About this export" sheet with what produced it."""
+    return xlsx_bytes(
+        [
+            Sheet(
+                "Flagged patients",
+                table,
+                percent_columns=PERCENT_COLUMNS,
+                money_columns=MONEY_COLUMNS,
+                date_columns=[c for c in (LAST_CONTACT_HEADERS["contact_date"],) if c in table],
+            ),
+            Sheet("About this export", pd.DataFrame(about, columns=["setting", "value"])),
+        ]
+    )

@@ -1,0 +1,247 @@
+"""A scored cohort: validation result, scores, reasons computed on demand, filters and summaries."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import threading
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from core.decisions.bands import RiskBand
+from core.decisions.curves import ThresholdCurves
+from core.decisions.policy import Policy
+from core.model.bundle import ModelBundle
+from core.model.drift import drift_report
+from core.reading.blanks import missing_inputs
+from core.reading.contract import ID_COLUMN, SITE_COLUMN
+from core.reading.validation import SOURCE_ROW, ValidationResult, load_cohort, validate_frame
+from core.scoring.scores import REASON_COLUMNS, SCORE_COLUMNS, reason_columns, score_frame
+
+CONTACT_COLUMNS = ["contact", "contact_cost"]
+RECENT_CONTACT_DAYS = 28  # a contact this recent counts as "contacted" for the not-contacted filter
+NOT_RECORDED = "not_recorded"  # the inputs a patient's row left blank (the model scored without them)
+# Names the scores add; a column of the file with one of them (say, last week's scored file uploaded
+# again) is carried under another name instead of clashing with the fresh scores.
+RESERVED_COLUMNS = frozenset({*SCORE_COLUMNS, *REASON_COLUMNS, *CONTACT_COLUMNS, NOT_RECORDED})
+
+
+@dataclass
+class ScoredCohort:
+    """One uploaded file after validation and scoring. Reasons are filled in only for rows that need them."""
+
+    filename: str
+    sha256: str  # of the uploaded bytes: the cache key
+    result: ValidationResult
+    scored: pd.DataFrame  # valid rows + probability, risk_band
+    reasons: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REASON_COLUMNS))
+    drift: pd.DataFrame | None = None  # core.drift.drift_report against the model's training reference
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    @property
+    def probability(self) -> np.ndarray:
+        return self.scored["probability"].to_numpy()
+
+    def position_of(self, patient_id: str) -> int | None:
+        """The row of the patient with this identifier, if the cohort has one."""
+        found = np.flatnonzero(self.scored[ID_COLUMN].to_numpy() == str(patient_id).strip())
+        return int(found[0]) if len(found) else None
+
+    @functools.cached_property
+    def curves(self) -> ThresholdCurves:
+        """Expected-count curves of this cohort, sorted once (flags at any threshold are then a look-up)."""
+        return ThresholdCurves(self.probability)
+
+    def reasons_for(self, bundle: ModelBundle, index: pd.Index) -> pd.DataFrame:
+        """reason_1..3 for these rows, explaining only the ones not explained before."""
+        with self._lock:  # a download runs in another thread and may fill the cache at the same time
+            missing = index.difference(self.reasons.index)
+            if len(missing):
+                new = reason_columns(self.result.valid.loc[missing], bundle)
+                self.reasons = new if self.reasons.empty else pd.concat([self.reasons, new])
+        return self.reasons.loc[index]
+
+
+def score_upload(
+    data: bytes,
+    filename: str,
+    bundle: ModelBundle,
+    bands: tuple[RiskBand, ...],
+    mapping: dict[str, str] | None = None,
+    *,
+    max_upload_mb: float | None = None,
+    as_of: pd.Timestamp | None = None,
+    day_first: bool | None = None,
+) -> ScoredCohort:
+    """Validate and score uploaded bytes (raises core.reading.errors.SchemaError for an unusable file).
+
+    ``as_of`` and ``day_first`` matter only for a file that gives dates instead of day counts.
+    """
+    loaded = load_cohort(
+        data, filename, bundle.contract, mapping, max_upload_mb=max_upload_mb, as_of=as_of, day_first=day_first
+    )
+    return score_result(loaded, filename, hashlib.sha256(data).hexdigest(), bundle, bands)
+
+
+def score_snapshot(
+    cells: pd.DataFrame, label: str, digest: str, bundle: ModelBundle, bands: tuple[RiskBand, ...]
+) -> ScoredCohort:
+    """Validate and score a snapshot built from a trial history (cells of text named by the contract)."""
+    mapping = {name: name for name in bundle.contract.names if name in cells.columns}
+    return score_result(validate_frame(cells, mapping, bundle.contract, label), label, digest, bundle, bands)
+
+
+def score_result(
+    loaded: ValidationResult, label: str, digest: str, bundle: ModelBundle, bands: tuple[RiskBand, ...]
+) -> ScoredCohort:
+    """Score validated rows: the one path an uploaded file and a trial history's snapshot both take."""
+    result = _rename_reserved_extras(loaded)
+    scored = score_frame(result.valid, bundle, bands)  # flags depend on the threshold and capacity in force
+    reference = bundle.card.get("input_reference")
+    drift = drift_report(reference, result.valid) if reference and len(result.valid) else None
+    return ScoredCohort(label, digest, result, scored, drift=drift)
+
+
+def _rename_reserved_extras(result: ValidationResult) -> ValidationResult:
+    """Extra columns named like a score column become "<name> (from file)"."""
+    renamed = {c: f"{c} (from file)" for c in result.extra_columns if c in RESERVED_COLUMNS}
+    if not renamed:
+        return result
+    return replace(
+        result,
+        valid=result.valid.rename(columns=renamed),
+        extra_columns=[renamed.get(c, c) for c in result.extra_columns],
+    )
+
+
+@dataclass(frozen=True)
+class CohortSummary:
+    patients: int
+    expected_dropouts: float  # sum of probabilities
+    flagged: int
+    capacity_binds: bool
+
+
+def _as_curves(probability: np.ndarray | ThresholdCurves) -> ThresholdCurves:
+    return probability if isinstance(probability, ThresholdCurves) else ThresholdCurves(probability)
+
+
+def summarise(probability: np.ndarray | ThresholdCurves, threshold: float, capacity: int | None) -> CohortSummary:
+    """Patients, expected dropouts (sum of p) and flagged count at ``threshold`` under ``capacity``."""
+    curves = _as_curves(probability)
+    at_threshold = int(curves.flagged_count(threshold))
+    flagged = int(curves.flagged_counts(np.asarray(threshold), capacity))
+    return CohortSummary(curves.n, curves.total_positive, flagged, flagged < at_threshold)
+
+
+def flagged_mask(probability: np.ndarray | ThresholdCurves, threshold: float, capacity: int | None) -> np.ndarray:
+    """Which rows are flagged: p >= threshold, capped at the ``capacity`` highest-risk patients."""
+    return _as_curves(probability).top_k_mask(threshold, capacity)
+
+
+@dataclass(frozen=True)
+class CohortFilter:
+    """What the user chose to look at; empty tuples mean 'all'."""
+
+    bands: tuple[str, ...] = ()
+    sites: tuple[str, ...] = ()
+    arms: tuple[str, ...] = ()
+    phases: tuple[str, ...] = ()
+    probability_range: tuple[float, float] = (0.0, 1.0)
+    flagged_only: bool = False
+    not_contacted_only: bool = False  # no contact recorded lately (filter_mask's ``contacted``)
+
+    def describe(self) -> str:
+        """The filters in force in plain words ("" when none narrows the list)."""
+        parts = [
+            f"{label} {', '.join(values)}"
+            for label, values in (
+                ("band", self.bands),
+                ("site", self.sites),
+                ("arm", self.arms),
+                ("phase", self.phases),
+            )
+            if values
+        ]
+        low, high = self.probability_range
+        if (low, high) != (0.0, 1.0):
+            parts.append(f"chance of dropping out {low:.1%} to {high:.1%}")
+        if self.not_contacted_only:
+            parts.append(f"not contacted in the last {RECENT_CONTACT_DAYS} days")
+        return "; ".join(parts)
+
+
+def filter_mask(
+    scored: pd.DataFrame, flagged: np.ndarray, chosen: CohortFilter, contacted: frozenset[str] | None = None
+) -> np.ndarray:
+    """Rows that pass every filter; ``contacted``: the patients with a recent contact (None: not known)."""
+    mask = np.ones(len(scored), dtype=bool)
+    for column, allowed in (
+        ("risk_band", chosen.bands),
+        (SITE_COLUMN, chosen.sites),
+        ("treatment_group", chosen.arms),
+        ("trial_phase", chosen.phases),
+    ):
+        if allowed and column in scored:
+            mask &= scored[column].astype(str).isin(allowed).to_numpy()
+    low, high = chosen.probability_range
+    p = scored["probability"].to_numpy()
+    mask &= (p >= low) & (p <= high)
+    if chosen.flagged_only:
+        mask &= flagged
+    if chosen.not_contacted_only and contacted is not None:
+        mask &= ~scored[ID_COLUMN].astype(str).isin(contacted).to_numpy()
+    return mask
+
+
+def site_summary(scored: pd.DataFrame, flagged: np.ndarray) -> pd.DataFrame:
+    """Per site: patients, expected dropouts (sum of p), flagged, mean risk; highest mean risk first."""
+    sites = scored[SITE_COLUMN].astype(str) if SITE_COLUMN in scored else pd.Series("All patients", index=scored.index)
+    frame = pd.DataFrame(
+        {"site": sites.to_numpy(), "probability": scored["probability"].to_numpy(), "flagged": flagged}
+    )
+    table = frame.groupby("site", sort=False).agg(
+        patients=("probability", "size"),
+        expected_dropouts=("probability", "sum"),
+        flagged=("flagged", "sum"),
+        mean_risk=("probability", "mean"),
+    )
+    return table.sort_values("mean_risk", ascending=False).reset_index()
+
+
+def _highest_first(probability: np.ndarray, positions: np.ndarray, limit: int | None) -> np.ndarray:
+    """``positions`` ordered by probability, highest first (ties in file order), cut to ``limit``.
+
+    Only the top ``limit`` are sorted: a million-row cohort shows its 1,000 riskiest in milliseconds.
+    """
+    if limit is not None and len(positions) > limit:
+        p = probability[positions]
+        cut = np.partition(p, len(p) - limit)[len(p) - limit]  # the limit-th highest probability
+        positions = positions[p >= cut]
+    order = np.lexsort((positions, -probability[positions]))
+    return positions[order][:limit]
+
+
+def ranked_table(
+    cohort: ScoredCohort,
+    rows: np.ndarray,
+    flagged: np.ndarray,
+    policy: Policy,
+    bundle: ModelBundle,
+    limit: int | None = None,
+) -> pd.DataFrame:
+    """The chosen rows, highest risk first: flag, contact and its price under the plan, reasons, then the inputs."""
+    positions = _highest_first(cohort.probability, np.flatnonzero(rows), limit)
+    chosen = cohort.scored.iloc[positions]
+    p = chosen["probability"].to_numpy()
+    chosen = chosen.assign(
+        flagged=flagged[positions], contact=policy.contact_actions(p), contact_cost=policy.contact_prices(p)
+    )
+    reasons = cohort.reasons_for(bundle, chosen.index)
+    gaps = missing_inputs(cohort.result.valid.loc[chosen.index], bundle.contract).rename(NOT_RECORDED)
+    front = [c for c in (ID_COLUMN, SITE_COLUMN) if c in chosen]
+    score_cols = ["probability", "risk_band", "flagged", *CONTACT_COLUMNS]
+    rest = [c for c in chosen.columns if c not in front + score_cols + [SOURCE_ROW]]
+    return pd.concat([chosen[front + score_cols], reasons, gaps, chosen[rest + [SOURCE_ROW]]], axis=1)

@@ -1,0 +1,58 @@
+"""Score validated patients: probability, risk band and (on request) reasons in words.
+
+Every page, export and the command line score through ``score_frame``. Whether a patient is flagged
+depends on the whole cohort under a staff capacity, and how they are contacted on the plan in force:
+both are decided by ``core.decisions.policy``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from core.decisions.bands import RiskBand, band_index
+from core.model.bundle import ModelBundle
+from core.model.explain import explain_features, reasons
+from core.reading.contract import ID_COLUMN, SITE_COLUMN
+from core.reading.validation import SOURCE_ROW
+
+TOP_REASONS = 3
+REASON_COLUMNS = [f"reason_{i + 1}" for i in range(TOP_REASONS)]
+SCORE_COLUMNS = ["probability", "risk_band", "flagged"]
+
+
+def band_names(probability: np.ndarray, bands: tuple[RiskBand, ...]) -> np.ndarray:
+    """The risk band's name for each probability."""
+    return np.array([b.name for b in bands], dtype=object)[band_index(probability, bands)]
+
+
+def score_frame(
+    valid: pd.DataFrame,
+    bundle: ModelBundle,
+    bands: tuple[RiskBand, ...],
+    threshold: float | None = None,
+    with_reasons: bool = False,
+) -> pd.DataFrame:
+    """Return ``valid`` with the score columns in front (and reason_1..3 if ``with_reasons``).
+
+    ``probability`` is the dropout probability (0-1). With a ``threshold``, ``flagged`` says whether
+    probability >= threshold (no capacity: callers with a cohort flag through core.scoring.cohort).
+    """
+    features = bundle.features(valid)
+    probability = bundle.predict_features(features)
+    scores = pd.DataFrame({"probability": probability, "risk_band": band_names(probability, bands)}, index=valid.index)
+    if threshold is not None:
+        scores["flagged"] = probability >= threshold
+    if with_reasons:
+        scores = scores.join(reason_columns(valid, bundle, features))
+    front = [c for c in (SOURCE_ROW, ID_COLUMN, SITE_COLUMN) if c in valid.columns]
+    rest = valid.drop(columns=front)
+    return pd.concat([valid[front], scores, rest], axis=1)
+
+
+def reason_columns(valid: pd.DataFrame, bundle: ModelBundle, features: pd.DataFrame | None = None) -> pd.DataFrame:
+    """reason_1..reason_3 in words for each row (explains only these rows)."""
+    features = bundle.features(valid) if features is None else features
+    words = reasons(valid, explain_features(bundle, features), TOP_REASONS)
+    padded = [w + [""] * (TOP_REASONS - len(w)) for w in words]
+    return pd.DataFrame(padded, columns=REASON_COLUMNS, index=valid.index)

@@ -1,0 +1,34 @@
+"""A finished training in plain lines, for the command line (the Train page shows the same figures)."""
+
+from __future__ import annotations
+
+from core.formatting import interval
+from core.training.trial_training import TrainingRun
+from core.training.trial_versions import COMPARED, FAMILY_LABELS
+
+
+def summary_lines(run: TrainingRun) -> list[str]:
+    data = run.data
+    patients = len(set(data.patients))
+    lines = [
+        f"trained on {run.source.trial}: {patients:,} patients with a known outcome, {int(data.y.sum()):,} "
+        f"landmark rows of patients who later withdrew out of {len(data.y):,}; folds by {data.grouped_by}, "
+        f"{run.options.n_folds} folds x {run.repeats} repeat(s)",
+        "cross-validated ROC AUC (95% interval), pooled over landmark days, then by landmark day:",
+    ]
+    labels = {**FAMILY_LABELS, **COMPARED}
+    for name, label in labels.items():
+        if name not in run.results:
+            continue
+        result = run.results[name]
+        by_day = ", ".join(f"day {d} {s['roc_auc']['value']:.2f}" for d, s in result["by_landmark"].items())
+        lines.append(f"  {label}: {interval(result['summary']['roc_auc'], 2)} | {by_day}")
+    if run.model_in_use.get("left_out"):
+        lines.append(f"  model in use {run.model_in_use['version']}: left out, {run.model_in_use['left_out']}")
+    lines.append(run.recommendation["words"])
+    if run.learning_curve:
+        half = run.learning_curve["half_of_the_patients"]["roc_auc"]
+        lines.append(
+            f"with half the patients, {FAMILY_LABELS[run.learning_curve['family']]} would reach {interval(half, 2)}"
+        )
+    return lines

@@ -1,0 +1,201 @@
+"""Learn from one trial's own history: nested cross-validation, honest comparisons, two finished models.
+
+Steps: the landmark rows (``landmark_data``); nested cross-validated predictions of both model families
+(``cross_validation``), of the fixed six-feature logistic baseline, and of the model in use on the same
+rows; the figures (``trial_evaluation``); a learning curve for the recommended family; finally each
+family's chosen candidate fitted on every row, with the calibration chosen inside its own folds.
+Nothing is written here: ``trial_versions`` writes the result, so a failed or cancelled training
+leaves every model on disk as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from core.decisions.costs import FACTORY_COSTS, CostSettings
+from core.history.trial_history import TrialHistory
+from core.model.bundle import ModelBundle
+from core.model.predictors import LinearModel, Predictor, TreeModel
+from core.training import trial_evaluation as evaluation
+from core.training.candidates import LIGHTGBM, LOGISTIC, Candidate, fit
+from core.training.cross_validation import Chosen, Design, choose, fixed_out_of_fold, nested_out_of_fold
+from core.training.in_use_scores import in_use_probability, trained_on_same_history
+from core.training.landmark_data import LandmarkData, landmark_cells, landmark_data
+
+# The simple baseline a trial model must beat: six facts any trial records, a plain logistic regression.
+BASELINE_FEATURES = (
+    "days_in_trial",
+    "age",
+    "days_since_last_visit",
+    "visits_per_30_days",
+    "adverse_events",
+    "adverse_events_last_30_days",
+)
+BASELINE = Candidate("Logistic regression on six simple facts", LOGISTIC, {"c": 1.0})
+SMALL_TRIAL = 1000  # below this many patients, cross-validation is repeated so the intervals mean something
+FINAL_SEED = 0
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class TrainingOptions:
+    n_folds: int = 5
+    repeats: int | None = None  # None: 3 below SMALL_TRIAL patients, else 1
+    n_boot: int = 200
+    costs: CostSettings = FACTORY_COSTS
+    learning_curve: bool = True
+
+
+@dataclass(frozen=True)
+class TrainingSource:
+    """What was trained on, as the card records it."""
+
+    trial: str
+    files: tuple[str, ...]
+    sha256: str
+    synthetic: bool = False
+
+
+@dataclass
+class TrainingRun:
+    data: LandmarkData
+    source: TrainingSource
+    options: TrainingOptions
+    repeats: int
+    probability: dict[str, np.ndarray]  # cross-validated, per family, plus "baseline" and "model_in_use"
+    results: dict[str, dict[str, Any]]
+    models: dict[str, Predictor]
+    chosen: dict[str, Chosen]
+    fold_choices: list[dict[str, str]]
+    recommendation: dict[str, Any]
+    comparisons: dict[str, Any]
+    learning_curve: dict[str, Any] = field(default_factory=dict)
+    model_in_use: dict[str, Any] = field(default_factory=dict)
+
+
+class _Steps:
+    """Turns 'one more step done' into the fraction and words the progress bar shows."""
+
+    def __init__(self, total: int, progress: Progress) -> None:
+        self.total, self.done, self.progress = total, 0, progress
+
+    def __call__(self, words: str) -> None:
+        self.progress(min(self.done / self.total, 1.0), words)
+        self.done += 1
+
+
+def _design(data: LandmarkData, names: list[str]) -> Design:
+    X = data.features[names].to_numpy(dtype=float)
+    return Design(X, data.y, data.groups, names, {n: v for n, v in data.levels.items() if n in names})
+
+
+def _final_model(design: Design, pick: Chosen) -> Predictor:
+    model = fit(pick.candidate, design.X, design.y, design.feature_names, design.levels)
+    if isinstance(model, TreeModel):
+        return TreeModel(model.booster, pick.calibration)
+    assert isinstance(model, LinearModel)
+    return replace(model, calibration=pick.calibration)
+
+
+def _model_in_use(
+    bundle: ModelBundle | None, history: TrialHistory, data: LandmarkData, source: TrainingSource
+) -> tuple[np.ndarray, dict[str, Any]]:
+    nothing = np.full(len(data.y), np.nan)
+    if bundle is None:
+        return nothing, {}
+    about = {"version": bundle.version, "synthetic": bundle.synthetic}
+    if trained_on_same_history(bundle, source.sha256):
+        return nothing, about | {
+            "left_out": "it was trained on this same history, so its figures here would flatter it"
+        }
+    probability = in_use_probability(bundle, landmark_cells(history), data.valid)
+    return probability, about | {"rows_scored": int(np.isfinite(probability).sum())}
+
+
+def _results(run_probability: dict[str, np.ndarray], data: LandmarkData, n_boot: int) -> dict[str, dict[str, Any]]:
+    results = {}
+    for name, p in run_probability.items():
+        if np.isfinite(p).sum() and len(np.unique(data.y[np.isfinite(p)])) == 2:
+            results[name] = evaluation.summary_by_landmark(data.y, p, data.patients, data.landmark_days, n_boot)
+            results[name]["calibration"] = evaluation.calibration_of(data.y, p)
+    return results
+
+
+def _comparisons(probability: dict[str, np.ndarray], data: LandmarkData, n_boot: int) -> dict[str, Any]:
+    """Each family against the baseline and the model in use (paired differences in ROC AUC)."""
+    out: dict[str, Any] = {}
+    for family in (LIGHTGBM, LOGISTIC):
+        for other in ("baseline", "model_in_use"):
+            if np.isfinite(probability[other]).sum() and np.isfinite(probability[other]).any():
+                both = np.isfinite(probability[other])
+                if len(np.unique(data.y[both])) == 2:
+                    out[f"{family}_minus_{other}"] = evaluation.compare(
+                        data.y, probability[family], probability[other], data.patients, n_boot
+                    )
+    return out
+
+
+def train_history(
+    history: TrialHistory,
+    source: TrainingSource,
+    options: TrainingOptions = TrainingOptions(),
+    model_in_use: ModelBundle | None = None,
+    progress: Progress = lambda fraction, words: None,
+) -> TrainingRun:
+    """Train on ``history``; raises core.training.landmark_data.TrainingRefused when it cannot support a model."""
+    progress(0.0, "Reading the landmark rows")
+    data = landmark_data(history)
+    patients = len(np.unique(data.patients))
+    repeats = options.repeats or (3 if patients < SMALL_TRIAL else 1)
+    folds = options.n_folds * repeats
+    steps = _Steps(folds * (2 if options.learning_curve else 1) + 4, progress)
+    design = _design(data, data.feature_names)
+    cross_validated = nested_out_of_fold(design, options.n_folds, repeats, lambda w: steps(f"Cross-validating: {w}"))
+    steps("Scoring the baseline and the model in use on the same rows")
+    baseline_names = [name for name in BASELINE_FEATURES if name in data.feature_names]
+    probability = dict(cross_validated.probability)
+    probability["baseline"] = fixed_out_of_fold(_design(data, baseline_names), BASELINE, options.n_folds, repeats)
+    probability["model_in_use"], in_use = _model_in_use(model_in_use, history, data, source)
+    steps("Measuring")
+    results = _results(probability, data, options.n_boot)
+    comparisons = _comparisons(probability, data, options.n_boot)
+    difference = evaluation.compare(data.y, probability[LIGHTGBM], probability[LOGISTIC], data.patients, options.n_boot)
+    recommendation = evaluation.recommend(results, LIGHTGBM, LOGISTIC, difference)
+    curve = {}
+    if options.learning_curve:
+        family = recommendation["family"]
+        half = nested_out_of_fold(
+            design, options.n_folds, repeats, lambda w: steps(f"Learning curve: {w}"), 0.5, (family,)
+        )
+        curve = {
+            "family": family,
+            "half_of_the_patients": evaluation.summary_by_landmark(
+                data.y, half.probability[family], data.patients, data.landmark_days, options.n_boot
+            )["summary"],
+            "all_patients": results[family]["summary"],
+        }
+    steps("Fitting the final models on every patient")
+    chosen = choose(design, np.arange(len(data.y)), seed=FINAL_SEED)
+    models = {family: _final_model(design, pick) for family, pick in chosen.items()}
+    steps("Done")
+    progress(1.0, "Done")
+    return TrainingRun(
+        data,
+        source,
+        options,
+        repeats,
+        probability,
+        results,
+        models,
+        chosen,
+        cross_validated.choices,
+        recommendation,
+        comparisons,
+        curve,
+        in_use,
+    )
