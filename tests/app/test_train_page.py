@@ -16,7 +16,7 @@ from core.training import landmark_data
 from core.training.trial_training import TrainingOptions
 from core.trust.roles import TRAIN, refusal
 from tests.app.conftest import PAGE_FILES, TEAM, open_page, shown, sign_in
-from tests.core.model.conftest import copy_registry
+from tests.core.training.conftest import copy_registry
 
 
 @pytest.fixture

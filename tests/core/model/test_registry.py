@@ -16,7 +16,7 @@ from core.scoring.trial_as_of import needs_arm_mapping, score_history
 from core.training.candidates import LIGHTGBM, LOGISTIC
 from core.training.trial_versions import register_versions
 
-from .conftest import copy_registry
+from tests.core.training.conftest import copy_registry
 
 
 @pytest.fixture()

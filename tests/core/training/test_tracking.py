@@ -23,7 +23,7 @@ from core.training.tracking import (
     redacted_uri,
     tracking_uri,
 )
-from tests.core.model.test_tracking_record import trial_card
+from tests.core.training.test_tracking_record import trial_card
 
 PATIENT_IDS = ("SUBJ-7781-0042", "SUBJ-7781-0043")
 NAME = "retention-radar-abc-301"  # the registered model's name in these tests

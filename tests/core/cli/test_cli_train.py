@@ -12,7 +12,7 @@ import pytest
 from core.history.export import to_csv_files
 from core.history.simulated import simulate_history
 from core.paths import ROOT
-from tests.core.model.conftest import SMALL_TRIAL, copy_registry
+from tests.core.training.conftest import SMALL_TRIAL, copy_registry
 
 
 def _write(folder, files):
