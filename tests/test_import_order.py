@@ -198,3 +198,21 @@ def test_no_module_is_named_like_the_package_beside_it_or_its_own_package():
         if path.parent.name == path.stem or (path.parent / path.stem).is_dir():
             clashes.append(str(path.relative_to(ROOT)))
     assert clashes == []
+
+
+def _doc_paragraph(doc: str, folder: str) -> str:
+    """The paragraph of docs/ARCHITECTURE.md that starts with the folder's name in bold code."""
+    start = doc.find(f"**`{folder}/`**")
+    return "" if start < 0 else doc[start : doc.find("\n\n", start)]
+
+
+def test_every_package_and_module_is_named_in_the_architecture_doc():
+    doc = (ROOT / "docs" / "ARCHITECTURE.md").read_text()
+    missing = [package for package in CORE_ORDER if f"`{package.replace('.', '/')}" not in doc]
+    for path in _python_files("core"):
+        folder = path.parent.relative_to(ROOT).as_posix()
+        if path.name == "__init__.py" or folder == "core":
+            continue
+        if f"`{path.name}`" not in _doc_paragraph(doc, folder):
+            missing.append(str(path.relative_to(ROOT)))
+    assert missing == []

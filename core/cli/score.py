@@ -36,7 +36,7 @@ from core.output.provenance import export_metadata
 from core.outreach.call_list import call_list, call_list_workbook
 from core.reading.dated import AmbiguousDateColumns
 from core.reading.errors import SchemaError
-from core.scoring.cohort import ScoredCohort, flagged_mask, score_upload
+from core.scoring.cohort import ScoredCohort, score_upload
 from core.scoring.trial_as_of import needs_arm_mapping, score_history
 from core.settings import Settings, SettingsError, load_settings
 
@@ -134,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
         cohort = _load(args, bundle, settings)
         threshold = bundle.default_threshold if args.threshold is None else args.threshold
         policy = Policy(threshold, args.capacity, settings.costs, settings.bands, args.plan)
-        flagged = flagged_mask(cohort.curves, policy.threshold, policy.capacity)
+        flagged = policy.flagged(cohort.curves)
         rows = flagged if args.flagged_only else np.ones(len(flagged), dtype=bool)
         table = call_list(cohort, rows, flagged, policy, bundle)
         what = "flagged patients" if args.flagged_only else "scored patients, flagged or not"

@@ -57,6 +57,23 @@ class Policy:
             return np.full(len(probability), self.costs.intervention_cost, dtype=float)
         return np.array([b.action_cost for b in self.bands], dtype=float)[band_index(probability, self.bands)]
 
+    def flagged(self, cohort: np.ndarray | ThresholdCurves) -> np.ndarray:
+        """THE flag rule, for every row of a cohort: p >= threshold, capped at the ``capacity`` highest risks.
+
+        Every page, export, command and the store's weekly records decide "flagged" here (or through
+        ``flag_one`` for one patient, which applies the same rule).
+        """
+        curves = cohort if isinstance(cohort, ThresholdCurves) else ThresholdCurves(np.asarray(cohort, dtype=float))
+        return curves.top_k_mask(self.threshold, self.capacity)
+
+    def flagged_count(self, cohort: ThresholdCurves) -> int:
+        """How many patients of a cohort the rule flags (without building the mask)."""
+        return int(cohort.flagged_counts(np.asarray(self.threshold), self.capacity))
+
+    def flag_one(self, probability: float, cohort: ThresholdCurves | None = None, position: int | None = None) -> Flag:
+        """One patient's flag under this policy, decided as for a cohort (see ``flag_patient``)."""
+        return flag_patient(probability, self, cohort, position)
+
     def curves(self, probability: np.ndarray, outcome: np.ndarray | None = None) -> ThresholdCurves:
         """All-threshold curves priced by this plan (the single plan reads C_i at each look-up)."""
         prices = None if self.plan == SINGLE else self.contact_prices(probability)
@@ -115,7 +132,7 @@ def flag_patient(
         )
     same_row = position is not None and bool(np.isclose(cohort.probability[position], probability, rtol=0, atol=1e-12))
     if same_row:
-        flagged = bool(cohort.top_k_mask(threshold, capacity)[position])
+        flagged = bool(policy.flagged(cohort)[position])
         ahead = int(np.flatnonzero(cohort.order == position)[0])
     else:
         others = np.ones(cohort.n, dtype=bool)

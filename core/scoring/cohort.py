@@ -137,7 +137,7 @@ def summarise(probability: np.ndarray | ThresholdCurves, threshold: float, capac
 
 
 def flagged_mask(probability: np.ndarray | ThresholdCurves, threshold: float, capacity: int | None) -> np.ndarray:
-    """Which rows are flagged: p >= threshold, capped at the ``capacity`` highest-risk patients."""
+    """Which rows are flagged: the policy's rule (``Policy.flagged``) at this threshold and capacity."""
     return _as_curves(probability).top_k_mask(threshold, capacity)
 
 
