@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.decisions.bands import RiskBand, band_index
-from core.decisions.costs import CostSettings, break_even_risk
+from core.decisions.bands import FACTORY_BANDS, RiskBand, band_index
+from core.decisions.costs import FACTORY_COSTS, CostSettings, break_even_risk
 from core.decisions.curves import ThresholdCurves
 from core.formatting import dollars
 
@@ -38,6 +38,11 @@ class Policy:
     def __post_init__(self) -> None:
         if self.plan not in PLANS:
             raise ValueError(f"plan must be one of {PLANS}, got {self.plan!r}")
+
+    @classmethod
+    def at(cls, threshold: float, capacity: int | None = None, plan: str = SINGLE) -> Policy:
+        """A policy at this threshold and capacity with the factory costs and bands (examples and tests)."""
+        return cls(threshold, capacity, FACTORY_COSTS, FACTORY_BANDS, plan)
 
     def contact_for_band(self, band: RiskBand) -> tuple[str, float]:
         """The contact a flagged patient of this band gets, and its price (dollars)."""

@@ -124,21 +124,12 @@ class CohortSummary:
     capacity_binds: bool
 
 
-def _as_curves(probability: np.ndarray | ThresholdCurves) -> ThresholdCurves:
-    return probability if isinstance(probability, ThresholdCurves) else ThresholdCurves(probability)
-
-
-def summarise(probability: np.ndarray | ThresholdCurves, threshold: float, capacity: int | None) -> CohortSummary:
-    """Patients, expected dropouts (sum of p) and flagged count at ``threshold`` under ``capacity``."""
-    curves = _as_curves(probability)
-    at_threshold = int(curves.flagged_count(threshold))
-    flagged = int(curves.flagged_counts(np.asarray(threshold), capacity))
+def summarise(probability: np.ndarray | ThresholdCurves, policy: Policy) -> CohortSummary:
+    """Patients, expected dropouts (sum of p) and how many the policy flags (and whether its capacity binds)."""
+    curves = probability if isinstance(probability, ThresholdCurves) else ThresholdCurves(probability)
+    at_threshold = int(curves.flagged_count(policy.threshold))
+    flagged = policy.flagged_count(curves)
     return CohortSummary(curves.n, curves.total_positive, flagged, flagged < at_threshold)
-
-
-def flagged_mask(probability: np.ndarray | ThresholdCurves, threshold: float, capacity: int | None) -> np.ndarray:
-    """Which rows are flagged: the policy's rule (``Policy.flagged``) at this threshold and capacity."""
-    return _as_curves(probability).top_k_mask(threshold, capacity)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,6 @@ from core.outreach.call_list import call_list
 from core.paths import DEMO_COHORT_PATH
 from core.reading.contract import CONTRACT
 from core.reading.validation import load_cohort
-from core.scoring.cohort import flagged_mask
 from core.scoring.scores import score_frame
 from tests.app.conftest import open_page, shown
 
@@ -253,7 +252,7 @@ def test_extra_columns_reach_the_table_and_the_export(at, bundle):
     assert table["Notes"].tolist() == frame["Notes"].tolist()
     assert "Carried through unchanged: Coordinator, Notes" in [shown(c.value) for c in at.caption]
     cohort = at.session_state[state.COHORT]
-    flagged = flagged_mask(cohort.probability, at.session_state[state.THRESHOLD], None)
+    flagged = Policy.at(at.session_state[state.THRESHOLD], None).flagged(cohort.probability)
     policy = Policy(at.session_state[state.THRESHOLD], None, FACTORY_COSTS, FACTORY_BANDS)
     export = call_list(cohort, flagged, flagged, policy, bundle)
     assert export.columns.tolist()[-2:] == ["Coordinator", "Notes"]

@@ -9,8 +9,9 @@ from streamlit.testing.v1 import AppTest
 
 from app import state
 from core.decisions.bands import FACTORY_BANDS
+from core.decisions.policy import Policy
 from core.paths import DEMO_COHORT_PATH
-from core.scoring.cohort import flagged_mask, score_upload
+from core.scoring.cohort import score_upload
 from tests.app.conftest import ENTRY, PAGE_FILES, form_widget, open_page, shown
 from tests.app.test_cohort_page import _csv, _demo, _upload
 
@@ -31,7 +32,7 @@ def _open_row(demo, position: int, **session) -> AppTest:
 
 def test_the_patient_page_flags_a_cohort_patient_exactly_as_the_export_under_a_capacity(demo):
     threshold, capacity = 0.1, 10
-    flagged = flagged_mask(demo.curves, threshold, capacity)
+    flagged = Policy.at(threshold, capacity).flagged(demo.curves)
     order = np.argsort(-demo.probability, kind="stable")
     inside, outside = int(order[0]), int(order[capacity])  # the riskiest, and the first left out
     assert demo.probability[outside] >= threshold and flagged[inside] and not flagged[outside]

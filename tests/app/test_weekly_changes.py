@@ -21,7 +21,7 @@ from core.decisions.policy import Policy
 from core.outreach.call_list import call_list
 from core.outreach.changes import weekly_changes
 from core.paths import DEMO_COHORT_PATH
-from core.scoring.cohort import flagged_mask, score_upload
+from core.scoring.cohort import score_upload
 from core.store import NewContact, Store
 from tests.app.conftest import open_page, shown
 
@@ -52,7 +52,7 @@ def _upload(at, name: str, data: bytes):
 def _expected(week1: bytes, week2: bytes, bundle, threshold: float):
     def scores(data: bytes, name: str) -> pd.DataFrame:
         cohort = score_upload(data, name, bundle, FACTORY_BANDS)
-        return cohort.scored.assign(flagged=flagged_mask(cohort.curves, threshold, None))
+        return cohort.scored.assign(flagged=Policy.at(threshold, None).flagged(cohort.curves))
 
     return weekly_changes(scores(week1, "week1.csv"), scores(week2, "week2.csv"))
 
@@ -172,7 +172,7 @@ def test_going_back_to_an_earlier_week_compares_it_with_the_week_before_it(two_w
 
 def test_the_call_list_carries_the_last_contact_only_when_given(bundle):
     cohort = score_upload(_weeks()[0], "week1.csv", bundle, FACTORY_BANDS)
-    flagged = flagged_mask(cohort.curves, 0.2, None)
+    flagged = Policy.at(0.2, None).flagged(cohort.curves)
     everyone = np.ones(len(flagged), dtype=bool)
     policy = Policy(0.2, None, FACTORY_COSTS, FACTORY_BANDS)
     first = cohort.scored["patient_id"].iloc[3]
@@ -250,7 +250,7 @@ def test_newly_flagged_follows_the_threshold_in_force_for_both_weeks(own_databas
 
     def flags(data: bytes, threshold: float) -> pd.DataFrame:
         cohort = score_upload(data, "week.csv", bundle, FACTORY_BANDS)
-        return cohort.scored.assign(flagged=flagged_mask(cohort.curves, threshold, None))
+        return cohort.scored.assign(flagged=Policy.at(threshold, None).flagged(cohort.curves))
 
     stale = weekly_changes(flags(week1, stored_at), flags(week2, lower))  # week 1's flags as they were stored
     assert len(stale.newly_flagged) > len(expected.newly_flagged)  # the slider alone would have added patients

@@ -7,10 +7,11 @@ import pandas as pd
 import pytest
 
 from core.decisions.bands import FACTORY_BANDS
+from core.decisions.policy import Policy
 from core.paths import DEMO_COHORT_PATH
 from core.reading.contract import CONTRACT
 from core.reading.validation import load_cohort
-from core.scoring.cohort import CohortFilter, ScoredCohort, filter_mask, flagged_mask, score_upload
+from core.scoring.cohort import CohortFilter, ScoredCohort, filter_mask, score_upload
 from core.scoring.scores import score_frame
 from tests.conftest import csv_bytes
 
@@ -73,4 +74,4 @@ def _expected(messy_bytes: bytes, bundle, threshold: float | None = None) -> pd.
 
 
 def _mask(loaded: ScoredCohort, threshold: float = 0.3, **chosen) -> np.ndarray:
-    return filter_mask(loaded.scored, flagged_mask(loaded.probability, threshold, None), CohortFilter(**chosen))
+    return filter_mask(loaded.scored, Policy.at(threshold, None).flagged(loaded.probability), CohortFilter(**chosen))

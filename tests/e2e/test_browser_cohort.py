@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 
 from core.decisions.bands import FACTORY_BANDS
+from core.decisions.policy import Policy
 from core.paths import DEMO_COHORT_PATH
 from core.reading.contract import CONTRACT
 from core.reading.validation import load_cohort
-from core.scoring.cohort import flagged_mask
 from core.scoring.scores import score_frame
 from tests.e2e.conftest import wait_idle
 
@@ -63,7 +63,7 @@ def test_upload_counts_and_flagged_export_match_core_score(page, server_url, bun
 
     result = load_cohort(data, "week48.csv", CONTRACT)
     scored = score_frame(result.valid, bundle, FACTORY_BANDS)
-    flagged = scored[flagged_mask(scored["probability"].to_numpy(), bundle.default_threshold, None)]
+    flagged = scored[Policy.at(bundle.default_threshold).flagged(scored["probability"].to_numpy())]
     expected = flagged.sort_values("probability", ascending=False, kind="stable")
     assert exported.columns[0] == "Patient ID"  # the first line is the header
     assert exported["Patient ID"].tolist() == expected["patient_id"].tolist()

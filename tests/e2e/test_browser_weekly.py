@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 
 from core.decisions.bands import FACTORY_BANDS
+from core.decisions.policy import Policy
 from core.outreach.changes import weekly_changes
 from core.paths import DEMO_COHORT_PATH
 from core.reading.contract import CONTRACT
 from core.reading.validation import load_cohort
-from core.scoring.cohort import flagged_mask
 from core.scoring.scores import score_frame
 from tests.e2e.conftest import running_app, wait_idle
 
@@ -47,7 +47,7 @@ def _weeks(tmp_path) -> dict[str, bytes]:
 
 def _scored(data: bytes, name: str, bundle) -> pd.DataFrame:
     scored = score_frame(load_cohort(data, name, CONTRACT).valid, bundle, FACTORY_BANDS)
-    return scored.assign(flagged=flagged_mask(scored["probability"].to_numpy(), bundle.default_threshold, None))
+    return scored.assign(flagged=Policy.at(bundle.default_threshold).flagged(scored["probability"].to_numpy()))
 
 
 def _upload(page, path: str, name: str) -> None:

@@ -20,7 +20,7 @@ from core.decisions.costs import FACTORY_COSTS
 from core.decisions.policy import TIERED, Policy
 from core.outreach.call_list import call_list
 from core.paths import ROOT
-from core.scoring.cohort import flagged_mask, score_upload
+from core.scoring.cohort import score_upload
 from tests.conftest import csv_bytes
 from tests.core.conftest import _messy_frame
 
@@ -48,7 +48,7 @@ def test_the_scored_file_is_the_apps_call_list_for_every_patient(hostile, tmp_pa
     written = _read(out)
     cohort = score_upload(hostile.read_bytes(), hostile.name, bundle, FACTORY_BANDS)
     policy = Policy(0.2, 40, FACTORY_COSTS, FACTORY_BANDS)
-    flagged = flagged_mask(cohort.curves, 0.2, 40)
+    flagged = Policy.at(0.2, 40).flagged(cohort.curves)
     app = call_list(cohort, np.ones(len(flagged), dtype=bool), flagged, policy, bundle)
     assert written.columns.tolist()[: len(app.columns) - 2] == app.columns.tolist()[: len(app.columns) - 2]
     assert written["Patient ID"].tolist() == app["Patient ID"].tolist()
@@ -139,7 +139,7 @@ def test_the_excel_output_is_the_apps_workbook_read_back(hostile, tmp_path, bund
     assert isinstance(chance.value, float) and chance.number_format == "0.0%"
     assert not any(str(c.value).startswith(("=", "+", "@")) for row in sheet.iter_rows() for c in row if c.value)
     cohort = score_upload(hostile.read_bytes(), hostile.name, bundle, FACTORY_BANDS)
-    flagged = flagged_mask(cohort.curves, 0.3, None)
+    flagged = Policy.at(0.3, None).flagged(cohort.curves)
     expected = call_list(cohort, flagged, flagged, Policy(0.3, None, FACTORY_COSTS, FACTORY_BANDS), bundle)
     written = [row[0].value for row in sheet.iter_rows(min_row=2)]
     assert written == expected["Patient ID"].tolist()

@@ -8,6 +8,7 @@ import pytest
 from core.decisions.bands import FACTORY_BANDS, assign_bands, band_plan
 from core.decisions.costs import FACTORY_COSTS, CostSettings, break_even_risk, capacity_from_budget
 from core.decisions.curves import THRESHOLD_GRID, ThresholdCurves
+from core.decisions.policy import Policy
 from tests.core.decisions.direct import direct_outcome
 
 
@@ -127,3 +128,15 @@ def test_per_patient_prices_cost_the_flagged_patients_own_prices(seed):
         assert outcome.dropout_cost == pytest.approx(direct["dropout_cost"])
         curve = curves.cost_curve(FACTORY_COSTS, capacity, np.array([threshold]))
         assert curve["total_cost"][0] == pytest.approx(prices[flagged].sum() + direct["dropout_cost"])
+
+
+def test_the_policy_is_the_one_flag_rule_for_a_cohort_and_for_one_patient():
+    rng = np.random.default_rng(7)
+    p = rng.random(200)
+    curves = ThresholdCurves(p)
+    policy = Policy.at(0.3, 25)
+    mask = policy.flagged(curves)
+    assert mask.sum() == policy.flagged_count(curves) == 25
+    np.testing.assert_array_equal(mask, policy.flagged(p))  # curves or probabilities: the same rule
+    ones = [policy.flag_one(float(p[i]), curves, i).flagged for i in range(len(p))]
+    np.testing.assert_array_equal(np.array(ones), mask)  # each patient's own flag agrees with the cohort's

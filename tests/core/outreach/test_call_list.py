@@ -16,7 +16,7 @@ from core.decisions.policy import SINGLE, SINGLE_ACTION, TIERED, Policy
 from core.outreach.call_list import HEADERS, call_list
 from core.reading.contract import CONTRACT
 from core.reading.validation import SOURCE_ROW, load_cohort
-from core.scoring.cohort import flagged_mask, ranked_table, score_upload
+from core.scoring.cohort import ranked_table, score_upload
 from core.scoring.scores import REASON_COLUMNS, reason_columns, score_frame
 from tests.conftest import csv_bytes
 from tests.core.conftest import EXPORT_FRONT, EXTRA, _mask, _messy_frame
@@ -29,12 +29,12 @@ def _policy(threshold=0.3, capacity=None, plan=SINGLE) -> Policy:
 
 
 def _list(cohort, bundle, policy: Policy, rows=None) -> pd.DataFrame:
-    flagged = flagged_mask(cohort.curves, policy.threshold, policy.capacity)
+    flagged = Policy.at(policy.threshold, policy.capacity).flagged(cohort.curves)
     return call_list(cohort, flagged if rows is None else rows, flagged, policy, bundle)
 
 
 def test_ranked_table_is_highest_risk_first_with_flags_contacts_and_reasons(loaded, bundle):
-    flagged = flagged_mask(loaded.probability, 0.3, None)
+    flagged = Policy.at(0.3, None).flagged(loaded.probability)
     rows = _mask(loaded, arms=("Active",))
     table = ranked_table(loaded, rows, flagged, _policy(plan=TIERED), bundle, limit=20)
     assert len(table) == 20
@@ -96,7 +96,7 @@ def test_under_a_capacity_the_list_holds_the_top_patients(loaded, bundle):
 
 def test_filters_narrow_the_list_to_flagged_patients_of_one_site(loaded, bundle):
     policy = _policy(threshold=0.2)
-    flagged = flagged_mask(loaded.curves, policy.threshold, policy.capacity)
+    flagged = Policy.at(policy.threshold, policy.capacity).flagged(loaded.curves)
     site = loaded.scored["site_id"].iloc[0]
     rows = _mask(loaded, threshold=0.2, sites=(site,)) & flagged
     table = call_list(loaded, rows, flagged, policy, bundle)
@@ -106,7 +106,7 @@ def test_filters_narrow_the_list_to_flagged_patients_of_one_site(loaded, bundle)
 
 def test_all_rows_with_the_flag_column_as_the_command_line_writes_them(loaded, bundle):
     policy = _policy(threshold=0.3, capacity=20)
-    flagged = flagged_mask(loaded.curves, policy.threshold, policy.capacity)
+    flagged = Policy.at(policy.threshold, policy.capacity).flagged(loaded.curves)
     table = call_list(loaded, np.ones(len(flagged), dtype=bool), flagged, policy, bundle)
     assert len(table) == len(loaded.scored)
     assert (table["Flagged"] == "Yes").sum() == 20

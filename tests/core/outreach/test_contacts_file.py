@@ -20,7 +20,6 @@ from core.outreach.call_list import call_list, call_list_workbook
 from core.outreach.contacts_file import ACCEPTED_WORDS, DEFAULT_ACTION, NOTE_LIMIT, outcome_of, read_contacts
 from core.reading.errors import SchemaError
 from core.reading.xlsx import read_xlsx_cells
-from core.scoring.cohort import flagged_mask
 from core.store.schema import OUTCOMES
 from tests.core.reading.files import make_xlsx
 
@@ -114,7 +113,7 @@ def test_known_patients_limit_the_names_and_give_each_contact_its_site():
 @pytest.fixture
 def exported(loaded, bundle) -> pd.DataFrame:
     policy = Policy(0.3, None, FACTORY_COSTS, FACTORY_BANDS, SINGLE)
-    flagged = flagged_mask(loaded.curves, policy.threshold, policy.capacity)
+    flagged = Policy.at(policy.threshold, policy.capacity).flagged(loaded.curves)
     table = call_list(loaded, flagged, flagged, policy, bundle)
     assert len(table) >= 3
     return table

@@ -20,7 +20,6 @@ from core.reading.contract import CONTRACT
 from core.reading.errors import SchemaError
 from core.reading.headers import map_columns
 from core.scoring.cohort import (
-    flagged_mask,
     score_upload,
     site_summary,
     summarise,
@@ -95,7 +94,11 @@ def test_score_upload_renames_extra_columns_named_like_scores(bundle, messy_byte
     assert cohort.result.extra_columns == EXTRA + renamed
     policy = Policy(0.2, None, FACTORY_COSTS, FACTORY_BANDS)
     export = call_list(
-        cohort, flagged_mask(cohort.probability, 0.2, None), flagged_mask(cohort.probability, 0.2, None), policy, bundle
+        cohort,
+        Policy.at(0.2, None).flagged(cohort.probability),
+        Policy.at(0.2, None).flagged(cohort.probability),
+        policy,
+        bundle,
     )
     assert export.columns.tolist() == EXPORT_FRONT + EXTRA + renamed
     assert (export["probability (from file)"] == "0.5").all()
@@ -140,25 +143,25 @@ def test_reasons_for_no_rows_explains_nothing(fresh, bundle):
 
 
 @pytest.mark.parametrize("threshold", [0.1, 0.3, 0.6])
-def test_flagged_mask_without_capacity_is_p_at_or_above_threshold(loaded, threshold):
-    mask = flagged_mask(loaded.probability, threshold, None)
+def test_the_policy_flags_without_capacity_is_p_at_or_above_threshold(loaded, threshold):
+    mask = Policy.at(threshold, None).flagged(loaded.probability)
     np.testing.assert_array_equal(mask, loaded.probability >= threshold)
     assert 0 < mask.sum() < len(mask)
 
 
-def test_flagged_mask_with_capacity_keeps_the_highest_risk_patients(loaded):
+def test_the_policy_with_capacity_keeps_the_highest_risk_patients(loaded):
     p = loaded.probability
     uncapped = int((p >= 0.1).sum())
-    mask = flagged_mask(p, 0.1, 25)
+    mask = Policy.at(0.1, 25).flagged(p)
     assert mask.sum() == 25 < uncapped
     assert p[mask].min() >= p[~mask].max()
-    assert flagged_mask(p, 0.1, 10 * len(p)).sum() == uncapped
-    assert flagged_mask(p, 0.1, 0).sum() == 0
+    assert Policy.at(0.1, 10 * len(p)).flagged(p).sum() == uncapped
+    assert Policy.at(0.1, 0).flagged(p).sum() == 0
 
 
 def test_summarise_counts_patients_expected_dropouts_and_flags(loaded):
     p = loaded.probability
-    summary = summarise(p, 0.3, None)
+    summary = summarise(p, Policy.at(0.3, None))
     assert summary.patients == 300
     assert summary.expected_dropouts == pytest.approx(float(p.sum()))
     assert summary.flagged == int((p >= 0.3).sum())
@@ -168,9 +171,9 @@ def test_summarise_counts_patients_expected_dropouts_and_flags(loaded):
 def test_summarise_with_a_capacity_that_binds_and_one_that_does_not(loaded):
     p = loaded.probability
     flagged = int((p >= 0.2).sum())
-    tight = summarise(p, 0.2, flagged - 7)
+    tight = summarise(p, Policy.at(0.2, flagged - 7))
     assert tight.flagged == flagged - 7 and tight.capacity_binds
-    loose = summarise(p, 0.2, flagged + 7)
+    loose = summarise(p, Policy.at(0.2, flagged + 7))
     assert loose.flagged == flagged and not loose.capacity_binds
     assert tight.expected_dropouts == pytest.approx(float(p.sum()))
 
@@ -245,7 +248,7 @@ def test_filters_combine_with_and(loaded):
 
 
 def test_site_summary_equals_a_direct_groupby(loaded):
-    flagged = flagged_mask(loaded.probability, 0.2, None)
+    flagged = Policy.at(0.2, None).flagged(loaded.probability)
     table = site_summary(loaded.scored, flagged)
     frame = loaded.scored.assign(flagged=flagged)
     grouped = frame.groupby("site_id")
@@ -268,7 +271,7 @@ def test_site_summary_equals_a_direct_groupby(loaded):
 
 
 def test_site_summary_puts_the_highest_mean_risk_first(loaded):
-    table = site_summary(loaded.scored, flagged_mask(loaded.probability, 0.2, None))
+    table = site_summary(loaded.scored, Policy.at(0.2, None).flagged(loaded.probability))
     assert table["mean_risk"].is_monotonic_decreasing
     worst = loaded.scored.groupby("site_id")["probability"].mean().idxmax()
     assert table["site"].iloc[0] == worst
@@ -276,7 +279,7 @@ def test_site_summary_puts_the_highest_mean_risk_first(loaded):
 
 def test_site_summary_without_a_site_column_is_one_row(loaded):
     scored = loaded.scored.drop(columns=["site_id"])
-    flagged = flagged_mask(loaded.probability, 0.3, None)
+    flagged = Policy.at(0.3, None).flagged(loaded.probability)
     table = site_summary(scored, flagged)
     assert table["site"].tolist() == ["All patients"]
     assert table["patients"].tolist() == [300]
