@@ -29,7 +29,16 @@ _BOMS = (  # longest first: the UTF-32 LE mark begins with the UTF-16 LE one
 _SAMPLE = 65_536
 _BINARY_SHARE = 0.05  # far above the few control bytes a text file may carry in its cells
 _NON_TEXT_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32), 127])
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # C0 and C1 controls but tab, LF and CR
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # C0 and C1 controls but tab, LF and CR
+# Controls that separate words or lines (Excel's line break inside a cell is a vertical tab) become a space, so
+# "line\vbreak" reads "line break"; the others (NUL, stray bytes) are noise and are dropped.
+_SEPARATINGCONTROLS = frozenset("\x0b\x0c\x1c\x1d\x1e\x1f\x85")
+
+
+def control_replacement(found: re.Match[str]) -> str:
+    return " " if found.group(0) in _SEPARATINGCONTROLS else ""
+
+
 _NOT_TEXT_CATEGORIES = frozenset({"Cc", "Cs", "Co", "Cn"})  # controls, lone surrogates, private use, unassigned
 _UTF8_MULTIBYTE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
@@ -101,7 +110,7 @@ def decode_text(data: bytes, filename: str) -> str:
         text = data[start:].decode(codec, errors="replace")
         if _wide_text_is_binary(text[: _SAMPLE // 2]):
             raise _binary(filename, data)
-        controls = bool(_CONTROL.search(text))
+        controls = bool(CONTROL.search(text))
     else:
         body = data[start:]
         sample = body[:_SAMPLE]
@@ -110,10 +119,10 @@ def decode_text(data: bytes, filename: str) -> str:
         text = _decode_bytes(body)
         # Control bytes are the same in every single-byte reading; C1 controls need UTF-8's \xc2 lead byte.
         controls = len(body.translate(None, _NON_TEXT_BYTES)) != len(body) or (
-            b"\xc2" in body and bool(_CONTROL.search(text))
+            b"\xc2" in body and bool(CONTROL.search(text))
         )
     if controls:
-        text = _CONTROL.sub("", text)
+        text = CONTROL.sub(control_replacement, text)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text.removeprefix("\ufeff")

@@ -15,7 +15,7 @@ import zlib
 
 import numpy as np
 
-from core.reading.sheet_xml import column_number, first_sheet, scan_sheet
+from core.reading.sheet_xml import SheetScan, column_number, first_sheet, scan_sheet
 
 # Bounds on what a file may hold: beyond them it is refused with a message, before it can exhaust memory.
 MAX_ROWS = 1_000_000
@@ -71,13 +71,13 @@ def check_columns(count: int, filename: str) -> None:
         raise FileLimitError(f"{filename} has {count:,} columns; the limit is {MAX_COLUMNS:,}.")
 
 
-def check_xlsx(data: bytes, filename: str) -> list[tuple[int, int, int, int]]:
+def check_xlsx(data: bytes, filename: str) -> SheetScan:
     """Zip-bomb and size checks from the zip directory, the first sheet's declared dimensions, then its rows
-    counted from the XML (stopping past the limit). Returns the sheet's merged ranges."""
+    counted from the XML (stopping past the limit). Returns what the scan found (merged ranges, unsaved formulas)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        return []  # not a zip: the reader reports the file as unreadable
+        return SheetScan()  # not a zip: the reader reports the file as unreadable
     with archive:
         entries = archive.infolist()
         total = sum(e.file_size for e in entries)
@@ -89,7 +89,7 @@ def check_xlsx(data: bytes, filename: str) -> list[tuple[int, int, int, int]]:
         try:
             sheet_path = first_sheet(archive)
             if sheet_path is None:
-                return []
+                return SheetScan()
             with archive.open(sheet_path) as sheet:
                 head = sheet.read(4096)
             found = _DIMENSION.search(head)
@@ -98,14 +98,14 @@ def check_xlsx(data: bytes, filename: str) -> list[tuple[int, int, int, int]]:
                 check_rows(int(found.group(2)), filename)
             scan = scan_sheet(archive, sheet_path, MAX_ROWS + 1)
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, KeyError):
-            return []  # a damaged archive: the reader reports the file as unreadable
+            return SheetScan()  # a damaged archive: the reader reports the file as unreadable
     check_rows(scan.rows, filename, counted_all=not scan.over_limit)
     if len(scan.merged) > MAX_MERGED_RANGES:
         raise FileLimitError(
             f"{filename} has {len(scan.merged):,} merged cell ranges; the limit is {MAX_MERGED_RANGES:,}. "
             "Unmerge the cells in Excel (select all, then Merge & Center off), save, and upload again."
         )
-    return scan.merged
+    return scan
 
 
 def check_cells(lengths: dict[str, int], filename: str) -> None:

@@ -1,8 +1,10 @@
-"""The first worksheet of an .xlsx archive, read as a stream: how many rows it has, which cells are merged.
+"""The first worksheet of an .xlsx archive, read as a stream: its rows, merged cells and unsaved formulas.
 
 The sheet's ``<dimension>`` tag may be missing or wrong, so rows are counted from the XML itself, in
 chunks, stopping as soon as the count passes a limit: a sheet of millions of rows is refused without
 being held in memory. Merged ranges (``<mergeCell ref="A2:A5"/>``) come after the rows, in the same pass.
+A formula cell without a saved value (``<c r="B3"><f>A3*2</f></c>``: a sheet written by a script and never
+opened in Excel) reads as blank, so the pass also notes where each one is: its row is a problem, not a blank.
 """
 
 from __future__ import annotations
@@ -21,6 +23,11 @@ _ROOT = re.compile(rb"<([\w.-]+:)?worksheet[\s>]")
 _ROW_NUMBER = re.compile(rb"\sr=\"(\d+)\"")
 _MERGE = re.compile(rb"<(?:[\w.-]+:)?mergeCell\b[^>]*?\bref=\"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?\"")
 _MERGE_TAIL = 1024  # longer than any mergeCell element: a partial one at a chunk's end fits in it
+_CELL = re.compile(rb"<(?:[\w.-]+:)?c\b([^>]*?)(?<!/)>(.*?)</(?:[\w.-]+:)?c>", re.S)
+_CELL_REF = re.compile(rb"\br=\"([A-Z]+)(\d+)\"")
+_FORMULA = re.compile(rb"<(?:[\w.-]+:)?f[\s>/]")
+_SAVED_VALUE = re.compile(rb"<(?:[\w.-]+:)?v>[^<]+<|<(?:[\w.-]+:)?is>")
+_CELL_TAIL = 1 << 16  # longer than any cell element a sheet within the cell limit holds
 
 
 def first_sheet(archive: zipfile.ZipFile) -> str | None:
@@ -60,6 +67,20 @@ class SheetScan:
     merged: list[tuple[int, int, int, int]] = field(
         default_factory=list
     )  # first row, first col, last row, last col (1-based)
+    unsaved_formulas: list[tuple[int, int]] = field(default_factory=list)  # (row, column), 1-based
+
+
+def _unsaved_formulas(buffer: bytes, found: list[tuple[int, int]]) -> int:
+    """Note the formula cells of ``buffer`` that hold no saved value; returns where the last whole cell ends."""
+    end = 0
+    for cell in _CELL.finditer(buffer):
+        end = cell.end()
+        attributes, content = cell.groups()
+        if _FORMULA.search(content) and not _SAVED_VALUE.search(content):
+            ref = _CELL_REF.search(attributes)
+            if ref:
+                found.append((int(ref.group(2)), column_number(ref.group(1))))
+    return end
 
 
 def _row_tags(prefix: bytes) -> tuple[bytes, ...]:
@@ -85,10 +106,10 @@ def _prefixed_chunks(sheet: IO[bytes], chunk_size: int) -> tuple[bytes, Iterator
 
 
 def scan_sheet(archive: zipfile.ZipFile, path: str, row_limit: int, chunk_size: int = _CHUNK) -> SheetScan:
-    """Count the sheet's rows (stopping once past ``row_limit``) and collect its merged ranges."""
+    """Count the sheet's rows (stopping once past ``row_limit``); collect its merged ranges and unsaved formulas."""
     scan = SheetScan()
     count = last_number = 0
-    carry = merge_carry = b""
+    carry = merge_carry = cell_carry = b""
     with archive.open(path) as sheet:
         prefix, chunks = _prefixed_chunks(sheet, chunk_size)
         tags = _row_tags(prefix)
@@ -120,4 +141,7 @@ def scan_sheet(archive: zipfile.ZipFile, path: str, row_limit: int, chunk_size: 
                     )
                     end = found.end()
             merge_carry = merge_buffer[max(end, len(merge_buffer) - _MERGE_TAIL) :]
+            cell_buffer = cell_carry + chunk
+            end = _unsaved_formulas(cell_buffer, scan.unsaved_formulas) if _FORMULA.search(cell_buffer) else 0
+            cell_carry = cell_buffer[max(end, len(cell_buffer) - _CELL_TAIL) :]
     return scan

@@ -25,7 +25,7 @@ from core.reading.errors import SchemaError
 from core.reading.header_row import SEARCH_ROWS, find_text_header, header_index
 from core.reading.headers import BEYOND_HEADER, NO_HEADER, column_letter, column_names, known_headers
 from core.reading.numbers import DECIMAL_POINT, decimal_mark_for
-from core.reading.xlsx import is_xlsx, read_xlsx_cells
+from core.reading.xlsx import UNSAVED_FORMULAS, is_xlsx, read_xlsx_cells
 
 _EXCEL_SEPARATOR_LINE = re.compile(r"sep=.\n")  # "sep=;": Excel's own note of the delimiter
 ROW_NUMBER = "row in file"  # the index name that marks the index as the file's own row numbers
@@ -107,8 +107,14 @@ def _read_xlsx(data: bytes, filename: str, known: dict[str, str]) -> pd.DataFram
     if cells.empty:
         raise _empty(filename)
     at = header_index(cells.head(SEARCH_ROWS).to_numpy().tolist(), known)
-    frame = _with_header(cells, at, cells.shape[1], at + 2)
-    frame.attrs.update({DECIMAL_MARK: DECIMAL_POINT, DELIMITER: ","})
+    frame = _with_header(cells, at, cells.shape[1], at + 2)  # the frame's index is then the sheet's row number
+    names = column_names(cells.iloc[at].tolist())
+    unsaved = [
+        (row, names[column - 1])
+        for row, column in cells.attrs.get(UNSAVED_FORMULAS, [])
+        if row > at + 1 and column <= len(names) and names[column - 1] in frame.columns
+    ]
+    frame.attrs.update({DECIMAL_MARK: DECIMAL_POINT, DELIMITER: ",", UNSAVED_FORMULAS: unsaved})
     return frame
 
 

@@ -21,6 +21,7 @@ from core.reading.headers import HeaderConflict, apply_mapping, beyond_header_po
 from core.reading.numbers import DECIMAL_POINT
 from core.reading.rules import PROBLEM_COLUMNS, Column, check_at_most, check_field, per_unique
 from core.reading.tables import DECIMAL_MARK, DELIMITER, ROW_NUMBER, read_table
+from core.reading.xlsx import UNSAVED_FORMULA_REASON, UNSAVED_FORMULAS
 
 SOURCE_ROW = "source_row"
 
@@ -90,6 +91,23 @@ def _long_rows(frame: pd.DataFrame, beyond: list[str], delimiter: str) -> pd.Dat
     )
 
 
+def _unsaved_formula_rows(frame: pd.DataFrame, cells: list[tuple[int, str]], mapping: dict[str, str]) -> pd.DataFrame:
+    """One problem per formula cell without a saved value (read as blank, it would be scored as blank)."""
+    field_of = {header: name for name, header in mapping.items()}
+    kept = [(row, header) for row, header in cells if row in frame.index]
+    return pd.DataFrame(
+        {
+            "row": [row for row, _ in kept],
+            ID_COLUMN: [frame.at[row, ID_COLUMN] if ID_COLUMN in frame else "" for row, _ in kept],
+            "column": [header for _, header in kept],
+            "field": [field_of.get(header, "") for _, header in kept],
+            "value": "",
+            "reason": UNSAVED_FORMULA_REASON,
+        },
+        columns=PROBLEM_COLUMNS,
+    )
+
+
 def validate_frame(
     frame: pd.DataFrame,
     mapping: dict[str, str],
@@ -106,6 +124,7 @@ def validate_frame(
     Day counts a file gives as dates are computed as of ``as_of`` (default: the file's latest date);
     ``day_first`` settles the order of day and month when the file cannot (AmbiguousDateColumns otherwise).
     """
+    unsaved = list(frame.attrs.get(UNSAVED_FORMULAS, []))
     decimal = decimal_mark or frame.attrs.get(DECIMAL_MARK, DECIMAL_POINT)
     delimiter = frame.attrs.get(DELIMITER, ",")
     frame = apply_mapping(frame, mapping, contract, filename)
@@ -144,6 +163,8 @@ def validate_frame(
     if beyond:
         long_rows = _long_rows(frame, beyond, delimiter)
         table = pd.concat([table[~table["row"].isin(long_rows["row"])], long_rows], ignore_index=True)
+    if unsaved:
+        table = pd.concat([table, _unsaved_formula_rows(frame, unsaved, mapping)], ignore_index=True)
     table = table[PROBLEM_COLUMNS].sort_values(["row", "column"], kind="stable").reset_index(drop=True)
     bad_rows = set(table["row"].tolist())
     typed.insert(0, SOURCE_ROW, typed.index.to_numpy())

@@ -234,12 +234,18 @@ def test_short_rows_read_their_missing_cells_as_empty():
 
 
 def test_control_characters_are_removed_from_the_values_and_nothing_is_logged(caplog):
-    rows = [make_row("A\x0b17"), make_row("B\x0c2", treatment_group="Act\x01ive"), make_row("C\x1b3")]
+    rows = [make_row("A\x0717"), make_row("B\x082", treatment_group="Act\x01ive"), make_row("C\x1b3")]
     with caplog.at_level(logging.DEBUG):
         result = accounted(load_cohort(make_csv(rows), "ctrl.csv", CONTRACT))
     assert result.valid["patient_id"].tolist() == ["A17", "B2", "C3"]
     assert result.valid["treatment_group"].tolist() == ["Active"] * 3
-    assert not any("A17" in r.getMessage() or "\x0b" in r.getMessage() for r in caplog.records)
+    assert not any("A17" in r.getMessage() or "\x07" in r.getMessage() for r in caplog.records)
+
+
+def test_a_vertical_tab_or_form_feed_inside_a_cell_becomes_a_space():
+    rows = [{**make_row("P1"), "note": "line\x0bbreak"}, {**make_row("P2"), "note": "page\x0cfeed"}]
+    result = accounted(load_cohort(make_csv(rows), "notes.csv", CONTRACT))
+    assert result.valid["note"].tolist() == ["line break", "page feed"]
 
 
 def test_a_text_file_with_a_few_nul_bytes_in_cells_is_still_text():

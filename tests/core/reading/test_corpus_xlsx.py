@@ -18,6 +18,7 @@ from core.reading.errors import SchemaError
 from core.reading.limits import MAX_ROWS
 from core.reading.sheet_xml import first_sheet, scan_sheet
 from core.reading.validation import SOURCE_ROW, load_cohort
+from core.reading.xlsx import read_xlsx_cells
 from tests.core.reading.files import HEADER, accounted, make_row, make_xlsx, problem_keys, xlsx_with_sheet_xml
 
 SHEET = b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
@@ -145,3 +146,45 @@ def test_the_first_sheet_is_the_workbooks_first_not_the_first_file_name():
     assert load_cohort(data, "two.xlsx", CONTRACT).valid["patient_id"].tolist() == ["FIRST"]
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert first_sheet(archive) == "xl/worksheets/sheet1.xml"
+
+
+# ---------------------------------------------------------------- formulas and control characters
+
+
+def test_a_formula_with_no_saved_value_is_a_problem_for_its_row_and_every_other_row_is_scored():
+    # openpyxl writes formulas without a saved value, as any script does; Excel would have saved one
+    rows = [HEADER, _cells("P1"), _cells("P2", adverse_events="=SUM(1,2)"), _cells("P3"), _cells("P4", age="=40+1")]
+    result = accounted(load_cohort(make_xlsx(rows), "scripted.xlsx", CONTRACT))
+    assert result.valid["patient_id"].tolist() == ["P1", "P3"]
+    found = result.problems[["row", "patient_id", "column", "reason"]].values.tolist()
+    reason = "this cell holds a formula with no saved value: open the file in Excel and save it"
+    assert [r[:3] for r in found] == [[3, "P2", HEADER[8]], [5, "P4", HEADER[1]]]
+    assert {r[3] for r in found} == {reason}
+
+
+def test_formula_cells_with_a_saved_value_are_read_as_that_value():
+    cell = b'<c r="B2"><f>40+2</f><v>42</v></c>'
+    saved = _formula_scan([b'<sheetData><row r="2">', cell, b"</row></sheetData></worksheet>"], 4096)
+    unsaved = _formula_scan([b'<sheetData><row r="2"><c r="B2"><f>40+2</f></c></row></sheetData></worksheet>'], 4096)
+    assert saved == [] and unsaved == [(2, 2)]
+
+
+@pytest.mark.parametrize("chunk_size", [7, 64, 1 << 20])
+def test_unsaved_formulas_are_found_across_chunk_boundaries(chunk_size):
+    cells = [f'<row r="{r}"><c r="A{r}" t="s"><v>1</v></c><c r="C{r}"><f>A{r}*2</f></c></row>' for r in range(2, 40)]
+    found = _formula_scan([b"<sheetData>", "".join(cells).encode(), b"</sheetData></worksheet>"], chunk_size)
+    assert found == [(r, 3) for r in range(2, 40)]
+
+
+def _formula_scan(parts: list[bytes], chunk_size: int) -> list[tuple[int, int]]:
+    data = xlsx_with_sheet_xml([SHEET, *parts])
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return scan_sheet(archive, first_sheet(archive) or "", MAX_ROWS, chunk_size).unsaved_formulas
+
+
+def test_a_vertical_tab_inside_a_cell_becomes_a_space_not_glue():
+    # Excel writes a line break inside a cell as an escaped vertical tab
+    cells = b'<c r="A1" t="inlineStr"><is><t>Note</t></is></c>'
+    note = b'<c r="A2" t="inlineStr"><is><t>line_x000B_break</t></is></c>'
+    rows = b'<sheetData><row r="1">' + cells + b'</row><row r="2">' + note + b"</row></sheetData></worksheet>"
+    assert read_xlsx_cells(xlsx_with_sheet_xml([SHEET, rows]), "notes.xlsx").iloc[1, 0] == "line break"
