@@ -8,8 +8,8 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import sys
 import statistics
+import sys
 import time
 from collections.abc import Callable, Sequence
 from typing import TypeVar

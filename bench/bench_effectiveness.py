@@ -70,7 +70,12 @@ def main() -> None:
             ["build_opportunities (records in memory)", f"{build:.3f}", "-", "-"],
             ["estimate_effectiveness, 1,000 replicates", f"{estimate_s:.3f}", "-", "-"],
             ["estimate_effectiveness, 200 replicates", f"{fewer_s:.3f}", "-", "-"],
-            ["from store + estimate (1,000)", f"{total:.3f}", f"< {target:g} s" if target else "-", verdict(total, target)],
+            [
+                "from store + estimate (1,000)",
+                f"{total:.3f}",
+                f"< {target:g} s" if target else "-",
+                verdict(total, target),
+            ],
         ],
     )
     low, high = estimate.interval

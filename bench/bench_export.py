@@ -160,7 +160,9 @@ def main() -> None:
     print("Export of a simulated flagged-patient list (19 columns): CSV and Excel bytes in memory; best of N, seconds")
     print("Memory: ru_maxrss of a fresh subprocess per format and size (base = interpreter and libraries)\n")
     # Every subprocess starts before any data exists (see the module docstring).
-    procs = {(kind, rows): spawn(kind, repeats, args.tiny) for rows, repeats in sizes.items() for kind in ("csv", "xlsx")}
+    procs = {
+        (kind, rows): spawn(kind, repeats, args.tiny) for rows, repeats in sizes.items() for kind in ("csv", "xlsx")
+    }
     table = []
     for rows in sizes:
         payload = _arrow_bytes(flagged_list(rows))
