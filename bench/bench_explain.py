@@ -1,6 +1,6 @@
 """SHAP explanation throughput for 1k and 10k patients.
 
-Patients are simulated with ``core.cli.synth.simulate``, written as CSV bytes in memory and read back
+Patients are simulated with ``core.training.synthetic_world.simulate``, written as CSV bytes in memory and read back
 with ``core.reading.validation.load_cohort`` (so they are typed exactly as in the app); features come from
 ``core.model.features.build_features``. Timed with ``time.perf_counter``, best of 5 runs:
 

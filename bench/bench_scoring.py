@@ -1,6 +1,6 @@
 """Scoring throughput: CSV file bytes -> validated rows -> scored frame (no reasons).
 
-For 10k, 100k and 1M patients simulated with ``core.cli.synth.simulate`` (columns of the demo cohort,
+For 10k, 100k and 1M patients simulated with ``core.training.synthetic_world.simulate`` (columns of the demo cohort,
 unique ids, written as CSV bytes in memory), a fresh subprocess per size receives the bytes on
 stdin, loads the model, and times with ``time.perf_counter``:
 
