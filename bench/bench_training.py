@@ -55,12 +55,13 @@ TRAINING = {  # name -> (plan or None for CDISC Pilot 01, seconds target); the l
 SCORED = HistoryPlan(100_000, planned_days=336)
 SCORING_TARGET = 5.0
 SCORING_REPEATS = 3
-TINY_TRAINING = {"CDISC Pilot 01": (None, None), "simulated 300": (HistoryPlan(300, planned_days=168), None)}
+Cases = dict[str, tuple[HistoryPlan | None, float | None]]
+TINY_TRAINING: Cases = {"CDISC Pilot 01": (None, None), "simulated 300": (HistoryPlan(300, planned_days=168), None)}
 TINY_SCORED = HistoryPlan(2_000, planned_days=336)
 TINY_OPTIONS = TrainingOptions(n_folds=2, repeats=1, n_boot=20)
 
 
-def _sizes(tiny: bool) -> tuple[dict[str, tuple[HistoryPlan | None, float | None]], HistoryPlan, TrainingOptions]:
+def _sizes(tiny: bool) -> tuple[Cases, HistoryPlan, TrainingOptions]:
     """The training cases, the scored history and the training options of this mode."""
     return (TINY_TRAINING, TINY_SCORED, TINY_OPTIONS) if tiny else (TRAINING, SCORED, TrainingOptions())
 
