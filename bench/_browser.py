@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +24,7 @@ from core.paths import ROOT
 from tests.e2e.conftest import CHROMIUM, IDLE
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page, Playwright
+    from playwright.sync_api import Browser, Locator, Page, Playwright
 
 __all__ = [
     "CHROMIUM",
@@ -33,9 +33,13 @@ __all__ = [
     "Server",
     "launch_chromium",
     "proc_status_mb",
+    "remove_files",
     "settle",
     "streamlit_server",
     "TextWatch",
+    "in_new_context",
+    "sidebar_link",
+    "wait_idle",
 ]
 
 CHROMIUM_ARGS = [
@@ -47,6 +51,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+NAV_TIMEOUT_MS = 120_000
 
 
 @dataclass
@@ -131,6 +136,35 @@ def launch_chromium(playwright: Playwright) -> Browser:
     if not Path(CHROMIUM).exists():
         raise RuntimeError(f"Debian's chromium was not found at {CHROMIUM}: apt-get install -y chromium")
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def wait_idle(page: Page, timeout_ms: float = NAV_TIMEOUT_MS) -> None:
+    """Not timed: let a just-triggered run start, then wait for the idle marker (as the tests do)."""
+    page.wait_for_timeout(150)
+    page.wait_for_selector(IDLE, timeout=timeout_ms)
+
+
+def sidebar_link(page: Page, title: str) -> None:
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=title).click()
+    wait_idle(page)
+
+
+def remove_files(page: Page, uploader: Locator) -> None:
+    """Remove every file listed on a file uploader (each removal is a run, waited for)."""
+    for _ in range(uploader.get_by_test_id("stFileChipDeleteBtn").count()):
+        uploader.get_by_test_id("stFileChipDeleteBtn").first.click()
+        wait_idle(page)
+
+
+def in_new_context(browser: Browser, work: Callable[[Page], None]) -> None:
+    """Run ``work`` on a page of a fresh browser context (1400 x 1000), closed afterwards."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        work(page)
+    finally:
+        context.close()
 
 
 def proc_status_mb(pid: int, field: str) -> float:

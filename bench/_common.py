@@ -5,9 +5,11 @@ Not a benchmark itself (``make bench`` runs only ``bench/bench_*.py``).
 
 from __future__ import annotations
 
+import argparse
 import os
 import platform
 import statistics
+import sys
 import time
 from collections.abc import Callable, Sequence
 from typing import TypeVar
@@ -18,6 +20,33 @@ from core.training.synthetic_world import TrialPlan, simulate
 
 T = TypeVar("T")
 PHASES = ("Phase I", "Phase II", "Phase III")
+TINY_HELP = (
+    "run the same code on very small sizes in a few seconds (a check that the benchmark still works, "
+    "used by tests/bench): figures print as usual, targets are not judged"
+)
+
+
+def parse_args(description: str | None = None, argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The command line every bench script takes, parsed the same way in each.
+
+    ``--tiny``: very small sizes, same code path, no targets judged. ``--child ARG...`` (hidden) marks
+    one of the script's own measuring subprocesses; ``child_command`` builds that command line.
+    """
+    parser = argparse.ArgumentParser(description=(description or "").split("\n\n")[0] or None)
+    parser.add_argument("--tiny", action="store_true", help=TINY_HELP)
+    parser.add_argument("--child", nargs="+", default=None, help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def child_command(script: str, *args: str, tiny: bool) -> list[str]:
+    """The command line that runs ``script`` as its own measuring subprocess (``--child ARGS``)."""
+    return [sys.executable, script, *(["--tiny"] if tiny else []), "--child", *args]
+
+
+def tiny_note(tiny: bool) -> None:
+    """Say so when the sizes are the tiny ones (their figures say nothing about the targets)."""
+    if tiny:
+        print("TINY MODE: very small sizes, a check that this benchmark runs; targets are not judged\n")
 
 
 def cohort(n: int, seed: int = 20261127, labelled: bool = False) -> pd.DataFrame:

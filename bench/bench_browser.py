@@ -38,6 +38,9 @@ must then stay idle for 400 ms, which is not counted). The slider and patient fi
 wall-clock ``time.perf_counter`` around the Playwright calls, as the browser tests take them. The
 "browser busy" column is the time the page's main thread spent in long tasks (Long Tasks API)
 during the run: rendering in the browser, as opposed to work on the server.
+
+``--tiny``: files of 2,000 and 5,000 rows, 2 slider steps and 2 submissions, no waiting for the load
+average; targets not judged.
 """
 
 from __future__ import annotations
@@ -47,7 +50,6 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -56,32 +58,45 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._browser import (  # noqa: E402
-    IDLE,
+    NAV_TIMEOUT_MS,
     RunTimer,
     TextWatch,
+    in_new_context,
     launch_chromium,
     proc_status_mb,
+    remove_files,
     settle,
+    sidebar_link,
     streamlit_server,
+    wait_idle,
 )
-from bench._common import cohort, csv_bytes, machine_note, print_table, verdict  # noqa: E402
+from bench._common import cohort, csv_bytes, machine_note, parse_args, print_table, tiny_note, verdict  # noqa: E402
 from core.reading.contract import CONTRACT  # noqa: E402
 from tests.e2e.conftest import FIGURES_PATH  # noqa: E402
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
-SMALL, LARGE = 100_000, 1_000_000
 SEED = 20261127
-THRESHOLD_STEPS = 7
-PATIENT_SUBMISSIONS = 5
 PATIENT_TABLE = "[data-testid='stDataFrame']"
-NAV_TIMEOUT_MS = 120_000
 LARGE_TIMEOUT_MS = 600_000
 TARGETS_MS = {"a_cold": 5000, "a_warm": 5000, "b": 1000, "c": 300, "d": 300}
 MEMORY_TARGET_MB = 2048
 # Field changes for the patient form: (age, adverse events, study day of the last visit).
 PATIENT_CHANGES = [(71, 4, 35), (45, 0, 84), (62, 3, 20), (33, 1, 70), (80, 5, 10), (50, 2, 60), (28, 6, 45)]
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """Rows of the two small files and the large one; slider steps (c); patient submissions (d)."""
+
+    small: int = 100_000
+    large: int = 1_000_000
+    threshold_steps: int = 7
+    patient_submissions: int = 5
+
+
+TINY = Sizes(2_000, 5_000, 2, 2)
 
 
 @dataclass
@@ -99,17 +114,6 @@ class Figures:
             self.busy.setdefault(name, []).append(timer.busy_ms)
 
 
-def wait_idle(page: Page, timeout_ms: float = NAV_TIMEOUT_MS) -> None:
-    """Not timed: let a just-triggered run start, then wait for the idle marker (as the tests do)."""
-    page.wait_for_timeout(150)
-    page.wait_for_selector(IDLE, timeout=timeout_ms)
-
-
-def sidebar_link(page: Page, title: str) -> None:
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name=title).click()
-    wait_idle(page)
-
-
 def write_csv(folder: Path, rows: int, seed: int) -> Path:
     path = folder / f"cohort_{rows}_{seed}.csv"
     path.write_bytes(csv_bytes(cohort(rows, seed=seed, labelled=True)))
@@ -117,10 +121,15 @@ def write_csv(folder: Path, rows: int, seed: int) -> Path:
 
 
 def upload(page: Page, path: Path, rows: int, timeout_ms: float) -> RunTimer:
-    """Set the file on the Cohort page's uploader; time until the scoring run is over with the table drawn."""
+    """Set the file on the Cohort page's uploader; time until the scoring run is over with the table drawn.
+
+    The uploader takes several files (a trial history), so the file before is removed first (not timed).
+    """
+    uploader = page.get_by_test_id("stFileUploader").filter(has_text="this week's patient list")  # not the call list's
+    remove_files(page, uploader)
     timer = RunTimer(page)
     timer.arm()
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(path, timeout=timeout_ms)
+    uploader.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(path, timeout=timeout_ms)
     timer.wait(timeout_ms, PATIENT_TABLE)
     page.get_by_text(f"Checking {path.name}").wait_for(timeout=10_000)  # this file, not the one before
     page.get_by_text(f"{rows:,} matching patients").wait_for(timeout=10_000)
@@ -135,11 +144,11 @@ def open_cohort_page(page: Page, server_url: str) -> None:
     page.get_by_role("heading", name="Cohort").wait_for()
 
 
-def cohort_page(page: Page, server_url: str, files: tuple[Path, Path], figures: Figures) -> None:
+def cohort_page(page: Page, server_url: str, files: tuple[Path, Path], rows: int, figures: Figures) -> None:
     """a. upload 100k cold, then another 100k warm; b. filter changes."""
     open_cohort_page(page, server_url)
     for name, path in zip(("a_cold", "a_warm"), files, strict=True):
-        timer = upload(page, path, SMALL, NAV_TIMEOUT_MS)
+        timer = upload(page, path, rows, NAV_TIMEOUT_MS)
         figures.add(name, timer.elapsed_ms, timer)
 
     flagged_only = page.get_by_test_id("stCheckbox").filter(has_text="Flagged only")
@@ -162,7 +171,7 @@ def cohort_page(page: Page, server_url: str, files: tuple[Path, Path], figures: 
         raise RuntimeError("the Risk band filter did not take the value High")
 
 
-def thresholds_page(page: Page, figures: Figures) -> None:
+def thresholds_page(page: Page, steps: int, figures: Figures) -> None:
     """c. keyboard steps of the threshold slider, the cohort kept in the session."""
     timer = RunTimer(page)
     timer.arm()
@@ -175,7 +184,7 @@ def thresholds_page(page: Page, figures: Figures) -> None:
     table = page.get_by_test_id("stTable").first  # the cost table comes first
     value = float(slider.input_value())
     slider.focus()
-    for _ in range(THRESHOLD_STEPS):
+    for _ in range(steps):
         value = round(value + 0.01, 2)
         watch = TextWatch(page)
         watch.arm("[data-testid='stTable']", f"Your threshold ({value:.2f})")
@@ -202,7 +211,7 @@ def _patient_percent(values: dict[str, object]) -> str:
     return f"{p:.0%}" if p >= 0.01 else f"{p:.1%}"  # as app.components.percent
 
 
-def patient_changes() -> list[tuple[int, int, int]]:
+def patient_changes(submissions: int) -> list[tuple[int, int, int]]:
     """Field changes whose shown percentage differs from the one before (so the metric must change)."""
     base = {
         "patient_id": "NEW-001",
@@ -221,7 +230,7 @@ def patient_changes() -> list[tuple[int, int, int]]:
         if percent != shown:
             chosen.append((age, events, last))
             shown = percent
-    return chosen[:PATIENT_SUBMISSIONS]
+    return chosen[:submissions]
 
 
 def patient_page(page: Page, figures: Figures, changes: list[tuple[int, int, int]]) -> None:
@@ -254,17 +263,7 @@ def patient_page(page: Page, figures: Figures, changes: list[tuple[int, int, int
         raise RuntimeError("the Patient page shows an exception")
 
 
-def in_new_context(browser: Browser, work: Callable[[Page], None]) -> None:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    try:
-        page = context.new_page()
-        page.set_default_timeout(60_000)
-        work(page)
-    finally:
-        context.close()
-
-
-def large_upload(browser: Browser, folder: Path, path: Path, figures: Figures) -> None:
+def large_upload(browser: Browser, folder: Path, path: Path, rows: int, figures: Figures) -> None:
     """e. a fresh server: VmHWM before and after the 1M upload, and the upload's time."""
     with streamlit_server(folder / "streamlit_large.log") as server:
 
@@ -272,7 +271,7 @@ def large_upload(browser: Browser, folder: Path, path: Path, figures: Figures) -
             open_cohort_page(page, server.url)
             figures.memory_mb["base_hwm"] = proc_status_mb(server.pid, "VmHWM")
             try:
-                timer = upload(page, path, LARGE, LARGE_TIMEOUT_MS)
+                timer = upload(page, path, rows, LARGE_TIMEOUT_MS)
                 figures.add("e", timer.elapsed_ms, timer)
             finally:
                 figures.memory_mb["peak_hwm"] = proc_status_mb(server.pid, "VmHWM")
@@ -285,11 +284,13 @@ def large_upload(browser: Browser, folder: Path, path: Path, figures: Figures) -
             raise
 
 
-def report(figures: Figures) -> None:
+def report(figures: Figures, sizes: Sizes, tiny: bool) -> None:
+    targets, memory_target = ({}, None) if tiny else (TARGETS_MS, MEMORY_TARGET_MB)
+
     def row(what: str, key: str, busy_key: str | None = None) -> list[str]:
         values = figures.ms.get(key, [])
         busy = figures.busy.get(busy_key or key, [])
-        target = TARGETS_MS.get(key)
+        target = targets.get(key)
         if not values:
             return [what, "not measured", "", "", f"< {target:,} ms" if target else "-", "-"]
         value = statistics.median(values)
@@ -303,8 +304,8 @@ def report(figures: Figures) -> None:
         ]
 
     rows = [
-        row(f"a. upload {SMALL:,} rows, cold -> table, idle", "a_cold"),
-        row(f"a. upload {SMALL:,} rows, warm -> table, idle", "a_warm"),
+        row(f"a. upload {sizes.small:,} rows, cold -> table, idle", "a_cold"),
+        row(f"a. upload {sizes.small:,} rows, warm -> table, idle", "a_warm"),
         row("b. filter change -> idle", "b"),
         row("c. open the Thresholds page (builds its curves)", "c_open"),
         row("c. slider step -> cost table shows it", "c", "c_run"),
@@ -313,12 +314,12 @@ def report(figures: Figures) -> None:
         row("   slider step -> fragment run over", "c_run"),
         row("d. Assess risk -> metric shows new value", "d", "d_run"),
         row("   Assess risk -> run over", "d_run"),
-        row(f"e. upload {LARGE:,} rows -> table, idle", "e"),
+        row(f"e. upload {sizes.large:,} rows -> table, idle", "e"),
     ]
     peak = figures.memory_mb.get("peak_hwm")
     rows.append(
         [
-            f"e. server peak memory (VmHWM), {LARGE:,} rows",
+            f"e. server peak memory (VmHWM), {sizes.large:,} rows",
             "not measured" if peak is None else f"{peak:,.0f} MB",
             ""
             if peak is None
@@ -327,8 +328,8 @@ def report(figures: Figures) -> None:
                 f"RSS after {figures.memory_mb.get('rss_after', 0):,.0f} MB"
             ),
             "",
-            f"< {MEMORY_TARGET_MB:,} MB",
-            "-" if peak is None else verdict(peak, MEMORY_TARGET_MB),
+            f"< {memory_target:,} MB" if memory_target else "-",
+            "-" if peak is None else verdict(peak, memory_target),
         ]
     )
     print_table(["what", "median", "each (ms)", "browser busy", "target", "result"], rows)
@@ -344,20 +345,24 @@ def report(figures: Figures) -> None:
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
+    tiny = parse_args(__doc__).tiny
+    sizes = TINY if tiny else Sizes()
     print(machine_note())
+    tiny_note(tiny)
     print("Browser: streamlit run app/main.py + Debian's Chromium (Playwright); simulated labelled cohorts\n")
     figures = Figures()
     failure: Exception | None = None
     with tempfile.TemporaryDirectory(prefix="bench_browser_") as tmp:
         folder = Path(tmp)
-        files = (write_csv(folder, SMALL, SEED), write_csv(folder, SMALL, SEED + 1))
-        large = write_csv(folder, LARGE, SEED)
-        changes = patient_changes()
+        files = (write_csv(folder, sizes.small, SEED), write_csv(folder, sizes.small, SEED + 1))
+        large = write_csv(folder, sizes.large, SEED)
+        changes = patient_changes(sizes.patient_submissions)
         print(
-            f"CSV files: {SMALL:,} rows {files[0].stat().st_size / 2**20:.1f} MB (two), "
-            f"{LARGE:,} rows {large.stat().st_size / 2**20:.1f} MB"
+            f"CSV files: {sizes.small:,} rows {files[0].stat().st_size / 2**20:.1f} MB (two), "
+            f"{sizes.large:,} rows {large.stat().st_size / 2**20:.1f} MB"
         )
-        settle()  # writing the files kept a core busy; let the load average come down (at most 2 min)
+        if not tiny:
+            settle()  # writing the files kept a core busy; let the load average come down (at most 2 min)
         print(machine_note() + " (before the server starts)")
         with sync_playwright() as playwright:
             browser = launch_chromium(playwright)
@@ -365,8 +370,8 @@ def main() -> None:
                 with streamlit_server(folder / "streamlit.log") as server:
 
                     def small_session(page: Page) -> None:
-                        cohort_page(page, server.url, files, figures)
-                        thresholds_page(page, figures)
+                        cohort_page(page, server.url, files, sizes.small, figures)
+                        thresholds_page(page, sizes.threshold_steps, figures)
                         patient_page(page, figures, changes)
 
                     try:
@@ -375,15 +380,16 @@ def main() -> None:
                         failure = exc
                         print(f"server log, last lines:\n{server.log_tail()}", file=sys.stderr)
                 print(machine_note() + " (after a-d)")
-                settle()
+                if not tiny:
+                    settle()
                 try:
-                    large_upload(browser, folder, large, figures)
+                    large_upload(browser, folder, large, sizes.large, figures)
                 except Exception as exc:
                     failure = failure or exc
                 print(machine_note() + " (after e)\n")
             finally:
                 browser.close()
-    report(figures)
+    report(figures, sizes, tiny)
     if failure is not None:
         raise failure
 

@@ -1,6 +1,6 @@
 """SHAP explanation throughput for 1k and 10k patients.
 
-Patients are simulated with ``core.cli.synth.simulate``, written as CSV bytes in memory and read back
+Patients are simulated with ``core.training.synthetic_world.simulate``, written as CSV bytes in memory and read back
 with ``core.reading.validation.load_cohort`` (so they are typed exactly as in the app); features come from
 ``core.model.features.build_features``. Timed with ``time.perf_counter``, best of 5 runs:
 
@@ -13,6 +13,8 @@ Building the TreeExplainer (first use per model bundle) is timed once, cold. The
 comes from models/bundled/model_card.json ("hyperparameters") and the booster itself.
 
 Target: SHAP (explain_features) for 10k patients in under 2 s.
+
+``--tiny``: 200 and 1,000 patients, one run each; targets not judged.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from bench._common import best_of, cohort, csv_bytes, machine_note, print_table, verdict  # noqa: E402
+from bench._common import best_of, cohort, csv_bytes, machine_note, parse_args, print_table, tiny_note, verdict  # noqa: E402
 from core.model.bundle import load_bundle  # noqa: E402
 from core.model.explain import explain_features  # noqa: E402
 from core.paths import MODEL_CARD_PATH, MODEL_PATH  # noqa: E402
@@ -38,6 +40,7 @@ from core.scoring.scores import reason_columns  # noqa: E402
 SIZES = (1_000, 10_000)
 REPEATS = 5
 TARGETS = {("explain_features", 10_000): 2.0}  # (what, patients) -> seconds
+TINY_SIZES, TINY_REPEATS = (200, 1_000), 1
 
 
 def model_size() -> str:
@@ -55,10 +58,13 @@ def model_size() -> str:
 
 
 def main() -> None:
+    tiny = parse_args(__doc__).tiny
+    sizes, repeats, targets = (TINY_SIZES, TINY_REPEATS, {}) if tiny else (SIZES, REPEATS, TARGETS)
     print(machine_note())
-    print("SHAP explanation throughput; best of 5 runs, seconds (per-row figures in ms)\n")
+    tiny_note(tiny)
+    print(f"SHAP explanation throughput; best of {repeats} runs, seconds (per-row figures in ms)\n")
     print(model_size() + "\n")
-    valid = load_cohort(csv_bytes(cohort(max(SIZES))), "upload.csv", CONTRACT).valid
+    valid = load_cohort(csv_bytes(cohort(max(sizes))), "upload.csv", CONTRACT).valid
     start = time.perf_counter()
     bundle = load_bundle(MODEL_PATH, MODEL_CARD_PATH)  # builds the TreeExplainer too
     build_s = time.perf_counter() - start
@@ -66,19 +72,19 @@ def main() -> None:
     print(f"Model bundle load incl. TreeExplainer build (once per process, cold): {build_s * 1000:.1f} ms\n")
 
     results: dict[int, dict[str, float]] = {}
-    for n in SIZES:
+    for n in sizes:
         part, features = valid.iloc[:n], features_all.iloc[:n]
         matrix = features[bundle.feature_names].to_numpy(dtype=float)
         results[n] = {
-            "explain_features": best_of(lambda f=features: explain_features(bundle, f), REPEATS),
-            "reason_columns": best_of(lambda v=part, f=features: reason_columns(v, bundle, f), REPEATS),
-            "lgb pred_contrib": best_of(lambda m=matrix: bundle.model.booster.predict(m, pred_contrib=True), REPEATS),
-            "lgb predict": best_of(lambda m=matrix: bundle.model.booster.predict(m), REPEATS),
+            "explain_features": best_of(lambda f=features: explain_features(bundle, f), repeats),
+            "reason_columns": best_of(lambda v=part, f=features: reason_columns(v, bundle, f), repeats),
+            "lgb pred_contrib": best_of(lambda m=matrix: bundle.model.booster.predict(m, pred_contrib=True), repeats),
+            "lgb predict": best_of(lambda m=matrix: bundle.model.booster.predict(m), repeats),
         }
     rows = []
     for n, figures in results.items():
         for what, seconds in figures.items():
-            target = TARGETS.get((what, n))
+            target = targets.get((what, n))
             rows.append(
                 [
                     what,

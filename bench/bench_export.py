@@ -13,6 +13,8 @@ Linux a child inherits its parent's RSS high-water mark through fork + exec). It
 in memory, "peak" after the runs (the list included). Time: ``time.perf_counter``, best of N.
 
 Targets: Excel for 100,000 rows in under 5 s; 1,000,000 rows in under 60 s and 1.5 GB peak.
+
+``--tiny``: 1,000 rows, one run per format; targets not judged.
 """
 
 from __future__ import annotations
@@ -32,13 +34,14 @@ import pyarrow as pa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import machine_note, print_table, verdict  # noqa: E402
+from bench._common import child_command, machine_note, parse_args, print_table, tiny_note, verdict  # noqa: E402
 from core.output.csv_file import csv_bytes  # noqa: E402
 from core.output.excel import Sheet, xlsx_bytes  # noqa: E402
 
 SIZES = {10_000: 5, 100_000: 3, 1_000_000: 1}  # rows -> repeats
 SECONDS = {("xlsx", 100_000): 5.0, ("xlsx", 1_000_000): 60.0}
 PEAK_MB = {("xlsx", 1_000_000): 1536.0}
+TINY_SIZES = {1_000: 1}
 REASONS = (
     "Long gap since the last visit (45 days)",
     "Missed two of the last three visits",
@@ -126,8 +129,8 @@ def child(kind: str, repeats: int) -> None:
     )
 
 
-def spawn(kind: str, repeats: int) -> subprocess.Popen[bytes]:
-    command = [sys.executable, __file__, "--child", kind, str(repeats)]
+def spawn(kind: str, repeats: int, tiny: bool) -> subprocess.Popen[bytes]:
+    command = child_command(__file__, kind, str(repeats), tiny=tiny)
     return subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
@@ -147,27 +150,32 @@ def _arrow_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def main() -> None:
-    if len(sys.argv) == 4 and sys.argv[1] == "--child":
-        child(sys.argv[2], int(sys.argv[3]))
+    args = parse_args(__doc__)
+    if args.child:
+        child(args.child[0], int(args.child[1]))
         return
+    sizes, seconds_targets, peak_targets = (TINY_SIZES, {}, {}) if args.tiny else (SIZES, SECONDS, PEAK_MB)
     print(machine_note())
+    tiny_note(args.tiny)
     print("Export of a simulated flagged-patient list (19 columns): CSV and Excel bytes in memory; best of N, seconds")
     print("Memory: ru_maxrss of a fresh subprocess per format and size (base = interpreter and libraries)\n")
     # Every subprocess starts before any data exists (see the module docstring).
-    procs = {(kind, rows): spawn(kind, repeats) for rows, repeats in SIZES.items() for kind in ("csv", "xlsx")}
+    procs = {
+        (kind, rows): spawn(kind, repeats, args.tiny) for rows, repeats in sizes.items() for kind in ("csv", "xlsx")
+    }
     table = []
-    for rows in SIZES:
+    for rows in sizes:
         payload = _arrow_bytes(flagged_list(rows))
         for kind in ("csv", "xlsx"):
             f = measure(procs[kind, rows], payload, f"{kind} {rows:,} rows")
-            seconds, peak = SECONDS.get((kind, rows)), PEAK_MB.get((kind, rows))
+            seconds, peak = seconds_targets.get((kind, rows)), peak_targets.get((kind, rows))
             targets = [f"< {seconds:g} s" if seconds else "", f"< {peak / 1024:g} GB" if peak else ""]
             results = [verdict(f["seconds"], seconds)] + ([verdict(f["peak_mb"], peak)] if peak else [])
             table.append(
                 [
                     kind,
                     f"{rows:,}",
-                    SIZES[rows],
+                    sizes[rows],
                     f"{f['seconds']:.2f}",
                     f"{rows / f['seconds']:,.0f}",
                     f"{f['file_mb']:,.1f}",

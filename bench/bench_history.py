@@ -13,6 +13,8 @@ Memory: ``resource.getrusage(RUSAGE_SELF).ru_maxrss`` in the subprocess: "base" 
 "history" after the history is in memory, "peak" after the first landmark run.
 
 Targets: 2,500 patients < 2 s; 100,000 patients < 30 s and < 2 GB.
+
+``--tiny``: 200 and 1,000 simulated patients and CDISC Pilot 01, one run each; targets not judged.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import machine_note, print_table, verdict  # noqa: E402
+from bench._common import child_command, machine_note, parse_args, print_table, tiny_note, verdict  # noqa: E402
 from core.history.landmarks import landmark_snapshots  # noqa: E402
 from core.history.sdtm import CDISC_PILOT_DIR, read_sdtm_folder  # noqa: E402
 from core.history.simulated import HistoryPlan, simulate_history  # noqa: E402
@@ -37,15 +39,20 @@ CASES = {  # name -> (plan or None for CDISC Pilot 01, repeats, seconds target, 
     "simulated 100,000": (HistoryPlan(100_000, planned_days=532), 3, 30.0, 2048.0),
     "CDISC Pilot 01 from disk": (None, 5, None, None),
 }
+TINY_CASES = {
+    "simulated 200": (HistoryPlan(200), 1, None, None),
+    "simulated 1,000": (HistoryPlan(1_000, planned_days=532), 1, None, None),
+    "CDISC Pilot 01 from disk": (None, 1, None, None),
+}
 
 
 def _maxrss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
 
-def child(name: str) -> None:
+def child(name: str, tiny: bool) -> None:
     """Run in the subprocess: wait for the go line, measure one case, print one JSON line."""
-    plan, repeats, _, _ = CASES[name]
+    plan, repeats, _, _ = (TINY_CASES if tiny else CASES)[name]
     base = _maxrss_mb()
     sys.stdin.readline()
     figures: dict[str, float] = {}
@@ -85,20 +92,23 @@ def child(name: str) -> None:
 
 
 def main() -> None:
-    if len(sys.argv) == 3 and sys.argv[1] == "--child":
-        child(sys.argv[2])
+    args = parse_args(__doc__)
+    if args.child:
+        child(args.child[0], args.tiny)
         return
+    cases = TINY_CASES if args.tiny else CASES
     print(machine_note())
+    tiny_note(args.tiny)
     print("Trial history -> landmark table (every 28 days up to the planned length); best of N, seconds")
     print("Memory: ru_maxrss of a fresh subprocess per case (base = interpreter and libraries)\n")
     procs = {
         name: subprocess.Popen(
-            [sys.executable, __file__, "--child", name],
+            child_command(__file__, name, tiny=args.tiny),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
-        for name in CASES
+        for name in cases
     }
     rows = []
     for name, proc in procs.items():  # one at a time: each waits for its go line
@@ -106,7 +116,7 @@ def main() -> None:
         if proc.returncode:
             raise RuntimeError(f"benchmark subprocess failed for {name}:\n{err.decode()}")
         f = json.loads(out.decode().strip().splitlines()[-1])
-        _, repeats, seconds, megabytes = CASES[name]
+        _, repeats, seconds, megabytes = cases[name]
         parts = f" (read {f['read']:.3f} + landmarks {f['landmarks']:.3f})" if "read" in f else ""
         rows.append(
             [

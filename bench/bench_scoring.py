@@ -1,6 +1,6 @@
 """Scoring throughput: CSV file bytes -> validated rows -> scored frame (no reasons).
 
-For 10k, 100k and 1M patients simulated with ``core.cli.synth.simulate`` (columns of the demo cohort,
+For 10k, 100k and 1M patients simulated with ``core.training.synthetic_world.simulate`` (columns of the demo cohort,
 unique ids, written as CSV bytes in memory), a fresh subprocess per size receives the bytes on
 stdin, loads the model, and times with ``time.perf_counter``:
 
@@ -16,6 +16,8 @@ the input arrives), "peak" the high-water mark after the first load + score run;
 size of the CSV bytes.
 
 Target: 100k rows in under 2 s end to end.
+
+``--tiny``: 2,000 rows, one run; targets not judged, and rows failing validation are an error.
 """
 
 from __future__ import annotations
@@ -31,7 +33,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-from bench._common import cohort, csv_bytes, machine_note, print_table, verdict  # noqa: E402
+from bench._common import (  # noqa: E402
+    child_command,
+    cohort,
+    csv_bytes,
+    machine_note,
+    parse_args,
+    print_table,
+    tiny_note,
+    verdict,
+)
 from core.decisions.bands import FACTORY_BANDS  # noqa: E402
 from core.model.bundle import ModelBundle, load_bundle  # noqa: E402
 from core.paths import MODEL_CARD_PATH, MODEL_PATH  # noqa: E402
@@ -43,6 +54,7 @@ from core.scoring.scores import score_frame  # noqa: E402
 
 SIZES = {10_000: 5, 100_000: 5, 1_000_000: 2}  # rows -> repeats
 TARGETS = {100_000: 2.0}  # rows -> seconds end to end
+TINY_SIZES = {2_000: 1}
 
 
 def _maxrss_mb() -> float:
@@ -82,9 +94,9 @@ def child(repeats: int) -> None:
     print(json.dumps(figures | {"total": min(totals), "valid_rows": runs[-1][1], "base_mb": base, "peak_mb": peak}))
 
 
-def spawn(repeats: int) -> subprocess.Popen[bytes]:
+def spawn(repeats: int, tiny: bool) -> subprocess.Popen[bytes]:
     """Start a measuring subprocess; it waits for CSV bytes on stdin."""
-    command = [sys.executable, __file__, "--child", str(repeats)]
+    command = child_command(__file__, str(repeats), tiny=tiny)
     return subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
@@ -98,22 +110,27 @@ def measure(proc: subprocess.Popen[bytes], rows: int) -> dict[str, float]:
 
 
 def main() -> None:
-    if len(sys.argv) == 3 and sys.argv[1] == "--child":
-        child(int(sys.argv[2]))
+    args = parse_args(__doc__)
+    if args.child:
+        child(int(args.child[0]))
         return
+    sizes, targets = (TINY_SIZES, {}) if args.tiny else (SIZES, TARGETS)
     print(machine_note())
+    tiny_note(args.tiny)
     print("Scoring throughput: CSV bytes -> load_cohort -> score_frame (no reasons); best of N, seconds")
     print("Memory: ru_maxrss of a fresh subprocess per size (base = interpreter, libraries, model)\n")
     # Every subprocess starts before any data is generated: Linux carries the parent's RSS high-water
     # mark into a child's ru_maxrss (fork/vfork + exec), so a child spawned later would inherit it.
-    procs = {rows: spawn(repeats) for rows, repeats in SIZES.items()}
+    procs = {rows: spawn(repeats, args.tiny) for rows, repeats in sizes.items()}
     table = []
     for rows, proc in procs.items():
-        repeats = SIZES[rows]
+        repeats = sizes[rows]
         f = measure(proc, rows)
-        target = TARGETS.get(rows)
+        target = targets.get(rows)
         if f["valid_rows"] != rows:
             print(f"warning: only {f['valid_rows']:,} of {rows:,} rows passed validation")
+            if args.tiny:
+                raise SystemExit("simulated rows failed validation: the benchmark no longer measures what it says")
         table.append(
             [
                 f"{rows:,}",

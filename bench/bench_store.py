@@ -16,6 +16,9 @@ SQLite is a file in a temporary folder; PostgreSQL a throwaway cluster (``tests/
 with its durable defaults (fsync on). Scores are random (ids, sites, probabilities, bands, flags, days).
 
 Targets: store < 5 s on each backend; the change list well under 1 s.
+
+``--tiny``: 1,000 patients a week, one run of each (20 trend look-ups), both backends (a missing PostgreSQL is an
+error, never a skip); targets not judged.
 """
 
 from __future__ import annotations
@@ -35,12 +38,24 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from bench._common import best_of, machine_note, print_table, timed, verdict  # noqa: E402
+from bench._common import (  # noqa: E402
+    best_of,
+    child_command,
+    machine_note,
+    parse_args,
+    print_table,
+    timed,
+    tiny_note,
+    verdict,
+)
 from core.outreach.changes import weekly_changes  # noqa: E402
 from core.store import NewUpload, Store  # noqa: E402
 
 PATIENTS = 100_000
+REPEATS = {"read": 3, "trend": 200, "open": 3, "changes": 5}
 TARGETS = {"store": 5.0, "changes": 1.0}  # seconds
+TINY_PATIENTS = 1_000
+TINY_REPEATS = {"read": 1, "trend": 20, "open": 1, "changes": 1}
 BANDS = np.array(["Low", "Medium", "High"])
 
 
@@ -76,7 +91,7 @@ def upload(n: int, seed: int) -> NewUpload:
     return NewUpload("bench", f"week{seed}.csv", "0" * 64, "bench", "1" * 64, settings, n)
 
 
-def store_case(url: str, n: int) -> dict[str, float]:
+def store_case(url: str, n: int, repeats: dict[str, int]) -> dict[str, float]:
     base = _maxrss_mb()
     weeks = [week(n, seed) for seed in range(3)]
     store = Store.open(url)
@@ -86,15 +101,15 @@ def store_case(url: str, n: int) -> dict[str, float]:
         stored.append(seconds)
         ids.append(recorded.id)
     rows = len(store.uploads.scores(ids[-1]))
-    read = best_of(lambda: store.uploads.scores(ids[-1]), 3)
+    read = best_of(lambda: store.uploads.scores(ids[-1]), repeats["read"])
     patient = str(weeks[1]["patient_id"].iloc[n // 2])  # in all three weeks
     trend = []
-    for _ in range(200):
+    for _ in range(repeats["trend"]):
         start = time.perf_counter()
         store.uploads.patient_history(patient)
         trend.append(time.perf_counter() - start)
     store.close()
-    opened = best_of(lambda: Store.open(url).close(), 3)
+    opened = best_of(lambda: Store.open(url).close(), repeats["open"])
     return {
         "store": min(stored),
         "store_first": stored[0],
@@ -107,30 +122,31 @@ def store_case(url: str, n: int) -> dict[str, float]:
     }
 
 
-def changes_case(n: int) -> dict[str, float]:
+def changes_case(n: int, repeats: dict[str, int]) -> dict[str, float]:
     base = _maxrss_mb()
     last, now = week(n, 0), week(n, 1)
     counts = weekly_changes(last, now).counts()
     return {
-        "changes": best_of(lambda: weekly_changes(last, now), 5),
+        "changes": best_of(lambda: weekly_changes(last, now), repeats["changes"]),
         **counts,
         "base_mb": base,
         "peak_mb": _maxrss_mb(),
     }
 
 
-def child() -> None:
+def child(tiny: bool) -> None:
     """Run in the subprocess: read the case from stdin, print one JSON line of figures."""
     order = json.loads(sys.stdin.readline())
+    repeats = TINY_REPEATS if tiny else REPEATS
     if order["case"] == "changes":
-        figures = changes_case(order["rows"])
+        figures = changes_case(order["rows"], repeats)
     else:
-        figures = store_case(order["url"], order["rows"])
+        figures = store_case(order["url"], order["rows"], repeats)
     print(json.dumps(figures))
 
 
-def spawn() -> subprocess.Popen[str]:
-    command = [sys.executable, __file__, "--child"]
+def spawn(tiny: bool) -> subprocess.Popen[str]:
+    command = child_command(__file__, "case", tiny=tiny)
     return subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -142,27 +158,32 @@ def run(proc: subprocess.Popen[str], order: dict[str, object]) -> dict[str, floa
 
 
 def main() -> None:
-    if sys.argv[1:] == ["--child"]:
-        child()
+    args = parse_args(__doc__)
+    if args.child:
+        child(args.tiny)
         return
     from tests.core.store.postgres_cluster import ThrowawayCluster
 
+    patients, targets = (TINY_PATIENTS, {}) if args.tiny else (PATIENTS, TARGETS)
     print(machine_note())
-    print(f"Store and change list, {PATIENTS:,} patients a week; seconds (best of N) unless marked\n")
-    procs = {case: spawn() for case in ("sqlite", "postgresql", "changes")}  # before any data exists
+    tiny_note(args.tiny)
+    print(f"Store and change list, {patients:,} patients a week; seconds (best of N) unless marked\n")
+    procs = {case: spawn(args.tiny) for case in ("sqlite", "postgresql", "changes")}  # before any data exists
     cluster = ThrowawayCluster.start(durable=True)
     try:
         with tempfile.TemporaryDirectory(prefix="bench-store-") as folder:
             urls = {"sqlite": f"sqlite:///{folder}/bench.sqlite3", "postgresql": cluster.create_database("bench")}
-            figures = {case: run(procs[case], {"case": case, "url": urls[case], "rows": PATIENTS}) for case in urls}
+            figures = {case: run(procs[case], {"case": case, "url": urls[case], "rows": patients}) for case in urls}
     finally:
         cluster.stop()
-    changed = run(procs["changes"], {"case": "changes", "rows": PATIENTS})
+    changed = run(procs["changes"], {"case": "changes", "rows": patients})
 
     rows = []
     for case, f in figures.items():
-        if f["rows_back"] != PATIENTS:
-            print(f"warning: {case} gave back {f['rows_back']:,} of {PATIENTS:,} rows")
+        if f["rows_back"] != patients:
+            print(f"warning: {case} gave back {f['rows_back']:,} of {patients:,} rows")
+            if args.tiny:
+                raise SystemExit(f"{case} gave back {f['rows_back']:,} of {patients:,} rows")
         rows.append(
             [
                 case,
@@ -173,8 +194,8 @@ def main() -> None:
                 f"{f['open']:.3f}",
                 f"{f['base_mb']:,.0f}",
                 f"{f['peak_mb']:,.0f}",
-                f"< {TARGETS['store']:g} s",
-                verdict(f["store"], TARGETS["store"]),
+                f"< {targets['store']:g} s" if targets else "-",
+                verdict(f["store"], targets.get("store")),
             ]
         )
     header = "backend store_s store_first_s read_s trend_ms open_s base_MB peak_MB target result"
@@ -192,8 +213,8 @@ def main() -> None:
                 f"{changed['left']:,}",
                 f"{changed['base_mb']:,.0f}",
                 f"{changed['peak_mb']:,.0f}",
-                f"< {TARGETS['changes']:g} s",
-                verdict(changed["changes"], TARGETS["changes"]),
+                f"< {targets['changes']:g} s" if targets else "-",
+                verdict(changed["changes"], targets.get("changes")),
             ]
         ],
     )

@@ -19,6 +19,9 @@ display without Streamlit (``app.views.thresholds`` tables and the five plotly f
 step's parts one by one.
 
 Target: one step < 50 ms (median).
+
+``--tiny``: 5,000 patients, one pass over the thresholds (5 steps with the display), one build;
+targets not judged.
 """
 
 from __future__ import annotations
@@ -35,16 +38,17 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from bench._common import cohort, machine_note, print_table, timed, verdict  # noqa: E402
+from bench._common import cohort, machine_note, parse_args, print_table, timed, tiny_note, verdict  # noqa: E402
 from core.decisions.bands import FACTORY_BANDS  # noqa: E402
 from core.decisions.costs import FACTORY_COSTS, CostSettings  # noqa: E402
 from core.decisions.curves import THRESHOLD_GRID  # noqa: E402
+from core.decisions.policy import Policy  # noqa: E402
 from core.model.bundle import load_bundle  # noqa: E402
 from core.paths import MODEL_CARD_PATH, MODEL_PATH  # noqa: E402
 from core.reading.contract import CONTRACT, OUTCOME_COLUMN  # noqa: E402
 from core.reading.headers import map_columns  # noqa: E402
 from core.reading.validation import validate_frame  # noqa: E402
-from core.scoring.evaluation import (  # noqa: E402  # noqa: E402
+from core.scoring.evaluation import (  # noqa: E402
     EvaluationData,
     ThresholdView,
     build_evaluation,
@@ -60,7 +64,9 @@ from core.scoring.scores import score_frame  # noqa: E402
 
 N = 1_000_000
 ROUNDS = 3  # passes over the 99 thresholds 0.01..0.99
+DISPLAY_STEPS = 99  # steps timed with the display tables and figures
 STEP_TARGET = 0.050  # seconds
+TINY_N, TINY_ROUNDS, TINY_DISPLAY_STEPS = 5_000, 1, 5
 
 
 def observed_cohort(n: int) -> pd.DataFrame:
@@ -78,8 +84,9 @@ def observed_cohort(n: int) -> pd.DataFrame:
 
 
 def build(frame: pd.DataFrame) -> EvaluationData:
-    """What app/threshold_data.py builds for "Your cohort, with its observed outcomes"."""
-    return build_evaluation("bench", frame, True, FACTORY_BANDS, with_metrics=True)
+    """What app/threshold_data.py builds for "Your cohort, with its observed outcomes" (the single plan)."""
+    pricing = Policy(0.0, None, FACTORY_COSTS, FACTORY_BANDS)  # as its _pricing: threshold and costs are per step
+    return build_evaluation("bench", frame, True, pricing, with_metrics=True)
 
 
 def step(
@@ -132,10 +139,14 @@ def _ms(seconds: float) -> str:
 
 
 def main() -> None:
+    tiny = parse_args(__doc__).tiny
+    n, rounds, display_steps = (TINY_N, TINY_ROUNDS, TINY_DISPLAY_STEPS) if tiny else (N, ROUNDS, DISPLAY_STEPS)
+    step_target = None if tiny else STEP_TARGET
     print(machine_note())
-    print(f"Thresholds page, one slider step, {N:,} labelled patients (no Streamlit)\n")
+    tiny_note(tiny)
+    print(f"Thresholds page, one slider step, {n:,} labelled patients (no Streamlit)\n")
 
-    observed = observed_cohort(N)
+    observed = observed_cohort(n)
     print(
         f"patients with an observed outcome: {len(observed):,}; mean probability "
         f"{observed['probability'].mean():.3f}; observed dropout rate {observed[OUTCOME_COLUMN].mean():.3f}\n"
@@ -145,18 +156,18 @@ def main() -> None:
     for _ in range(3):
         total, data = timed(lambda: build(observed))
         builds.append(total)
-        if total > 10:  # a slow build is timed once: repeats would add minutes and change little
+        if total > 10 or tiny:  # a slow build is timed once: repeats would add minutes and change little
             break
     build_total = min(builds)
 
     rng = np.random.default_rng(20261127)
     grid = [float(t) for t in THRESHOLD_GRID[1:-1]]  # 0.01..0.99, the slider's inner steps
-    thresholds = [t for _ in range(ROUNDS) for t in rng.permutation(grid).tolist()]
+    thresholds = [t for _ in range(rounds) for t in rng.permutation(grid).tolist()]
     step(data, 0.5)  # warm-up: first calls import and allocate
     steps = step_times(lambda t: step(data, t), thresholds)
-    capped = step_times(lambda t: step(data, t, capacity=50_000), thresholds)
+    capped = step_times(lambda t: step(data, t, capacity=n // 20), thresholds)
     step_with_display(data, 0.5)
-    shown = step_times(lambda t: step_with_display(data, t), thresholds[:99])
+    shown = step_times(lambda t: step_with_display(data, t), thresholds[:display_steps])
 
     def summary(what: str, times: list[float], target: float | None) -> list[str]:
         median = statistics.median(times)
@@ -175,8 +186,8 @@ def main() -> None:
     print_table(
         ["what", "steps", "median", "p90", "max", "target", "result"],
         [
-            summary("step: numbers the fragment computes", steps, STEP_TARGET),
-            summary("step, staff capacity 50,000", capped, None),
+            summary("step: numbers the fragment computes", steps, step_target),
+            summary(f"step, staff capacity {n // 20:,}", capped, None),
             summary("step + display tables + 5 plotly figures", shown, None),
         ],
     )

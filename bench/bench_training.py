@@ -16,6 +16,9 @@ bundled model and with the two versions trained on the 2,500-patient trial (``co
 best of 3, reasons in words included).
 
 Targets: 2,500 patients trained < 120 s; scoring 100,000 patients < 5 s with any version.
+
+``--tiny``: CDISC Pilot 01 and 300 simulated patients trained with 2 folds, one repeat and 20 resamples (learning
+curve kept), then 2,000 simulated patients scored once; targets not judged.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 import pandas as pd  # noqa: E402
 
-from bench._common import machine_note, print_table, verdict  # noqa: E402
+from bench._common import child_command, machine_note, parse_args, print_table, tiny_note, verdict  # noqa: E402
 from core.history.reader import history_files, read_history  # noqa: E402
 from core.history.sdtm import CDISC_PILOT_DIR  # noqa: E402
 from core.history.simulated import HistoryPlan, simulate_history  # noqa: E402
@@ -45,12 +48,22 @@ from core.settings import load_settings  # noqa: E402
 from core.training.trial_training import TrainingOptions, TrainingSource, train_history  # noqa: E402
 from core.training.trial_versions import write_version  # noqa: E402
 
-TRAINING = {  # name -> (plan or None for CDISC Pilot 01, seconds target)
+TRAINING = {  # name -> (plan or None for CDISC Pilot 01, seconds target); the last one is also scored with
     "CDISC Pilot 01": (None, None),
     "simulated 2,500": (HistoryPlan(2_500, planned_days=168), 120.0),
 }
 SCORED = HistoryPlan(100_000, planned_days=336)
 SCORING_TARGET = 5.0
+SCORING_REPEATS = 3
+Cases = dict[str, tuple[HistoryPlan | None, float | None]]
+TINY_TRAINING: Cases = {"CDISC Pilot 01": (None, None), "simulated 300": (HistoryPlan(300, planned_days=168), None)}
+TINY_SCORED = HistoryPlan(2_000, planned_days=336)
+TINY_OPTIONS = TrainingOptions(n_folds=2, repeats=1, n_boot=20)
+
+
+def _sizes(tiny: bool) -> tuple[Cases, HistoryPlan, TrainingOptions]:
+    """The training cases, the scored history and the training options of this mode."""
+    return (TINY_TRAINING, TINY_SCORED, TINY_OPTIONS) if tiny else (TRAINING, SCORED, TrainingOptions())
 
 
 def _maxrss_mb() -> float:
@@ -63,7 +76,7 @@ def _history(plan: HistoryPlan | None):
     return simulate_history(plan)
 
 
-def _train(name: str, plan: HistoryPlan | None):
+def _train(name: str, plan: HistoryPlan | None, options: TrainingOptions):
     """One training with the stage times taken from its progress lines."""
     history = _history(plan)
     stages: dict[str, float] = {}
@@ -77,15 +90,16 @@ def _train(name: str, plan: HistoryPlan | None):
 
     source = TrainingSource(name, ("bench",), "0" * 64, synthetic=plan is not None)
     start = time.perf_counter()
-    run = train_history(history, source, TrainingOptions(), Registry(MODELS_DIR).load(), progress)
+    run = train_history(history, source, options, Registry(MODELS_DIR).load(), progress)
     return run, time.perf_counter() - start, stages, history
 
 
-def child_training(name: str) -> None:
-    plan, _ = TRAINING[name]
+def child_training(name: str, tiny: bool) -> None:
+    training, _, options = _sizes(tiny)
+    plan, _ = training[name]
     base = _maxrss_mb()
     sys.stdin.readline()
-    run, seconds, stages, history = _train(name, plan)
+    run, seconds, stages, history = _train(name, plan, options)
     chosen = run.recommendation["family"]
     figures = {
         "seconds": seconds,
@@ -101,12 +115,14 @@ def child_training(name: str) -> None:
     print(json.dumps(figures))
 
 
-def child_scoring() -> None:
+def child_scoring(tiny: bool) -> None:
+    training, scored_plan, options = _sizes(tiny)
     sys.stdin.readline()
     settings = load_settings()
-    run, _, _, _ = _train("simulated 2,500", TRAINING["simulated 2,500"][0])
-    history = simulate_history(SCORED)
-    as_of = pd.Timestamp(SCORED.start) + pd.Timedelta(days=200)
+    name = list(training)[-1]  # the simulated trial
+    run, _, _, _ = _train(name, training[name][0], options)
+    history = simulate_history(scored_plan)
+    as_of = pd.Timestamp(scored_plan.start) + pd.Timedelta(days=200)
     bundles = {"bundled": Registry(MODELS_DIR).load()}
     with tempfile.TemporaryDirectory() as folder:
         for family in run.models:
@@ -116,7 +132,7 @@ def child_scoring() -> None:
     figures = {}
     for label, bundle in bundles.items():
         runs = []
-        for _ in range(3):
+        for _ in range(1 if tiny else SCORING_REPEATS):
             start = time.perf_counter()
             scored = score_history(history, {}, "bench", as_of, bundle, settings.bands)
             runs.append(time.perf_counter() - start)
@@ -124,9 +140,9 @@ def child_scoring() -> None:
     print(json.dumps(figures))
 
 
-def _run_child(args: list[str]) -> dict:
+def _run_child(args: list[str], tiny: bool) -> dict:
     proc = subprocess.Popen(
-        [sys.executable, __file__, "--child", *args],
+        child_command(__file__, *args, tiny=tiny),
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -138,14 +154,20 @@ def _run_child(args: list[str]) -> dict:
 
 
 def main() -> None:
-    if len(sys.argv) >= 3 and sys.argv[1] == "--child":
-        child_scoring() if sys.argv[2] == "scoring" else child_training(sys.argv[2])
+    args = parse_args(__doc__)
+    if args.child:
+        child_scoring(args.tiny) if args.child[0] == "scoring" else child_training(args.child[0], args.tiny)
         return
+    training, scored_plan, _ = _sizes(args.tiny)
+    scoring_target = None if args.tiny else SCORING_TARGET
     print(machine_note())
-    print("Training from a trial history (default options), once per case; memory is ru_maxrss of a fresh subprocess\n")
+    tiny_note(args.tiny)
+    options = "tiny options" if args.tiny else "default options"
+    print(f"Training from a trial history ({options}), once per case; memory is ru_maxrss of a fresh subprocess\n")
     rows = []
-    for name, (_, target) in TRAINING.items():
-        f = _run_child([name])
+    for name, (_, target) in training.items():
+        target = None if args.tiny else target
+        f = _run_child([name], args.tiny)
         stages = ", ".join(f"{stage} {seconds:.1f}" for stage, seconds in f["stages"].items())
         rows.append(
             [
@@ -164,8 +186,12 @@ def main() -> None:
         print(f"{name} stages (s): {stages}")
     print()
     print_table("case patients landmarks rows seconds target result chosen_auc base_MB peak_MB".split(), rows)
-    print(f"\nScoring a simulated {SCORED.n_patients:,}-patient history as of day 200 (best of 3, reasons included)\n")
-    scoring = _run_child(["scoring"])
+    repeats = 1 if args.tiny else SCORING_REPEATS
+    print(
+        f"\nScoring a simulated {scored_plan.n_patients:,}-patient history as of day 200 "
+        f"(best of {repeats}, reasons included)\n"
+    )
+    scoring = _run_child(["scoring"], args.tiny)
     print_table(
         "version patients seconds target result".split(),
         [
@@ -173,8 +199,8 @@ def main() -> None:
                 label,
                 f"{f['patients']:,}",
                 f"{f['seconds']:.2f}",
-                f"< {SCORING_TARGET:g} s",
-                verdict(f["seconds"], SCORING_TARGET),
+                f"< {scoring_target:g} s" if scoring_target else "-",
+                verdict(f["seconds"], scoring_target),
             ]
             for label, f in scoring.items()
         ],
