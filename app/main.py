@@ -15,8 +15,9 @@ if str(ROOT) not in sys.path:  # `streamlit run app/main.py` puts app/ on the pa
 
 import streamlit as st  # noqa: E402
 
-from app import gate, log_setup, navigation, state  # noqa: E402
-from app.identity import allowed  # noqa: E402
+from app import log_setup, navigation, state  # noqa: E402
+from app.access import gate  # noqa: E402
+from app.access.identity import allowed  # noqa: E402
 from app.views import account, sidebar, team_settings  # noqa: E402
 from core.trust.roles import MANAGE_USERS  # noqa: E402
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import cohort_loading, history_loading, state, weekly
+from app import state
 from app.figures import cohort as cohort_charts
+from app.services import cohort_loading, history_loading, weekly
+from app.text import plain
 from app.views import cohort as cohort_views
 from app.views import controls
 from app.views import drift as drift_views
@@ -13,7 +15,6 @@ from app.views import history as history_views
 from app.views import outreach as outreach_views
 from app.views import weekly as weekly_views
 from app.views.components import example_costs_notice
-from app.views.text import plain
 from core.history.reader import history_files, looks_like_history
 from core.history.sdtm import CDISC_PILOT_DIR
 from core.scoring.cohort import filter_mask, flagged_mask, site_summary

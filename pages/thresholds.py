@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import measured_effect, state, threshold_data
+from app import state
 from app.figures import model as charts
+from app.services import measured_effect, threshold_data
 from app.views import controls
 from app.views import thresholds as threshold_views
 from app.views.components import band_legend, example_costs_notice

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app import url_settings
+from app.services import url_settings
 from core import decision_settings as setting_sources
 from core.decisions.bands import RiskBand
 from core.decisions.costs import CostSettings
@@ -43,7 +43,9 @@ COHORT_ERROR = "cohort_load_error"  # why the last file asked for could not be u
 LAST_UPLOAD = "cohort_last_upload"  # file id of the uploader's file already loaded (or refused)
 DATE_QUESTION = "cohort_date_question"  # (file SHA-256, the question) when a file's dates read both ways
 DATE_ORDER = "cohort_date_order"  # (file SHA-256, day first?) the user's answer to that question
-HISTORY = "history"  # app.history_loading.LoadedHistory: a trial history's files, how to read them, what was read
+HISTORY = (
+    "history"  # app.services.history_loading.LoadedHistory: a trial history's files, how to read them, what was read
+)
 EVALUATION_CACHE = "threshold_data_cache"  # (key, EvaluationData) of the Thresholds page's cohort source
 PATIENT_PREFILL = "patient_prefill"  # contract fields to open the Patient page with
 PATIENT_RESULT = "patient_result"  # the last assessed patient (validated one-row frame)
@@ -267,7 +269,7 @@ def set_date_order(digest: str, day_first: bool) -> None:
 
 
 def history() -> Any:
-    """The trial history being scored (app.history_loading.LoadedHistory), if the upload was one."""
+    """The trial history being scored (app.services.history_loading.LoadedHistory), if the upload was one."""
     return st.session_state.get(HISTORY)
 
 

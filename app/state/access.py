@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 SIGNED_IN = "gate_signed_in"  # (gate kind, name, role) this session signed in with
-PERSON = "identity_person"  # app.identity.Person using the app in this run (set by the gate)
+PERSON = "identity_person"  # app.access.identity.Person using the app in this run (set by the gate)
 GATE_FAILURES = "gate_failures"
 GATE_JUST_FAILED = "gate_just_failed"
 NOTICE = "notice_"  # + an area ("gate", "users"): a message a callback leaves for the page to show once
@@ -57,7 +57,7 @@ def sign_out() -> None:
 
 
 def person() -> Any:
-    """The app.identity.Person using the app in this run, as the gate decided (None before it has)."""
+    """The app.access.identity.Person using the app in this run, as the gate decided (None before it has)."""
     return st.session_state.get(PERSON)
 
 

@@ -1,4 +1,4 @@
-"""Session state of the weekly memory: which stored upload this session's cohort is (app.weekly).
+"""Session state of the weekly memory: which stored upload this session's cohort is (app.services.weekly).
 
 Kept per cohort digest and model, so a page switch or a slider move never stores the same week twice.
 """
@@ -11,11 +11,11 @@ import streamlit as st
 
 __all__ = ["remembered_week", "set_remembered_week"]
 
-REMEMBERED = "weekly_remembered"  # (cohort SHA-256, model SHA-256, as-of day) -> app.weekly.Week
+REMEMBERED = "weekly_remembered"  # (cohort SHA-256, model SHA-256, as-of day) -> app.services.weekly.Week
 
 
 def remembered_week(key: tuple[str, str, Any]) -> Any:
-    """The stored week (app.weekly.Week) of this cohort and model, if this session stored or found it."""
+    """The stored week (app.services.weekly.Week) of this cohort and model, if this session stored or found it."""
     return st.session_state.get(REMEMBERED, {}).get(key)
 
 

@@ -15,10 +15,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app import audit_trail, state, store_access
-from app.identity import allowed, current_person
+from app import state
+from app.access.identity import allowed, current_person
+from app.services import audit_trail, store_access
+from app.text import plain
 from app.views import controls
-from app.views.text import plain
 from core import decision_settings as setting_sources
 from core.decisions.policy import SINGLE
 from core.formatting import dollars, percent

@@ -12,8 +12,9 @@ from typing import Any
 
 import streamlit as st
 
-from app import audit_trail, state
-from app.identity import current_person
+from app import state
+from app.access.identity import current_person
+from app.services import audit_trail
 from core.history.reader import files_sha256, read_history
 from core.history.trial_history import TrialHistory
 from core.training import tracking

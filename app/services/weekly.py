@@ -14,8 +14,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from app import state, store_access
-from app.identity import current_person
+from app import state
+from app.access.identity import current_person
+from app.services import store_access
 from core.model.bundle import ModelBundle
 from core.reading.contract import ID_COLUMN, OUTCOME_COLUMN, SITE_COLUMN
 from core.scoring.cohort import ScoredCohort

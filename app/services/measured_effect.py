@@ -10,8 +10,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 import streamlit as st
 
-from app import state, store_access
-from app.identity import allowed
+from app import state
+from app.access.identity import allowed
+from app.services import store_access
 from app.views.effectiveness import effectiveness_section
 from core.outreach.effectiveness import EffectEstimate, estimate_effectiveness
 from core.outreach.opportunities import opportunities_from_store

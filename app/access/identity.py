@@ -2,7 +2,7 @@
 
 Every page that records something (settings, contacts, trainings, promotions) names the person from
 here. A control only a manager may use asks ``allowed``; a page or button that should also say why not
-asks ``require``. The gate (app/gate.py) decides the person at the start of every run: the signed-in
+asks ``require``. The gate (app/access/gate.py) decides the person at the start of every run: the signed-in
 user, the "team member" of a shared password, or the "local user" of an open app.
 """
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from app import state
-from app.views.text import plain
+from app.text import plain
 from core.trust.roles import may, refusal
 
 LOCAL_USER = "local user"  # the app runs open on one computer: whoever sits at it

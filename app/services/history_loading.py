@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 import streamlit as st
 
-from app import audit_trail, state
-from app.views.text import plain
+from app import state
+from app.services import audit_trail
+from app.text import plain
 from core.history.reader import read_history
 from core.history.trial_history import TrialHistory
 from core.history.validation import AmbiguousDatesError
