@@ -8,11 +8,11 @@ user, the "team member" of a shared password, or the "local user" of an open app
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import streamlit as st
 
 from app import state
+from app.records import NOBODY as NOBODY
+from app.records import Person as Person
 from app.text import plain
 from core.trust.roles import may, refusal
 
@@ -20,19 +20,9 @@ LOCAL_USER = "local user"  # the app runs open on one computer: whoever sits at 
 TEAM_MEMBER = "team member"  # someone who gave the shared team password
 
 
-@dataclass(frozen=True)
-class Person:
-    name: str
-    role: str  # core.trust.roles: COORDINATOR or MANAGER ("" before sign-in: may do nothing)
-
-
-NOBODY = Person("not signed in", "")
-
-
 def current_person() -> Person:
     """The person using the app in this run; NOBODY (who may do nothing) if the gate has not let anyone in."""
-    found = state.person()
-    return found if isinstance(found, Person) else NOBODY
+    return state.current_person()
 
 
 def allowed(action: str) -> bool:

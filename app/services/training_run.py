@@ -7,13 +7,12 @@ stopping it (Streamlit interrupts the run at the next progress update) leaves th
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 from typing import Any
 
 import streamlit as st
 
 from app import state
-from app.access.identity import current_person
+from app.records import TrainingOutcome
 from app.services import audit_trail
 from core.history.reader import files_sha256, read_history
 from core.history.trial_history import TrialHistory
@@ -23,17 +22,6 @@ from core.training.trial_training import TrainingOptions, TrainingSource, train_
 from core.training.trial_versions import register_versions
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class TrainingOutcome:
-    """What the page shows after a training: the versions made, or why there are none."""
-
-    trial: str
-    versions: dict[str, str] = field(default_factory=dict)  # family -> version name
-    recommended: str | None = None
-    refused: str | None = None
-    warnings: list[str] = field(default_factory=list)
 
 
 def read(files: dict[str, bytes], day_first: bool | None) -> TrialHistory:
@@ -66,7 +54,7 @@ def run(history: TrialHistory, files: dict[str, bytes], trial: str) -> TrainingO
         trial=trial,
         versions=list(names.values()),
         recommended=names[outcome.recommended],
-        by=current_person().name,
+        by=state.current_person().name,
         **_headline(result.results),
     )
     _tracked(outcome)
@@ -79,14 +67,14 @@ def _headline(results: dict[str, dict[str, Any]]) -> dict[str, Any]:
 
 def promote(version: str) -> None:
     """Put ``version`` in use, recorded with who did it; the next run of every page uses it."""
-    who = current_person().name
+    who = state.current_person().name
     previous = state.registry().promote(version, who)
     audit_trail.record("model_promoted", version=version, replaced=previous, by=who)
     log.info("model %s promoted (replacing %s)", version, previous)
 
 
 def rollback() -> str:
-    who = current_person().name
+    who = state.current_person().name
     restored = state.registry().rollback(who)
     audit_trail.record("model_rolled_back", version=restored, by=who)
     log.info("model rolled back to %s", restored)

@@ -10,8 +10,8 @@ import pandas as pd
 import streamlit as st
 
 from app import state
+from app.records import LoadedHistory
 from app.services import history_loading
-from app.services.history_loading import LoadedHistory
 from app.text import plain
 from core.history.as_of import GENERIC_ARMS, default_as_of, guess_arm_mapping, trial_arms
 from core.history.trial_history import TrialHistory

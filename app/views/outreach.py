@@ -15,8 +15,8 @@ import streamlit as st
 
 from app import state
 from app.access.identity import current_person, require
+from app.records import Week
 from app.services import audit_trail, store_access
-from app.services.weekly import Week
 from app.text import plain
 from core.output.csv_file import csv_bytes
 from core.outreach.contacts_file import DEFAULT_ACTION, NOTE_LIMIT, TEXT_LIMIT, ContactsFile, read_contacts

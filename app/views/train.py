@@ -8,8 +8,8 @@ import streamlit as st
 from app import state
 from app.access.identity import allowed, refusal_for, require
 from app.figures import training as charts
+from app.records import TrainingOutcome
 from app.services import training_run
-from app.services.training_run import TrainingOutcome
 from app.text import plain
 from app.views import model as model_views
 from core.formatting import interval

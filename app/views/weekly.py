@@ -15,8 +15,8 @@ import streamlit as st
 
 from app import state
 from app.figures.trend import risk_trend_figure
+from app.records import Week
 from app.services import store_access
-from app.services.weekly import Week
 from app.text import plain
 from core.outreach.changes import LAST, MIN_RISE, NOW, WeeklyChanges, weekly_changes
 from core.outreach.trends import (
