@@ -39,21 +39,26 @@ def _tracked(outcome: TrainingOutcome) -> None:
 def run(history: TrialHistory, files: dict[str, bytes], trial: str) -> TrainingOutcome:
     """Train on ``history`` with a progress bar; register both versions; record it in the audit trail."""
     bar = st.progress(0.0, text="Starting…")
+
+    def progress(fraction: float, words: str) -> None:
+        bar.progress(fraction, words)
+
     source = TrainingSource(trial, tuple(sorted(files)), files_sha256(files))
     options = TrainingOptions(costs=state.costs())
     try:
-        result = train_history(history, source, options, state.get_bundle(), lambda f, words: bar.progress(f, words))
+        result = train_history(history, source, options, state.get_bundle(), progress)
     except TrainingRefused as exc:
         bar.empty()
         return TrainingOutcome(trial, refused=str(exc))
     names = register_versions(result, state.registry())
-    outcome = TrainingOutcome(trial, names, result.recommendation["family"])
+    recommended = str(result.recommendation["family"])
+    outcome = TrainingOutcome(trial, names, recommended)
     bar.empty()
     audit_trail.record(
         "model_trained",
         trial=trial,
         versions=list(names.values()),
-        recommended=names[outcome.recommended],
+        recommended=names[recommended],
         by=state.current_person().name,
         **_headline(result.results),
     )

@@ -93,7 +93,7 @@ def _one_patient(cohort: ScoredCohort, rows: np.ndarray, flagged: np.ndarray) ->
             "Patient",
             list(choices),
             index=None,
-            format_func=choices.get,
+            format_func=lambda key: str(choices.get(key)),
             placeholder="Choose or type an identifier",
             key="outreach_patient",
         )
