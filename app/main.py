@@ -15,8 +15,10 @@ if str(ROOT) not in sys.path:  # `streamlit run app/main.py` puts app/ on the pa
 
 import streamlit as st  # noqa: E402
 
-from app import gate, log_setup, navigation, state  # noqa: E402
-from app.identity import allowed  # noqa: E402
+from app import log_setup, navigation, state  # noqa: E402
+from app.access import gate  # noqa: E402
+from app.access.identity import allowed  # noqa: E402
+from app.services import url_settings  # noqa: E402
 from app.views import account, sidebar, team_settings  # noqa: E402
 from core.trust.roles import MANAGE_USERS  # noqa: E402
 
@@ -32,7 +34,7 @@ changed = state.model_changed(bundle)
 if changed:
     st.info(changed, icon=":material/published_with_changes:")
 team_settings.start_session(bundle)  # the page's address, else the team's saved settings, else defaults
-state.keep_in_url()  # a refresh of this tab starts a new session: the address carries the settings over
+url_settings.keep_in_url()  # a refresh of this tab starts a new session: the address carries the settings over
 account.render(access)  # who is signed in, sign out
 sidebar.render(bundle, show_settings=page is not navigation.THRESHOLDS)  # its fragment edits them live
 log.debug("full run of page %s", page.url_path or "overview")  # fragment reruns do not pass here

@@ -5,7 +5,7 @@ validated with ``core.reading.validation.validate_frame`` and scored with ``core
 bundled model, as ``core.scoring.cohort.score_upload`` does; no CSV round trip). The page's source is "Your
 cohort, with its observed outcomes": the rows with a known outcome.
 
-One-off build per source, the call ``app/threshold_data.py`` makes (best of 3, or one run if it
+One-off build per source, the call ``app/services/threshold_data.py`` makes (best of 3, or one run if it
 takes over 10 s): ``core.scoring.evaluation.build_evaluation`` with metrics (``ThresholdCurves``, one
 ``SubgroupCurves`` each for gender, age group, arm and site, the band plan, and
 ``core.stats.metrics.cohort_summary``: ROC AUC, Brier score and calibration error with bootstrap intervals).
@@ -84,7 +84,7 @@ def observed_cohort(n: int) -> pd.DataFrame:
 
 
 def build(frame: pd.DataFrame) -> EvaluationData:
-    """What app/threshold_data.py builds for "Your cohort, with its observed outcomes" (the single plan)."""
+    """What app/services/threshold_data.py builds for "Your cohort, with its observed outcomes" (the single plan)."""
     pricing = Policy(0.0, None, FACTORY_COSTS, FACTORY_BANDS)  # as its _pricing: threshold and costs are per step
     return build_evaluation("bench", frame, True, pricing, with_metrics=True)
 

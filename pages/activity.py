@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import audit_trail
+from app.services import audit_trail
 from app.views import activity as activity_views
 from core.trust.audit import LOG_NAME, activity_by_day, activity_summary, read_events
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import cohort_loading, history_loading, state, weekly
+from app import state
 from app.figures import cohort as cohort_charts
+from app.services import upload_routing, weekly
+from app.text import plain
 from app.views import cohort as cohort_views
 from app.views import controls
 from app.views import drift as drift_views
@@ -13,9 +15,6 @@ from app.views import history as history_views
 from app.views import outreach as outreach_views
 from app.views import weekly as weekly_views
 from app.views.components import example_costs_notice
-from app.views.text import plain
-from core.history.reader import history_files, looks_like_history
-from core.history.sdtm import CDISC_PILOT_DIR
 from core.scoring.cohort import filter_mask, flagged_mask, site_summary
 
 bundle = state.get_bundle()
@@ -38,30 +37,16 @@ uploads = upload_col.file_uploader(
 )
 with demo_col:
     if st.button("Open the demo cohort", key="load_demo", help="500 synthetic patients from two trials"):
-        state.set_history(None)
-        cohort_loading.load_demo()
+        upload_routing.open_demo()
     if st.button(
         "Open a real trial",
         key="load_real_trial",
         help="CDISC Pilot 01: a public Phase II trial of 254 patients, as SDTM (see data/cdiscpilot01)",
     ):
-        history_loading.open_history("CDISC Pilot 01", history_files(CDISC_PILOT_DIR))
+        upload_routing.open_real_trial()
 cohort_views.column_guide()
 
-data = None
-if uploads:
-    files = {upload.name: upload.getvalue() for upload in uploads}
-    upload_id = ",".join(upload.file_id for upload in uploads)
-    if state.last_upload() != upload_id:
-        state.set_last_upload(upload_id)
-        if looks_like_history(files):
-            history_loading.open_history(", ".join(files) if len(files) <= 3 else f"{len(files)} files", files)
-        else:
-            state.set_history(None)
-            name, content = next(iter(files.items()))
-            cohort_loading.load(content, name)
-    if len(uploads) == 1 and state.history() is None:
-        data = uploads[0].getvalue()
+data = upload_routing.take_uploads(uploads)  # the one patient list's bytes, else None
 
 loaded_history = state.history()
 if loaded_history is not None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from app import navigation, state
+from app.text import plain
 from app.views.components import example_costs_notice
-from app.views.text import plain
 from core.formatting import count
 from core.scoring.cohort import summarise
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from app import audit_trail, state
+from app import state
 from app.figures.patient import waterfall_figure
-from app.patient_cache import cached_assessment, cached_score
+from app.services import audit_trail
+from app.services.patient_cache import cached_assessment, cached_score
+from app.text import plain
 from app.views import weekly as weekly_views
 from app.views.components import band_badge_html, example_costs_notice
 from app.views.patient_form import current_values, draw_fields, set_values, show_problems, values_of
-from app.views.text import plain
 from core.decisions.policy import flag_patient
 from core.formatting import dollars, percent
 from core.model.explain import probability_from_log_odds

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.identity import require
+from app.access.identity import require
 from app.views import users
 from core.trust.roles import MANAGE_USERS
 

@@ -35,6 +35,8 @@ CORE_ORDER = (
 APP_ORDER = (
     "app.log_setup",
     "app.navigation",
+    "app.text",  # user text shown as text (plain), for every layer above
+    "app.records",  # plain values the session keeps (person, loaded history, week, training outcome, team record)
     "app.figures",  # plotly figure builders (no streamlit)
     "app.state",  # the only place touching st.session_state
     "app.services",  # loading, training runs, weekly loop, store access (never views)

@@ -1,5 +1,7 @@
 """Everything the app keeps for one browser session, behind typed functions: this package is the only place that
-touches ``st.session_state`` (who is signed in lives in ``app.state.access``, re-exported here).
+touches ``st.session_state``. The deployment's settings, the model and the decision settings live here; the rest
+lives in submodules by area (``access``, ``cohort``, ``patient``, ``training``, ``outreach``, ``team_settings``,
+``weekly``, ``weekly_views``), re-exported here by name, and every key in ``app.state.keys``.
 
 The shared settings (threshold, costs, capacity) live under plain keys, not widget keys, so they
 survive page switches: Streamlit drops a widget's state when a page that does not draw it runs.
@@ -14,56 +16,111 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
-from app import url_settings
+from app.state.access import GATE_FAILURES as GATE_FAILURES
+from app.state.access import GATE_JUST_FAILED as GATE_JUST_FAILED
+from app.state.access import NAME_FIELD as NAME_FIELD
+from app.state.access import NOTICE as NOTICE
+from app.state.access import PASSWORD_FIELD as PASSWORD_FIELD
+from app.state.access import PERSON as PERSON
+from app.state.access import SIGNED_IN as SIGNED_IN
+from app.state.access import client_address as client_address
+from app.state.access import current_person as current_person
+from app.state.access import person as person
+from app.state.access import pop_just_failed as pop_just_failed
+from app.state.access import pop_notice as pop_notice
+from app.state.access import record_sign_in_failure as record_sign_in_failure
+from app.state.access import set_notice as set_notice
+from app.state.access import set_person as set_person
+from app.state.access import set_signed_in as set_signed_in
+from app.state.access import sign_in_failures as sign_in_failures
+from app.state.access import sign_out as sign_out
+from app.state.access import signed_in as signed_in
+from app.state.access import take_secret as take_secret
+from app.state.cohort import clear_cohort as clear_cohort
+from app.state.cohort import cohort as cohort
+from app.state.cohort import cohort_error as cohort_error
+from app.state.cohort import date_order as date_order
+from app.state.cohort import date_question as date_question
+from app.state.cohort import evaluation_cache as evaluation_cache
+from app.state.cohort import history as history
+from app.state.cohort import last_upload as last_upload
+from app.state.cohort import set_cohort as set_cohort
+from app.state.cohort import set_cohort_error as set_cohort_error
+from app.state.cohort import set_date_order as set_date_order
+from app.state.cohort import set_date_question as set_date_question
+from app.state.cohort import set_evaluation_cache as set_evaluation_cache
+from app.state.cohort import set_history as set_history
+from app.state.cohort import set_last_upload as set_last_upload
+from app.state.keys import ASSESS_BUTTON as ASSESS_BUTTON
+from app.state.keys import CAPACITY as CAPACITY
+from app.state.keys import COHORT as COHORT
+from app.state.keys import COHORT_ERROR as COHORT_ERROR
+from app.state.keys import COSTS_CONFIRMED as COSTS_CONFIRMED
+from app.state.keys import DATE_ORDER as DATE_ORDER
+from app.state.keys import DATE_QUESTION as DATE_QUESTION
+from app.state.keys import DROPOUT_COST as DROPOUT_COST
+from app.state.keys import EFFECTIVENESS as EFFECTIVENESS
+from app.state.keys import EVALUATION_CACHE as EVALUATION_CACHE
+from app.state.keys import FORM_START as FORM_START
+from app.state.keys import HISTORY as HISTORY
+from app.state.keys import IN_URL as IN_URL
+from app.state.keys import INTERVENTION_COST as INTERVENTION_COST
+from app.state.keys import LAST_UPLOAD as LAST_UPLOAD
+from app.state.keys import MODEL_SEEN as MODEL_SEEN
+from app.state.keys import PATIENT_AUDIT_PENDING as PATIENT_AUDIT_PENDING
+from app.state.keys import PATIENT_PREFILL as PATIENT_PREFILL
+from app.state.keys import PATIENT_RESULT as PATIENT_RESULT
+from app.state.keys import PLAN as PLAN
+from app.state.keys import SETTINGS as SETTINGS
+from app.state.keys import THRESHOLD as THRESHOLD
+from app.state.keys import TRAINING as TRAINING
+from app.state.keys import TRAINING_RUNNING as TRAINING_RUNNING
+from app.state.outreach import contacts_file as contacts_file
+from app.state.outreach import outreach_upload_key as outreach_upload_key
+from app.state.outreach import pop_outreach_notice as pop_outreach_notice
+from app.state.outreach import set_contacts_file as set_contacts_file
+from app.state.outreach import set_outreach_notice as set_outreach_notice
+from app.state.outreach import start_outreach_upload_again as start_outreach_upload_again
+from app.state.patient import assess_clicked as assess_clicked
+from app.state.patient import form_start as form_start
+from app.state.patient import patient_result as patient_result
+from app.state.patient import pop_patient_audit_pending as pop_patient_audit_pending
+from app.state.patient import pop_patient_prefill as pop_patient_prefill
+from app.state.patient import set_form_start as set_form_start
+from app.state.patient import set_patient_prefill as set_patient_prefill
+from app.state.patient import set_patient_result as set_patient_result
+from app.state.team_settings import TEAM_UNAVAILABLE as TEAM_UNAVAILABLE
+from app.state.team_settings import apply_settings_by_name as apply_settings_by_name
+from app.state.team_settings import effect_estimate as effect_estimate
+from app.state.team_settings import forget_widgets as forget_widgets
+from app.state.team_settings import set_effect_estimate as set_effect_estimate
+from app.state.team_settings import set_team_resolution as set_team_resolution
+from app.state.team_settings import set_team_saved as set_team_saved
+from app.state.team_settings import settings_by_name as settings_by_name
+from app.state.team_settings import team_resolution as team_resolution
+from app.state.team_settings import team_saved as team_saved
+from app.state.training import model_changed as model_changed
+from app.state.training import pop_training_interrupted as pop_training_interrupted
+from app.state.training import set_training as set_training
+from app.state.training import set_training_running as set_training_running
+from app.state.training import training as training
+from app.state.weekly import remembered_week as remembered_week
+from app.state.weekly import set_remembered_week as set_remembered_week
+from app.state.weekly_views import earlier_uploads as earlier_uploads
+from app.state.weekly_views import keep_scores as keep_scores
+from app.state.weekly_views import kept_scores as kept_scores
+from app.state.weekly_views import set_earlier_uploads as set_earlier_uploads
 from core import decision_settings as setting_sources
 from core.decisions.bands import RiskBand
 from core.decisions.costs import CostSettings
 from core.decisions.policy import SINGLE, Policy
 from core.model.bundle import ModelBundle, ModelIntegrityError
 from core.model.registry import Registry, RegistryError
-from core.scoring.cohort import ScoredCohort
 from core.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger(__name__)
-
-# Keys of the session's own values (never a widget's).
-SETTINGS = "resolved_settings"
-THRESHOLD = "settings_threshold"
-INTERVENTION_COST = "settings_intervention_cost"
-DROPOUT_COST = "settings_dropout_cost"
-EFFECTIVENESS = "settings_effectiveness"
-CAPACITY = "settings_capacity"  # None = no limit
-PLAN = "settings_plan"  # core.decisions.policy.SINGLE or TIERED
-COSTS_CONFIRMED = "settings_costs_confirmed"  # the user set or accepted the costs (not the example figures)
-COHORT = "cohort"  # core.scoring.cohort.ScoredCohort or absent
-COHORT_ERROR = "cohort_load_error"  # why the last file asked for could not be used
-LAST_UPLOAD = "cohort_last_upload"  # file id of the uploader's file already loaded (or refused)
-DATE_QUESTION = "cohort_date_question"  # (file SHA-256, the question) when a file's dates read both ways
-DATE_ORDER = "cohort_date_order"  # (file SHA-256, day first?) the user's answer to that question
-HISTORY = "history"  # app.history_loading.LoadedHistory: a trial history's files, how to read them, what was read
-EVALUATION_CACHE = "threshold_data_cache"  # (key, EvaluationData) of the Thresholds page's cohort source
-PATIENT_PREFILL = "patient_prefill"  # contract fields to open the Patient page with
-PATIENT_RESULT = "patient_result"  # the last assessed patient (validated one-row frame)
-PATIENT_AUDIT_PENDING = "patient_audit_pending"  # record the assessment once, when it is shown
-FORM_START = "form_start"  # form prefix -> (widget key generation, the values its widgets start from)
-
-# The settings kept in the page's address (session-state key -> address name).
-_IN_URL = {
-    THRESHOLD: "threshold",
-    INTERVENTION_COST: "contact_cost",
-    DROPOUT_COST: "dropout_cost",
-    EFFECTIVENESS: "effectiveness",
-    CAPACITY: "capacity",
-    PLAN: "plan",
-    COSTS_CONFIRMED: "costs_set",
-}
-
-# Widget keys other modules need to name.
-ASSESS_BUTTON = "assess"
-
 
 # ---------------------------------------------------------------- settings and model
 
@@ -103,9 +160,12 @@ def get_bundle() -> ModelBundle:
     raise AssertionError("unreachable")
 
 
-def init_session(bundle: ModelBundle, saved: Mapping[str, Any] | None = None) -> setting_sources.Resolution | None:
-    """Fill in the decision settings the first time a session runs: from the page's address, else the team's
-    ``saved`` settings (by address name, as stored), else defaults. Returns where they came from (None: already set).
+def init_session(
+    bundle: ModelBundle, from_url: Mapping[str, Any], saved: Mapping[str, Any] | None = None
+) -> setting_sources.Resolution | None:
+    """Fill in the decision settings the first time a session runs: from the page's address (``from_url``: checked
+    values by address name, app.services.url_settings), else the team's ``saved`` settings (by address name, as
+    stored), else defaults. Returns where they came from (None: already set).
     """
     costs = settings().costs
     defaults = {
@@ -120,21 +180,12 @@ def init_session(bundle: ModelBundle, saved: Mapping[str, Any] | None = None) ->
     missing = [key for key in defaults if key not in st.session_state]
     if not missing:
         return None
-    from_url = url_settings.read(dict(st.query_params))
     resolved = setting_sources.resolve(
-        from_url, saved or {}, {_IN_URL[key]: value for key, value in defaults.items()}, bundle.version
+        from_url, saved or {}, {IN_URL[key]: value for key, value in defaults.items()}, bundle.version
     )
     for key in missing:
-        st.session_state[key] = resolved.values[_IN_URL[key]]
+        st.session_state[key] = resolved.values[IN_URL[key]]
     return resolved
-
-
-def keep_in_url() -> None:
-    """Write the settings in force into the page's address, so a refresh of this tab keeps them."""
-    wanted = url_settings.write({name: st.session_state.get(key) for key, name in _IN_URL.items()})
-    current = dict(st.query_params)
-    if any(current.get(k) != v for k, v in wanted.items()) or set(current) - set(wanted):
-        st.query_params.from_dict(wanted)
 
 
 def costs_are_examples() -> bool:
@@ -207,169 +258,3 @@ def widget_value(key: str, default: Any = None) -> Any:
 def set_widget_value(key: str, value: Any) -> None:
     """Set a widget's value (before the widget is drawn in this run)."""
     st.session_state[key] = value
-
-
-# ---------------------------------------------------------------- the loaded cohort
-
-
-def cohort() -> ScoredCohort | None:
-    return st.session_state.get(COHORT)
-
-
-def set_cohort(value: ScoredCohort) -> None:
-    st.session_state[COHORT] = value
-
-
-def cohort_error() -> str | None:
-    return st.session_state.get(COHORT_ERROR)
-
-
-def set_cohort_error(message: str | None) -> None:
-    if message is None:
-        st.session_state.pop(COHORT_ERROR, None)
-    else:
-        st.session_state[COHORT_ERROR] = message
-
-
-def last_upload() -> str | None:
-    return st.session_state.get(LAST_UPLOAD)
-
-
-def set_last_upload(file_id: str) -> None:
-    st.session_state[LAST_UPLOAD] = file_id
-
-
-def clear_cohort() -> None:
-    """Take the cohort (and any message about it) off the screen; which upload was last handled stays known."""
-    for key in (COHORT, COHORT_ERROR):
-        st.session_state.pop(key, None)
-
-
-def date_question() -> tuple[str, str] | None:
-    return st.session_state.get(DATE_QUESTION)
-
-
-def set_date_question(value: tuple[str, str] | None) -> None:
-    if value is None:
-        st.session_state.pop(DATE_QUESTION, None)
-    else:
-        st.session_state[DATE_QUESTION] = value
-
-
-def date_order(digest: str) -> bool | None:
-    """The order of day and month the user gave for the file with this SHA-256 (None: not asked)."""
-    kept = st.session_state.get(DATE_ORDER)
-    return kept[1] if kept and kept[0] == digest else None
-
-
-def set_date_order(digest: str, day_first: bool) -> None:
-    st.session_state[DATE_ORDER] = (digest, day_first)
-
-
-def history() -> Any:
-    """The trial history being scored (app.history_loading.LoadedHistory), if the upload was one."""
-    return st.session_state.get(HISTORY)
-
-
-def set_history(value: Any) -> None:
-    if value is None:
-        st.session_state.pop(HISTORY, None)
-    else:
-        st.session_state[HISTORY] = value
-
-
-def evaluation_cache() -> tuple[Any, Any] | None:
-    return st.session_state.get(EVALUATION_CACHE)
-
-
-def set_evaluation_cache(key: Any, data: Any) -> None:
-    st.session_state[EVALUATION_CACHE] = (key, data)
-
-
-# ---------------------------------------------------------------- the Patient page
-
-
-def set_patient_prefill(values: dict[str, Any]) -> None:
-    """Open the Patient page with these values (a patient picked in the cohort table)."""
-    st.session_state[PATIENT_PREFILL] = values
-
-
-def pop_patient_prefill() -> dict[str, Any] | None:
-    return st.session_state.pop(PATIENT_PREFILL, None)
-
-
-def patient_result() -> pd.DataFrame | None:
-    return st.session_state.get(PATIENT_RESULT)
-
-
-def set_patient_result(patient: pd.DataFrame | None) -> None:
-    if patient is None:
-        st.session_state.pop(PATIENT_RESULT, None)
-    else:
-        st.session_state[PATIENT_RESULT] = patient
-        st.session_state[PATIENT_AUDIT_PENDING] = True
-
-
-def pop_patient_audit_pending() -> bool:
-    return bool(st.session_state.pop(PATIENT_AUDIT_PENDING, False))
-
-
-def form_start(prefix: str) -> tuple[int, dict[str, Any]] | None:
-    return st.session_state.get(FORM_START, {}).get(prefix)
-
-
-def set_form_start(prefix: str, generation: int, values: dict[str, Any]) -> None:
-    st.session_state.setdefault(FORM_START, {})[prefix] = (generation, dict(values))
-
-
-def assess_clicked() -> bool:
-    return bool(st.session_state.get(ASSESS_BUTTON))
-
-
-# ---------------------------------------------------------------- model versions and training
-
-MODEL_SEEN = "model_seen"  # the model version this session last ran with
-TRAINING = "training_result"  # app.views.train's last finished (or refused, or stopped) training
-
-
-def model_changed(bundle: ModelBundle) -> str | None:
-    """When the version in use changed since this session's last run (a promotion or rollback), clear what the old
-    model scored and say so; None otherwise."""
-    seen = st.session_state.get(MODEL_SEEN)
-    st.session_state[MODEL_SEEN] = bundle.version
-    if seen is None or seen == bundle.version:
-        return None
-    for key in (COHORT, COHORT_ERROR, LAST_UPLOAD, EVALUATION_CACHE, PATIENT_RESULT):
-        st.session_state.pop(key, None)
-    return (
-        f"The model in use changed from {seen} to {bundle.version}. Scores made with the old model were cleared: "
-        f"upload this week's file again to score it with the new one (its suggested threshold is "
-        f"{bundle.default_threshold:.0%})."
-    )
-
-
-def training() -> Any:
-    return st.session_state.get(TRAINING)
-
-
-def set_training(value: Any) -> None:
-    st.session_state[TRAINING] = value
-
-
-TRAINING_RUNNING = "training_running"  # set while a training runs: still set on the next run if it was stopped
-
-
-def set_training_running(running: bool) -> None:
-    st.session_state[TRAINING_RUNNING] = running
-
-
-def pop_training_interrupted() -> bool:
-    """True once after a training run was interrupted (the user stopped it, or left the page)."""
-    return bool(st.session_state.pop(TRAINING_RUNNING, False))
-
-
-from app.state.access import *  # noqa: E402,F403  (one session-state API: state.signed_in() and the rest)
-from app.state.outreach import *  # noqa: E402,F403
-from app.state.team_settings import *  # noqa: E402,F403
-from app.state.weekly import *  # noqa: E402,F403
-from app.state.weekly_views import *  # noqa: E402,F403

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
+
+from app.records import NOBODY, Person
 
 __all__ = [
     "GATE_FAILURES",
@@ -15,6 +15,7 @@ __all__ = [
     "PERSON",
     "SIGNED_IN",
     "client_address",
+    "current_person",
     "person",
     "pop_just_failed",
     "pop_notice",
@@ -29,7 +30,7 @@ __all__ = [
 ]
 
 SIGNED_IN = "gate_signed_in"  # (gate kind, name, role) this session signed in with
-PERSON = "identity_person"  # app.identity.Person using the app in this run (set by the gate)
+PERSON = "identity_person"  # app.records.Person using the app in this run (set by the gate)
 GATE_FAILURES = "gate_failures"
 GATE_JUST_FAILED = "gate_just_failed"
 NOTICE = "notice_"  # + an area ("gate", "users"): a message a callback leaves for the page to show once
@@ -56,12 +57,18 @@ def sign_out() -> None:
         st.session_state.pop(key, None)
 
 
-def person() -> Any:
-    """The app.identity.Person using the app in this run, as the gate decided (None before it has)."""
+def person() -> Person | None:
+    """The person using the app in this run, as the gate decided (None before it has)."""
     return st.session_state.get(PERSON)
 
 
-def set_person(value: Any) -> None:
+def current_person() -> Person:
+    """The person using the app in this run; NOBODY (who may do nothing) if the gate has not let anyone in."""
+    found = person()
+    return found if isinstance(found, Person) else NOBODY
+
+
+def set_person(value: Person | None) -> None:
     st.session_state[PERSON] = value
 
 

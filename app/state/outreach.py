@@ -6,9 +6,9 @@ recorded, the uploader starts empty again (a new key) and the result is said onc
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
+
+from core.outreach.contacts_file import ContactsFile
 
 __all__ = [
     "contacts_file",
@@ -26,13 +26,13 @@ GENERATION = "outreach_upload_generation"  # bumped to empty the returned-call-l
 NOTICE = "outreach_notice"  # what was recorded, said once on the next run
 
 
-def contacts_file(key: tuple[str, Any, str]) -> Any:
+def contacts_file(key: tuple[str, bool | None, str]) -> ContactsFile | None:
     """The returned call list read for this key, if this session read it already."""
     kept = st.session_state.get(FILE)
     return kept[1] if kept is not None and kept[0] == key else None
 
 
-def set_contacts_file(key: tuple[str, Any, str], result: Any) -> None:
+def set_contacts_file(key: tuple[str, bool | None, str], result: ContactsFile) -> None:
     st.session_state[FILE] = (key, result)  # only the file on screen matters
 
 

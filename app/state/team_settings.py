@@ -10,7 +10,10 @@ from typing import Any
 
 import streamlit as st
 
-from app.state import _IN_URL, COSTS_CONFIRMED
+from app.records import TeamRecord
+from app.state.keys import COSTS_CONFIRMED, IN_URL
+from core.decision_settings import Resolution
+from core.outreach.effectiveness import EffectEstimate
 
 __all__ = [
     "TEAM_UNAVAILABLE",
@@ -25,35 +28,35 @@ __all__ = [
     "team_saved",
 ]
 
-TEAM_SAVED = "team_settings_saved"  # app.views.team_settings.TeamRecord, or TEAM_UNAVAILABLE
+TEAM_SAVED = "team_settings_saved"  # app.records.TeamRecord, or TEAM_UNAVAILABLE
 TEAM_RESOLUTION = "team_settings_resolution"  # core.decision_settings.Resolution of this session's start
-EFFECT_ESTIMATE = "effect_estimate"  # (latest upload id, contacts count, …) -> EffectEstimate, or None
+EFFECT_ESTIMATE = "effect_estimate"  # (latest upload id, contacts count, …) -> EffectEstimate
 TEAM_UNAVAILABLE = "unavailable"  # the database could not be read when the session started
 
-_BY_NAME = {name: key for key, name in _IN_URL.items()}
+_BY_NAME = {name: key for key, name in IN_URL.items()}
 
 
-def team_saved() -> Any:
+def team_saved() -> TeamRecord | str | None:
     """What this session read of the team's saved settings; None before it tried."""
     return st.session_state.get(TEAM_SAVED)
 
 
-def set_team_saved(value: Any) -> None:
+def set_team_saved(value: TeamRecord | str) -> None:
     st.session_state[TEAM_SAVED] = value
 
 
-def team_resolution() -> Any:
+def team_resolution() -> Resolution | None:
     """Where the settings this session started with came from (core.decision_settings.Resolution)."""
     return st.session_state.get(TEAM_RESOLUTION)
 
 
-def set_team_resolution(value: Any) -> None:
+def set_team_resolution(value: Resolution) -> None:
     st.session_state[TEAM_RESOLUTION] = value
 
 
 def settings_by_name() -> dict[str, Any]:
     """The decision settings in force by their address names (threshold, contact_cost, …)."""
-    return {name: st.session_state.get(key) for key, name in _IN_URL.items()}
+    return {name: st.session_state.get(key) for key, name in IN_URL.items()}
 
 
 def apply_settings_by_name(values: dict[str, Any]) -> None:
@@ -65,13 +68,13 @@ def apply_settings_by_name(values: dict[str, Any]) -> None:
         st.session_state[COSTS_CONFIRMED] = True
 
 
-def effect_estimate(key: tuple[Any, ...]) -> tuple[bool, Any]:
-    """(found, estimate) of the measured effect for this key (an estimate, or None when it could not be made)."""
+def effect_estimate(key: tuple[object, ...]) -> EffectEstimate | None:
+    """The measured effect kept for this key (None: not worked out for it yet)."""
     kept = st.session_state.get(EFFECT_ESTIMATE)
-    return (True, kept[1]) if kept and kept[0] == key else (False, None)
+    return kept[1] if kept and kept[0] == key else None
 
 
-def set_effect_estimate(key: tuple[Any, ...], estimate: Any) -> None:
+def set_effect_estimate(key: tuple[object, ...], estimate: EffectEstimate) -> None:
     st.session_state[EFFECT_ESTIMATE] = (key, estimate)
 
 

@@ -6,10 +6,10 @@ when the weeks on screen change. Only the weeks the page shows are kept.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 import streamlit as st
+
+from core.store import Upload
 
 __all__ = ["earlier_uploads", "kept_scores", "keep_scores", "set_earlier_uploads"]
 
@@ -17,13 +17,13 @@ EARLIER = "weekly_earlier_uploads"  # (this week's upload id, [core.store.Upload
 SCORES = "weekly_stored_scores"  # {upload id: its stored scores} of the weeks on screen
 
 
-def earlier_uploads(upload_id: int) -> list[Any] | None:
+def earlier_uploads(upload_id: int) -> list[Upload] | None:
     """The stored uploads before this one (oldest first) this session already looked up, else None."""
     kept = st.session_state.get(EARLIER)
     return kept[1] if kept is not None and kept[0] == upload_id else None
 
 
-def set_earlier_uploads(upload_id: int, uploads: list[Any]) -> None:
+def set_earlier_uploads(upload_id: int, uploads: list[Upload]) -> None:
     st.session_state[EARLIER] = (upload_id, list(uploads))
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import audit_trail, gate, sign_in, state, store_access
-from app.views.text import plain
+from app import state
+from app.access import gate, sign_in
+from app.services import audit_trail, store_access
+from app.text import plain
 from core.store import StoreError
 from core.trust.accounts import MIN_PASSWORD_LENGTH, AccountError, Accounts, WrongPassword
 from core.trust.gate_choice import NAMED, OPEN, SHARED_PASSWORD

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app import store_access
+from app.services import store_access
 from core.store import outreach_summary
 
 LATEST = 200  # contacts listed, newest first

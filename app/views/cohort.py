@@ -10,9 +10,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app import audit_trail, cohort_loading, navigation, state
+from app import navigation, state
+from app.services import audit_trail, cohort_loading
+from app.text import plain
 from app.views import weekly as weekly_views
-from app.views.text import plain
 from core.model.bundle import ModelBundle
 from core.output.csv_file import csv_bytes
 from core.output.excel import Sheet, xlsx_bytes

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.views.text import plain
+from app.text import plain
 from core.model.drift import MAJOR_OUT_OF_RANGE, MAJOR_PSI, MIN_PATIENTS, MODERATE_PSI, drift_summary
 from core.scoring.cohort import ScoredCohort
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from app.views.text import plain
+from app.text import plain
 from core.formatting import count
 from core.outreach.effectiveness import EffectEstimate
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app import history_loading, state
-from app.history_loading import LoadedHistory
-from app.views.text import plain
+from app import state
+from app.records import LoadedHistory
+from app.services import history_loading
+from app.text import plain
 from core.history.as_of import GENERIC_ARMS, default_as_of, guess_arm_mapping, trial_arms
 from core.history.trial_history import TrialHistory
 from core.output.csv_file import csv_bytes

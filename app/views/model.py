@@ -128,7 +128,10 @@ class HoldoutView:
 @st.cache_data(show_spinner="Explaining the patients the model was measured on…", max_entries=2)
 def holdout(model_sha256: str, _bundle: ModelBundle) -> HoldoutView:
     """Curves and SHAP summaries on the version's held-out or cross-validated predictions (cached per model file)."""
-    frame = load_holdout(_bundle.predictions_path, _bundle.contract)
+    path = _bundle.predictions_path
+    if path is None:
+        raise FileNotFoundError(f"model {_bundle.version} ships no held-out predictions")
+    frame = load_holdout(path, _bundle.contract)
     y = frame[OUTCOME_COLUMN].astype(int).to_numpy()
     p = frame["probability"].to_numpy(dtype=float)
     sample = frame.sample(min(EXPLAIN_SAMPLE, len(frame)), random_state=0)

@@ -13,10 +13,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app import audit_trail, state, store_access
-from app.identity import current_person, require
-from app.views.text import plain
-from app.weekly import Week
+from app import state
+from app.access.identity import current_person, require
+from app.records import Week
+from app.services import audit_trail, store_access
+from app.text import plain
 from core.output.csv_file import csv_bytes
 from core.outreach.contacts_file import DEFAULT_ACTION, NOTE_LIMIT, TEXT_LIMIT, ContactsFile, read_contacts
 from core.reading.contract import ID_COLUMN, SITE_COLUMN
@@ -92,7 +93,7 @@ def _one_patient(cohort: ScoredCohort, rows: np.ndarray, flagged: np.ndarray) ->
             "Patient",
             list(choices),
             index=None,
-            format_func=choices.get,
+            format_func=lambda key: str(choices.get(key)),
             placeholder="Choose or type an identifier",
             key="outreach_patient",
         )

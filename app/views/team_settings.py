@@ -8,23 +8,23 @@ once per session; if the database cannot be reached, the product's defaults are 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from app import audit_trail, state, store_access
-from app.identity import allowed, current_person
+from app import state
+from app.access.identity import allowed, current_person
+from app.records import TEAM_SETTING_LABELS, TeamRecord
+from app.services import audit_trail, store_access, url_settings
+from app.text import plain
 from app.views import controls
-from app.views.text import plain
 from core import decision_settings as setting_sources
 from core.decisions.policy import SINGLE
 from core.formatting import dollars, percent
 from core.model.bundle import ModelBundle
 from core.store import Store
-from core.store.saved_settings import SavedSetting
 from core.trust.roles import SAVE_SETTINGS
 
 HISTORY_SHOWN = 10
@@ -32,29 +32,7 @@ LOAD_INSTEAD = "The team's saved settings could not be loaded, so the product's 
 SAVE_INSTEAD = "The team's settings were not saved."
 SAVE_BUTTON = "Save these as the team's settings"
 RESTORE_BUTTON = "Go back to the team's settings"
-LABELS = {
-    "threshold": "decision threshold",
-    "contact_cost": "cost per contact",
-    "dropout_cost": "cost per dropout",
-    "effectiveness": "contact effectiveness",
-    "capacity": "staff capacity",
-    "plan": "plan",
-}
-
-
-@dataclass(frozen=True)
-class TeamRecord:
-    """The team's saved settings as read from the store: the latest value of each, and the recent changes."""
-
-    latest: dict[str, SavedSetting]
-    history: pd.DataFrame  # newest first (core.store.saved_settings.HISTORY_COLUMNS)
-
-    def raw(self) -> dict[str, Any]:
-        return {key: saved.value for key, saved in self.latest.items()}
-
-    def last_change(self) -> SavedSetting | None:
-        changes = [saved for key, saved in self.latest.items() if key in LABELS]
-        return max(changes, key=lambda saved: saved.changed_at) if changes else None
+LABELS = TEAM_SETTING_LABELS
 
 
 def _read(store: Store) -> TeamRecord:
@@ -75,7 +53,7 @@ def loaded() -> TeamRecord | None:
 def start_session(bundle: ModelBundle) -> None:
     """Put the settings in force for a new session: the page's address, else the team's saved ones, else defaults."""
     record = loaded()
-    resolved = state.init_session(bundle, record.raw() if record else None)
+    resolved = state.init_session(bundle, url_settings.from_address(), record.raw() if record else None)
     if resolved is not None:
         state.set_team_resolution(resolved)
 

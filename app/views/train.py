@@ -5,12 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app import state, training_run
+from app import state
+from app.access.identity import allowed, refusal_for, require
 from app.figures import training as charts
-from app.identity import allowed, refusal_for, require
-from app.training_run import TrainingOutcome
+from app.records import TrainingOutcome
+from app.services import training_run
+from app.text import plain
 from app.views import model as model_views
-from app.views.text import plain
 from core.formatting import interval
 from core.history.reader import history_files
 from core.history.sdtm import CDISC_PILOT_DIR

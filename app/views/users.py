@@ -13,9 +13,11 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from app import audit_trail, gate, state, store_access
-from app.identity import allowed, current_person, refusal_for
-from app.views.text import plain
+from app import state
+from app.access import gate
+from app.access.identity import allowed, current_person, refusal_for
+from app.services import audit_trail, store_access
+from app.text import plain
 from core.store import StoreError
 from core.store.users import User
 from core.trust.accounts import MIN_PASSWORD_LENGTH, NO_PASSWORD, AccountChange, AccountError, Accounts

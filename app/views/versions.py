@@ -5,9 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app import state, training_run
-from app.identity import allowed, refusal_for
-from app.views.text import plain
+from app import state
+from app.access.identity import allowed, refusal_for
+from app.services import training_run
+from app.text import plain
 from core.model import card_words
 from core.model.bundle import ModelIntegrityError
 from core.model.registry import RegistryError, Version

@@ -13,10 +13,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app import state, store_access
+from app import state
 from app.figures.trend import risk_trend_figure
-from app.views.text import plain
-from app.weekly import Week
+from app.records import Week
+from app.services import store_access
+from app.text import plain
 from core.outreach.changes import LAST, MIN_RISE, NOW, WeeklyChanges, weekly_changes
 from core.outreach.trends import (
     CHANGE,
@@ -171,7 +172,7 @@ def _day(upload: Upload) -> date:
 def changes_section(cohort: ScoredCohort, flagged: np.ndarray, week: Week | None) -> None:
     """The Cohort page's comparison with last week: four counts and the patients behind each."""
     if week is None:
-        return  # no database: app.store_access has said so already
+        return  # no database: app.services.store_access has said so already
     if week.last is None:
         st.caption("This is the first week remembered; next week's upload will be compared with this one.")
         return

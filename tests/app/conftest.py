@@ -61,7 +61,7 @@ def form_widget(at: AppTest, prefix: str, name: str):
 
 
 def shown(text: str) -> str:
-    """Markdown as the user reads it: backslash escapes (user text is escaped by app.views.text) removed."""
+    """Markdown as the user reads it: backslash escapes (user text is escaped by app.text) removed."""
     return re.sub(r"\\(.)", r"\1", text)
 
 
@@ -76,7 +76,7 @@ def team(monkeypatch, tmp_path):
     monkeypatch.setenv("RRADAR_DATABASE_URL", url)
     monkeypatch.setenv("RRADAR_LOG_DIR", str(tmp_path))
     monkeypatch.delenv("RRADAR_PASSWORD_HASH", raising=False)
-    monkeypatch.setattr("app.sign_in.retry_delay", lambda failures: 0.0)
+    monkeypatch.setattr("app.access.sign_in.retry_delay", lambda failures: 0.0)
     with Store.open(url) as store:
         accounts = Accounts(store.users, iterations=1_000)
         for name, (role, password) in TEAM.items():

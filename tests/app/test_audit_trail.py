@@ -62,7 +62,7 @@ def test_a_failed_audit_write_is_shown(log_dir):
 
 
 def test_an_export_is_recorded_before_the_file_is_handed_over(log_dir, monkeypatch):
-    from app import audit_trail
+    from app.services import audit_trail
 
     monkeypatch.setattr(audit_trail, "settings_fields", lambda: {"model_version": "v-test", "threshold": 0.2})
     download = audit_trail.audited_download(
@@ -81,7 +81,7 @@ def test_an_export_is_recorded_before_the_file_is_handed_over(log_dir, monkeypat
 
 
 def test_an_export_that_cannot_be_recorded_is_withheld(log_dir, monkeypatch):
-    from app import audit_trail
+    from app.services import audit_trail
 
     monkeypatch.setattr(audit_trail, "settings_fields", lambda: {})
     (log_dir / "audit.jsonl").mkdir()
@@ -109,7 +109,7 @@ def test_cohort_scoring_is_recorded_without_patient_ids(log_dir):
 
 
 def test_an_export_that_fails_to_build_is_not_recorded_as_delivered(log_dir, monkeypatch):
-    from app import audit_trail
+    from app.services import audit_trail
 
     monkeypatch.setattr(audit_trail, "settings_fields", lambda: {})
 

@@ -18,7 +18,7 @@ def locked(monkeypatch, tmp_path):
     monkeypatch.setenv("RRADAR_PASSWORD_HASH", hash_password(PASSWORD, iterations=1000))
     monkeypatch.setenv("RRADAR_LOG_DIR", str(tmp_path))  # each test counts its own wrong passwords
     monkeypatch.setattr("core.trust.passwords.retry_delay", lambda failures: 0.0)
-    monkeypatch.setattr("app.sign_in.retry_delay", lambda failures: 0.0)
+    monkeypatch.setattr("app.access.sign_in.retry_delay", lambda failures: 0.0)
 
 
 def _start(page: str) -> AppTest:

@@ -7,7 +7,7 @@ import itertools
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app.sign_in import WRONG_NAMED
+from app.access.sign_in import WRONG_NAMED
 from core.store import Store
 from core.trust.audit import read_events
 from core.trust.gate_choice import remember_named_users

@@ -87,7 +87,7 @@ def test_the_estimate_is_worked_out_once_per_new_data_not_on_every_slider_move(o
     _filled(own_database, simulated)
     calls = []
     real = estimate_effectiveness
-    monkeypatch.setattr("app.measured_effect.estimate_effectiveness", lambda o: calls.append(1) or real(o))
+    monkeypatch.setattr("app.services.measured_effect.estimate_effectiveness", lambda o: calls.append(1) or real(o))
     at = open_page("thresholds")
     at.slider(key="thresholds_settings_threshold").set_value(0.4).run()
     at.slider(key="thresholds_settings_threshold").set_value(0.5).run()

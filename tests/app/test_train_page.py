@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app import training_run
+from app.services import training_run
 from app.views.train import DEMO
 from core.model.registry import Registry
 from core.training import landmark_data

@@ -7,13 +7,13 @@ stopping it (Streamlit interrupts the run at the next progress update) leaves th
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 from typing import Any
 
 import streamlit as st
 
-from app import audit_trail, state
-from app.identity import current_person
+from app import state
+from app.records import TrainingOutcome
+from app.services import audit_trail
 from core.history.reader import files_sha256, read_history
 from core.history.trial_history import TrialHistory
 from core.training import tracking
@@ -22,17 +22,6 @@ from core.training.trial_training import TrainingOptions, TrainingSource, train_
 from core.training.trial_versions import register_versions
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class TrainingOutcome:
-    """What the page shows after a training: the versions made, or why there are none."""
-
-    trial: str
-    versions: dict[str, str] = field(default_factory=dict)  # family -> version name
-    recommended: str | None = None
-    refused: str | None = None
-    warnings: list[str] = field(default_factory=list)
 
 
 def read(files: dict[str, bytes], day_first: bool | None) -> TrialHistory:
@@ -50,22 +39,27 @@ def _tracked(outcome: TrainingOutcome) -> None:
 def run(history: TrialHistory, files: dict[str, bytes], trial: str) -> TrainingOutcome:
     """Train on ``history`` with a progress bar; register both versions; record it in the audit trail."""
     bar = st.progress(0.0, text="Starting…")
+
+    def progress(fraction: float, words: str) -> None:
+        bar.progress(fraction, words)
+
     source = TrainingSource(trial, tuple(sorted(files)), files_sha256(files))
     options = TrainingOptions(costs=state.costs())
     try:
-        result = train_history(history, source, options, state.get_bundle(), lambda f, words: bar.progress(f, words))
+        result = train_history(history, source, options, state.get_bundle(), progress)
     except TrainingRefused as exc:
         bar.empty()
         return TrainingOutcome(trial, refused=str(exc))
     names = register_versions(result, state.registry())
-    outcome = TrainingOutcome(trial, names, result.recommendation["family"])
+    recommended = str(result.recommendation["family"])
+    outcome = TrainingOutcome(trial, names, recommended)
     bar.empty()
     audit_trail.record(
         "model_trained",
         trial=trial,
         versions=list(names.values()),
-        recommended=names[outcome.recommended],
-        by=current_person().name,
+        recommended=names[recommended],
+        by=state.current_person().name,
         **_headline(result.results),
     )
     _tracked(outcome)
@@ -78,14 +72,14 @@ def _headline(results: dict[str, dict[str, Any]]) -> dict[str, Any]:
 
 def promote(version: str) -> None:
     """Put ``version`` in use, recorded with who did it; the next run of every page uses it."""
-    who = current_person().name
+    who = state.current_person().name
     previous = state.registry().promote(version, who)
     audit_trail.record("model_promoted", version=version, replaced=previous, by=who)
     log.info("model %s promoted (replacing %s)", version, previous)
 
 
 def rollback() -> str:
-    who = current_person().name
+    who = state.current_person().name
     restored = state.registry().rollback(who)
     audit_trail.record("model_rolled_back", version=restored, by=who)
     log.info("model rolled back to %s", restored)

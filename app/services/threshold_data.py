@@ -27,9 +27,10 @@ def available_sources(cohort: ScoredCohort | None) -> list[str]:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _test_split(model_sha256: str, plan: str, bands: tuple[RiskBand, ...], _bundle: ModelBundle) -> EvaluationData:
-    return build_evaluation(
-        TEST_SPLIT, load_holdout(_bundle.predictions_path, _bundle.contract), True, _pricing(plan, bands)
-    )
+    path = _bundle.predictions_path
+    if path is None:
+        raise FileNotFoundError(f"model {_bundle.version} ships no held-out predictions")
+    return build_evaluation(TEST_SPLIT, load_holdout(path, _bundle.contract), True, _pricing(plan, bands))
 
 
 def _pricing(plan: str, bands: tuple[RiskBand, ...]) -> Policy:

@@ -2,37 +2,27 @@
 
 Every page that records something (settings, contacts, trainings, promotions) names the person from
 here. A control only a manager may use asks ``allowed``; a page or button that should also say why not
-asks ``require``. The gate (app/gate.py) decides the person at the start of every run: the signed-in
+asks ``require``. The gate (app/access/gate.py) decides the person at the start of every run: the signed-in
 user, the "team member" of a shared password, or the "local user" of an open app.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import streamlit as st
 
 from app import state
-from app.views.text import plain
+from app.records import NOBODY as NOBODY
+from app.records import Person as Person
+from app.text import plain
 from core.trust.roles import may, refusal
 
 LOCAL_USER = "local user"  # the app runs open on one computer: whoever sits at it
 TEAM_MEMBER = "team member"  # someone who gave the shared team password
 
 
-@dataclass(frozen=True)
-class Person:
-    name: str
-    role: str  # core.trust.roles: COORDINATOR or MANAGER ("" before sign-in: may do nothing)
-
-
-NOBODY = Person("not signed in", "")
-
-
 def current_person() -> Person:
     """The person using the app in this run; NOBODY (who may do nothing) if the gate has not let anyone in."""
-    found = state.person()
-    return found if isinstance(found, Person) else NOBODY
+    return state.current_person()
 
 
 def allowed(action: str) -> bool:

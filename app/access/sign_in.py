@@ -14,9 +14,10 @@ import time
 
 import streamlit as st
 
-from app import audit_trail, state, store_access
-from app.identity_provider import sign_in_buttons
-from app.views.text import plain
+from app import state
+from app.access.identity_provider import sign_in_buttons
+from app.services import audit_trail, store_access
+from app.text import plain
 from core.store import StoreError
 from core.trust.accounts import Accounts
 from core.trust.audit import AuditError, AuditLog

@@ -15,7 +15,7 @@ from typing import TypeVar
 import streamlit as st
 
 from app import state
-from app.views.text import plain
+from app.text import plain
 from core.store import Store, StoreError
 
 log = logging.getLogger(__name__)

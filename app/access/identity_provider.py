@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import streamlit as st
 from streamlit.errors import StreamlitAuthError, StreamlitMissingAuthlibError
 
-from app.views.text import plain
+from app.text import plain
 from core.trust.providers import IdentityProvider
 
 log = logging.getLogger(__name__)

@@ -4,7 +4,7 @@
 the gate (core.trust.gate_choice: named users, the shared team password, open local use, or refused) and
 re-checks a signed-in user, so a role change counts at the next click and a disabled user is signed out.
 When the table cannot be read mid-session, a signed-in user keeps the role they signed in with.
-``require_sign_in()`` then draws the sign-in page (app/sign_in.py) and stops the run until someone is in.
+``require_sign_in()`` then draws the sign-in page (app/access/sign_in.py) and stops the run until someone is in.
 """
 
 from __future__ import annotations
@@ -14,9 +14,11 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from app import audit_trail, identity_provider, sign_in, state, store_access
-from app.identity import LOCAL_USER, TEAM_MEMBER, Person
-from app.views.text import plain
+from app import state
+from app.access import identity_provider, sign_in
+from app.access.identity import LOCAL_USER, TEAM_MEMBER, Person
+from app.services import audit_trail, store_access
+from app.text import plain
 from core.settings import Settings
 from core.store import StoreError
 from core.store.users import User

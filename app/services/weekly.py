@@ -8,18 +8,18 @@ shown; the page says it is not remembered.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 import pandas as pd
 
-from app import state, store_access
-from app.identity import current_person
+from app import state
+from app.records import Week
+from app.services import store_access
 from core.model.bundle import ModelBundle
 from core.reading.contract import ID_COLUMN, OUTCOME_COLUMN, SITE_COLUMN
 from core.scoring.cohort import ScoredCohort
-from core.store import NewUpload, Store, Upload, settings_of
+from core.store import NewUpload, Store, settings_of
 
 log = logging.getLogger(__name__)
 
@@ -27,14 +27,6 @@ NOT_REMEMBERED = (
     "This week's scores are shown, but they are not remembered: next week's list cannot be compared with this one."
 )
 STORED_COLUMNS = [ID_COLUMN, SITE_COLUMN, "probability", "risk_band", "days_in_trial", OUTCOME_COLUMN]
-
-
-@dataclass(frozen=True)
-class Week:
-    """This cohort's stored upload and the one scored before it (None: this is the first week remembered)."""
-
-    upload: Upload
-    last: Upload | None
 
 
 def scores_to_store(cohort: ScoredCohort, flagged: np.ndarray) -> pd.DataFrame:
@@ -65,7 +57,7 @@ def remember(cohort: ScoredCohort, flagged: np.ndarray, bundle: ModelBundle) -> 
         upload = store.uploads.find(cohort.sha256, bundle.sha256, as_of)
         if upload is None:
             new = NewUpload(
-                scored_by=current_person().name,
+                scored_by=state.current_person().name,
                 source_file=cohort.filename,
                 file_sha256=cohort.sha256,
                 model_version=bundle.version,

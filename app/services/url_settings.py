@@ -10,6 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import streamlit as st
+
+from app import state
 from core import decision_settings as setting_sources
 
 # address name -> how it is written in the address
@@ -33,3 +36,16 @@ def read(params: Mapping[str, str]) -> dict[str, Any]:
 def write(values: Mapping[str, Any]) -> dict[str, str]:
     """Address parameters for values given by address name."""
     return {name: show(values[name]) for name, show in _FORMATS.items() if name in values}
+
+
+def from_address() -> dict[str, Any]:
+    """The settings this page's address carries, checked (by address name)."""
+    return read(dict(st.query_params))
+
+
+def keep_in_url() -> None:
+    """Write the settings in force into the page's address, so a refresh of this tab keeps them."""
+    wanted = write(state.settings_by_name())
+    current = dict(st.query_params)
+    if any(current.get(k) != v for k, v in wanted.items()) or set(current) - set(wanted):
+        st.query_params.from_dict(wanted)

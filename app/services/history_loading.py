@@ -7,15 +7,14 @@ filter and export works on it as on an uploaded cohort file.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-from dataclasses import dataclass, field
 
-import pandas as pd
 import streamlit as st
 
-from app import audit_trail, state
-from app.views.text import plain
+from app import state
+from app.records import LoadedHistory
+from app.services import audit_trail
+from app.text import plain
 from core.history.reader import read_history
 from core.history.trial_history import TrialHistory
 from core.history.validation import AmbiguousDatesError
@@ -24,28 +23,6 @@ from core.scoring.cohort import ScoredCohort
 from core.scoring.trial_as_of import score_history
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class LoadedHistory:
-    """One uploaded history and the user's answers about it."""
-
-    label: str
-    files: dict[str, bytes]
-    day_first: bool | None = None
-    phase: str | None = None
-    ambiguous: AmbiguousDatesError | None = None  # the question to ask before the files can be read
-    as_of: pd.Timestamp | None = None
-    arm_mapping: dict[str, str] | None = None
-    history: TrialHistory | None = None
-    read_with: tuple = field(default=())  # the reading choices ``history`` was read with
-
-    @property
-    def digest(self) -> str:
-        digest = hashlib.sha256()
-        for name in sorted(self.files):
-            digest.update(name.encode() + hashlib.sha256(self.files[name]).digest())
-        return digest.hexdigest()
 
 
 def open_history(label: str, files: dict[str, bytes]) -> None:

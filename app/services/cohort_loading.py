@@ -12,8 +12,9 @@ import logging
 import pandas as pd
 import streamlit as st
 
-from app import audit_trail, state
-from app.views.text import plain
+from app import state
+from app.services import audit_trail
+from app.text import plain
 from core.paths import DEMO_COHORT_PATH
 from core.reading.dated import AmbiguousDateColumns
 from core.reading.errors import SchemaError

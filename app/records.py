@@ -1,0 +1,95 @@
+"""Plain values the session keeps between runs, defined below ``app.state`` so its getters can name their types.
+
+Who is using the app (set by the access gate), a trial history being read (app.services.history_loading),
+this week's stored upload (app.services.weekly), a training's outcome (app.services.training_run) and the
+team's saved settings (app.views.team_settings). Values only: nothing here reads or draws anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from core.history.trial_history import TrialHistory
+from core.history.validation import AmbiguousDatesError
+from core.store import Upload
+from core.store.saved_settings import SavedSetting
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    role: str  # core.trust.roles: COORDINATOR or MANAGER ("" before sign-in: may do nothing)
+
+
+NOBODY = Person("not signed in", "")
+
+
+@dataclass
+class LoadedHistory:
+    """One uploaded history and the user's answers about it."""
+
+    label: str
+    files: dict[str, bytes]
+    day_first: bool | None = None
+    phase: str | None = None
+    ambiguous: AmbiguousDatesError | None = None  # the question to ask before the files can be read
+    as_of: pd.Timestamp | None = None
+    arm_mapping: dict[str, str] | None = None
+    history: TrialHistory | None = None
+    read_with: tuple = field(default=())  # the reading choices ``history`` was read with
+
+    @property
+    def digest(self) -> str:
+        digest = hashlib.sha256()
+        for name in sorted(self.files):
+            digest.update(name.encode() + hashlib.sha256(self.files[name]).digest())
+        return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Week:
+    """This cohort's stored upload and the one scored before it (None: this is the first week remembered)."""
+
+    upload: Upload
+    last: Upload | None
+
+
+@dataclass
+class TrainingOutcome:
+    """What the page shows after a training: the versions made, or why there are none."""
+
+    trial: str
+    versions: dict[str, str] = field(default_factory=dict)  # family -> version name
+    recommended: str | None = None
+    refused: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+# The team's saved settings people see, by address name, as the sidebar names them.
+TEAM_SETTING_LABELS = {
+    "threshold": "decision threshold",
+    "contact_cost": "cost per contact",
+    "dropout_cost": "cost per dropout",
+    "effectiveness": "contact effectiveness",
+    "capacity": "staff capacity",
+    "plan": "plan",
+}
+
+
+@dataclass(frozen=True)
+class TeamRecord:
+    """The team's saved settings as read from the store: the latest value of each, and the recent changes."""
+
+    latest: dict[str, SavedSetting]
+    history: pd.DataFrame  # newest first (core.store.saved_settings.HISTORY_COLUMNS)
+
+    def raw(self) -> dict[str, Any]:
+        return {key: saved.value for key, saved in self.latest.items()}
+
+    def last_change(self) -> SavedSetting | None:
+        changes = [saved for key, saved in self.latest.items() if key in TEAM_SETTING_LABELS]
+        return max(changes, key=lambda saved: saved.changed_at) if changes else None

@@ -1,0 +1,104 @@
+"""Session state of the loaded cohort: the scored cohort or why it is missing, the upload handled, a file's
+date question and answer, a trial history being read, and the Thresholds page's curves of the cohort.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app.records import LoadedHistory
+from app.state.keys import COHORT, COHORT_ERROR, DATE_ORDER, DATE_QUESTION, EVALUATION_CACHE, HISTORY, LAST_UPLOAD
+from core.scoring.cohort import ScoredCohort
+from core.scoring.evaluation import EvaluationData
+
+__all__ = [
+    "cohort",
+    "set_cohort",
+    "cohort_error",
+    "set_cohort_error",
+    "last_upload",
+    "set_last_upload",
+    "clear_cohort",
+    "date_question",
+    "set_date_question",
+    "date_order",
+    "set_date_order",
+    "history",
+    "set_history",
+    "evaluation_cache",
+    "set_evaluation_cache",
+]
+
+
+def cohort() -> ScoredCohort | None:
+    return st.session_state.get(COHORT)
+
+
+def set_cohort(value: ScoredCohort) -> None:
+    st.session_state[COHORT] = value
+
+
+def cohort_error() -> str | None:
+    return st.session_state.get(COHORT_ERROR)
+
+
+def set_cohort_error(message: str | None) -> None:
+    if message is None:
+        st.session_state.pop(COHORT_ERROR, None)
+    else:
+        st.session_state[COHORT_ERROR] = message
+
+
+def last_upload() -> str | None:
+    return st.session_state.get(LAST_UPLOAD)
+
+
+def set_last_upload(file_id: str) -> None:
+    st.session_state[LAST_UPLOAD] = file_id
+
+
+def clear_cohort() -> None:
+    """Take the cohort (and any message about it) off the screen; which upload was last handled stays known."""
+    for key in (COHORT, COHORT_ERROR):
+        st.session_state.pop(key, None)
+
+
+def date_question() -> tuple[str, str] | None:
+    return st.session_state.get(DATE_QUESTION)
+
+
+def set_date_question(value: tuple[str, str] | None) -> None:
+    if value is None:
+        st.session_state.pop(DATE_QUESTION, None)
+    else:
+        st.session_state[DATE_QUESTION] = value
+
+
+def date_order(digest: str) -> bool | None:
+    """The order of day and month the user gave for the file with this SHA-256 (None: not asked)."""
+    kept = st.session_state.get(DATE_ORDER)
+    return kept[1] if kept and kept[0] == digest else None
+
+
+def set_date_order(digest: str, day_first: bool) -> None:
+    st.session_state[DATE_ORDER] = (digest, day_first)
+
+
+def history() -> LoadedHistory | None:
+    """The trial history being scored, if the upload was one."""
+    return st.session_state.get(HISTORY)
+
+
+def set_history(value: LoadedHistory | None) -> None:
+    if value is None:
+        st.session_state.pop(HISTORY, None)
+    else:
+        st.session_state[HISTORY] = value
+
+
+def evaluation_cache() -> tuple[tuple[object, ...], EvaluationData] | None:
+    return st.session_state.get(EVALUATION_CACHE)
+
+
+def set_evaluation_cache(key: tuple[object, ...], data: EvaluationData) -> None:
+    st.session_state[EVALUATION_CACHE] = (key, data)
