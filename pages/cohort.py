@@ -15,7 +15,7 @@ from app.views import history as history_views
 from app.views import outreach as outreach_views
 from app.views import weekly as weekly_views
 from app.views.components import example_costs_notice
-from core.scoring.cohort import filter_mask, flagged_mask, site_summary
+from core.scoring.cohort import filter_mask, site_summary
 
 bundle = state.get_bundle()
 st.title("Cohort")
@@ -75,7 +75,7 @@ if cohort.scored.empty:
 st.subheader("Patients")
 controls.threshold_slider("cohort")
 probability = cohort.probability
-flagged = flagged_mask(cohort.curves, state.threshold(), state.capacity())
+flagged = state.policy().flagged(cohort.curves)
 week = weekly.remember(cohort, flagged, bundle)  # None: no database; everything below still works
 weekly_views.changes_section(cohort, flagged, week)
 contacts = weekly_views.last_contacts(week)  # None: no database

@@ -20,7 +20,7 @@ st.markdown(
 example_costs_notice("overview")
 cohort = state.cohort()
 if cohort is not None:
-    summary = summarise(cohort.curves, state.threshold(), state.capacity())
+    summary = summarise(cohort.curves, state.policy())
     st.subheader(f"Loaded cohort: {plain(cohort.filename)}")
     a, b, c = st.columns(3)
     a.metric("Patients scored", count(summary.patients))

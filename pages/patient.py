@@ -13,7 +13,6 @@ from app.text import plain
 from app.views import weekly as weekly_views
 from app.views.components import band_badge_html, example_costs_notice
 from app.views.patient_form import current_values, draw_fields, set_values, show_problems, values_of
-from core.decisions.policy import flag_patient
 from core.formatting import dollars, percent
 from core.model.explain import probability_from_log_odds
 from core.model.whatif import validate_patient
@@ -57,7 +56,7 @@ else:
     probability = float(scored["probability"])
     cohort = state.cohort()
     position = cohort.position_of(scored[ID_COLUMN]) if cohort is not None else None
-    flag = flag_patient(probability, policy, cohort.curves if cohort is not None else None, position)
+    flag = policy.flag_one(probability, cohort.curves if cohort is not None else None, position)
     if state.pop_patient_audit_pending():
         audit_trail.record(
             "patient_assessed",

@@ -68,7 +68,7 @@ def load(
     state.set_cohort_error(None)
     state.set_date_question(None)
     state.set_cohort(cohort)
-    summary = summarise(cohort.curves, state.threshold(), state.capacity())
+    summary = summarise(cohort.curves, state.policy())
     audit_trail.record(
         "cohort_scored",
         input_sha256=digest,

@@ -28,7 +28,7 @@ from core.outreach.trends import (
     risk_trends,
 )
 from core.reading.contract import ID_COLUMN, SITE_COLUMN
-from core.scoring.cohort import RECENT_CONTACT_DAYS, ScoredCohort, flagged_mask
+from core.scoring.cohort import RECENT_CONTACT_DAYS, ScoredCohort
 from core.store import Store, Upload
 
 LIST_LIMIT = 500  # rows drawn per change list (the counts above them are complete)
@@ -159,7 +159,7 @@ def _flagged_now(last_week: pd.DataFrame) -> pd.DataFrame:
     """Last week's patients flagged under the threshold and capacity in force, as this week's are: "newly flagged"
     then means the patient's risk moved them onto the list, not that someone moved the slider since."""
     probability = last_week["probability"].to_numpy(dtype=float)
-    return last_week.assign(flagged=flagged_mask(probability, state.threshold(), state.capacity()))
+    return last_week.assign(flagged=state.policy().flagged(probability))
 
 
 def _day(upload: Upload) -> date:

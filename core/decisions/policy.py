@@ -76,8 +76,8 @@ class Policy:
         return int(cohort.flagged_counts(np.asarray(self.threshold), self.capacity))
 
     def flag_one(self, probability: float, cohort: ThresholdCurves | None = None, position: int | None = None) -> Flag:
-        """One patient's flag under this policy, decided as for a cohort (see ``flag_patient``)."""
-        return flag_patient(probability, self, cohort, position)
+        """One patient's flag under this policy, decided as for a cohort (see ``_flag_one_patient``)."""
+        return _flag_one_patient(probability, self, cohort, position)
 
     def curves(self, probability: np.ndarray, outcome: np.ndarray | None = None) -> ThresholdCurves:
         """All-threshold curves priced by this plan (the single plan reads C_i at each look-up)."""
@@ -112,7 +112,7 @@ class Flag:
     why: str
 
 
-def flag_patient(
+def _flag_one_patient(
     probability: float, policy: Policy, cohort: ThresholdCurves | None = None, position: int | None = None
 ) -> Flag:
     """The flag of one patient, decided as for a cohort.
