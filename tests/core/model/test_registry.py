@@ -15,7 +15,6 @@ from core.paths import MODEL_FILE
 from core.scoring.trial_as_of import needs_arm_mapping, score_history
 from core.training.candidates import LIGHTGBM, LOGISTIC
 from core.training.trial_versions import register_versions
-
 from tests.core.training.conftest import copy_registry
 
 
