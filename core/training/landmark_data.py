@@ -13,11 +13,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from core.history.as_of import DERIVED, trial_arms
+from core.history.as_of import derived_columns, trial_arms
 from core.history.landmarks import LANDMARK_COLUMN, landmark_snapshots
 from core.history.trial_history import TrialHistory
 from core.model.features import TRIAL_FEATURES, build_features, feature_specs, required_inputs
-from core.reading.contract import CONTRACT, ID_COLUMN, OUTCOME_COLUMN, SITE_COLUMN, Contract
+from core.reading.contract import ID_COLUMN, OUTCOME_COLUMN, SITE_COLUMN, Contract
 from core.reading.validation import validate_frame
 from core.training.folds import group_labels
 
@@ -56,14 +56,17 @@ class LandmarkData:
 
 
 def trial_contract(history: TrialHistory, feature_names: list[str] | tuple[str, ...]) -> Contract:
-    """The contract with the trial's own arm names, requiring what the features read."""
-    return CONTRACT.with_levels({"treatment_group": trial_arms(history)}).requiring(required_inputs(feature_names))
+    """The history's cohort contract with the trial's own arm names, requiring what the features read."""
+    return history.contract.cohort.with_levels({"treatment_group": trial_arms(history)}).requiring(
+        required_inputs(feature_names)
+    )
 
 
 def landmark_cells(history: TrialHistory, landmarks: list[int] | None = None) -> pd.DataFrame:
     """Every landmark snapshot as cells of text (as ``as_of_snapshot`` gives one date), outcome known only."""
     table = landmark_snapshots(history, landmarks)
-    table = table[table[OUTCOME_COLUMN].notna()].drop(columns=list(DERIVED), errors="ignore")
+    derived = list(derived_columns(history.contract))
+    table = table[table[OUTCOME_COLUMN].notna()].drop(columns=derived, errors="ignore")
     return table.astype(object).where(table.notna(), "").astype(str).reset_index(drop=True)
 
 
