@@ -8,6 +8,7 @@ completed) become training rows.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,7 +56,7 @@ class LandmarkData:
         return self.valid[LANDMARK_COLUMN].astype(int).to_numpy()
 
 
-def trial_contract(history: TrialHistory, feature_names: list[str] | tuple[str, ...]) -> Contract:
+def trial_contract(history: TrialHistory, feature_names: Sequence[str]) -> Contract:
     """The history's cohort contract with the trial's own arm names, requiring what the features read."""
     return history.contract.cohort.with_levels({"treatment_group": trial_arms(history)}).requiring(
         required_inputs(feature_names)
@@ -105,16 +106,19 @@ def refusal_reasons(valid: pd.DataFrame, arms: list[str]) -> list[str]:
     return reasons
 
 
-def landmark_data(history: TrialHistory, landmarks: list[int] | None = None) -> LandmarkData:
-    """The training rows of ``history`` (raises TrainingRefused when they cannot support a model)."""
+def landmark_data(
+    history: TrialHistory, landmarks: list[int] | None = None, feature_names: Sequence[str] = TRIAL_FEATURES
+) -> LandmarkData:
+    """The training rows of ``history`` and, of ``feature_names``, those it informs (raises TrainingRefused
+    when the rows cannot support a model)."""
     cells = landmark_cells(history, landmarks)
-    contract = trial_contract(history, TRIAL_FEATURES)
+    contract = trial_contract(history, feature_names)
     valid, _ = validated_landmarks(cells, contract) if len(cells) else (pd.DataFrame(), 0)
     reasons = refusal_reasons(valid, trial_arms(history))
     if reasons:
         raise TrainingRefused("This history cannot train a model: " + "; ".join(reasons) + ".")
-    levels = {f.name: list(contract[f.name].levels) for f in feature_specs(TRIAL_FEATURES) if f.categorical}
-    all_features = build_features(valid, TRIAL_FEATURES, levels)
+    levels = {f.name: list(contract[f.name].levels) for f in feature_specs(feature_names) if f.categorical}
+    all_features = build_features(valid, feature_names, levels)
     kept = _informative(all_features)
     sites = valid[SITE_COLUMN] if SITE_COLUMN in valid else None
     groups, grouped_by = group_labels(valid[ID_COLUMN], sites)
@@ -126,5 +130,5 @@ def landmark_data(history: TrialHistory, landmarks: list[int] | None = None) -> 
         contract=trial_contract(history, kept),
         groups=groups,
         grouped_by=grouped_by,
-        dropped_features=[name for name in TRIAL_FEATURES if name not in kept],
+        dropped_features=[name for name in feature_names if name not in kept],
     )

@@ -22,7 +22,7 @@ from core.history.three_tables import read_three_tables
 from core.model import features
 from core.model.features import STANDARD_FEATURES, TRIAL_FEATURES, Feature, build_features, feature_specs
 from core.reading.contract import CONTRACT, Field
-from core.training.landmark_data import landmark_cells, trial_contract, validated_landmarks
+from core.training.landmark_data import landmark_cells, landmark_data, trial_contract, validated_landmarks
 from tests.core.history.conftest import csv, raw_domain
 
 NAME = "distance_to_site_km"
@@ -33,6 +33,7 @@ DISTANCE = Field(
     "How far the patient lives from the trial site, in kilometres.",
     unit="km",
     required=False,
+    may_be_blank=True,  # a model that uses it copes with a blank (and requires only the column)
     low=0,
     synonyms=("distance to site", "distance km"),
     in_form=False,
@@ -150,6 +151,13 @@ def test_the_simulator_fills_an_optional_column_it_draws_no_values_for_and_refus
     required = HISTORY.adding(SUBJECTS, HistoryColumn(Field(NAME, "number", "Distance", "km", low=0)))
     with pytest.raises(ValueError, match=NAME):
         simulate_history(HistoryPlan(n_patients=30), contract=required)
+
+
+def test_a_history_without_values_for_the_new_input_still_trains_and_drops_the_feature(distance_feature):
+    history = simulate_history(HistoryPlan(n_patients=300), contract=with_distance())
+    data = landmark_data(history, feature_names=distance_feature)
+    assert NAME in data.valid.columns and data.valid[NAME].isna().all()
+    assert NAME in data.dropped_features and NAME not in data.feature_names
 
 
 def test_the_declarations_give_todays_lists():
