@@ -12,13 +12,22 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from core.history.landmarks import snapshot_as_of
+from core.history.columns import HistoryContract
+from core.history.contracts import HISTORY
+from core.history.landmarks import EVENT_COLUMNS, snapshot_as_of
 from core.history.trial_history import COMPLETED, WITHDRAWN, TrialHistory, day_numbers
 
 GENERIC_ARMS = ("Active", "Control", "Placebo")
-DERIVED = ("visits_per_30_days", "days_since_last_visit")  # the feature table builds these from the contract
 _PLACEBO = ("placebo", "pbo", "plac", "dummy", "sham")
 _CONTROL = ("control", "standard", "soc", "usual care", "comparator")
+
+
+def derived_columns(contract: HistoryContract = HISTORY) -> tuple[str, ...]:
+    """Snapshot columns the cohort contract does not hold: the feature table builds them from the ones it does."""
+    return tuple(name for name in EVENT_COLUMNS if name not in contract.cohort)
+
+
+DERIVED = derived_columns()  # visits_per_30_days, days_since_last_visit
 
 
 def guess_arm_mapping(arms: list[str]) -> dict[str, str]:
@@ -73,7 +82,7 @@ def as_of_snapshot(history: TrialHistory, as_of: object, arm_mapping: Mapping[st
     For patients who ended later, ``dropout`` holds what happened (1 withdrew, 0 completed): scoring a
     past date can then be checked against the outcome.
     """
-    snapshot = snapshot_as_of(history, as_of).drop(columns=list(DERIVED), errors="ignore")
+    snapshot = snapshot_as_of(history, as_of).drop(columns=list(derived_columns(history.contract)), errors="ignore")
     if arm_mapping is not None:
         snapshot["treatment_group"] = snapshot["treatment_group"].astype(str).map(dict(arm_mapping))
     text = snapshot.astype(object).where(snapshot.notna(), "")

@@ -4,55 +4,33 @@ from __future__ import annotations
 
 import pandas as pd
 
+from core.history.columns import HistoryContract, HistoryTable
+from core.history.contracts import HISTORY
 from core.history.read_report import HistoryReport, TableReport
 from core.history.trial_history import TrialHistory
 from core.history.validation import CheckedTable
 from core.reading.contract import ID_COLUMN
 
-_SUBJECT_DEFAULTS: dict[str, object] = {"site_id": "Unknown", "status": "ongoing", "end_date": pd.NaT}
+
+def table_frame(rows: pd.DataFrame, table: HistoryTable, **fills: object) -> pd.DataFrame:
+    """The table's columns in its order, an absent optional one filled with its default (``fills`` first)."""
+    out = table.complete(rows, f"the {table.name.replace('_', ' ')} table", **fills)[list(table.names)]
+    return out.assign(**{ID_COLUMN: out[ID_COLUMN].astype(str).str.strip()})
 
 
-def _column(frame: pd.DataFrame, name: str, default: object) -> pd.Series:
-    return frame[name] if name in frame else pd.Series([default] * len(frame), index=frame.index, dtype=object)
-
-
-def subjects_frame(checked: CheckedTable, phase: str | None) -> pd.DataFrame:
-    rows = checked.usable
-    out = pd.DataFrame({ID_COLUMN: rows[ID_COLUMN].astype(str).str.strip()})
-    for name in ("site_id", "age", "gender", "arm", "phase", "enrolment_date", "status", "end_date", "planned_days"):
-        default = phase if name == "phase" else _SUBJECT_DEFAULTS.get(name)
-        out[name] = _column(rows, name, default)
+def subjects_frame(checked: CheckedTable, phase: str | None, table: HistoryTable = HISTORY.subjects) -> pd.DataFrame:
+    out = table_frame(checked.usable, table, phase=phase)
     out["end_date"] = pd.to_datetime(out["end_date"]).astype("datetime64[s]")
     out["planned_days"] = pd.array(out["planned_days"], dtype="Int64")
     out["arm"] = out["arm"].astype(str).str.strip()
     return out
 
 
-def visits_frame(checked: CheckedTable) -> pd.DataFrame:
-    rows = checked.usable
-    return pd.DataFrame(
-        {
-            ID_COLUMN: rows[ID_COLUMN].astype(str).str.strip(),
-            "visit_date": rows["visit_date"],
-            "attended": _column(rows, "attended", True).astype(bool),
-        }
-    )
-
-
-def adverse_events_frame(checked: CheckedTable | None) -> pd.DataFrame:
+def events_frame(checked: CheckedTable | None, table: HistoryTable) -> pd.DataFrame:
+    """Visits or adverse events; an absent adverse-events table is an empty one."""
     if checked is None:
-        return pd.DataFrame(
-            {ID_COLUMN: [], "onset_date": pd.Series(dtype="datetime64[s]"), "serious": [], "severity": []}
-        )
-    rows = checked.usable
-    return pd.DataFrame(
-        {
-            ID_COLUMN: rows[ID_COLUMN].astype(str).str.strip(),
-            "onset_date": rows["onset_date"],
-            "serious": _column(rows, "serious", False).astype(bool),
-            "severity": _column(rows, "severity", "").astype(str),
-        }
-    )
+        return pd.DataFrame({name: pd.Series(dtype=object) for name in table.names})
+    return table_frame(checked.usable, table)
 
 
 def assemble(
@@ -66,6 +44,7 @@ def assemble(
     notes: tuple[str, ...] = (),
     schedule: tuple[int, ...] = (),
     missed_visits_listed: bool = False,
+    contract: HistoryContract = HISTORY,
 ) -> TrialHistory:
     """The history of the usable rows; the report holds every table's account, in reading order."""
     tables = [subjects, visits] + ([adverse_events] if adverse_events is not None else [])
@@ -75,10 +54,11 @@ def assemble(
         notes=list(notes),
     )
     return TrialHistory(
-        subjects=subjects_frame(subjects, phase),
-        visits=visits_frame(visits),
-        adverse_events=adverse_events_frame(adverse_events),
+        subjects=subjects_frame(subjects, phase, contract.subjects),
+        visits=events_frame(visits, contract.visits),
+        adverse_events=events_frame(adverse_events, contract.adverse_events),
         report=report,
         schedule=schedule,
         missed_visits_listed=missed_visits_listed,
+        contract=contract,
     )

@@ -1,8 +1,11 @@
-"""The three tables of a trial history, declared once like the cohort contract: fields, kinds, header spellings.
+"""The three tables of a trial history, declared once like the cohort contract: each column's field (name,
+kind, header spellings, required or not), its SDTM source, and, where it differs from the field, its internal
+type, default and cohort name (``core.history.columns``).
 
 Fields that the cohort contract already declares (age, gender, site) are taken from it, so a history
-accepts what a cohort file accepts. Status, attendance, seriousness and severity are read by the word
-tables in ``core.history.statuses``; their kind here is text.
+accepts what a cohort file accepts; a subject column that is also a cohort field is carried into every
+snapshot row. Status, attendance, seriousness and severity are read by the word tables in
+``core.history.statuses``; their kind here is text.
 """
 
 from __future__ import annotations
@@ -11,12 +14,33 @@ from dataclasses import replace
 
 import pandas as pd
 
-from core.reading.contract import CONTRACT, ID_COLUMN, SITE_COLUMN, Contract, Field
+from core.history.columns import (
+    ADVERSE_EVENTS,
+    SUBJECTS,
+    TABLES,
+    VISITS,
+    HistoryColumn,
+    HistoryContract,
+    HistoryTable,
+)
+from core.reading.contract import CONTRACT, ID_COLUMN, SITE_COLUMN, Field
 from core.reading.errors import SchemaError
 from core.reading.rules import Column, check_category
 
-SUBJECTS, VISITS, ADVERSE_EVENTS = "subjects", "visits", "adverse_events"
-TABLES = (SUBJECTS, VISITS, ADVERSE_EVENTS)
+__all__ = [
+    "ADVERSE_EVENTS",
+    "ADVERSE_EVENTS_CONTRACT",
+    "CONTRACTS",
+    "HISTORY",
+    "SUBJECTS",
+    "SUBJECTS_CONTRACT",
+    "TABLES",
+    "VISITS",
+    "VISITS_CONTRACT",
+    "HistoryColumn",
+    "HistoryContract",
+    "trial_phase",
+]
 
 
 def _patient_id(unique: bool) -> Field:
@@ -46,118 +70,166 @@ def _text(name: str, label: str, help_text: str, synonyms: tuple[str, ...], requ
     return Field(name, "text", label, help_text, required=required, synonyms=synonyms, drift=False, in_form=False)
 
 
-SUBJECTS_CONTRACT = Contract(
+SUBJECTS_TABLE = HistoryTable(
+    SUBJECTS,
     (
-        _patient_id(unique=True),
-        replace(CONTRACT[SITE_COLUMN], synonyms=(*CONTRACT[SITE_COLUMN].synonyms, "siteid", "site code")),
-        CONTRACT["age"],
-        CONTRACT["gender"],
-        _text(
-            "arm",
-            "Treatment arm",
-            "The arm the patient was randomised to, in the trial's own words.",
-            ("treatment_group", "treatment", "group", "treatment arm", "study arm", "armcd", "randomised arm"),
-            required=True,
+        HistoryColumn(_patient_id(unique=True), sdtm="DM.USUBJID"),
+        HistoryColumn(
+            replace(CONTRACT[SITE_COLUMN], synonyms=(*CONTRACT[SITE_COLUMN].synonyms, "siteid", "site code")),
+            sdtm="DM.SITEID",
         ),
-        _phase(),
-        _date(
-            "enrolment_date",
-            "Enrolment date",
-            "The reference start: study day 1 (randomisation or first dose).",
-            (
-                "enrollment date",
-                "enrolment",
-                "enrollment",
-                "date enrolled",
-                "enrolled on",
-                "enrolled",
-                "date of enrolment",
-                "date of enrollment",
-                "randomisation date",
-                "randomization date",
-                "start date",
-                "study start date",
-                "reference start date",
-                "rfstdtc",
-                "first dose date",
-                "day 1",
+        HistoryColumn(CONTRACT["age"], sdtm="DM.AGE"),
+        HistoryColumn(CONTRACT["gender"], sdtm="DM.SEX"),
+        HistoryColumn(
+            _text(
+                "arm",
+                "Treatment arm",
+                "The arm the patient was randomised to, in the trial's own words.",
+                ("treatment_group", "treatment", "group", "treatment arm", "study arm", "armcd", "randomised arm"),
+                required=True,
             ),
+            sdtm="DM.ARM",  # ARMCD when there is no ARM (core.history.sdtm)
+            cohort="treatment_group",
         ),
-        _text(
-            "status",
-            "Status",
-            "completed, withdrawn (or the reason for leaving), or ongoing; blank means ongoing.",
-            ("disposition", "outcome", "completion status", "subject status", "study status", "dsdecod"),
-        ),
-        _date(
-            "end_date",
-            "End date",
-            "The date the patient completed or left the trial; blank while ongoing.",
-            (
-                "disposition date",
-                "completion date",
-                "withdrawal date",
-                "discontinuation date",
-                "exit date",
-                "end of study date",
-                "study end date",
-                "dsstdtc",
+        # The trial's phase when the table has no phase column: read_three_tables' or TS's (core.history.assemble).
+        HistoryColumn(_phase(), sdtm="TS.TPHASE", cohort="trial_phase"),
+        HistoryColumn(
+            _date(
+                "enrolment_date",
+                "Enrolment date",
+                "The reference start: study day 1 (randomisation or first dose).",
+                (
+                    "enrollment date",
+                    "enrolment",
+                    "enrollment",
+                    "date enrolled",
+                    "enrolled on",
+                    "enrolled",
+                    "date of enrolment",
+                    "date of enrollment",
+                    "randomisation date",
+                    "randomization date",
+                    "start date",
+                    "study start date",
+                    "reference start date",
+                    "rfstdtc",
+                    "first dose date",
+                    "day 1",
+                ),
             ),
-            required=False,
+            sdtm="DM.RFSTDTC",
+            cohort=None,  # becomes days_in_trial; as a date it would give the cohort reader a second way to count
         ),
-        Field(
-            "planned_days",
-            "integer",
-            "Planned length (days)",
-            "The trial's planned length for this patient, in days.",
-            required=False,
-            low=1,
-            high=2000,
-            synonyms=("planned length", "planned duration", "planned length days", "planned duration days"),
-            drift=False,
-            in_form=False,
+        HistoryColumn(
+            _text(
+                "status",
+                "Status",
+                "completed, withdrawn (or the reason for leaving), or ongoing; blank means ongoing.",
+                ("disposition", "outcome", "completion status", "subject status", "study status", "dsdecod"),
+            ),
+            sdtm="DS.DSDECOD",  # the latest disposition event (core.history.sdtm_disposition)
+            default="ongoing",
         ),
-    )
+        HistoryColumn(
+            _date(
+                "end_date",
+                "End date",
+                "The date the patient completed or left the trial; blank while ongoing.",
+                (
+                    "disposition date",
+                    "completion date",
+                    "withdrawal date",
+                    "discontinuation date",
+                    "exit date",
+                    "end of study date",
+                    "study end date",
+                    "dsstdtc",
+                ),
+                required=False,
+            ),
+            sdtm="DS.DSSTDTC",
+        ),
+        HistoryColumn(
+            Field(
+                "planned_days",
+                "integer",
+                "Planned length (days)",
+                "The trial's planned length for this patient, in days.",
+                required=False,
+                low=1,
+                high=2000,
+                synonyms=("planned length", "planned duration", "planned length days", "planned duration days"),
+                drift=False,
+                in_form=False,
+            ),
+            sdtm="TS.LENGTH",
+        ),
+    ),
 )
 
-VISITS_CONTRACT = Contract(
+VISITS_TABLE = HistoryTable(
+    VISITS,
     (
-        _patient_id(unique=False),
-        _date(
-            "visit_date",
-            "Visit date",
-            "The date of the visit (the planned date for a missed one).",
-            ("date", "date of visit", "svstdtc", "visit start date"),
+        HistoryColumn(_patient_id(unique=False), sdtm="SV.USUBJID"),
+        HistoryColumn(
+            _date(
+                "visit_date",
+                "Visit date",
+                "The date of the visit (the planned date for a missed one).",
+                ("date", "date of visit", "svstdtc", "visit start date"),
+            ),
+            sdtm="SV.SVSTDTC",
         ),
-        _text(
-            "attended",
-            "Attended",
-            'Whether the visit took place: yes (or blank) or "missed"/no.',
-            ("attendance", "visit status", "status", "visit done", "done"),
+        # SV lists attended visits only, so it has no source for this.
+        HistoryColumn(
+            _text(
+                "attended",
+                "Attended",
+                'Whether the visit took place: yes (or blank) or "missed"/no.',
+                ("attendance", "visit status", "status", "visit done", "done"),
+            ),
+            dtype="bool",
+            default=True,
         ),
-    )
+    ),
 )
 
-ADVERSE_EVENTS_CONTRACT = Contract(
+ADVERSE_EVENTS_TABLE = HistoryTable(
+    ADVERSE_EVENTS,
     (
-        _patient_id(unique=False),
-        _date(
-            "onset_date",
-            "Onset date",
-            "The date the adverse event started.",
-            ("onset", "start date", "ae start date", "aestdtc", "date of onset", "event date", "ae date", "date"),
+        HistoryColumn(_patient_id(unique=False), sdtm="AE.USUBJID"),
+        HistoryColumn(
+            _date(
+                "onset_date",
+                "Onset date",
+                "The date the adverse event started.",
+                ("onset", "start date", "ae start date", "aestdtc", "date of onset", "event date", "ae date", "date"),
+            ),
+            sdtm="AE.AESTDTC",
         ),
-        _text("serious", "Serious", "Whether the event was serious (Y/N).", ("aeser", "sae", "seriousness")),
-        _text(
-            "severity",
-            "Severity",
-            "mild, moderate or severe (or a CTCAE grade 1 to 5).",
-            ("aesev", "grade", "intensity", "ctcae grade", "toxicity grade", "aetoxgr"),
+        HistoryColumn(
+            _text("serious", "Serious", "Whether the event was serious (Y/N).", ("aeser", "sae", "seriousness")),
+            sdtm="AE.AESER",
+            dtype="bool",
+            default=False,
         ),
-    )
+        HistoryColumn(
+            _text(
+                "severity",
+                "Severity",
+                "mild, moderate or severe (or a CTCAE grade 1 to 5).",
+                ("aesev", "grade", "intensity", "ctcae grade", "toxicity grade", "aetoxgr"),
+            ),
+            sdtm="AE.AESEV",
+        ),
+    ),
 )
 
-CONTRACTS = {SUBJECTS: SUBJECTS_CONTRACT, VISITS: VISITS_CONTRACT, ADVERSE_EVENTS: ADVERSE_EVENTS_CONTRACT}
+HISTORY = HistoryContract(SUBJECTS_TABLE, VISITS_TABLE, ADVERSE_EVENTS_TABLE)
+SUBJECTS_CONTRACT = SUBJECTS_TABLE.contract
+VISITS_CONTRACT = VISITS_TABLE.contract
+ADVERSE_EVENTS_CONTRACT = ADVERSE_EVENTS_TABLE.contract
+CONTRACTS = HISTORY.contracts
 
 
 def trial_phase(phase: str) -> str:

@@ -21,9 +21,11 @@ def _iso(dates: pd.Series) -> pd.Series:
 def to_three_tables(history: TrialHistory) -> dict[str, pd.DataFrame]:
     """subjects, visits and adverse_events as frames of text with the internal column names as headers."""
     subjects = history.subjects.copy()
-    for column in ("enrolment_date", "end_date"):
+    for column in history.contract.subjects.of_kind("date"):
         subjects[column] = _iso(subjects[column])
-    subjects["planned_days"] = subjects["planned_days"].astype("string").fillna("")
+    for column, dtype in history.contract.subjects.dtypes.items():
+        if dtype == "Int64":  # a whole number, or an empty cell where it is not known
+            subjects[column] = subjects[column].astype("string").fillna("")
     visits = history.visits.copy()
     visits["visit_date"] = _iso(visits["visit_date"])
     if history.missed_visits_listed:

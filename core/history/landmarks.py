@@ -17,6 +17,9 @@ Definitions (as implemented):
   days t-29..t; ``serious_adverse_events`` and ``severe_adverse_events`` so far.
 * Label ``dropout``: 1 if the patient later withdrew for any reason other than completion, 0 if they
   completed, empty (NaN) while ongoing.
+* Subject columns: every subject column of the history contract that the cohort contract also declares
+  (``HistoryContract.carried``: patient, site, age, gender, arm as treatment_group, phase as
+  trial_phase, and any input added to both) is carried into every row.
 * Default landmarks: every 28 days up to the planned length (the longest ``planned_days``; without
   one, the longest follow-up of any patient).
 * As of a calendar date: every patient enrolled on or before it and not yet ended (no end date, or
@@ -30,27 +33,18 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from core.history.columns import HistoryContract
+from core.history.contracts import HISTORY
 from core.history.events import EventIndex, build_index
 from core.history.schedule import consecutive_gaps, missed_visits, usual_interval
 from core.history.trial_history import COMPLETED, WITHDRAWN, TrialHistory, day_numbers
-from core.reading.contract import ID_COLUMN, OUTCOME_COLUMN, SITE_COLUMN
+from core.reading.contract import OUTCOME_COLUMN
 
 LANDMARK_STEP = 28
 LANDMARK_COLUMN = "landmark_day"
 RECENT_DAYS = 30  # "adverse events in the last 30 days", "visits per 30 days"
-COHORT_COLUMNS = [
-    ID_COLUMN,
-    SITE_COLUMN,
-    "age",
-    "gender",
-    "treatment_group",
-    "trial_phase",
-    "days_in_trial",
-    "visits_completed",
-    "last_visit_day",
-    "adverse_events",
-    OUTCOME_COLUMN,
-]
+# The cohort columns counted from the events, after the subject columns the history contract carries.
+COUNTED_COLUMNS = ["days_in_trial", "visits_completed", "last_visit_day", "adverse_events", OUTCOME_COLUMN]
 EVENT_COLUMNS = [
     "visits_per_30_days",
     "days_since_last_visit",
@@ -60,6 +54,14 @@ EVENT_COLUMNS = [
     "serious_adverse_events",
     "severe_adverse_events",
 ]
+
+
+def cohort_columns(contract: HistoryContract = HISTORY) -> list[str]:
+    """The cohort columns of a snapshot row: the carried subject columns, then the counted ones."""
+    return [*contract.carried().values(), *COUNTED_COLUMNS]
+
+
+COHORT_COLUMNS = cohort_columns()
 
 
 def default_landmarks(history: TrialHistory, step: int = LANDMARK_STEP) -> list[int]:
@@ -129,17 +131,18 @@ def _features(
     }
 
 
-_SUBJECT_COLUMNS = {ID_COLUMN: ID_COLUMN, "site_id": SITE_COLUMN, "age": "age", "gender": "gender"}
-_SUBJECT_COLUMNS |= {"arm": "treatment_group", "phase": "trial_phase"}
+def _columns(history: TrialHistory) -> list[str]:
+    return [LANDMARK_COLUMN, *cohort_columns(history.contract), *EVENT_COLUMNS]
 
 
 def _frame(history: TrialHistory, codes: np.ndarray, parts: list[dict[str, np.ndarray]]) -> pd.DataFrame:
     """Subject columns taken once for all rows (strings are not copied row by row), then the event columns."""
-    frame = history.subjects[list(_SUBJECT_COLUMNS)].take(codes).rename(columns=_SUBJECT_COLUMNS)
+    carried = history.contract.carried()
+    frame = history.subjects[list(carried)].take(codes).rename(columns=carried)
     frame = frame.reset_index(drop=True)
     for name in parts[0] if parts else []:
         frame[name] = np.concatenate([part[name] for part in parts])
-    return frame[[c for c in (LANDMARK_COLUMN, *COHORT_COLUMNS, *EVENT_COLUMNS) if c in frame]]
+    return frame[[c for c in _columns(history) if c in frame]]
 
 
 def _in_study(followed: np.ndarray, ended: np.ndarray, day: int) -> np.ndarray:
@@ -174,7 +177,7 @@ def landmark_snapshots(
         codes.append(who)
         parts.append({LANDMARK_COLUMN: at} | _features(history, index, who, at, interval, labels))
     frame = _frame(history, np.concatenate(codes) if codes else np.array([], dtype=np.int64), parts)
-    return frame if parts else pd.DataFrame(columns=[LANDMARK_COLUMN, *COHORT_COLUMNS, *EVENT_COLUMNS])
+    return frame if parts else pd.DataFrame(columns=_columns(history))
 
 
 def snapshot_as_of(history: TrialHistory, as_of: object | None = None) -> pd.DataFrame:

@@ -13,6 +13,8 @@ import zipfile
 from collections.abc import Mapping
 from pathlib import Path, PurePath
 
+from core.history.columns import HistoryContract
+from core.history.contracts import HISTORY
 from core.history.sdtm import DOMAINS, read_sdtm
 from core.history.three_tables import read_three_tables
 from core.history.trial_history import TrialHistory
@@ -56,8 +58,9 @@ def read_history(
     day_first: bool | None = None,
     phase: str | None = None,
     max_upload_mb: float | None = None,
+    contract: HistoryContract = HISTORY,
 ) -> TrialHistory:
-    """A trial history from its files (file name -> bytes): SDTM or the three tables.
+    """A trial history from its files (file name -> bytes): SDTM or the three tables, as ``contract`` declares them.
 
     Raises SchemaError (AmbiguousDatesError when the order of day and month must be asked).
     """
@@ -67,7 +70,7 @@ def read_history(
             "events) or CDISC SDTM domains (DM, DS, SV, AE, TS)."
         )
     reader = read_sdtm if is_sdtm(files) else read_three_tables
-    return reader(files, day_first=day_first, phase=phase, max_upload_mb=max_upload_mb)
+    return reader(files, day_first=day_first, phase=phase, max_upload_mb=max_upload_mb, contract=contract)
 
 
 def files_sha256(files: Mapping[str, bytes]) -> str:

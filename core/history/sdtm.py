@@ -21,7 +21,8 @@ import pandas as pd
 
 from core.history.assemble import assemble
 from core.history.checks import SCREEN_FAILURE_REASON, check_events, check_subject_dates
-from core.history.contracts import ADVERSE_EVENTS_CONTRACT, SUBJECTS_CONTRACT, VISITS_CONTRACT, trial_phase
+from core.history.columns import HistoryContract
+from core.history.contracts import HISTORY, trial_phase
 from core.history.read_report import TableReport
 from core.history.sdtm_disposition import (
     DS_CONTRACT,
@@ -42,9 +43,6 @@ from core.reading.errors import SchemaError
 CDISC_PILOT_DIR = DATA_DIR / "cdiscpilot01"  # the public CDISC Pilot 01 trial (see its README)
 DOMAINS = ("DM", "DS", "SV", "AE", "TS", "TV")
 NEVER_ENROLLED_ARMS = {"SCRNFAIL", "NOTASSGN"}
-DM_MAPPING = {ID_COLUMN: "USUBJID", "site_id": "SITEID", "age": "AGE", "gender": "SEX", "enrolment_date": "RFSTDTC"}
-SV_MAPPING = {ID_COLUMN: "USUBJID", "visit_date": "SVSTDTC"}
-AE_MAPPING = {ID_COLUMN: "USUBJID", "onset_date": "AESTDTC", "serious": "AESER", "severity": "AESEV"}
 STUDY_DAYS = {"DS": ("DSSTDTC", "DSSTDY"), "SV": ("SVSTDTC", "SVSTDY"), "AE": ("AESTDTC", "AESTDY")}
 
 
@@ -139,14 +137,17 @@ def read_sdtm(
     day_first: bool | None = None,
     phase: str | None = None,
     max_upload_mb: float | None = None,
+    contract: HistoryContract = HISTORY,
 ) -> TrialHistory:
     """Read SDTM domains from ``files`` (file name -> bytes, .xpt or CSV; recognised by DOMAIN or file name).
 
-    ``phase`` is needed only when there is no TS domain with TPHASE; ``day_first`` as in the three-table reader.
+    ``phase`` is needed only when there is no TS domain with TPHASE; ``day_first`` as in the three-table reader;
+    ``contract`` declares the tables and where each column comes from.
     """
     found = find_domains(read_sources(files, max_upload_mb=max_upload_mb))
     arm = "ARM" if "ARM" in found["DM"].frame else "ARMCD"
-    dm = _check(found["DM"], SUBJECTS_CONTRACT, {**DM_MAPPING, "arm": arm}, day_first)
+    dm_mapping = contract.subjects.sdtm_mapping("DM") | {"arm": arm}
+    dm = _check(found["DM"], contract.subjects.contract, dm_mapping, day_first)
     failures = set(dm.raw.loc[_by_row(dm, found["DM"], "ARMCD").isin(NEVER_ENROLLED_ARMS), ID_COLUMN].str.strip())
     starts = pd.Series(dm.typed["enrolment_date"].to_numpy(), index=dm.raw[ID_COLUMN].str.strip())
     starts = starts[~starts.index.duplicated()]
@@ -158,8 +159,9 @@ def read_sdtm(
                 dtc, dy = STUDY_DAYS[domain]
                 notes.append(f"{domain}: {filled} date(s) taken from {dy} because {dtc} was empty or partial.")
     ds = _check(domains["DS"], DS_CONTRACT, DS_MAPPING, day_first)
-    sv = _check(domains["SV"], VISITS_CONTRACT, SV_MAPPING, day_first)
-    ae = _check(domains["AE"], ADVERSE_EVENTS_CONTRACT, AE_MAPPING, day_first) if "AE" in domains else None
+    sv = _check(domains["SV"], contract.visits.contract, contract.visits.sdtm_mapping("SV"), day_first)
+    events = contract.adverse_events
+    ae = _check(domains["AE"], events.contract, events.sdtm_mapping("AE"), day_first) if "AE" in domains else None
     raise_if_ambiguous([t for t in (dm, ds, sv, ae) if t is not None])
 
     dispositions = latest_dispositions(ds, failures)
@@ -190,6 +192,7 @@ def read_sdtm(
         other_reports=(ds.report(), *trial_reports),
         notes=tuple(notes),
         schedule=schedule,
+        contract=contract,
     )
 
 

@@ -11,13 +11,19 @@ from dataclasses import replace
 import pandas as pd
 
 from core.history.checks import SCREEN_FAILURE_REASON
-from core.history.contracts import SUBJECTS_CONTRACT
+from core.history.contracts import HISTORY, SUBJECTS_CONTRACT
 from core.history.statuses import SCREEN_FAILURE, disposition_status
 from core.history.trial_history import ONGOING
 from core.history.validation import CheckedTable
 from core.reading.contract import ID_COLUMN, Contract, Field
 
-DS_MAPPING = {ID_COLUMN: "USUBJID", "end_date": "DSSTDTC", "disposition": "DSDECOD", "category": "DSCAT"}
+# The end date and the disposition term (read as the status) come from where the subjects table says.
+DS_MAPPING = {
+    ID_COLUMN: "USUBJID",
+    "end_date": HISTORY.subjects["end_date"].sdtm_variable,
+    "disposition": HISTORY.subjects["status"].sdtm_variable,
+    "category": "DSCAT",
+}
 DS_CONTRACT = Contract(
     (
         replace(SUBJECTS_CONTRACT[ID_COLUMN], unique=False),

@@ -10,6 +10,9 @@ visit: so recent missed visits and adverse events predict dropout, and a model c
 A patient who stays to the last planned visit completes on that day. With ``cutoff_day`` (days after
 the first enrolment) the trial is still running: what happens after the cut-off is not in the history.
 The loop runs over the planned visits (a few dozen), never over patients.
+
+The columns are the history contract's: one the simulator has no values for is filled with its default
+when optional and refused when required, never silently left out.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from core.history.columns import HistoryContract
+from core.history.contracts import HISTORY
 from core.history.trial_history import COMPLETED, ONGOING, WITHDRAWN, TrialHistory
 from core.reading.contract import ID_COLUMN
 
@@ -66,8 +71,9 @@ def _patients(plan: HistoryPlan, rng: np.random.Generator) -> pd.DataFrame:
     )
 
 
-def simulate_history(plan: HistoryPlan, seed: int = 20261201) -> TrialHistory:
-    """A trial history drawn from ``plan``; the same seed gives the same history."""
+def simulate_history(plan: HistoryPlan, seed: int = 20261201, contract: HistoryContract = HISTORY) -> TrialHistory:
+    """A trial history drawn from ``plan``, in the columns ``contract`` declares; the same seed gives the same
+    history."""
     rng = np.random.default_rng(seed)
     patients = _patients(plan, rng)
     n = len(patients)
@@ -112,7 +118,7 @@ def simulate_history(plan: HistoryPlan, seed: int = 20261201) -> TrialHistory:
         end_day[leaving] = day + rng.integers(3, plan.visit_interval + 1, len(leaving))  # after a late visit too
         withdrew[leaving] = True
         in_study[leaving] = False
-    return _history(plan, patients, end_day, withdrew, pd.concat(visits), pd.concat(events))
+    return _history(plan, patients, end_day, withdrew, pd.concat(visits), pd.concat(events), contract)
 
 
 def _history(
@@ -122,6 +128,7 @@ def _history(
     withdrew: np.ndarray,
     visits: pd.DataFrame,
     events: pd.DataFrame,
+    contract: HistoryContract,
 ) -> TrialHistory:
     """Study days -> calendar dates, events after a withdrawal dropped, and the cut-off applied."""
     start = np.datetime64(plan.start, "D") + patients["enrolment_day"].to_numpy().astype("timedelta64[D]")
@@ -148,23 +155,27 @@ def _history(
         planned_days=plan.planned_days,
     )[enrolled]
     keep_visits, keep_events = enrolled[visits["code"].to_numpy()], enrolled[events["code"].to_numpy()]
+    visit_rows = pd.DataFrame(
+        {
+            ID_COLUMN: ids[visits["code"].to_numpy()],
+            "visit_date": visit_dates,
+            "attended": visits["attended"].to_numpy(),
+        }
+    )[keep_visits]
+    event_rows = pd.DataFrame(
+        {
+            ID_COLUMN: ids[events["code"].to_numpy()],
+            "onset_date": event_dates,
+            "serious": events["serious"].to_numpy(),
+            "severity": events["severity"].to_numpy(),
+        }
+    )[keep_events]
+    what = "the simulated history"
     return TrialHistory(
-        subjects=subjects,
-        visits=pd.DataFrame(
-            {
-                ID_COLUMN: ids[visits["code"].to_numpy()],
-                "visit_date": visit_dates,
-                "attended": visits["attended"].to_numpy(),
-            }
-        )[keep_visits],
-        adverse_events=pd.DataFrame(
-            {
-                ID_COLUMN: ids[events["code"].to_numpy()],
-                "onset_date": event_dates,
-                "serious": events["serious"].to_numpy(),
-                "severity": events["severity"].to_numpy(),
-            }
-        )[keep_events],
+        subjects=contract.subjects.complete(subjects, what),
+        visits=contract.visits.complete(visit_rows, what),
+        adverse_events=contract.adverse_events.complete(event_rows, what),
         missed_visits_listed=plan.list_missed,
         cutoff=pd.Timestamp(cutoff) if plan.cutoff_day is not None else None,
+        contract=contract,
     )

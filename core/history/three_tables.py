@@ -14,7 +14,8 @@ import pandas as pd
 
 from core.history.assemble import assemble
 from core.history.checks import SCREEN_FAILURE_REASON, check_events, check_subject_dates
-from core.history.contracts import ADVERSE_EVENTS, CONTRACTS, SUBJECTS, VISITS, trial_phase
+from core.history.columns import HistoryContract
+from core.history.contracts import ADVERSE_EVENTS, HISTORY, SUBJECTS, VISITS, trial_phase
 from core.history.sources import Source, name_words, read_sources
 from core.history.statuses import SCREEN_FAILURE
 from core.history.trial_history import TrialHistory
@@ -39,10 +40,10 @@ def table_by_name(name: str) -> str | None:
     return None
 
 
-def table_by_headers(headers: list[str]) -> str | None:
+def table_by_headers(headers: list[str], declared: HistoryContract = HISTORY) -> str | None:
     """The one table whose required fields the headers hold and which they match best, or None."""
     scores = {}
-    for table, contract in CONTRACTS.items():
+    for table, contract in declared.contracts.items():
         found = map_columns(headers, contract)
         if all(name in found for name in contract.required):
             scores[table] = len(found)
@@ -53,12 +54,12 @@ def table_by_headers(headers: list[str]) -> str | None:
     return winners[0] if len(winners) == 1 else None
 
 
-def recognise(sources: list[Source]) -> tuple[dict[str, Source], list[str]]:
+def recognise(sources: list[Source], declared: HistoryContract = HISTORY) -> tuple[dict[str, Source], list[str]]:
     """Table name -> its source, and notes on sources that are none of the three."""
     found: dict[str, Source] = {}
     notes = []
     for source in sources:
-        table = table_by_name(source.name) or table_by_headers(list(source.frame.columns))
+        table = table_by_name(source.name) or table_by_headers(list(source.frame.columns), declared)
         if table is None:
             notes.append(f"{source.label} is not a subjects, visits or adverse-events table, so it was not read.")
             continue
@@ -78,8 +79,8 @@ def recognise(sources: list[Source]) -> tuple[dict[str, Source], list[str]]:
     return found, notes
 
 
-def _check(source: Source, table: str, day_first: bool | None) -> CheckedTable:
-    contract = CONTRACTS[table]
+def _check(source: Source, table: str, day_first: bool | None, declared: HistoryContract) -> CheckedTable:
+    contract = declared.contracts[table]
     return validate_table(
         source.frame,
         contract,
@@ -97,18 +98,23 @@ def read_three_tables(
     day_first: bool | None = None,
     phase: str | None = None,
     max_upload_mb: float | None = None,
+    contract: HistoryContract = HISTORY,
 ) -> TrialHistory:
     """Read subjects, visits and (optionally) adverse events from ``files`` (file name -> bytes).
 
     ``day_first`` settles numeric dates whose order cannot be told (AmbiguousDatesError otherwise);
-    ``phase`` is the trial's phase when the subjects table has no phase column.
+    ``phase`` is the trial's phase when the subjects table has no phase column; ``contract`` declares the tables.
     """
-    found, notes = recognise(read_sources(files, max_upload_mb=max_upload_mb))
-    subjects = _check(found[SUBJECTS], SUBJECTS, day_first)
-    visits = _check(found[VISITS], VISITS, day_first)
+    found, notes = recognise(read_sources(files, max_upload_mb=max_upload_mb), contract)
+    subjects = _check(found[SUBJECTS], SUBJECTS, day_first, contract)
+    visits = _check(found[VISITS], VISITS, day_first, contract)
     listed = found.get(ADVERSE_EVENTS)
     # An empty file (not even a header row) means no adverse events were recorded.
-    adverse = _check(listed, ADVERSE_EVENTS, day_first) if listed is not None and len(listed.frame.columns) else None
+    adverse = (
+        _check(listed, ADVERSE_EVENTS, day_first, contract)
+        if listed is not None and len(listed.frame.columns)
+        else None
+    )
     raise_if_ambiguous([t for t in (subjects, visits, adverse) if t is not None])
     if "phase" not in subjects.headers and phase is None:
         raise SchemaError(
@@ -134,4 +140,5 @@ def read_three_tables(
         screen_failures=int(screen_failed.sum()),
         notes=tuple(notes),
         missed_visits_listed="attended" in visits.headers,
+        contract=contract,
     )

@@ -12,35 +12,28 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from core.history.columns import HistoryContract, HistoryTable
+from core.history.contracts import HISTORY
 from core.history.read_report import HistoryReport
 
 COMPLETED, WITHDRAWN, ONGOING = "completed", "withdrawn", "ongoing"
 STATUSES = (COMPLETED, WITHDRAWN, ONGOING)
 SEVERITIES = ("mild", "moderate", "severe")  # "" when the export gives none
 
-SUBJECT_COLUMNS = (
-    "patient_id",
-    "site_id",
-    "age",
-    "gender",
-    "arm",  # the trial's own arm name
-    "phase",  # Phase I / II / III
-    "enrolment_date",  # reference start: study day 1
-    "status",  # completed / withdrawn / ongoing
-    "end_date",  # the disposition date; NaT while ongoing
-    "planned_days",  # planned length of the trial in days; <NA> when not known
-)
-VISIT_COLUMNS = ("patient_id", "visit_date", "attended")
-ADVERSE_EVENT_COLUMNS = ("patient_id", "onset_date", "serious", "severity")
+# Derived from the history contract (core.history.contracts), the one place the columns are declared.
+SUBJECT_COLUMNS = HISTORY.subjects.names
+VISIT_COLUMNS = HISTORY.visits.names
+ADVERSE_EVENT_COLUMNS = HISTORY.adverse_events.names
 DATE_DTYPE = "datetime64[s]"
 
 
-def _frame(frame: pd.DataFrame, columns: tuple[str, ...], kinds: dict[str, str], name: str) -> pd.DataFrame:
+def _frame(frame: pd.DataFrame, table: HistoryTable) -> pd.DataFrame:
+    columns = table.names
     missing = [c for c in columns if c not in frame]
     if missing:
-        raise ValueError(f"the {name} frame lacks column(s) {', '.join(missing)}")
+        raise ValueError(f"the {table.name.replace('_', ' ')} frame lacks column(s) {', '.join(missing)}")
     out = frame.loc[:, list(columns)].reset_index(drop=True).copy()
-    for column, kind in kinds.items():
+    for column, kind in table.dtypes.items():
         if kind == "date":
             out[column] = pd.to_datetime(out[column]).astype(DATE_DTYPE)
         elif kind == "text":
@@ -54,12 +47,13 @@ def _frame(frame: pd.DataFrame, columns: tuple[str, ...], kinds: dict[str, str],
 
 @dataclass
 class TrialHistory:
-    """Three frames (columns as above) and what reading them found.
+    """Three frames (the columns ``contract`` declares) and what reading them found.
 
     ``schedule``: the planned study days of the visits (from SDTM TV), empty when not known.
     ``missed_visits_listed``: the visits table lists missed visits too (attended = False), so missed
     visits are counted from it rather than estimated. ``cutoff``: the data cut-off date (how far an
-    ongoing patient is followed); None means the latest date anywhere in the history.
+    ongoing patient is followed); None means the latest date anywhere in the history. ``contract``: the
+    declaration of the three frames' columns and types, and of the cohort their snapshots feed.
     """
 
     subjects: pd.DataFrame
@@ -69,34 +63,12 @@ class TrialHistory:
     schedule: tuple[int, ...] = ()
     missed_visits_listed: bool = False
     cutoff: pd.Timestamp | None = None
+    contract: HistoryContract = HISTORY
 
     def __post_init__(self) -> None:
-        self.subjects = _frame(
-            self.subjects,
-            SUBJECT_COLUMNS,
-            {
-                "patient_id": "text",
-                "site_id": "text",
-                "age": "int64",
-                "gender": "text",
-                "arm": "text",
-                "phase": "text",
-                "enrolment_date": "date",
-                "status": "text",
-                "end_date": "date",
-                "planned_days": "Int64",
-            },
-            "subjects",
-        )
-        self.visits = _frame(
-            self.visits, VISIT_COLUMNS, {"patient_id": "text", "visit_date": "date", "attended": "bool"}, "visits"
-        )
-        self.adverse_events = _frame(
-            self.adverse_events,
-            ADVERSE_EVENT_COLUMNS,
-            {"patient_id": "text", "onset_date": "date", "serious": "bool", "severity": "text"},
-            "adverse events",
-        )
+        self.subjects = _frame(self.subjects, self.contract.subjects)
+        self.visits = _frame(self.visits, self.contract.visits)
+        self.adverse_events = _frame(self.adverse_events, self.contract.adverse_events)
 
     def data_cutoff(self) -> pd.Timestamp:
         """The cut-off date: as given, or the latest date in the history (enrolment, end, visit, onset)."""

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from core.history.contracts import HISTORY
 from core.history.read_report import PROBLEM_COLUMNS, TableReport, empty_problems
 from core.history.statuses import read_attended, read_severity, read_status, read_yes_no
 from core.reading.contract import ID_COLUMN, Contract, Field
@@ -27,7 +28,8 @@ _WORDS: dict[str, tuple[Callable[[pd.Series], pd.Series], str]] = {
     "serious": (read_yes_no, "write Y or N"),
     "severity": (read_severity, "write mild, moderate or severe (or a grade 1 to 5)"),
 }
-_DEFAULTS = {"status": "ongoing", "attended": True, "serious": False, "severity": ""}
+# A word column's value where the cell is blank or unreadable: the column's default in the history contract.
+_DEFAULTS = {c.name: c.fill for t in HISTORY.tables.values() for c in t.columns if c.name in _WORDS}
 
 
 @dataclass

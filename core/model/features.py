@@ -5,6 +5,10 @@ fact a coordinator recognises drives them (visits attended and visit rate are "a
 explanation sums their contributions (SHAP values add up) and says the topic in words with the
 patient's own values ("79 days since the last visit: raises risk").
 
+Each feature says which model families use it (``used_by``): the bundled generic model (``STANDARD``)
+and models trained on one trial's history (``TRIAL``); ``STANDARD_FEATURES`` and ``TRIAL_FEATURES`` are
+read from the table, in its order.
+
 A model records the names of its features and its category levels (``core.model.bundle``), so a
 model trained on another selection of these features loads, scores and explains itself.
 Categories reach the model as integer codes in the model's own level order.
@@ -19,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 Levels = Mapping[str, Sequence[str]]
+STANDARD, TRIAL = "standard", "trial"  # the bundled generic model; a model trained on one trial's history
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,7 @@ class Feature:
     topic: str  # the reason it belongs to
     categorical: bool = False
     monotone: int = 0  # +1: more of it can only raise the risk, -1: only lower it, 0: the model learns the direction
+    used_by: tuple[str, ...] = (STANDARD, TRIAL)  # the model families that use it
 
 
 @dataclass(frozen=True)
@@ -76,12 +82,13 @@ FEATURES: tuple[Feature, ...] = (
         categorical=True,
     ),
     Feature(
-        "trial_phase",
+        "trial_phase",  # one value in a single trial's history, so trial models leave it out
         "Trial phase (I, II, III)",
         ("trial_phase",),
         _codes("trial_phase"),
         "trial_phase",
         categorical=True,
+        used_by=(STANDARD,),
     ),
     Feature(
         "days_in_trial",
@@ -114,6 +121,24 @@ FEATURES: tuple[Feature, ...] = (
         monotone=-1,
     ),
     Feature(
+        "visits_missed",
+        "Scheduled visits missed so far",
+        ("visits_missed",),
+        _column("visits_missed"),
+        "missed_visits",
+        monotone=1,
+        used_by=(TRIAL,),
+    ),
+    Feature(
+        "last_gap_in_intervals",
+        "Days since the last visit, in the trial's usual visit intervals",
+        ("last_gap_in_intervals",),
+        _column("last_gap_in_intervals"),
+        "visit_gap",
+        monotone=1,
+        used_by=(TRIAL,),
+    ),
+    Feature(
         "adverse_events",
         "Adverse events reported so far",
         ("adverse_events",),
@@ -128,27 +153,12 @@ FEATURES: tuple[Feature, ...] = (
         "adverse_events",
     ),
     Feature(
-        "visits_missed",
-        "Scheduled visits missed so far",
-        ("visits_missed",),
-        _column("visits_missed"),
-        "missed_visits",
-        monotone=1,
-    ),
-    Feature(
-        "last_gap_in_intervals",
-        "Days since the last visit, in the trial's usual visit intervals",
-        ("last_gap_in_intervals",),
-        _column("last_gap_in_intervals"),
-        "visit_gap",
-        monotone=1,
-    ),
-    Feature(
         "adverse_events_last_30_days",
         "Adverse events with onset in the last 30 days",
         ("adverse_events_last_30_days",),
         _column("adverse_events_last_30_days"),
         "recent_adverse_events",
+        used_by=(TRIAL,),
     ),
     Feature(
         "serious_adverse_events",
@@ -156,6 +166,7 @@ FEATURES: tuple[Feature, ...] = (
         ("serious_adverse_events",),
         _column("serious_adverse_events"),
         "serious_adverse_events",
+        used_by=(TRIAL,),
     ),
     Feature(
         "severe_adverse_events",
@@ -163,39 +174,13 @@ FEATURES: tuple[Feature, ...] = (
         ("severe_adverse_events",),
         _column("severe_adverse_events"),
         "severe_adverse_events",
+        used_by=(TRIAL,),
     ),
 )
 FEATURES_BY_NAME: dict[str, Feature] = {f.name: f for f in FEATURES}
-# What the bundled generic model uses (its synthetic world has no event-level history).
-STANDARD_FEATURES: tuple[str, ...] = (
-    "age",
-    "gender",
-    "treatment_group",
-    "trial_phase",
-    "days_in_trial",
-    "visits_completed",
-    "days_since_last_visit",
-    "visits_per_30_days",
-    "adverse_events",
-    "adverse_events_per_30_days",
-)
-# What a model trained on one trial's history may use: its phase is one value, the events are known.
-TRIAL_FEATURES: tuple[str, ...] = (
-    "age",
-    "gender",
-    "treatment_group",
-    "days_in_trial",
-    "visits_completed",
-    "days_since_last_visit",
-    "visits_per_30_days",
-    "visits_missed",
-    "last_gap_in_intervals",
-    "adverse_events",
-    "adverse_events_per_30_days",
-    "adverse_events_last_30_days",
-    "serious_adverse_events",
-    "severe_adverse_events",
-)
+# The event-level features are the trial models' only: the generic model's synthetic world has no event history.
+STANDARD_FEATURES: tuple[str, ...] = tuple(f.name for f in FEATURES if STANDARD in f.used_by)
+TRIAL_FEATURES: tuple[str, ...] = tuple(f.name for f in FEATURES if TRIAL in f.used_by)
 
 
 def _count(values: pd.Series, one: str, many: str) -> pd.Series:

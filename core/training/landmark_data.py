@@ -8,16 +8,17 @@ completed) become training rows.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from core.history.as_of import DERIVED, trial_arms
+from core.history.as_of import derived_columns, trial_arms
 from core.history.landmarks import LANDMARK_COLUMN, landmark_snapshots
 from core.history.trial_history import TrialHistory
 from core.model.features import TRIAL_FEATURES, build_features, feature_specs, required_inputs
-from core.reading.contract import CONTRACT, ID_COLUMN, OUTCOME_COLUMN, SITE_COLUMN, Contract
+from core.reading.contract import ID_COLUMN, OUTCOME_COLUMN, SITE_COLUMN, Contract
 from core.reading.validation import validate_frame
 from core.training.folds import group_labels
 
@@ -55,15 +56,18 @@ class LandmarkData:
         return self.valid[LANDMARK_COLUMN].astype(int).to_numpy()
 
 
-def trial_contract(history: TrialHistory, feature_names: list[str] | tuple[str, ...]) -> Contract:
-    """The contract with the trial's own arm names, requiring what the features read."""
-    return CONTRACT.with_levels({"treatment_group": trial_arms(history)}).requiring(required_inputs(feature_names))
+def trial_contract(history: TrialHistory, feature_names: Sequence[str]) -> Contract:
+    """The history's cohort contract with the trial's own arm names, requiring what the features read."""
+    return history.contract.cohort.with_levels({"treatment_group": trial_arms(history)}).requiring(
+        required_inputs(feature_names)
+    )
 
 
 def landmark_cells(history: TrialHistory, landmarks: list[int] | None = None) -> pd.DataFrame:
     """Every landmark snapshot as cells of text (as ``as_of_snapshot`` gives one date), outcome known only."""
     table = landmark_snapshots(history, landmarks)
-    table = table[table[OUTCOME_COLUMN].notna()].drop(columns=list(DERIVED), errors="ignore")
+    derived = list(derived_columns(history.contract))
+    table = table[table[OUTCOME_COLUMN].notna()].drop(columns=derived, errors="ignore")
     return table.astype(object).where(table.notna(), "").astype(str).reset_index(drop=True)
 
 
@@ -102,16 +106,19 @@ def refusal_reasons(valid: pd.DataFrame, arms: list[str]) -> list[str]:
     return reasons
 
 
-def landmark_data(history: TrialHistory, landmarks: list[int] | None = None) -> LandmarkData:
-    """The training rows of ``history`` (raises TrainingRefused when they cannot support a model)."""
+def landmark_data(
+    history: TrialHistory, landmarks: list[int] | None = None, feature_names: Sequence[str] = TRIAL_FEATURES
+) -> LandmarkData:
+    """The training rows of ``history`` and, of ``feature_names``, those it informs (raises TrainingRefused
+    when the rows cannot support a model)."""
     cells = landmark_cells(history, landmarks)
-    contract = trial_contract(history, TRIAL_FEATURES)
+    contract = trial_contract(history, feature_names)
     valid, _ = validated_landmarks(cells, contract) if len(cells) else (pd.DataFrame(), 0)
     reasons = refusal_reasons(valid, trial_arms(history))
     if reasons:
         raise TrainingRefused("This history cannot train a model: " + "; ".join(reasons) + ".")
-    levels = {f.name: list(contract[f.name].levels) for f in feature_specs(TRIAL_FEATURES) if f.categorical}
-    all_features = build_features(valid, TRIAL_FEATURES, levels)
+    levels = {f.name: list(contract[f.name].levels) for f in feature_specs(feature_names) if f.categorical}
+    all_features = build_features(valid, feature_names, levels)
     kept = _informative(all_features)
     sites = valid[SITE_COLUMN] if SITE_COLUMN in valid else None
     groups, grouped_by = group_labels(valid[ID_COLUMN], sites)
@@ -123,5 +130,5 @@ def landmark_data(history: TrialHistory, landmarks: list[int] | None = None) -> 
         contract=trial_contract(history, kept),
         groups=groups,
         grouped_by=grouped_by,
-        dropped_features=[name for name in TRIAL_FEATURES if name not in kept],
+        dropped_features=[name for name in feature_names if name not in kept],
     )

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from core.model.features import STANDARD_FEATURES, required_inputs
+
 log = logging.getLogger(__name__)
 
 TARGET_PREVALENCE = 0.25
@@ -153,6 +155,10 @@ def simulate(plans: tuple[TrialPlan, ...], seed: int, id_prefix: str, intercept:
     """
     rng = np.random.default_rng(seed)
     frame = pd.concat([_simulate_trial(p, rng, id_prefix) for p in plans], ignore_index=True)
+    # A generic-model feature reading a column this world does not draw would train on nothing: refuse.
+    missing = [name for name in required_inputs(STANDARD_FEATURES) if name not in frame]
+    if missing:
+        raise ValueError(f"the synthetic world draws no values for {', '.join(missing)}: add them in _simulate_trial")
     logit = risk_logit(frame)
     if intercept is None:
         intercept = _intercept_for(logit, TARGET_PREVALENCE)
