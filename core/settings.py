@@ -32,6 +32,7 @@ from typing import Any
 from core.decisions.bands import FACTORY_BANDS, RiskBand
 from core.decisions.costs import FACTORY_COSTS, CostSettings
 from core.paths import DEFAULT_LOG_DIR, MODELS_DIR, SECRETS_PATH
+from core.trust.client_address import parse_networks
 from core.trust.providers import IdentityProvider, identity_providers
 
 ENV_PREFIX = "RRADAR_"
@@ -75,6 +76,7 @@ class Settings:
     mlflow_tracking_uri: str | None = None
     require_sign_in: bool = False  # refuse to open, rather than run open, when the user database is down
     identity_providers: tuple[IdentityProvider, ...] = ()  # OIDC providers configured for st.login
+    trusted_proxies: tuple[str, ...] = ()  # reverse proxies whose X-Forwarded-For names the client
 
     @property
     def overridden(self) -> list[Setting]:
@@ -189,6 +191,16 @@ def _flag(env: Mapping[str, str], secrets: Mapping[str, Any], variable: str, tab
     return word in TRUE_WORDS
 
 
+def _trusted_proxies(env: Mapping[str, str], secrets: Mapping[str, Any]) -> tuple[str, ...]:
+    """RRADAR_TRUSTED_PROXIES (comma-separated) or ``[server] trusted_proxies`` (a list) in secrets.toml."""
+    raw: Any = env.get(ENV_PREFIX + "TRUSTED_PROXIES") or secrets.get("server", {}).get("trusted_proxies", ())
+    entries = raw.split(",") if isinstance(raw, str) else list(raw)
+    try:
+        return parse_networks(entries)
+    except ValueError as error:
+        raise SettingsError(f"{ENV_PREFIX}TRUSTED_PROXIES: {error}") from None
+
+
 def default_database_url(log_dir: Path) -> str:
     """The SQLite file beside the audit log (relative like the log folder itself, if that is relative)."""
     return f"sqlite:///{Path(log_dir) / DEFAULT_DATABASE_FILE}"
@@ -224,6 +236,7 @@ def resolve_settings(env: Mapping[str, str], secrets: Mapping[str, Any]) -> Sett
         mlflow_tracking_uri=_mlflow_tracking_uri(env, secrets),
         require_sign_in=_flag(env, secrets, "REQUIRE_SIGN_IN", "auth", "require_sign_in"),
         identity_providers=identity_providers(secrets.get("auth", {})),
+        trusted_proxies=_trusted_proxies(env, secrets),
     )
 
 

@@ -23,7 +23,7 @@ from core.trust.accounts import Accounts
 from core.trust.audit import AuditError, AuditLog
 from core.trust.credentials import authenticate
 from core.trust.gate_choice import NAMED, SHARED_PASSWORD
-from core.trust.guesses import GuessLimiter, Lockout, client_key, name_key
+from core.trust.guesses import Attempt, GuessLimiter, Lockout, client_key, name_key
 from core.trust.passwords import retry_delay, verify_password
 from core.trust.providers import IdentityProvider
 
@@ -44,24 +44,33 @@ def _salt() -> bytes:
 
 
 def _limiter() -> tuple[GuessLimiter, str]:
-    return GuessLimiter(state.settings().log_dir), client_key(state.client_address(), _salt())
+    return GuessLimiter(state.settings().log_dir), client_key(
+        state.client_address(state.settings().trusted_proxies), _salt()
+    )
 
 
-def _refused_while_locked(lockout: Lockout) -> None:
-    """A guess during a lockout is not even checked: it learns nothing."""
+def _refused_while_locked(lockout: Lockout, client: str, **fields: object) -> None:
+    """A guess during a lockout is not even checked: it learns nothing, and the refusal is audited."""
     state.record_sign_in_failure()
     state.set_notice(GATE, "error", lockout_words(lockout))
+    audit_trail.try_record_access(
+        "sign_in_refused_locked", client=client, everyone=lockout.everyone, name_locked=lockout.name, **fields
+    )
 
 
-def _failed(limiter: GuessLimiter, client: str, name: str | None, **fields: object) -> None:
+def _failed(limiter: GuessLimiter, attempt: Attempt, **fields: object) -> None:
     failures = state.record_sign_in_failure()
-    lockout = limiter.failed(client, name)
+    lockout = limiter.finish(attempt, right=False)
     log.warning("sign-in failed (%d in a row in this session)", failures)
-    audit_trail.try_record_access("sign_in_failed", client=client, **fields)
+    audit_trail.try_record_access("sign_in_failed", client=attempt.client, **fields)
     if lockout is not None:
         state.set_notice(GATE, "error", lockout_words(lockout))
         audit_trail.try_record_access(
-            "sign_in_locked", client=client, everyone=lockout.everyone, name_locked=lockout.name, until=lockout.until
+            "sign_in_locked",
+            client=attempt.client,
+            everyone=lockout.everyone,
+            name_locked=lockout.name,
+            until=lockout.until,
         )
 
 
@@ -69,17 +78,17 @@ def _check_shared(expected: str) -> None:
     """Form callback: runs before the script, so the typed password is cleared before anything else runs."""
     typed = state.take_secret(state.PASSWORD_FIELD)
     limiter, client = _limiter()
-    lockout = limiter.lockout(client)
-    if lockout is not None:
-        _refused_while_locked(lockout)
+    attempt = limiter.begin(client)  # counted before the slow check: guesses in flight count against each other
+    if isinstance(attempt, Lockout):
+        _refused_while_locked(attempt, client)
         return
     if verify_password(typed, expected):
-        limiter.succeeded(client)
+        limiter.finish(attempt, right=True)
         state.set_signed_in(SHARED_PASSWORD, "", "")
         audit_trail.try_record_access("signed_in", user="team member", via=SHARED_PASSWORD)
         log.info("sign-in succeeded")
         return
-    _failed(limiter, client, None)
+    _failed(limiter, attempt)
 
 
 def _check_named() -> None:
@@ -88,26 +97,27 @@ def _check_named() -> None:
     typed_name = state.take_secret(state.NAME_FIELD)  # a password typed into the name field is not kept either
     limiter, client = _limiter()
     name = name_key(typed_name, _salt())
-    lockout = limiter.lockout(client, name)
-    if lockout is not None:
-        _refused_while_locked(lockout)
+    attempt = limiter.begin(client, name)
+    if isinstance(attempt, Lockout):
+        _refused_while_locked(attempt, client, name_typed=name)
         return
     try:
         store = store_access.open_store()
         check = authenticate(Accounts(store.users), typed_name, password)
     except StoreError as error:
+        limiter.cancel(attempt)  # nothing was checked
         store_access.note_failure(error)
         state.set_notice(GATE, "error", f"Signing in is not possible right now. {error} Try again in a minute.")
         return
     if check.user is not None:
-        limiter.succeeded(client, name)
+        limiter.finish(attempt, right=True)
         state.set_signed_in(NAMED, check.user.name, check.user.role)
         audit_trail.try_record_access("signed_in", user=check.user.name, role=check.user.role, via="password")
         log.info("sign-in succeeded")
         return
     # the user's name when it is one (someone tried their account), else only the hash of what was typed
     who = {"user": check.known_name} if check.known_name else {"name_typed": name}
-    _failed(limiter, client, name, reason=check.failure, **who)
+    _failed(limiter, attempt, reason=check.failure, **who)
 
 
 def lockout_words(lockout: Lockout) -> str:
@@ -118,16 +128,10 @@ def lockout_words(lockout: Lockout) -> str:
     )
 
 
-def name_lockout(name: str) -> Lockout | None:
-    """The lockout in force for this computer or this user name, if any (before checking a password)."""
+def begin_password_check(name: str) -> tuple[GuessLimiter, Attempt | Lockout]:
+    """Before checking ``name``'s password outside the sign-in form: counted at once, as at sign-in."""
     limiter, client = _limiter()
-    return limiter.lockout(client, name_key(name, _salt()))
-
-
-def count_wrong_password(name: str) -> Lockout | None:
-    """A wrong password given for ``name`` outside the sign-in form counts towards its lockout too."""
-    limiter, client = _limiter()
-    return limiter.failed(client, name_key(name, _salt()))
+    return limiter, limiter.begin(client, name_key(name, _salt()))
 
 
 def _after_attempt(wrong: str) -> None:

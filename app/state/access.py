@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app.records import NOBODY, Person
+from core.trust.client_address import client_of
 
 __all__ = [
     "GATE_FAILURES",
@@ -99,13 +100,16 @@ def pop_just_failed() -> bool:
     return bool(st.session_state.pop(GATE_JUST_FAILED, False))
 
 
-def client_address() -> str | None:
-    """The browser's network address as Streamlit sees it (None where it does not know)."""
+def client_address(trusted_proxies: tuple[str, ...] = ()) -> str:
+    """The client a sign-in attempt counts against (core.trust.client_address): Streamlit's peer address, or
+    with an X-Forwarded-For header the client a listed proxy names (unlisted: one shared allowance)."""
     try:
         address = st.context.ip_address
-    except AttributeError:  # an older Streamlit, or no request behind this run
-        return None
-    return address if isinstance(address, str) else None  # test harnesses hand back stand-in objects
+        forwarded = st.context.headers.get("X-Forwarded-For")
+    except (AttributeError, RuntimeError):  # an older Streamlit, or no request behind this run
+        address, forwarded = None, None
+    peer = address if isinstance(address, str) else None  # test harnesses hand back stand-in objects
+    return client_of(peer, forwarded if isinstance(forwarded, str) else None, trusted_proxies)
 
 
 def sign_in_failures() -> int:

@@ -11,6 +11,7 @@ from app.text import plain
 from core.store import StoreError
 from core.trust.accounts import MIN_PASSWORD_LENGTH, AccountError, Accounts, WrongPassword
 from core.trust.gate_choice import NAMED, OPEN, SHARED_PASSWORD
+from core.trust.guesses import Lockout
 
 AREA = "account"
 CURRENT, NEW, REPEAT = "account_current_password", "account_new_password", "account_repeat_password"
@@ -23,23 +24,26 @@ def _change_password() -> None:
     if session is None or session[0] != NAMED:
         return
     name = session[1]
-    lockout = sign_in.name_lockout(name)
-    if lockout is not None:
-        state.set_notice(AREA, "error", sign_in.lockout_words(lockout))
-        return
     if new != repeat:
         state.set_notice(AREA, "error", "The two new passwords differ: type the same new password twice.")
+        return
+    limiter, attempt = sign_in.begin_password_check(name)  # a session left open must not become a way to guess
+    if isinstance(attempt, Lockout):
+        state.set_notice(AREA, "error", sign_in.lockout_words(attempt))
+        audit_trail.try_record_access("password_change_refused", user=name, reason="locked out")
         return
     try:
         done = Accounts(store_access.open_store().users).change_own_password(name, current, new)
     except WrongPassword as error:
-        sign_in.count_wrong_password(name)  # a session left open must not become a way to guess it
+        limiter.finish(attempt, right=False)
         audit_trail.try_record_access("password_change_refused", user=name, reason="wrong current password")
         state.set_notice(AREA, "error", str(error))
         return
     except (AccountError, StoreError) as error:
+        limiter.cancel(attempt)  # not a wrong password: the change stopped for another reason
         state.set_notice(AREA, "error", f"Your password was not changed: {error}")
         return
+    limiter.finish(attempt, right=True)
     problem = audit_trail.try_record_access(done.event, **done.audit_fields(by=name))
     state.set_notice(AREA, "warning" if problem else "success", f"Your password is changed. {problem or ''}".strip())
 

@@ -18,6 +18,7 @@ import fcntl
 import hashlib
 import json
 import os
+import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -92,48 +93,97 @@ class GuessLimiter:
 
     def lockout(self, client: str, name: str | None = None) -> Lockout | None:
         """The lockout in force for this client, or for this user name key (``name_key``), if any."""
+        return self._update(lambda data, now: _lockout_in(data, client, name))
 
-        def check(data: dict[str, Any], now: float) -> Lockout | None:
-            locked = data["locked"]
-            if EVERYONE in locked:
-                return Lockout(locked[EVERYONE], everyone=True)
-            if client in locked:
-                return Lockout(locked[client], everyone=False)
-            return Lockout(locked[name], everyone=False, name=True) if name in locked else None
+    def begin(self, client: str, name: str | None = None) -> Attempt | Lockout:
+        """Before a password is checked: the lockout in force, or the attempt, already counted as a failure.
 
-        return self._update(check)
+        Checking the lock and counting the guess are one step under the file lock, taken before the slow
+        password hash: guesses in flight at once count against each other, so no burst of them, from any
+        number of sessions, gets more passwords checked than the limits allow. ``finish`` settles it.
+        """
+
+        def reserve(data: dict[str, Any], now: float) -> Attempt | Lockout:
+            lockout = _lockout_in(data, client, name)
+            if lockout is not None:
+                return lockout
+            token = secrets.token_hex(8)
+            data["failures"].append([client, now, name, token])
+            _start_lockouts(data, client, name, now)  # this guess is checked; the next one is refused
+            return Attempt(client, name, token)
+
+        return self._update(reserve)
+
+    def finish(self, attempt: Attempt, right: bool) -> Lockout | None:
+        """After the check: a right password clears the client's and the name's failures and lockouts; a wrong
+        one stays counted. Returns the lockout now in force for the client or name, if any."""
+
+        def settle(data: dict[str, Any], now: float) -> Lockout | None:
+            if right:
+                _clear(data, attempt.client, attempt.name)
+                return None
+            return _lockout_in(data, attempt.client, attempt.name)
+
+        return self._update(settle)
+
+    def cancel(self, attempt: Attempt) -> None:
+        """The password could not be checked at all (the user database was down): the attempt does not count."""
+
+        def drop(data: dict[str, Any], now: float) -> None:
+            data["failures"] = [f for f in data["failures"] if not (len(f) > 3 and f[3] == attempt.token)]
+
+        self._update(drop)
 
     def failed(self, client: str, name: str | None = None) -> Lockout | None:
-        """Record a wrong password (for a user name key, if one was typed); returns the widest lockout it starts."""
+        """Record a wrong password checked elsewhere (for a user name key, if one was typed); returns the
+        lockout now in force."""
 
         def record(data: dict[str, Any], now: float) -> Lockout | None:
-            data["failures"].append([client, now] if name is None else [client, now, name])
-            locked, until = data["locked"], now + LOCKOUT_S
-            started: list[Lockout] = []
-            if len(data["failures"]) >= PER_DEPLOYMENT and EVERYONE not in locked:
-                locked[EVERYONE] = until
-                started.append(Lockout(until, everyone=True))
-            if sum(1 for f in data["failures"] if f[0] == client) >= PER_CLIENT and client not in locked:
-                locked[client] = until
-                started.append(Lockout(until, everyone=False))
-            if (
-                name is not None
-                and name not in locked
-                and sum(1 for f in data["failures"] if _name_of(f) == name) >= PER_NAME
-            ):
-                locked[name] = until
-                started.append(Lockout(until, everyone=False, name=True))
-            return started[0] if started else None
+            data["failures"].append([client, now, name])
+            _start_lockouts(data, client, name, now)
+            return _lockout_in(data, client, name)
 
         return self._update(record)
 
     def succeeded(self, client: str, name: str | None = None) -> None:
         """A right password clears this client's failures and those against this user name."""
+        self._update(lambda data, now: _clear(data, client, name))
 
-        def clear(data: dict[str, Any], now: float) -> None:
-            data["failures"] = [f for f in data["failures"] if f[0] != client and (name is None or _name_of(f) != name)]
 
-        self._update(clear)
+@dataclass(frozen=True)
+class Attempt:
+    """A sign-in attempt counted before its password is checked (``GuessLimiter.begin``)."""
+
+    client: str
+    name: str | None
+    token: str
+
+
+def _lockout_in(data: dict[str, Any], client: str, name: str | None) -> Lockout | None:
+    locked = data["locked"]
+    if EVERYONE in locked:
+        return Lockout(locked[EVERYONE], everyone=True)
+    if client in locked:
+        return Lockout(locked[client], everyone=False)
+    return Lockout(locked[name], everyone=False, name=True) if name is not None and name in locked else None
+
+
+def _start_lockouts(data: dict[str, Any], client: str, name: str | None, now: float) -> None:
+    """Lock the client, the name or everyone once their failures (counted ones included) reach the limits."""
+    failures, locked, until = data["failures"], data["locked"], now + LOCKOUT_S
+    if len(failures) >= PER_DEPLOYMENT and EVERYONE not in locked:
+        locked[EVERYONE] = until
+    if sum(1 for f in failures if f[0] == client) >= PER_CLIENT and client not in locked:
+        locked[client] = until
+    if name is not None and name not in locked and sum(1 for f in failures if _name_of(f) == name) >= PER_NAME:
+        locked[name] = until
+
+
+def _clear(data: dict[str, Any], client: str, name: str | None) -> None:
+    data["failures"] = [f for f in data["failures"] if f[0] != client and (name is None or _name_of(f) != name)]
+    for key in (client, name):
+        if key is not None:
+            data["locked"].pop(key, None)
 
 
 def _name_of(failure: list[Any]) -> str | None:

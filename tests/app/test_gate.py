@@ -88,3 +88,4 @@ def test_guesses_from_new_sessions_are_limited_and_the_lockout_is_recorded(locke
     assert (events["event"] == "sign_in_failed").sum() == PER_CLIENT
     locked_rows = events[events["event"] == "sign_in_locked"]
     assert len(locked_rows) == 1 and locked_rows.iloc[0]["everyone"] in (False, 0)
+    assert (events["event"] == "sign_in_refused_locked").sum() == 1  # the refused guess is on record too

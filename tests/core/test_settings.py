@@ -148,3 +148,14 @@ def test_mlflow_tracking_uri_from_its_own_variable_then_secrets_and_never_shown(
     chosen = resolve_settings({"MLFLOW_TRACKING_URI": "file:///srv/mlruns"}, secrets)
     assert chosen.mlflow_tracking_uri == "file:///srv/mlruns"
     assert not any("pw" in str(s.value) or "mlflow" in s.name for s in chosen.in_force)
+
+
+def test_trusted_proxies_from_the_environment_or_secrets_and_a_bad_one_named():
+    assert resolve_settings({}, {}).trusted_proxies == ()
+    assert resolve_settings({"RRADAR_TRUSTED_PROXIES": "127.0.0.1, 10.0.0.0/8"}, {}).trusted_proxies == (
+        "127.0.0.1",
+        "10.0.0.0/8",
+    )
+    assert resolve_settings({}, {"server": {"trusted_proxies": ["::1"]}}).trusted_proxies == ("::1",)
+    with pytest.raises(SettingsError, match="RRADAR_TRUSTED_PROXIES: 'proxy' is not an IP address"):
+        resolve_settings({"RRADAR_TRUSTED_PROXIES": "proxy"}, {})

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import queue
+import threading
+import time
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,7 +19,9 @@ from core.trust.guesses import (
     PER_NAME,
     STATE_NAME,
     WINDOW_S,
+    Attempt,
     GuessLimiter,
+    Lockout,
     client_key,
     name_key,
 )
@@ -94,7 +101,7 @@ def test_processes_failing_at_once_lose_no_failure(tmp_path):
         worker.join(60)
     state = json.loads((tmp_path / STATE_NAME).read_text())
     assert len(state["failures"]) == 16
-    assert sorted({who for who, _ in state["failures"]}) == sorted(f"c{i}" for i in range(8))
+    assert sorted({failure[0] for failure in state["failures"]}) == sorted(f"c{i}" for i in range(8))
 
 
 def test_guesses_at_one_name_from_many_clients_lock_that_name_only(tmp_path, clock):
@@ -121,3 +128,62 @@ def test_name_keys_are_salted_hashes_and_never_hold_the_name(tmp_path, clock):
     assert "ana" not in key.lower().replace("name-", "") and key != name_key("Ana Lopez", b"salt-2")
     GuessLimiter(tmp_path, clock).failed("client", key)
     assert "Ana" not in (tmp_path / STATE_NAME).read_text()
+
+
+# ---------------------------------------------------------------- guesses in flight at once
+
+
+def _guess(directory: str, client: str, name: str | None, checked: Any) -> None:
+    """One sign-in attempt as the app makes it: count first, then the slow check, then settle."""
+    limiter = GuessLimiter(Path(directory))
+    attempt = limiter.begin(client, name)
+    if isinstance(attempt, Attempt):
+        checked.put(1)
+        time.sleep(0.05)  # the password hash
+        limiter.finish(attempt, right=False)
+
+
+def test_sixteen_guesses_in_flight_from_one_client_check_at_most_its_limit(tmp_path):
+    checked: queue.Queue[int] = queue.Queue()
+    threads = [threading.Thread(target=_guess, args=(str(tmp_path), "a", None, checked)) for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert checked.qsize() == PER_CLIENT
+    assert GuessLimiter(tmp_path).lockout("a") is not None
+
+
+def test_sixteen_guesses_in_flight_from_separate_processes_against_one_name_check_at_most_its_limit(tmp_path):
+    context = multiprocessing.get_context("spawn")
+    checked = context.Queue()
+    # every process claims another client address: the name's own limit still holds
+    processes = [
+        context.Process(target=_guess, args=(str(tmp_path), f"client-{i}", "name-x", checked)) for i in range(16)
+    ]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(60)
+    count = 0
+    while not checked.empty():
+        count += checked.get()
+    assert count == PER_NAME
+
+
+def test_a_right_password_in_flight_is_not_held_against_the_person(tmp_path, clock):
+    limiter = GuessLimiter(tmp_path, clock)
+    attempts = [limiter.begin("a", "name-x") for _ in range(PER_CLIENT - 1)]
+    assert all(isinstance(a, Attempt) for a in attempts)
+    for attempt in attempts[:-1]:
+        limiter.finish(attempt, right=False)
+    assert limiter.finish(attempts[-1], right=True) is None
+    assert isinstance(limiter.begin("a", "name-x"), Attempt)  # cleared: a fresh allowance
+
+
+def test_a_guess_during_a_lockout_is_refused_before_it_is_counted_or_checked(tmp_path, clock):
+    limiter = GuessLimiter(tmp_path, clock)
+    for _ in range(PER_CLIENT):
+        limiter.failed("a")
+    refused = limiter.begin("a")
+    assert isinstance(refused, Lockout) and not refused.everyone
