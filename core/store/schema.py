@@ -60,6 +60,9 @@ uploads = sa.Table(
     sa.Column("rows_read", sa.Integer, nullable=False),
     sa.Column("patients_scored", sa.Integer, nullable=False),
     sa.Column("as_of", sa.Date, nullable=True),  # the day a history scoring is as of (revision 0002)
+    sa.Column("trial", sa.String(200), nullable=True),  # the trial the week belongs to (revision 0005)
+    sa.Column("week_day", sa.Date, nullable=True),  # the day it stands for: as_of, else the day scored (0005)
+    sa.Index("ix_uploads_trial_week_day", "trial", "week_day"),
 )
 
 scores = sa.Table(

@@ -33,6 +33,14 @@ REQUIRED_SCORE_COLUMNS = ("patient_id", "probability", "risk_band", "flagged")
 HISTORY_COLUMNS = ["upload_id", "scored_at", "as_of", *SCORE_COLUMNS[1:]]
 
 
+class Unset:
+    """No trial given (any trial), as distinct from None (the unnamed trial)."""
+
+
+UNSET = Unset()
+TRIAL_NAME_LIMIT = 200
+
+
 def settings_of(policy: Policy) -> dict[str, Any]:
     """The decision settings an upload was scored under, as stored with it."""
     return {
@@ -58,6 +66,12 @@ class NewUpload:
     rows_read: int
     as_of: date | None = None  # a history scoring's day; None for an upload scored as of today
     scored_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    trial: str | None = None  # the trial the week belongs to (None: the unnamed trial of older uploads)
+
+    @property
+    def week_day(self) -> date:
+        """The day this scoring stands for: a history's as-of day, else the day it was scored."""
+        return self.as_of or self.scored_at.astimezone(UTC).date()
 
 
 @dataclass(frozen=True)
@@ -73,6 +87,8 @@ class Upload:
     rows_read: int
     patients_scored: int
     as_of: date | None
+    trial: str | None = None
+    week_day: date | None = None
 
 
 def _score_columns(scores: pd.DataFrame) -> list[list[Any]]:
@@ -147,6 +163,8 @@ class Uploads:
         """
         if upload.scored_at.tzinfo is None:
             raise StoreInputError("an upload's time must carry a time zone (use datetime.now(UTC))")
+        if upload.trial is not None and len(upload.trial) > TRIAL_NAME_LIMIT:
+            raise StoreInputError(f"a trial's name is at most {TRIAL_NAME_LIMIT} characters")
         columns = _score_columns(scores)  # checked before anything is written
         values: dict[str, Any] = {
             "scored_at": upload.scored_at.astimezone(UTC),
@@ -159,11 +177,29 @@ class Uploads:
             "rows_read": int(upload.rows_read),
             "patients_scored": len(scores),
             "as_of": upload.as_of,
+            "trial": upload.trial,
+            "week_day": upload.week_day,
         }
+        table = schema.uploads
         with self._db.writing() as connection:
-            key = connection.execute(sa.insert(schema.uploads).values(values)).inserted_primary_key
-            assert key is not None  # an INSERT of one row always has one
-            upload_id = int(key[0])
+            # One week per trial and day: scoring the day again (another model, a corrected file) replaces it.
+            same_week = connection.execute(
+                sa.select(table.c.id, table.c.model_version)
+                .where(_same_trial(upload.trial), table.c.week_day == upload.week_day)
+                .order_by(table.c.id.desc())
+                .limit(1)
+                .with_for_update()
+            ).first()
+            if same_week is None:
+                key = connection.execute(sa.insert(table).values(values)).inserted_primary_key
+                assert key is not None  # an INSERT of one row always has one
+                upload_id = int(key[0])
+            else:
+                upload_id = int(same_week.id)
+                if same_week.model_version != upload.model_version:
+                    values["settings"] = {**values["settings"], "replaced_model": same_week.model_version}
+                connection.execute(sa.update(table).where(table.c.id == upload_id).values(values))
+                connection.execute(sa.delete(schema.scores).where(schema.scores.c.upload_id == upload_id))
             rows = list(zip([upload_id] * len(scores), *columns, strict=True))
             insert_rows(connection, schema.scores, ["upload_id", *SCORE_COLUMNS], rows)
         log.info("upload %s stored: %s patients", upload_id, len(scores))
@@ -202,18 +238,50 @@ class Uploads:
         return None if row is None else _upload(row)
 
     def latest_before(self, upload_id: int) -> Upload | None:
-        """The upload scored most recently before this one (last week's, for this week's), if any."""
+        """Last week's upload for this one: the same trial's latest earlier day, if any (never another trial's)."""
         table = schema.uploads
         this = self.get(upload_id)
-        if this is None:
+        if this is None or this.week_day is None:
             return None
-        earlier = sa.or_(
-            table.c.scored_at < this.scored_at, sa.and_(table.c.scored_at == this.scored_at, table.c.id < this.id)
+        query = (
+            sa.select(table)
+            .where(_same_trial(this.trial), table.c.week_day < this.week_day)
+            .order_by(table.c.week_day.desc(), table.c.id.desc())
+            .limit(1)
         )
-        query = sa.select(table).where(earlier).order_by(table.c.scored_at.desc(), table.c.id.desc()).limit(1)
         with self._db.reading() as connection:
             row = connection.execute(query).first()
         return None if row is None else _upload(row)
+
+    def latest_week(self, trial: str | None = None) -> Upload | None:
+        """The latest day's upload of a trial; without one, of the trial scored most recently."""
+        table = schema.uploads
+        if trial is None:
+            newest = self.latest()
+            if newest is None:
+                return None
+            trial = newest.trial
+        query = sa.select(table).where(_same_trial(trial)).order_by(table.c.week_day.desc(), table.c.id.desc())
+        with self._db.reading() as connection:
+            row = connection.execute(query.limit(1)).first()
+        return None if row is None else _upload(row)
+
+    def trials(self) -> pd.DataFrame:
+        """Each trial with stored weeks: its name (None: unnamed), weeks, latest day and last scored, newest first."""
+        table = schema.uploads
+        query = (
+            sa.select(
+                table.c.trial,
+                sa.func.count(table.c.id).label("weeks"),
+                sa.func.max(table.c.week_day).label("latest_day"),
+                sa.func.max(table.c.scored_at).label("last_scored"),
+            )
+            .group_by(table.c.trial)
+            .order_by(sa.func.max(table.c.scored_at).desc(), sa.func.max(table.c.id).desc())
+        )
+        with self._db.reading() as connection:
+            rows = connection.execute(query).all()
+        return frame_of(rows, ["trial", "weeks", "latest_day", "last_scored"])
 
     def scores(self, upload_id: int) -> pd.DataFrame:
         """The upload's scores, one row per patient (SCORE_COLUMNS), in no particular order."""
@@ -223,18 +291,26 @@ class Uploads:
             rows = connection.execute(query).all()
         return _frame(rows, SCORE_COLUMNS)
 
-    def patient_history(self, patient_id: str) -> pd.DataFrame:
-        """One patient's scores across uploads, oldest first (HISTORY_COLUMNS): the trend of their risk."""
+    def patient_history(self, patient_id: str, trial: str | None | Unset = UNSET) -> pd.DataFrame:
+        """One patient's scores across the weeks of a trial (any trial when not given), oldest first
+        (HISTORY_COLUMNS): the trend of their risk, one point per day."""
         s, u = schema.scores, schema.uploads
         query = (
             sa.select(s.c.upload_id, u.c.scored_at, u.c.as_of, *(s.c[name] for name in SCORE_COLUMNS[1:]))
             .join(u, u.c.id == s.c.upload_id)
             .where(s.c.patient_id == str(patient_id))
-            .order_by(u.c.scored_at, u.c.id)
+            .order_by(u.c.week_day, u.c.id)
         )
+        if not isinstance(trial, Unset):
+            query = query.where(_same_trial(trial))
         with self._db.reading() as connection:
             rows = connection.execute(query).all()
         return _frame(rows, HISTORY_COLUMNS)
+
+
+def _same_trial(trial: str | None) -> sa.ColumnElement[bool]:
+    column = schema.uploads.c.trial
+    return column.is_(None) if trial is None else column == trial
 
 
 def _frame(rows: Sequence[sa.Row[Any]], columns: list[str]) -> pd.DataFrame:

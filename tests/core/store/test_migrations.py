@@ -55,7 +55,9 @@ def test_the_code_never_creates_tables_behind_the_migrations():
 
 
 # Revision 0001's tables, written as the app of that time wrote them (uploads had no as_of yet).
-_OLD_UPLOADS = sa.table("uploads", *(sa.column(c.name, c.type) for c in schema.uploads.c if c.name != "as_of"))
+_OLD_UPLOADS = sa.table(
+    "uploads", *(sa.column(c.name, c.type) for c in schema.uploads.c if c.name not in ("as_of", "trial", "week_day"))
+)
 
 
 def test_an_older_database_is_migrated_forward_and_keeps_its_data(database_url):
@@ -66,6 +68,7 @@ def test_an_older_database_is_migrated_forward_and_keeps_its_data(database_url):
         with old.writing() as connection:
             values = samples.upload(0).__dict__ | {"patients_scored": len(scores)}
             values.pop("as_of")
+            values.pop("trial")
             upload_id = connection.execute(sa.insert(_OLD_UPLOADS).values(values).returning(sa.column("id"))).scalar()
             rows = scores.assign(upload_id=upload_id).astype({"days_in_trial": int}).to_dict("records")
             connection.execute(sa.insert(schema.scores), rows)
@@ -94,6 +97,7 @@ def test_an_older_database_is_migrated_forward_and_keeps_its_data(database_url):
         kept = store.uploads.get(upload_id)
         assert kept is not None and kept.as_of is None and kept.source_file == "week0.csv"
         assert kept.scored_at == samples.MONDAY and kept.patients_scored == 300
+        assert kept.trial is None and kept.week_day == samples.MONDAY.date()  # 0005: the day it was scored
         back = store.uploads.scores(upload_id).sort_values("patient_id", ignore_index=True)
         pd.testing.assert_series_equal(back["probability"], scores["probability"], check_names=False)
         assert store.outreach.of_patient("P-000001")["note"].tolist() == ["ok"]
@@ -104,6 +108,10 @@ def test_an_older_database_is_migrated_forward_and_keeps_its_data(database_url):
         assert store.uploads.get(later.id).as_of == date(2026, 10, 1)
 
 
+# Revisions 0002 to 0004's uploads table (no trial or week day yet).
+_UPLOADS_0004 = sa.table(
+    "uploads", *(sa.column(c.name, c.type) for c in schema.uploads.c if c.name not in ("trial", "week_day"))
+)
 # Revision 0003's scores table, written as the app of that time wrote it (no outcome yet).
 _OLD_SCORES = sa.table("scores", *(sa.column(c.name, c.type) for c in schema.scores.c if c.name != "dropped_out"))
 
@@ -115,9 +123,8 @@ def test_a_database_at_0003_gains_the_outcome_column_and_keeps_its_scores(databa
         scores = samples.scores(400, seed=7)
         with old.writing() as connection:
             values = samples.upload(0, as_of=date(2026, 10, 30)).__dict__ | {"patients_scored": len(scores)}
-            upload_id = connection.execute(
-                sa.insert(schema.uploads).values(values).returning(schema.uploads.c.id)
-            ).scalar()
+            values.pop("trial")
+            upload_id = connection.execute(sa.insert(_UPLOADS_0004).values(values).returning(sa.column("id"))).scalar()
             rows = scores.assign(upload_id=upload_id).astype({"days_in_trial": int}).to_dict("records")
             connection.execute(sa.insert(_OLD_SCORES), rows)
         with old.reading() as connection:
@@ -132,6 +139,7 @@ def test_a_database_at_0003_gains_the_outcome_column_and_keeps_its_scores(databa
         pd.testing.assert_series_equal(back["probability"], scores["probability"], check_names=False)
         assert back["flagged"].tolist() == scores["flagged"].tolist()
         assert store.uploads.get(upload_id).as_of == date(2026, 10, 30)
+        assert store.uploads.get(upload_id).week_day == date(2026, 10, 30)  # 0005: a history's as-of day
         with store.database.reading() as connection:
             indexes = {i["name"] for i in sa.inspect(connection).get_indexes("scores")}
             differences = compare_metadata(MigrationContext.configure(connection), schema.metadata)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import numpy as np
@@ -110,9 +111,11 @@ def test_the_latest_upload_before_another_is_the_previous_week(store):
     assert store.uploads.latest_before(by_week["week2.csv"].id).id == by_week["week1.csv"].id
     assert store.uploads.latest_before(by_week["week1.csv"].id).id == by_week["week0.csv"].id
     assert store.uploads.latest_before(by_week["week0.csv"].id) is None
-    assert store.uploads.latest_before(same_time.id).id == by_week["week2.csv"].id  # same time: recorded order
+    # the same trial's day scored again (a corrected file, another model) is the same week, replaced
+    assert same_time.id == by_week["week2.csv"].id and store.uploads.get(same_time.id).source_file == "again.csv"
+    assert store.uploads.latest_before(same_time.id).id == by_week["week1.csv"].id
     assert store.uploads.latest().id == same_time.id
-    assert [u.source_file for u in store.uploads.recent()] == ["again.csv", "week2.csv", "week1.csv", "week0.csv"]
+    assert [u.source_file for u in store.uploads.recent()] == ["again.csv", "week1.csv", "week0.csv"]
     assert store.uploads.latest_before(10_000) is None and store.uploads.get(10_000) is None
 
 
@@ -186,3 +189,25 @@ def test_an_identifier_longer_than_its_column_is_refused_plainly_on_every_backen
     with pytest.raises(StoreInputError, match="patient id longer than 200"):
         store.uploads.record(samples.upload(0), scores)
     assert store.uploads.recent() == []
+
+
+def test_a_week_belongs_to_its_trial_and_last_week_is_the_same_trials_latest_earlier_day(store):
+    def week(trial: str | None, day: int, model: str = "1.0", seed: int = 0):
+        upload = replace(samples.upload(0, as_of=date(2026, 11, day)), trial=trial, model_version=model)
+        return store.uploads.record(upload, samples.scores(5, seed=seed))
+
+    demo_1, real_1, demo_2 = week("Demo", 2), week("CDISC Pilot 01", 3), week("Demo", 9)
+    assert store.uploads.latest_before(demo_2.id).id == demo_1.id  # not the other trial scored in between
+    assert store.uploads.latest_before(real_1.id) is None  # the real trial's first week
+    real_2 = week("CDISC Pilot 01", 10)
+    assert store.uploads.latest_before(real_2.id).id == real_1.id
+    # the same trial and day scored again under another model: the same week, the change of model noted
+    again = week("CDISC Pilot 01", 10, model="2.0", seed=1)
+    assert again.id == real_2.id and again.settings["replaced_model"] == "1.0"
+    assert store.uploads.latest_before(again.id).id == real_1.id
+    assert store.uploads.latest_week("Demo").id == demo_2.id and store.uploads.latest_week().id == again.id
+    trials = store.uploads.trials()
+    assert trials["trial"].tolist() == ["CDISC Pilot 01", "Demo"] and trials["weeks"].tolist() == [2, 2]
+    history = store.uploads.patient_history("P-000001", "Demo")
+    assert history["upload_id"].tolist() == [demo_1.id, demo_2.id]  # one point per day, one trial
+    assert len(store.uploads.patient_history("P-000001")) == 4
