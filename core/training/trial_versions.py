@@ -39,6 +39,12 @@ COMPARED = {
 }
 
 
+HEADLINE_WORDS = (
+    "mean over landmark days of each day's cross-validated figure: how well the model ranks the patients in "
+    "front of the team at one moment, as a weekly call list does"
+)
+
+
 def code_version() -> str:
     """The commit the product runs from, when it runs from a git checkout; else 'unknown'."""
     try:
@@ -138,14 +144,21 @@ def build_card(run: TrainingRun, family: str, model_sha256: str) -> dict[str, An
         },
         "evaluation": _evaluation(run),
         "metrics": {
-            "test": headline["summary"],
-            "calibration_test": headline["calibration"],
+            "test": headline["per_landmark"],
+            "headline": HEADLINE_WORDS,
+            "per_landmark": headline["per_landmark"],
             "by_landmark": headline["by_landmark"],
+            "pooled": headline["pooled"],
+            "calibration_test": headline["calibration"],
         },
         "comparison": _comparison(run),
         "differences": run.comparisons | {"lightgbm_minus_logistic": run.recommendation["lightgbm_minus_logistic"]},
         "baseline_model": {"name": BASELINE.name, "features": list(BASELINE_FEATURES)},
-        "recommendation": {"family": run.recommendation["family"], "words": run.recommendation["words"]},
+        "recommendation": {
+            key: run.recommendation[key]
+            for key in ("family", "keep_in_use", "compared_with_in_use", "words", "best_minus_in_use")
+        }
+        | {"in_use_before": run.model_in_use.get("version")},
         "learning_curve": run.learning_curve,
         "fold_choices": run.fold_choices,
         "decision": decision_section(
