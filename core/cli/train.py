@@ -40,7 +40,11 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--history", type=Path, help="a trial history: a folder of tables or SDTM, or a workbook")
     parser.add_argument("--out", type=Path, default=None, help="models folder (registry) or a plain output folder")
     parser.add_argument("--trial", default=None, help="the trial's name for the model card (default: the file name)")
-    parser.add_argument("--promote", action="store_true", help="put the recommended version in use at once (never when the recommendation is to keep the model in use)")
+    parser.add_argument(
+        "--promote",
+        action="store_true",
+        help="put the recommended version in use at once (never when the recommendation is to keep the model in use)",
+    )
     parser.add_argument("--folds", type=int, default=5, help="cross-validation folds (default 5)")
     parser.add_argument("--repeats", type=int, default=None, help="repeats (default: 3 under 1,000 patients, else 1)")
     dates = parser.add_mutually_exclusive_group()
@@ -113,7 +117,9 @@ def _save(run: TrainingRun, args: argparse.Namespace) -> list[str]:
             f"{recommended} is now in use (replacing {previous}); undo with: python -m core.cli.models rollback"
         )
     else:
-        lines.append(f"nothing changed in use; to use the best candidate anyway: python -m core.cli.models promote {recommended}")
+        lines.append(
+            f"nothing changed in use; to use the best candidate anyway: python -m core.cli.models promote {recommended}"
+        )
     return lines
 
 

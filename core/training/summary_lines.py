@@ -37,7 +37,9 @@ def summary_lines(run: TrainingRun) -> list[str]:
         for name, label in labels.items()
         if name in run.results
     )
-    lines.append(f"for reference only, ROC AUC pooled over landmark days (flatters: it rewards knowing the day): {pooled}")
+    lines.append(
+        f"for reference only, ROC AUC pooled over landmark days (flatters: it rewards knowing the day): {pooled}"
+    )
     if run.learning_curve:
         half = run.learning_curve["half_of_the_patients"]["roc_auc"]
         lines.append(

@@ -170,7 +170,9 @@ def train_history(
     difference = evaluation.compare(
         data.y, probability[LIGHTGBM], probability[LOGISTIC], data.patients, data.landmark_days, options.n_boot
     )
-    versus_in_use = {f: comparisons[f"{f}_minus_model_in_use"] for f in FAMILIES if f"{f}_minus_model_in_use" in comparisons}
+    versus_in_use = {
+        f: comparisons[f"{f}_minus_model_in_use"] for f in FAMILIES if f"{f}_minus_model_in_use" in comparisons
+    }
     recommendation = evaluation.recommend(results, FAMILIES, FAMILY_WORDS, difference, versus_in_use)
     curve = {}
     if options.learning_curve:

@@ -21,6 +21,7 @@ import shap
 import sklearn
 
 from core.history.landmarks import LANDMARK_COLUMN
+from core.model import coverage, gaps
 from core.model.bundle import sha256_of_file
 from core.model.drift import reference_profile
 from core.model.features import feature_specs
@@ -169,6 +170,11 @@ def build_card(run: TrainingRun, family: str, model_sha256: str) -> dict[str, An
         ),
         "predictions_file": PREDICTIONS_FILE,
         "input_reference": reference_profile(data.valid, data.contract),
+        "input_sample": {
+            "rows": gaps.sample_rows(data.features),
+            "in_words": "training landmark rows a blank input is averaged over (core.model.gaps)",
+        },
+        "covers": coverage.covers_section(data.valid["days_in_trial"], sorted(np.unique(data.landmark_days))),
         "intended_use": (
             "Rank the enrolled patients of this trial by their risk of withdrawing, to plan retention outreach. "
             "Not for eligibility, randomisation, treatment or any clinical decision about a patient."
