@@ -9,6 +9,7 @@ judge" (before the first day) or "beyond the days it learned from", with the rea
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -51,3 +52,13 @@ def reason_words(card: dict[str, Any], label: str, valid: pd.DataFrame) -> pd.Se
     since = "learned from patients on day {:.0f} to day {:.0f} of the trial".format(*days)
     own = "Day " + valid[DAYS].astype(float).round().astype("Int64").astype(str) + " of the trial: "
     return own + np.where(label == TOO_EARLY, "too early to judge; the model ", "beyond what the model ") + since
+
+
+def patients_in_training(predictions_path: Path | None, card: dict[str, Any], ids: pd.Series) -> int:
+    """How many of ``ids`` a trial-trained model learned from (its cross-validated rows lie beside it, one per
+    patient and landmark, as "<id> day <n>"); 0 for a model trained on synthetic data or with no such file."""
+    if predictions_path is None or card.get("training_data", {}).get("synthetic", True):
+        return 0
+    trained = pd.read_csv(predictions_path, usecols=["patient_id"], dtype=str)["patient_id"]
+    own = set(trained.str.replace(r" day \d+$", "", regex=True))
+    return int(ids.astype(str).isin(own).sum())

@@ -136,3 +136,20 @@ def test_no_path_unpickles_a_planted_model_the_pin_refuses(registry, tmp_path, m
         pinned.rollback("ana")  # roll back to the planted version
     assert not marker.exists()
     assert pinned.load().version == bundled  # the approved model still loads
+
+
+def test_a_cohort_of_the_training_patients_is_said_to_be_in_sample(registry, small_run):
+    import pandas as pd
+
+    from app.views.thresholds import cohort_metrics_in_words
+
+    bundle = registry.load(registry.names[LOGISTIC])
+    ids = pd.Series(sorted(set(small_run.data.patients))[:5] + ["NEW-1"])
+    assert coverage.patients_in_training(bundle.predictions_path, bundle.card, ids) == 0  # synthetic: no claim
+    real = bundle.card | {"training_data": bundle.card["training_data"] | {"synthetic": False}}
+    seen = coverage.patients_in_training(bundle.predictions_path, real, ids)
+    assert seen == 5
+    figures = {"value": 0.8, "ci95": [0.7, 0.9]}
+    metrics = {"roc_auc": figures, "brier": figures, "ece": figures, "prevalence": 0.2}
+    assert "In-sample, not a test" in cohort_metrics_in_words(metrics, metrics, seen)
+    assert "In-sample" not in cohort_metrics_in_words(metrics, metrics, 0)
