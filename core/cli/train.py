@@ -109,7 +109,10 @@ def _save(run: TrainingRun, args: argparse.Namespace) -> list[str]:
     lines += [f"logged to MLflow: {run.model_name} version {run.model_version}" for run in tracked] + warnings
     keep = bool(run.recommendation.get("keep_in_use"))
     if args.promote and keep:
-        lines.append("not promoted: the recommendation is to keep the model in use (--promote follows it)")
+        lines.append(
+            "not promoted: the recommendation is to keep the model in use (--promote follows it); "
+            f"to use the best candidate anyway: python -m core.cli.models promote {recommended}"
+        )
     elif args.promote:
         previous = registry.promote(recommended, "command line")
         audit("model_promoted", version=recommended, replaced=previous, by="command line")

@@ -109,7 +109,7 @@ def test_cross_validated_figures_are_computed_from_the_stored_predictions(small_
         assert headline["value"] == pytest.approx(np.mean(by_day), abs=1e-4)
         assert headline["ci95"][0] < headline["value"] < headline["ci95"][1]
     # the simulated trial is learnable: both families rank better than chance
-    assert small_run.results[LOGISTIC]["summary"]["roc_auc"]["ci95"][0] > 0.5
+    assert small_run.results[LOGISTIC]["pooled"]["roc_auc"]["ci95"][0] > 0.5
 
 
 def test_a_small_history_is_refused_with_what_is_missing():
