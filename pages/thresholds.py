@@ -11,7 +11,8 @@ from app.views import controls
 from app.views import measured_effect as measured_effect_views
 from app.views import thresholds as threshold_views
 from app.views.components import band_legend, example_costs_notice
-from core.model import card_words
+from core.model import card_words, coverage
+from core.reading.contract import ID_COLUMN
 from core.scoring.evaluation import contacts_by_band, evaluate_threshold
 
 bundle = state.get_bundle()
@@ -48,7 +49,10 @@ elif not data.labelled:
     )
 else:
     st.success(f"Evaluating on {data.n_patients:,} patients of your cohort with observed outcomes.")
-    st.markdown(threshold_views.cohort_metrics_in_words(data.metrics, card_words.headline(bundle.card)))
+    seen = (
+        coverage.patients_in_training(bundle.predictions_path, bundle.card, cohort.scored[ID_COLUMN]) if cohort else 0
+    )
+    st.markdown(threshold_views.cohort_metrics_in_words(data.metrics, card_words.headline(bundle.card), seen))
 
 
 example_costs_notice("thresholds", link=False)

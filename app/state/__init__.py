@@ -144,7 +144,7 @@ def _cached_bundle(models_dir: str, version: str, pinned_sha256: str | None) -> 
 
 
 def registry() -> Registry:
-    return Registry(settings().models_dir)
+    return Registry(settings().models_dir, settings().model_sha256)
 
 
 def get_bundle() -> ModelBundle:

@@ -71,14 +71,27 @@ def metrics_in_words(card: dict) -> str:
             f"- The data are synthetic, so the best any model could do is known: this model reaches "
             f"**{share:.1%}** of that ceiling.\n"
         )
-    if card_words.is_cross_validated(card):
+    if card_words.is_cross_validated(card) and "per_landmark" in card.get("metrics", {}):
+        text += (
+            "- That figure is for one moment: it is computed within each landmark day (the patients in front of "
+            "the team that day, as a weekly list ranks them) and averaged over the days; each day's is in the "
+            "table by landmark day below.\n"
+        )
+        pooled = card_words.pooled_words(card)
+        if pooled:
+            text += f"- {pooled}\n"
+    elif card_words.is_cross_validated(card):
         text += (
             "- The figure above pools every landmark day. On one week's list (a single day, the table by landmark "
             "day below), patients are harder to tell apart: those figures are the ones to expect each week.\n"
         )
+    if card_words.is_cross_validated(card):
         recommendation = card.get("recommendation", {})
         if recommendation.get("words"):
             text += f"- {recommendation['words']}\n"
+        against = card_words.against_in_use(card)
+        if against:
+            text += f"- {against}\n"
     return text
 
 

@@ -80,12 +80,19 @@ def contacts_display(table: pd.DataFrame) -> pd.DataFrame:
     ).set_index("risk band")
 
 
-def cohort_metrics_in_words(metrics: dict | None, test: dict) -> str:
-    """The model's ranking and calibration on the user's labelled cohort, next to its figures when it was built."""
+def cohort_metrics_in_words(metrics: dict | None, test: dict, in_training: int = 0) -> str:
+    """The model's ranking and calibration on the user's labelled cohort, next to its figures when it was built;
+    said plainly to be in-sample when ``in_training`` of the cohort's patients were in the model's training."""
     if metrics is None:
         return "The outcomes in this cohort are all the same, so ranking quality cannot be measured on it."
-
-    return (
+    warning = (
+        f"**In-sample, not a test:** {in_training:,} of these patients were in the data the model in use was "
+        "trained on, so the figures below flatter it; its figures when built are cross-validated, which is the "
+        "honest measure on its own trial.\n\n"
+        if in_training
+        else ""
+    )
+    return warning + (
         f"On your cohort the model's ranking quality (ROC AUC) is **{interval(metrics['roc_auc'])}**, against "
         f"{interval(test['roc_auc'])} where it was measured when built; Brier score {interval(metrics['brier'])} "
         f"(when built {interval(test['brier'])}); calibration error {interval(metrics['ece'])}. Observed dropout rate "

@@ -106,8 +106,9 @@ def results_section(outcome: TrainingOutcome) -> None:
     card = versions[outcome.recommended].card
     st.subheader(f"Results on {plain(outcome.trial)}")
     st.markdown(
-        f"Every figure is for patients the models did not learn from ({card_words.measured_on(card)}), pooled over "
-        "the landmark days. Brackets: 95% intervals from resampling whole patients."
+        f"Every figure is for patients the models did not learn from ({card_words.measured_on(card)}), at one "
+        "moment: each landmark day's figure (the patients in front of the team that day, as a weekly list ranks "
+        "them), then their mean. Brackets: 95% intervals from resampling whole patients."
     )
     st.table(_comparison_table(card).set_index("Model"))
     st.markdown("\n".join(f"- {line}" for line in _in_words(card)))
@@ -115,7 +116,10 @@ def results_section(outcome: TrainingOutcome) -> None:
     if by_day is not None:
         st.markdown("**By landmark day** (a week's list is one such day):")
         st.plotly_chart(charts.landmark_figure(card_words.by_landmark(card)), key="train_landmarks")
-    _choice(outcome, versions)
+    pooled = card_words.pooled_words(card)
+    if pooled:
+        st.caption(plain(pooled))
+    _choice(outcome, versions, card.get("recommendation", {}))
 
 
 def _comparison_table(card: dict) -> pd.DataFrame:
@@ -154,16 +158,22 @@ def _in_words(card: dict) -> list[str]:
     return lines
 
 
-def _choice(outcome: TrainingOutcome, versions: dict[str, Version]) -> None:
+def _choice(outcome: TrainingOutcome, versions: dict[str, Version], recommendation: dict) -> None:
     st.markdown("**Which version should score your patients?** Nothing changes until you choose.")
+    keep = bool(recommendation.get("keep_in_use"))
+    if keep:
+        st.info(plain(recommendation.get("words", "")), icon=":material/verified:")
     if not allowed(PROMOTE):
         st.info(refusal_for(PROMOTE))
         return
     columns = st.columns(len(versions))
     for column, (family, version) in zip(columns, versions.items(), strict=True):
-        tag = " (recommended)" if family == outcome.recommended else ""
+        tag = " (recommended)" if family == outcome.recommended and not keep else ""
         disabled = version.in_use
         if column.button(f"Use the {FAMILY_WORDS[family]} version{tag}", key=f"promote_{family}", disabled=disabled):
             training_run.promote(version.name)
             st.rerun()
         column.caption(f"`{version.name}`" + (" (in use)" if version.in_use else ""))
+        against = card_words.against_in_use(version.card)
+        if against:
+            column.caption(plain(against))

@@ -14,6 +14,7 @@ import argparse
 import sys
 
 from core.cli.common import audit, error_line
+from core.model import card_words
 from core.model.bundle import ModelIntegrityError
 from core.model.registry import Registry, RegistryError
 from core.settings import SettingsError, load_settings
@@ -37,7 +38,8 @@ def _list(registry: Registry) -> None:
         auc = card.get("metrics", {}).get("test", {}).get("roc_auc", {}).get("value")
         how = card.get("evaluation", {}).get("method", "held-out sites")
         mark = "*" if version.in_use else " "
-        figure = f"ROC AUC {auc:.2f} ({how})" if isinstance(auc, float) else "no figures"
+        name = card_words.headline_name(card)
+        figure = f"{name} {auc:.2f} ({how})" if isinstance(auc, float) else "no figures"
         print(f"{mark} {version.name}  {card.get('created_at', '')[:10]}  trained on {version.trained_on}  {figure}")
     print("(* = in use)")
 
@@ -45,10 +47,15 @@ def _list(registry: Registry) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = _arguments(argv)
     try:
-        registry = Registry(load_settings().models_dir)
+        settings = load_settings()
+        registry = Registry(settings.models_dir, settings.model_sha256)
         if args.command == "list":
             _list(registry)
         elif args.command == "promote":
+            chosen = next((v for v in registry.versions() if v.name == args.version), None)
+            against = card_words.against_in_use(chosen.card) if chosen else ""
+            if against:
+                print(against)
             previous = registry.promote(args.version, WHO)
             audit("model_promoted", version=args.version, replaced=previous, by=WHO)
             print(f"{args.version} is now in use (it replaced {previous}). Restart the app or reload its page.")

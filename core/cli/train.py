@@ -40,7 +40,11 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--history", type=Path, help="a trial history: a folder of tables or SDTM, or a workbook")
     parser.add_argument("--out", type=Path, default=None, help="models folder (registry) or a plain output folder")
     parser.add_argument("--trial", default=None, help="the trial's name for the model card (default: the file name)")
-    parser.add_argument("--promote", action="store_true", help="put the recommended version in use at once")
+    parser.add_argument(
+        "--promote",
+        action="store_true",
+        help="put the recommended version in use at once (never when the recommendation is to keep the model in use)",
+    )
     parser.add_argument("--folds", type=int, default=5, help="cross-validation folds (default 5)")
     parser.add_argument("--repeats", type=int, default=None, help="repeats (default: 3 under 1,000 patients, else 1)")
     dates = parser.add_mutually_exclusive_group()
@@ -71,8 +75,10 @@ def _train_history(args: argparse.Namespace) -> TrainingRun:
     except AmbiguousDatesError as exc:
         raise SchemaError(f"{exc} Give --day-first or --month-first.") from None
     source = TrainingSource(args.trial or args.history.stem, tuple(sorted(files)), files_sha256(files))
-    registry = Registry(settings.models_dir if args.out is None else args.out)
-    in_use = _model_in_use(registry if (registry.root / REGISTRY_FILE).exists() else Registry(settings.models_dir))
+    registry = Registry(settings.models_dir if args.out is None else args.out, settings.model_sha256)
+    if not (registry.root / REGISTRY_FILE).exists():
+        registry = Registry(settings.models_dir, settings.model_sha256)
+    in_use = _model_in_use(registry)
     options = TrainingOptions(n_folds=args.folds, repeats=args.repeats, costs=settings.costs)
     return train_history(history, source, options, in_use, _progress)
 
@@ -93,7 +99,7 @@ def _save(run: TrainingRun, args: argparse.Namespace) -> list[str]:
             staging.rename(folder)
             lines.append(f"wrote {card['model_version']} to {folder}")
         return lines
-    registry = Registry(root)
+    registry = Registry(root, settings.model_sha256)
     names = register_versions(run, registry)
     recommended = names[run.recommendation["family"]]
     lines = [f"registered {name} ({family})" for family, name in names.items()]
@@ -101,14 +107,22 @@ def _save(run: TrainingRun, args: argparse.Namespace) -> list[str]:
     trained = [v for v in registry.versions() if v.name in names.values()]
     tracked, warnings = tracking.log_versions(tracking.tracking_uri(settings), trained)
     lines += [f"logged to MLflow: {run.model_name} version {run.model_version}" for run in tracked] + warnings
-    if args.promote:
+    keep = bool(run.recommendation.get("keep_in_use"))
+    if args.promote and keep:
+        lines.append(
+            "not promoted: the recommendation is to keep the model in use (--promote follows it); "
+            f"to use the best candidate anyway: python -m core.cli.models promote {recommended}"
+        )
+    elif args.promote:
         previous = registry.promote(recommended, "command line")
         audit("model_promoted", version=recommended, replaced=previous, by="command line")
         lines.append(
             f"{recommended} is now in use (replacing {previous}); undo with: python -m core.cli.models rollback"
         )
     else:
-        lines.append(f"nothing changed in use; to use it: python -m core.cli.models promote {recommended}")
+        lines.append(
+            f"nothing changed in use; to use the best candidate anyway: python -m core.cli.models promote {recommended}"
+        )
     return lines
 
 

@@ -20,6 +20,7 @@ import lightgbm as lgb
 import numpy as np
 import pandas as pd
 
+from core.model import gaps
 from core.model.features import UnknownFeatureError, build_features, feature_specs, required_inputs
 from core.model.predictors import LinearModel, Predictor, TreeModel
 from core.paths import HOLDOUT_FILE
@@ -28,6 +29,7 @@ from core.reading.contract import Contract
 from core.reading.validation import load_cohort
 
 log = logging.getLogger(__name__)
+_SAMPLES: dict[str, np.ndarray | None] = {}  # model SHA-256 -> its training sample, when the card has none
 
 
 class ModelIntegrityError(RuntimeError):
@@ -91,10 +93,32 @@ class ModelBundle:
 
     @property
     def contract(self) -> Contract:
-        """The input contract with this model's own category levels (a trial's arm names); an optional field
-        becomes required when this model's features read it (a model trained on a trial's events)."""
-        contract = contract_module.CONTRACT.with_levels(self.category_levels)
-        return contract.requiring(required_inputs(self.feature_names))
+        """The input contract with this model's own category levels (a trial's arm names). An optional field
+        stays optional even when this model reads it (a model trained on a trial's events): a file without
+        it is scored with that input averaged over the training data (``core.model.gaps``)."""
+        return contract_module.CONTRACT.with_levels(self.category_levels)
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        """The contract fields this model's features read (the Patient form shows them)."""
+        return required_inputs(self.feature_names)
+
+    @property
+    def input_sample(self) -> np.ndarray | None:
+        """Training rows' feature values that a blank input is averaged over (``core.model.gaps``): the card's,
+        else computed once from the rows beside the model (its held-out or cross-validated predictions)."""
+        width = len(self.feature_names)
+        stored = gaps.as_array(self.card.get("input_sample", {}).get("rows", []), width)
+        if stored is not None:
+            return stored
+        key = self.sha256
+        if key not in _SAMPLES:
+            path = self.predictions_path
+            rows: list[list[float | None]] = []
+            if path is not None:
+                rows = gaps.sample_rows(self.features(load_holdout(path, self.contract)))
+            _SAMPLES[key] = gaps.as_array(rows, width)
+        return _SAMPLES[key]
 
     def features(self, valid: pd.DataFrame) -> pd.DataFrame:
         """This model's feature frame for validated rows."""
@@ -104,7 +128,11 @@ class ModelBundle:
         """Dropout probability (0-1) for a feature frame from ``features``."""
         if len(features) == 0:  # LightGBM cannot predict zero rows
             return np.empty(0)
-        return self.model.probability(features[self.feature_names].to_numpy(dtype=float))
+        return gaps.probability(self.model, features[self.feature_names].to_numpy(dtype=float), self.input_sample)
+
+    def contributions(self, X: np.ndarray) -> tuple[np.ndarray, float]:
+        """Per-feature log-odds contributions adding up to the log-odds ``predict_features`` gives."""
+        return gaps.contributions(self.model, X, self.input_sample)
 
     def predict(self, valid: pd.DataFrame) -> np.ndarray:
         """Dropout probability (0-1) for validated contract rows, shape (n,)."""

@@ -49,8 +49,44 @@ def measured_on(card: dict[str, Any]) -> str:
 
 
 def headline(card: dict[str, Any]) -> dict[str, Any]:
-    """The model's own figures on patients it did not learn from (test split or cross-validation)."""
+    """The model's own figures on patients it did not learn from (test split or cross-validation); for a trial
+    model, the mean over landmark days of each day's figure (how it ranks the patients of one moment)."""
     return dict(card["metrics"]["test"])
+
+
+def headline_name(card: dict[str, Any]) -> str:
+    """What the headline figure is, in a phrase every page and the command line use."""
+    if "per_landmark" in card.get("metrics", {}):
+        return "ROC AUC by landmark day (mean of each day's)"
+    return "ROC AUC"
+
+
+def pooled_words(card: dict[str, Any]) -> str:
+    """The pooled figure, labelled as such and explained (empty when the card has none)."""
+    pooled = card.get("metrics", {}).get("pooled")
+    if not pooled:
+        return ""
+    return (
+        f"For reference only: ROC AUC pooled over every landmark day {interval(pooled['roc_auc'], 2)}. A pooled "
+        "figure also rewards knowing the day (patients drop out more at early landmarks), not only ranking the "
+        "patients of one week, so it flatters; it never chooses a model."
+    )
+
+
+def against_in_use(card: dict[str, Any]) -> str:
+    """This version against the model in use when it was trained, on the same patients (empty if not compared)."""
+    own = card.get("model_kind")
+    difference = card.get("differences", {}).get(f"{own}_minus_model_in_use")
+    if not difference:
+        return ""
+    low, high = difference["ci95"]
+    days = ", ".join(f"day {d} {v['value']:+.2f}" for d, v in difference.get("by_stratum", {}).items())
+    verdict = "clearly better" if low > 0 else ("clearly worse" if high < 0 else "not clearly different")
+    return (
+        f"Against the model in use when trained ({card.get('recommendation', {}).get('in_use_before') or 'then'}), "
+        f"same patients: ROC AUC by landmark day {difference['value']:+.2f} (95% range {low:+.2f} to {high:+.2f}), "
+        f"{verdict}; {days}."
+    )
 
 
 def headline_auc(card: dict[str, Any], digits: int = 2) -> str:

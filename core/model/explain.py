@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from core.model.bundle import ModelBundle
-from core.model.features import TOPICS_BY_NAME, feature_specs
+from core.model.features import ALL_INPUTS, TOPICS_BY_NAME, feature_specs, with_inputs
 
 
 @dataclass
@@ -34,9 +34,9 @@ def explain_features(bundle: ModelBundle, features: pd.DataFrame) -> Explanation
     """Contributions (log-odds) for a feature frame from ``bundle.features``."""
     names = bundle.feature_names
     if len(features) == 0:  # LightGBM cannot explain zero rows; the base value needs one
-        _, base = bundle.model.contributions(np.zeros((1, len(names))))
+        _, base = bundle.contributions(np.zeros((1, len(names))))
         return Explanation(pd.DataFrame(columns=names, index=features.index, dtype=float), base)
-    values, base = bundle.model.contributions(features[names].to_numpy(dtype=float))
+    values, base = bundle.contributions(features[names].to_numpy(dtype=float))
     if values.shape != (len(features), len(names)):
         raise RuntimeError(f"unexpected contribution shape {values.shape}")
     return Explanation(pd.DataFrame(values, columns=names, index=features.index), base)
@@ -63,6 +63,7 @@ def topic_contributions(explanation: Explanation) -> pd.DataFrame:
 
 def topic_words(valid: pd.DataFrame, topics: list[str]) -> pd.DataFrame:
     """Each topic in words with each patient's own values, shape (n, topics)."""
+    valid = with_inputs(valid, ALL_INPUTS)
     return pd.DataFrame({t: TOPICS_BY_NAME[t].words(valid).to_numpy() for t in topics}, index=valid.index)
 
 

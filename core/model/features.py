@@ -236,18 +236,41 @@ TOPICS: tuple[Topic, ...] = (
     Topic("trial_phase", lambda v: v["trial_phase"].astype(str) + " trial"),
     Topic("days_in_trial", lambda v: "Day " + v["days_in_trial"].astype(str) + " of the trial"),
     Topic("gender", lambda v: _or_not_recorded(v, "gender", "Gender", "Gender " + v["gender"].astype(str))),
-    Topic("missed_visits", lambda v: _count(v["visits_missed"], "scheduled visit", "scheduled visits") + " missed"),
+    Topic(
+        "missed_visits",
+        lambda v: _or_not_recorded(
+            v,
+            "visits_missed",
+            "Missed visits",
+            _count(v["visits_missed"], "scheduled visit", "scheduled visits") + " missed",
+        ),
+    ),
     Topic(
         "recent_adverse_events",
-        lambda v: _count(v["adverse_events_last_30_days"], "adverse event", "adverse events") + " in the last 30 days",
+        lambda v: _or_not_recorded(
+            v,
+            "adverse_events_last_30_days",
+            "Adverse events in the last 30 days",
+            _count(v["adverse_events_last_30_days"], "adverse event", "adverse events") + " in the last 30 days",
+        ),
     ),
     Topic(
         "serious_adverse_events",
-        lambda v: _count(v["serious_adverse_events"], "serious adverse event", "serious adverse events") + " so far",
+        lambda v: _or_not_recorded(
+            v,
+            "serious_adverse_events",
+            "Serious adverse events",
+            _count(v["serious_adverse_events"], "serious adverse event", "serious adverse events") + " so far",
+        ),
     ),
     Topic(
         "severe_adverse_events",
-        lambda v: _count(v["severe_adverse_events"], "severe adverse event", "severe adverse events") + " so far",
+        lambda v: _or_not_recorded(
+            v,
+            "severe_adverse_events",
+            "Severe adverse events",
+            _count(v["severe_adverse_events"], "severe adverse event", "severe adverse events") + " so far",
+        ),
     ),
 )
 TOPICS_BY_NAME: dict[str, Topic] = {t.name: t for t in TOPICS}
@@ -271,7 +294,18 @@ def build_features(valid: pd.DataFrame, names: Sequence[str], levels: Levels) ->
     ``valid`` comes from ``core.reading`` (typed contract columns); ``levels`` are the model's category levels.
     """
     specs = feature_specs(names)
+    valid = with_inputs(valid, required_inputs(names))
     return pd.DataFrame({f.name: f.build(valid, levels) for f in specs}, index=valid.index)[list(names)]
+
+
+def with_inputs(valid: pd.DataFrame, inputs: Sequence[str]) -> pd.DataFrame:
+    """``valid`` with every one of ``inputs`` it lacks added as blank (NaN): a file without an optional column
+    is a file whose patients left that input blank."""
+    absent = [name for name in inputs if name not in valid.columns]
+    return valid.assign(**{name: np.nan for name in absent}) if absent else valid
+
+
+ALL_INPUTS: tuple[str, ...] = tuple(dict.fromkeys(name for f in FEATURES for name in f.inputs))
 
 
 def required_inputs(names: Sequence[str]) -> tuple[str, ...]:

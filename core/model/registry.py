@@ -45,10 +45,15 @@ class Version:
 
 
 class Registry:
-    """The versions in ``root`` (``models/``) and the pointer to the one in use."""
+    """The versions in ``root`` (``models/``) and the pointer to the one in use.
 
-    def __init__(self, root: Path) -> None:
+    ``pinned_sha256`` is the model file the deployment accepts (its settings, outside the models folder):
+    every load (scoring, training's comparison, promote, roll back, the pages) checks it before unpickling.
+    """
+
+    def __init__(self, root: Path, pinned_sha256: str | None = None) -> None:
         self.root = Path(root)
+        self.pinned_sha256 = pinned_sha256
 
     @property
     def _path(self) -> Path:
@@ -83,7 +88,9 @@ class Registry:
         return str(self._read()["in_use"])
 
     def load(self, name: str | None = None, pinned_sha256: str | None = None) -> ModelBundle:
-        """A version (default: the one in use), checked against its card and the hash it was registered with."""
+        """A version (default: the one in use), checked against the hash it was registered with, its card and
+        the deployment's pin (``pinned_sha256``, else the registry's own) before its file is unpickled."""
+        pinned_sha256 = pinned_sha256 or self.pinned_sha256
         data = self._read()
         name = name or data["in_use"]
         if name not in data["versions"]:

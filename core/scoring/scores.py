@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from core.decisions.bands import RiskBand, band_index
+from core.model import coverage
 from core.model.bundle import ModelBundle
 from core.model.explain import explain_features, reasons
 from core.reading.contract import ID_COLUMN, SITE_COLUMN
@@ -35,16 +36,26 @@ def score_frame(
 ) -> pd.DataFrame:
     """Return ``valid`` with the score columns in front (and reason_1..3 if ``with_reasons``).
 
-    ``probability`` is the dropout probability (0-1). With a ``threshold``, ``flagged`` says whether
+    ``probability`` is the dropout probability (0-1), blank (NaN) for a patient outside the days the model
+    learned from (``core.model.coverage``: its band says "too early to judge", its first reason why). With a ``threshold``, ``flagged`` says whether
     probability >= threshold (no capacity: callers with a cohort flag through core.scoring.cohort).
     """
     features = bundle.features(valid)
     probability = bundle.predict_features(features)
-    scores = pd.DataFrame({"probability": probability, "risk_band": band_names(probability, bands)}, index=valid.index)
+    not_judged = coverage.outside(bundle.card, valid)
+    judged = (not_judged == "").to_numpy()
+    probability = np.where(judged, probability, np.nan)  # outside the model's days: no probability to rank by
+    band = np.where(judged, band_names(np.where(judged, probability, 0.0), bands), not_judged.to_numpy())
+    scores = pd.DataFrame({"probability": probability, "risk_band": band}, index=valid.index)
     if threshold is not None:
-        scores["flagged"] = probability >= threshold
+        scores["flagged"] = judged & (np.nan_to_num(probability, nan=-1.0) >= threshold)
     if with_reasons:
-        scores = scores.join(reason_columns(valid, bundle, features))
+        words = reason_columns(valid, bundle, features)
+        if not judged.all():
+            why = coverage.reason_words(bundle.card, not_judged.to_numpy(), valid)
+            words.loc[~judged, REASON_COLUMNS] = ""
+            words.loc[~judged, REASON_COLUMNS[0]] = why[~judged].to_numpy()
+        scores = scores.join(words)
     front = [c for c in (SOURCE_ROW, ID_COLUMN, SITE_COLUMN) if c in valid.columns]
     rest = valid.drop(columns=front)
     return pd.concat([valid[front], scores, rest], axis=1)

@@ -14,7 +14,8 @@ def summary_lines(run: TrainingRun) -> list[str]:
         f"trained on {run.source.trial}: {patients:,} patients with a known outcome, {int(data.y.sum()):,} "
         f"landmark rows of patients who later withdrew out of {len(data.y):,}; folds by {data.grouped_by}, "
         f"{run.options.n_folds} folds x {run.repeats} repeat(s)",
-        "cross-validated ROC AUC (95% interval), pooled over landmark days, then by landmark day:",
+        "cross-validated ROC AUC at one moment: the mean over landmark days of each day's figure (95% interval), "
+        "then each landmark day:",
     ]
     labels = {**FAMILY_LABELS, **COMPARED}
     for name, label in labels.items():
@@ -22,10 +23,23 @@ def summary_lines(run: TrainingRun) -> list[str]:
             continue
         result = run.results[name]
         by_day = ", ".join(f"day {d} {s['roc_auc']['value']:.2f}" for d, s in result["by_landmark"].items())
-        lines.append(f"  {label}: {interval(result['summary']['roc_auc'], 2)} | {by_day}")
+        lines.append(f"  {label}: {interval(result['per_landmark']['roc_auc'], 2)} | {by_day}")
     if run.model_in_use.get("left_out"):
         lines.append(f"  model in use {run.model_in_use['version']}: left out, {run.model_in_use['left_out']}")
-    lines.append(run.recommendation["words"])
+    for family, label in FAMILY_LABELS.items():
+        difference = run.comparisons.get(f"{family}_minus_model_in_use")
+        if difference:
+            by_day = ", ".join(f"day {d} {v['value']:+.2f}" for d, v in difference["by_stratum"].items())
+            lines.append(f"  {label} minus the model in use: {interval(difference, 2)} | {by_day}")
+    lines.append("recommendation: " + run.recommendation["words"])
+    pooled = ", ".join(
+        f"{label} {run.results[name]['pooled']['roc_auc']['value']:.2f}"
+        for name, label in labels.items()
+        if name in run.results
+    )
+    lines.append(
+        f"for reference only, ROC AUC pooled over landmark days (flatters: it rewards knowing the day): {pooled}"
+    )
     if run.learning_curve:
         half = run.learning_curve["half_of_the_patients"]["roc_auc"]
         lines.append(

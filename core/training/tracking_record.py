@@ -176,9 +176,12 @@ def _held_out(card: Mapping[str, Any]) -> Mapping[str, Any]:
 
 
 def _metrics(card: Mapping[str, Any]) -> dict[str, float]:
-    """The run's headline figures (cross-validated when the card has them, else held-out), by landmark day,
-    and the figures of what the model was compared with."""
+    """The run's headline figures (cross-validated when the card has them, else held-out; for a trial model the
+    mean over landmark days), by landmark day, the pooled figures as ``pooled_*``, and what it was compared with."""
     figures = _summary_figures("", _cross_validated(card) or _held_out(card))
+    pooled = _mapping(_mapping(card.get("metrics")).get("pooled"))  # labelled: pooled over landmark days
+    if _has_figures(pooled):
+        figures |= _summary_figures("pooled_", pooled)
     for day, summary in _by_landmark(card):
         figures |= _summary_figures(f"day_{day}_", _figures_of(summary))
     for key, entry in _comparisons(card):

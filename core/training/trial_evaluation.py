@@ -1,9 +1,13 @@
 """The figures a trial training reports, from cross-validated predictions only.
 
 Every figure is computed on predictions for patients the model had not seen (nested cross-validation),
-with 95% intervals that resample whole patients (a patient's landmark rows are not independent). Each
-is given pooled over all landmark days and for each day apart, beside the same figures for the simple
-baseline and the model in use scored on the same rows.
+with 95% intervals that resample whole patients (a patient's landmark rows are not independent).
+
+The headline is the figure at one moment: each metric within each landmark day (one row per patient,
+as a weekly call list sees them), then the mean over the days (``per_landmark``). A figure pooled over
+all landmark days also rewards knowing the day (early days have more dropouts); it is kept, labelled
+``pooled``, and never drives a choice. The recommendation compares the candidates with the model in
+use day by day on the very same rows, and keeps the model in use unless a candidate is clearly better.
 """
 
 from __future__ import annotations
@@ -12,15 +16,22 @@ from typing import Any
 
 import numpy as np
 
-from core.stats.metrics import calibration_table, difference_interval, metric_summary
+from core.stats.metrics import calibration_table, metric_summary
+from core.stats.per_stratum import stratum_mean_difference, stratum_mean_summary
 
 ROC_AUC = "roc_auc"
+IN_USE = "model_in_use"
+POOLED_WORDS = (
+    "pooled over every landmark day: it also rewards knowing the day (patients drop out more at early "
+    "landmarks), not only ranking the patients of one week, so it flatters; shown for reference only"
+)
 
 
 def summary_by_landmark(
     y: np.ndarray, p: np.ndarray, patients: np.ndarray, days: np.ndarray, n_boot: int
 ) -> dict[str, Any]:
-    """Pooled figures (patients resampled whole) and each landmark day's (one row per patient)."""
+    """The mean over landmark days of each day's figures (``per_landmark``, the headline), each day's figures
+    (``by_landmark``), and the figures pooled over days (``pooled``, patients resampled whole)."""
     known = np.isfinite(p)
     y, p, patients, days = y[known], p[known], patients[known], days[known]
     by_day = {}
@@ -28,47 +39,94 @@ def summary_by_landmark(
         at = days == day
         if y[at].min() != y[at].max():
             by_day[str(int(day))] = metric_summary(y[at], p[at], n_boot)
-    return {"summary": metric_summary(y, p, n_boot, clusters=patients), "by_landmark": by_day}
+    pooled = metric_summary(y, p, n_boot, clusters=patients) | {"in_words": POOLED_WORDS}
+    per_landmark = stratum_mean_summary(y, p, days, patients, n_boot)
+    return {"summary": per_landmark, "per_landmark": per_landmark, "by_landmark": by_day, "pooled": pooled}
 
 
 def compare(
-    y: np.ndarray, p_model: np.ndarray, p_other: np.ndarray, patients: np.ndarray, n_boot: int
+    y: np.ndarray, p_model: np.ndarray, p_other: np.ndarray, patients: np.ndarray, days: np.ndarray, n_boot: int
 ) -> dict[str, Any]:
-    """How much higher the model's ROC AUC is than another's on the rows both scored (paired interval)."""
+    """How much higher the model's ROC AUC is than another's, day by day and as the mean over days, on the
+    rows both scored (paired intervals, whole patients resampled)."""
     both = np.isfinite(p_model) & np.isfinite(p_other)
-    return difference_interval(y[both], p_model[both], p_other[both], patients[both], n_boot)
+    return stratum_mean_difference(y[both], p_model[both], p_other[both], days[both], patients[both], n_boot)
 
 
 def difference_in_words(name: str, other: str, difference: dict[str, Any]) -> str:
-    """One sentence a coordinator can read: better, worse, or no clear difference."""
+    """One sentence a coordinator can read: better, worse, or no clear difference (mean over landmark days)."""
     low, high = difference["ci95"]
+    value = difference["value"]
     if low > 0:
-        return f"{name} ranks patients better than {other} (ROC AUC {difference['value']:+.2f}, clearly above zero)."
+        return f"{name} ranks patients better than {other} (ROC AUC by landmark day {value:+.2f}, clearly above zero)."
     if high < 0:
-        return f"{name} ranks patients worse than {other} (ROC AUC {difference['value']:+.2f}, clearly below zero)."
+        return f"{name} ranks patients worse than {other} (ROC AUC by landmark day {value:+.2f}, clearly below zero)."
     return (
-        f"{name} and {other} rank patients about equally well on this trial (difference in ROC AUC "
-        f"{difference['value']:+.2f}, range {low:+.2f} to {high:+.2f}: it could be either)."
+        f"{name} and {other} rank patients about equally well on this trial (difference in ROC AUC by landmark "
+        f"day {value:+.2f}, range {low:+.2f} to {high:+.2f}: it could be either)."
     )
 
 
-def recommend(results: dict[str, dict[str, Any]], lightgbm: str, logistic: str, difference: dict[str, Any]) -> dict:
-    """LightGBM is the product's main model; the logistic regression is recommended when it ranks better."""
-    auc = {family: results[family]["summary"][ROC_AUC]["value"] for family in (lightgbm, logistic)}
-    chosen = logistic if auc[logistic] > auc[lightgbm] else lightgbm
-    if chosen == logistic:
-        words = (
-            f"On this trial the simpler logistic regression ranks patients better than LightGBM "
-            f"(cross-validated ROC AUC {auc[logistic]:.2f} against {auc[lightgbm]:.2f}). "
-            "With a few hundred patients, a simple model often wins: it is the recommended version, "
-            "and you may keep either."
-        )
+def headline_auc(results: dict[str, dict[str, Any]], name: str) -> float:
+    return float(results[name]["per_landmark"][ROC_AUC]["value"])
+
+
+def _days_worse(difference: dict[str, Any]) -> list[str]:
+    return [day for day, d in difference.get("by_stratum", {}).items() if d["value"] < 0]
+
+
+def recommend(
+    results: dict[str, dict[str, Any]],
+    families: tuple[str, ...],
+    labels: dict[str, str],
+    family_difference: dict[str, Any],
+    versus_in_use: dict[str, dict[str, Any]],
+) -> dict[str, Any]:
+    """The best candidate by the mean over landmark days of its ROC AUC; replace the model in use only when the
+    paired interval of (candidate - model in use) is above zero and the candidate is lower on no landmark day.
+
+    ``versus_in_use`` holds each family's paired difference with the model in use (empty when the model in
+    use could not be scored on these rows). ``family`` is always the best candidate (the version to use if
+    anything changes); ``keep_in_use`` says whether the recommendation is to keep the model in use.
+    """
+    best = max(families, key=lambda f: (headline_auc(results, f), f == families[0]))
+    other = next(f for f in families if f != best)
+    words = [
+        f"Best candidate: {labels[best]} (ROC AUC by landmark day {headline_auc(results, best):.2f}, against "
+        f"{headline_auc(results, other):.2f} for {labels[other]})."
+    ]
+    difference = versus_in_use.get(best)
+    keep = False
+    if difference:
+        low, high = difference["ci95"]
+        worse = _days_worse(difference)
+        keep = not (low > 0 and not worse)
+        how = f"{difference['value']:+.2f} by landmark day, 95% range {low:+.2f} to {high:+.2f}"
+        if keep:
+            why = (
+                "lower on landmark day(s) " + ", ".join(worse)
+                if worse and low > 0
+                else ("clearly worse" if high < 0 else "not clearly better")
+            )
+            words.append(
+                f"Keep the model in use: against it, on the same patients, the best candidate is {why} "
+                f"(difference in ROC AUC {how})."
+            )
+        else:
+            words.append(
+                f"Replace the model in use with it: on the same patients it ranks better on every landmark day "
+                f"(difference in ROC AUC {how}, clearly above zero)."
+            )
     else:
-        words = (
-            f"LightGBM ranks patients at least as well as the logistic regression on this trial "
-            f"(cross-validated ROC AUC {auc[lightgbm]:.2f} against {auc[logistic]:.2f}); it is the recommended version."
-        )
-    return {"family": chosen, "words": words, "lightgbm_minus_logistic": difference}
+        words.append("The model in use could not be compared on these patients; this is the version to use.")
+    return {
+        "family": best,
+        "keep_in_use": keep,
+        "compared_with_in_use": bool(difference),
+        "words": " ".join(words),
+        "lightgbm_minus_logistic": family_difference,
+        "best_minus_in_use": difference or {},
+    }
 
 
 def calibration_of(y: np.ndarray, p: np.ndarray) -> list[dict[str, float]]:

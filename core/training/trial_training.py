@@ -21,7 +21,7 @@ from core.history.trial_history import TrialHistory
 from core.model.bundle import ModelBundle
 from core.model.predictors import LinearModel, Predictor, TreeModel
 from core.training import trial_evaluation as evaluation
-from core.training.candidates import LIGHTGBM, LOGISTIC, Candidate, fit
+from core.training.candidates import FAMILIES, LIGHTGBM, LOGISTIC, Candidate, fit
 from core.training.cross_validation import Chosen, Design, choose, fixed_out_of_fold, nested_out_of_fold
 from core.training.in_use_scores import in_use_probability, trained_on_same_history
 from core.training.landmark_data import LandmarkData, landmark_cells, landmark_data
@@ -36,6 +36,7 @@ BASELINE_FEATURES = (
     "adverse_events_last_30_days",
 )
 BASELINE = Candidate("Logistic regression on six simple facts", LOGISTIC, {"c": 1.0})
+FAMILY_WORDS = {LIGHTGBM: "LightGBM", LOGISTIC: "Logistic regression"}
 SMALL_TRIAL = 1000  # below this many patients, cross-validation is repeated so the intervals mean something
 FINAL_SEED = 0
 
@@ -127,16 +128,18 @@ def _results(run_probability: dict[str, np.ndarray], data: LandmarkData, n_boot:
 
 
 def _comparisons(probability: dict[str, np.ndarray], data: LandmarkData, n_boot: int) -> dict[str, Any]:
-    """Each family against the baseline and the model in use (paired differences in ROC AUC)."""
+    """Each family against the baseline and the model in use: paired differences in ROC AUC, day by day and as
+    the mean over landmark days, on the rows both scored."""
     out: dict[str, Any] = {}
     for family in (LIGHTGBM, LOGISTIC):
         for other in ("baseline", "model_in_use"):
-            if np.isfinite(probability[other]).sum() and np.isfinite(probability[other]).any():
-                both = np.isfinite(probability[other])
-                if len(np.unique(data.y[both])) == 2:
-                    out[f"{family}_minus_{other}"] = evaluation.compare(
-                        data.y, probability[family], probability[other], data.patients, n_boot
-                    )
+            both = np.isfinite(probability[other])
+            if both.any() and len(np.unique(data.y[both])) == 2:
+                difference = evaluation.compare(
+                    data.y, probability[family], probability[other], data.patients, data.landmark_days, n_boot
+                )
+                if difference:
+                    out[f"{family}_minus_{other}"] = difference
     return out
 
 
@@ -164,8 +167,13 @@ def train_history(
     steps("Measuring")
     results = _results(probability, data, options.n_boot)
     comparisons = _comparisons(probability, data, options.n_boot)
-    difference = evaluation.compare(data.y, probability[LIGHTGBM], probability[LOGISTIC], data.patients, options.n_boot)
-    recommendation = evaluation.recommend(results, LIGHTGBM, LOGISTIC, difference)
+    difference = evaluation.compare(
+        data.y, probability[LIGHTGBM], probability[LOGISTIC], data.patients, data.landmark_days, options.n_boot
+    )
+    versus_in_use = {
+        f: comparisons[f"{f}_minus_model_in_use"] for f in FAMILIES if f"{f}_minus_model_in_use" in comparisons
+    }
+    recommendation = evaluation.recommend(results, FAMILIES, FAMILY_WORDS, difference, versus_in_use)
     curve = {}
     if options.learning_curve:
         family = recommendation["family"]

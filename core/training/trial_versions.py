@@ -21,6 +21,7 @@ import shap
 import sklearn
 
 from core.history.landmarks import LANDMARK_COLUMN
+from core.model import coverage, gaps
 from core.model.bundle import sha256_of_file
 from core.model.drift import reference_profile
 from core.model.features import feature_specs
@@ -37,6 +38,12 @@ COMPARED = {
     "baseline": "Simple baseline (logistic regression on six facts)",
     "model_in_use": "Model in use before this training",
 }
+
+
+HEADLINE_WORDS = (
+    "mean over landmark days of each day's cross-validated figure: how well the model ranks the patients in "
+    "front of the team at one moment, as a weekly call list does"
+)
 
 
 def code_version() -> str:
@@ -138,14 +145,21 @@ def build_card(run: TrainingRun, family: str, model_sha256: str) -> dict[str, An
         },
         "evaluation": _evaluation(run),
         "metrics": {
-            "test": headline["summary"],
-            "calibration_test": headline["calibration"],
+            "test": headline["per_landmark"],
+            "headline": HEADLINE_WORDS,
+            "per_landmark": headline["per_landmark"],
             "by_landmark": headline["by_landmark"],
+            "pooled": headline["pooled"],
+            "calibration_test": headline["calibration"],
         },
         "comparison": _comparison(run),
         "differences": run.comparisons | {"lightgbm_minus_logistic": run.recommendation["lightgbm_minus_logistic"]},
         "baseline_model": {"name": BASELINE.name, "features": list(BASELINE_FEATURES)},
-        "recommendation": {"family": run.recommendation["family"], "words": run.recommendation["words"]},
+        "recommendation": {
+            key: run.recommendation[key]
+            for key in ("family", "keep_in_use", "compared_with_in_use", "words", "best_minus_in_use")
+        }
+        | {"in_use_before": run.model_in_use.get("version")},
         "learning_curve": run.learning_curve,
         "fold_choices": run.fold_choices,
         "decision": decision_section(
@@ -156,6 +170,11 @@ def build_card(run: TrainingRun, family: str, model_sha256: str) -> dict[str, An
         ),
         "predictions_file": PREDICTIONS_FILE,
         "input_reference": reference_profile(data.valid, data.contract),
+        "input_sample": {
+            "rows": gaps.sample_rows(data.features),
+            "in_words": "training landmark rows a blank input is averaged over (core.model.gaps)",
+        },
+        "covers": coverage.covers_section(data.valid["days_in_trial"], sorted(np.unique(data.landmark_days))),
         "intended_use": (
             "Rank the enrolled patients of this trial by their risk of withdrawing, to plan retention outreach. "
             "Not for eligibility, randomisation, treatment or any clinical decision about a patient."

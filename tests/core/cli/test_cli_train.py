@@ -45,7 +45,14 @@ def test_training_from_the_command_line_registers_and_promotes(trial_folder, tmp
     assert done.returncode == 0, done.stderr
     assert "[100%] Done" in done.stdout and "Simple baseline" in done.stdout and "registered" in done.stdout
     assert "MLflow" not in done.stdout  # no tracking URI: nothing is logged anywhere
+    assert "recommendation: " in done.stdout and "ROC AUC at one moment" in done.stdout
     registry = json.loads((models / "registry.json").read_text())
+    if "not promoted: the recommendation is to keep the model in use" in done.stdout:
+        assert registry["in_use"] == bundled  # --promote follows the recommendation
+        best = done.stdout.split("python -m core.cli.models promote ")[-1].split()[0]
+        promoted = _run("core.cli.models", "promote", best, env=env)
+        assert promoted.returncode == 0 and "Against the model in use when trained" in promoted.stdout
+        registry = json.loads((models / "registry.json").read_text())
     assert registry["in_use"] != bundled and len(registry["versions"]) == 3
     listed = _run("core.cli.models", "list", env=env)
     assert listed.returncode == 0 and f"* {registry['in_use']}" in listed.stdout and "cross-validated" in listed.stdout

@@ -9,6 +9,7 @@ import pytest
 from core.decisions.bands import FACTORY_BANDS
 from core.history.as_of import default_as_of
 from core.history.export import to_csv_files
+from core.model import coverage
 from core.model.bundle import ModelIntegrityError
 from core.model.registry import Registry, RegistryError
 from core.paths import MODEL_FILE
@@ -86,7 +87,9 @@ def test_a_trial_model_scores_its_own_trial_history_with_the_trial_arm_names(reg
     scored = score_history(small_trial, files, "small", as_of, bundle, FACTORY_BANDS)
     assert len(scored.scored) > 0 and scored.result.n_invalid_rows == 0
     assert set(scored.scored["treatment_group"].astype(str)) <= {"Drug X", "Placebo"}
-    assert scored.scored["probability"].between(0, 1).all()
+    judged = scored.scored["probability"].notna()
+    assert scored.scored.loc[judged, "probability"].between(0, 1).all()
+    assert set(scored.scored.loc[~judged, "risk_band"]) <= {coverage.TOO_EARLY, coverage.TOO_LATE}
 
 
 def test_a_trial_model_scores_a_cohort_file_of_its_trial(registry, small_trial):
@@ -100,4 +103,6 @@ def test_a_trial_model_scores_a_cohort_file_of_its_trial(registry, small_trial):
     data = cells.to_csv(index=False).encode()
     scored = score_upload(data, "week.csv", bundle, FACTORY_BANDS)
     assert scored.result.n_invalid_rows == 0 and len(scored.scored) == len(cells)
-    assert scored.scored["probability"].between(0, 1).all()
+    judged = scored.scored["probability"].notna()
+    assert scored.scored.loc[judged, "probability"].between(0, 1).all()
+    assert set(scored.scored.loc[~judged, "risk_band"]) <= {coverage.TOO_EARLY, coverage.TOO_LATE}

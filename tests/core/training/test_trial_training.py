@@ -99,11 +99,17 @@ def test_cross_validated_figures_are_computed_from_the_stored_predictions(small_
         p = small_run.probability[family]
         assert np.isfinite(p).all() and ((p > 0) & (p < 1)).all()
         auc = roc_auc_score(small_run.data.y, p)
-        assert round(auc, 4) == small_run.results[family]["summary"]["roc_auc"]["value"]
-        low, high = small_run.results[family]["summary"]["roc_auc"]["ci95"]
+        assert round(auc, 4) == small_run.results[family]["pooled"]["roc_auc"]["value"]
+        low, high = small_run.results[family]["pooled"]["roc_auc"]["ci95"]
         assert low < auc < high
+        days = small_run.data.landmark_days
+        by_day = [roc_auc_score(small_run.data.y[days == d], p[days == d]) for d in np.unique(days)]
+        headline = small_run.results[family]["per_landmark"]["roc_auc"]
+        assert headline == small_run.results[family]["summary"]["roc_auc"]
+        assert headline["value"] == pytest.approx(np.mean(by_day), abs=1e-4)
+        assert headline["ci95"][0] < headline["value"] < headline["ci95"][1]
     # the simulated trial is learnable: both families rank better than chance
-    assert small_run.results[LOGISTIC]["summary"]["roc_auc"]["ci95"][0] > 0.5
+    assert small_run.results[LOGISTIC]["pooled"]["roc_auc"]["ci95"][0] > 0.5
 
 
 def test_a_small_history_is_refused_with_what_is_missing():
@@ -135,7 +141,8 @@ def test_the_card_says_what_it_was_trained_on_and_how_it_was_measured(small_run,
     assert data["synthetic"] is True and data["origin"] == "synthetic" and data["trial"] == "Small trial"
     assert data["arms"] == ["Drug X", "Placebo"] or set(data["arms"]) == {"Drug X", "Placebo"}
     assert card["evaluation"]["method"] == "cross-validated" and card["evaluation"]["grouped_by"] == "site"
-    assert card["metrics"]["test"] == small_run.results[LOGISTIC]["summary"]
+    assert card["metrics"]["test"] == small_run.results[LOGISTIC]["per_landmark"]
+    assert card["metrics"]["pooled"]["in_words"].startswith("pooled over every landmark day")
     assert set(card["metrics"]["by_landmark"]) == {str(d) for d in np.unique(small_run.data.landmark_days)}
     assert "baseline" in card["comparison"] and card["comparison"]["baseline"]["label"].startswith("Simple baseline")
     assert card["category_levels"]["treatment_group"] == card["training_data"]["arms"]
