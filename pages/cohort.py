@@ -26,6 +26,13 @@ st.markdown(
 )
 
 example_costs_notice("cohort")
+st.text_input(
+    "Trial",
+    key=state.TRIAL_NAME,
+    placeholder="the trial this list is from, e.g. ONC-221",
+    help="Each trial keeps its own weeks: 'what changed since last week' and each patient's trend compare a "
+    "list only with earlier lists of the same trial. A trial history and the demo are named for you.",
+)
 upload_col, demo_col = st.columns([3, 1])
 uploads = upload_col.file_uploader(
     "Upload this week's patient list, or your trial's history",

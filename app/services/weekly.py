@@ -17,6 +17,7 @@ from app import state
 from app.records import Week
 from app.services import store_access
 from core.model.bundle import ModelBundle
+from core.paths import DEMO_COHORT_PATH
 from core.reading.contract import ID_COLUMN, OUTCOME_COLUMN, SITE_COLUMN
 from core.scoring.cohort import ScoredCohort
 from core.store import NewUpload, Store, settings_of
@@ -39,22 +40,36 @@ def scores_to_store(cohort: ScoredCohort, flagged: np.ndarray) -> pd.DataFrame:
     return rows.reset_index(drop=True)
 
 
+DEMO_TRIAL = "Demo cohort"
+UNNAMED_TRIAL = "Unnamed trial"
+
+
+def trial_of(cohort: ScoredCohort) -> str:
+    """The trial this week belongs to: the history's name, the demo's own, else the name the user gave the list."""
+    history = state.history()
+    if history is not None:
+        return history.label
+    if cohort.filename == DEMO_COHORT_PATH.name:
+        return DEMO_TRIAL
+    return state.trial_name() or UNNAMED_TRIAL
+
+
 def _as_of(cohort: ScoredCohort) -> date | None:
-    """A trial history is scored as of a chosen day; a weekly file as of the day it is opened."""
+    """The day the week stands for: a history's as-of day, or a dated list's; else (None) the day it is scored."""
     as_of = cohort.result.as_of
-    return None if state.history() is None or as_of is None else pd.Timestamp(as_of).date()
+    return None if as_of is None else pd.Timestamp(as_of).date()
 
 
 def remember(cohort: ScoredCohort, flagged: np.ndarray, bundle: ModelBundle) -> Week | None:
     """Store this cohort's scores as this week's (once: the same file and model found again is the same week)."""
-    as_of = _as_of(cohort)
-    key = (cohort.sha256, bundle.sha256, as_of)
+    as_of, trial = _as_of(cohort), trial_of(cohort)
+    key = (cohort.sha256, bundle.sha256, as_of, trial)
     known = state.remembered_week(key)
     if known is not None:
         return known
 
     def store_week(store: Store) -> Week:
-        upload = store.uploads.find(cohort.sha256, bundle.sha256, as_of)
+        upload = store.uploads.find(cohort.sha256, bundle.sha256, as_of, trial)
         if upload is None:
             new = NewUpload(
                 scored_by=state.current_person().name,
@@ -65,6 +80,7 @@ def remember(cohort: ScoredCohort, flagged: np.ndarray, bundle: ModelBundle) -> 
                 settings=settings_of(state.policy()),
                 rows_read=cohort.result.n_read,
                 as_of=as_of,
+                trial=trial,
             )
             upload = store.uploads.record(new, scores_to_store(cohort, flagged))
             log.info("week stored as upload %s", upload.id)

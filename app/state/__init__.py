@@ -53,6 +53,7 @@ from app.state.cohort import set_date_question as set_date_question
 from app.state.cohort import set_evaluation_cache as set_evaluation_cache
 from app.state.cohort import set_history as set_history
 from app.state.cohort import set_last_upload as set_last_upload
+from app.state.cohort import trial_name as trial_name
 from app.state.keys import ASSESS_BUTTON as ASSESS_BUTTON
 from app.state.keys import CAPACITY as CAPACITY
 from app.state.keys import COHORT as COHORT
@@ -77,6 +78,7 @@ from app.state.keys import SETTINGS as SETTINGS
 from app.state.keys import THRESHOLD as THRESHOLD
 from app.state.keys import TRAINING as TRAINING
 from app.state.keys import TRAINING_RUNNING as TRAINING_RUNNING
+from app.state.keys import TRIAL_NAME as TRIAL_NAME
 from app.state.outreach import contacts_file as contacts_file
 from app.state.outreach import outreach_upload_key as outreach_upload_key
 from app.state.outreach import pop_outreach_notice as pop_outreach_notice

@@ -7,7 +7,16 @@ from __future__ import annotations
 import streamlit as st
 
 from app.records import LoadedHistory
-from app.state.keys import COHORT, COHORT_ERROR, DATE_ORDER, DATE_QUESTION, EVALUATION_CACHE, HISTORY, LAST_UPLOAD
+from app.state.keys import (
+    COHORT,
+    COHORT_ERROR,
+    DATE_ORDER,
+    DATE_QUESTION,
+    EVALUATION_CACHE,
+    HISTORY,
+    LAST_UPLOAD,
+    TRIAL_NAME,
+)
 from core.scoring.cohort import ScoredCohort
 from core.scoring.evaluation import EvaluationData
 
@@ -27,7 +36,13 @@ __all__ = [
     "set_history",
     "evaluation_cache",
     "set_evaluation_cache",
+    "trial_name",
 ]
+
+
+def trial_name() -> str:
+    """The trial the user says a weekly list belongs to (the Cohort page's "Trial" box; "" when not named)."""
+    return " ".join(str(st.session_state.get(TRIAL_NAME) or "").split())
 
 
 def cohort() -> ScoredCohort | None:

@@ -17,6 +17,7 @@ PLAN = "settings_plan"  # core.decisions.policy.SINGLE or TIERED
 COSTS_CONFIRMED = "settings_costs_confirmed"  # the user set or accepted the costs (not the example figures)
 COHORT = "cohort"  # core.scoring.cohort.ScoredCohort or absent
 COHORT_ERROR = "cohort_load_error"  # why the last file asked for could not be used
+TRIAL_NAME = "trial_name"  # the trial a weekly list belongs to, as the user names it on the Cohort page
 LAST_UPLOAD = "cohort_last_upload"  # file id of the uploader's file already loaded (or refused)
 DATE_QUESTION = "cohort_date_question"  # (file SHA-256, the question) when a file's dates read both ways
 DATE_ORDER = "cohort_date_order"  # (file SHA-256, day first?) the user's answer to that question

@@ -16,7 +16,7 @@ import streamlit as st
 from app import state
 from app.figures.trend import risk_trend_figure
 from app.records import Week
-from app.services import store_access
+from app.services import store_access, weekly
 from app.text import plain
 from core.outreach.changes import LAST, MIN_RISE, NOW, WeeklyChanges, weekly_changes
 from core.outreach.trends import (
@@ -263,9 +263,17 @@ def table_columns(
 
 
 def patient_weeks(patient_id: str, threshold: float) -> None:
-    """The assessed patient's chance in each stored week and their contacts (nothing without a database)."""
+    """The assessed patient's chance in each stored week of the trial on screen (any trial when none is loaded)
+    and their contacts (nothing without a database)."""
+    cohort = state.cohort()
+
+    def weeks(store: Store) -> pd.DataFrame:
+        if cohort is None:
+            return store.uploads.patient_history(patient_id)
+        return store.uploads.patient_history(patient_id, weekly.trial_of(cohort))
+
     found = store_access.attempt(
-        lambda store: (store.uploads.patient_history(patient_id), store.outreach.of_patient(patient_id)),
+        lambda store: (weeks(store), store.outreach.of_patient(patient_id)),
         "The patient's earlier weeks and contacts are not shown.",
     )
     if found is None:

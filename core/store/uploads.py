@@ -220,16 +220,19 @@ class Uploads:
         found = self.recent(1)
         return found[0] if found else None
 
-    def find(self, file_sha256: str, model_sha256: str, as_of: date | None = None) -> Upload | None:
-        """The latest upload of these exact bytes scored by this exact model (as of this day), if one is stored.
+    def find(
+        self, file_sha256: str, model_sha256: str, as_of: date | None = None, trial: str | None | Unset = UNSET
+    ) -> Upload | None:
+        """The latest upload of these exact bytes scored by this exact model (as of this day, for this trial).
 
         The same file opened again (after a refresh, or by a colleague) is the same week, not a new one.
         """
         table = schema.uploads
         same_day = table.c.as_of.is_(None) if as_of is None else table.c.as_of == as_of
+        same_trial = sa.true() if isinstance(trial, Unset) else _same_trial(trial)
         query = (
             sa.select(table)
-            .where(table.c.file_sha256 == file_sha256, table.c.model_sha256 == model_sha256, same_day)
+            .where(table.c.file_sha256 == file_sha256, table.c.model_sha256 == model_sha256, same_day, same_trial)
             .order_by(table.c.scored_at.desc(), table.c.id.desc())
             .limit(1)
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -43,6 +44,30 @@ def own_database(monkeypatch, tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('database') / 'own.sqlite3'}"
     monkeypatch.setenv("RRADAR_DATABASE_URL", url)
     return url
+
+
+class StoreClock:
+    """The store's clock for tests that score several weeks in one sitting: ``advance`` moves it a week on."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def advance(self, days: int = 7) -> None:
+        self.now += timedelta(days=days)
+
+
+@pytest.fixture
+def store_clock(monkeypatch) -> StoreClock:
+    """Uploads are stamped by this clock: two lists scored today can stand for two weeks of one trial."""
+    clock = StoreClock(datetime(2026, 11, 2, 9, 30, tzinfo=UTC))
+
+    class Clocked(datetime):
+        @classmethod
+        def now(cls, tz=None):  # type: ignore[override]
+            return clock.now if tz is not None else clock.now.replace(tzinfo=None)
+
+    monkeypatch.setattr("core.store.uploads.datetime", Clocked)
+    return clock
 
 
 @pytest.fixture

@@ -71,12 +71,13 @@ def _change_list(at, name: str) -> pd.DataFrame:
 
 
 @pytest.fixture
-def two_weeks(own_database):
-    """The Cohort page after scoring week 1 and then week 2 in one session."""
+def two_weeks(own_database, store_clock):
+    """The Cohort page after scoring week 1 and then, a week later, week 2 in one session."""
     week1, week2 = _weeks()
     at = open_page("cohort")
     _upload(at, "week1.csv", week1)
     assert "This is the first week remembered" in " ".join(c.value for c in at.caption)
+    store_clock.advance()
     _upload(at, "week2.csv", week2)
     return at, week1, week2
 
@@ -154,9 +155,10 @@ def test_the_same_file_scored_again_is_not_stored_twice(two_weeks, own_database)
     assert any("Since last week" in m.value for m in again.markdown)  # a new session finds last week again
 
 
-def test_going_back_to_an_earlier_week_compares_it_with_the_week_before_it(two_weeks, bundle):
+def test_going_back_to_an_earlier_week_compares_it_with_the_week_before_it(two_weeks, bundle, store_clock):
     at, week1, week2 = two_weeks
     week3 = pd.read_csv(io.BytesIO(week2), dtype=str, keep_default_na=False).iloc[3:].to_csv(index=False).encode()
+    store_clock.advance()
     _upload(at, "week3.csv", week3)
     metrics = {m.label: int(m.value.replace(",", "")) for m in at.metric}
     assert metrics["Left the study since last week"] == 3 and metrics["New patients"] == 0
@@ -236,7 +238,7 @@ def test_the_trend_figure_draws_each_week_in_percent_with_the_threshold_and_flag
     assert [shape.y0 for shape in figure.layout.shapes] == [30.0]
 
 
-def test_newly_flagged_follows_the_threshold_in_force_for_both_weeks(own_database, bundle):
+def test_newly_flagged_follows_the_threshold_in_force_for_both_weeks(own_database, bundle, store_clock):
     """Week 1 stored at the model's threshold; the slider lowered before week 2: a patient whose risk did not move
     is not "newly flagged" just because the threshold moved."""
     week1, week2 = _weeks()
@@ -245,6 +247,7 @@ def test_newly_flagged_follows_the_threshold_in_force_for_both_weeks(own_databas
     stored_at = at.session_state[state.THRESHOLD]
     lower = round(stored_at / 2, 2)
     at.session_state[state.THRESHOLD] = lower
+    store_clock.advance()
     _upload(at, "week2.csv", week2)
     expected = _expected(week1, week2, bundle, lower)
 
@@ -256,3 +259,17 @@ def test_newly_flagged_follows_the_threshold_in_force_for_both_weeks(own_databas
     assert len(stale.newly_flagged) > len(expected.newly_flagged)  # the slider alone would have added patients
     metrics = {m.label: int(m.value.replace(",", "")) for m in at.metric}
     assert metrics["Newly flagged"] == len(expected.newly_flagged)
+
+
+def test_a_week_is_compared_only_with_the_same_trials_weeks(own_database, store_clock):
+    week1, week2 = _weeks()
+    at = open_page("cohort")
+    at.button(key="load_demo").click().run()
+    assert "This is the first week remembered" in " ".join(c.value for c in at.caption)
+    at.text_input(key=state.TRIAL_NAME).set_value("Trial B").run()
+    _upload(at, "week1.csv", week1)  # the same day as the demo, another trial: its own first week
+    assert "This is the first week remembered" in " ".join(c.value for c in at.caption)
+    store_clock.advance()
+    _upload(at, "week2.csv", week2)
+    since = [shown(m.value) for m in at.markdown if "Since last week" in m.value]
+    assert since and "week1.csv" in since[0] and "demo" not in since[0].lower()

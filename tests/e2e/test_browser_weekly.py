@@ -30,16 +30,31 @@ def weekly_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield address
 
 
+WEEK_1 = pd.Timestamp("2026-11-02")  # each list stands for its own day: a week belongs to the day it gives
+
+
+def _dated(frame: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """The list as a trial system exports it: enrolment and last-visit dates instead of day counts."""
+    days, last = frame["days_in_trial"].astype(int), frame["last_visit_day"].astype(int)
+    enrolled = as_of - pd.to_timedelta(days - 1, unit="D")
+    visited = (enrolled + pd.to_timedelta(last - 1, unit="D")).dt.strftime("%Y-%m-%d").where(last > 0, "")
+    dated = frame.drop(columns=["days_in_trial", "last_visit_day"])
+    return dated.assign(enrolment_date=enrolled.dt.strftime("%Y-%m-%d"), last_visit_date=visited)
+
+
 def _weeks(tmp_path) -> dict[str, bytes]:
-    """Week 1: 80 demo patients. Week 2: five of them gone, five new ones, and ten with more missed time."""
+    """Week 1: 80 demo patients. Week 2, a week later: five of them gone, five new ones, ten with more missed time."""
     demo = pd.read_csv(DEMO_COHORT_PATH, dtype=str, keep_default_na=False)
+    demo.loc[0, "last_visit_day"] = demo.loc[0, "days_in_trial"]  # a visit on the day itself: the list's latest date
     week1 = demo.head(80).copy()
-    week2 = pd.concat([demo.iloc[5:80], demo.iloc[80:85]], ignore_index=True)
-    later = week2.index[:10]
+    week2 = pd.concat([demo.iloc[:1], demo.iloc[6:80], demo.iloc[80:85]], ignore_index=True)
+    week2["days_in_trial"] = (week2["days_in_trial"].astype(int) + 7).astype(str)  # the same patients, a week on
+    week2.loc[0, "last_visit_day"] = week2.loc[0, "days_in_trial"]
+    later = week2.index[1:11]
     week2.loc[later, "days_in_trial"] = (week2.loc[later, "days_in_trial"].astype(int) + 120).astype(str)
     files = {}
-    for name, frame in (("week1.csv", week1), ("week2.csv", week2)):
-        data = frame.to_csv(index=False).encode()
+    for name, frame, as_of in (("week1.csv", week1, WEEK_1), ("week2.csv", week2, WEEK_1 + pd.Timedelta(days=7))):
+        data = _dated(frame, as_of).to_csv(index=False).encode()
         (tmp_path / name).write_bytes(data)
         files[name] = data
     return files
