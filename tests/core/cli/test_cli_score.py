@@ -79,7 +79,7 @@ def test_flagged_only_writes_the_call_list_and_the_problems_go_to_their_own_file
     bands = {b.name: b for b in FACTORY_BANDS}
     assert written["Contact"].tolist() == [bands[b].action for b in written["Risk band"]]
     problems = _read(tmp_path / "calls_problems.csv")
-    assert sorted(problems["patient_id"]) == ["BAD-AGE", "BAD-PHASE", "BAD-VISIT"]
+    assert sorted(problems["patient_id"]) == ["BAD-AGE", "BAD-GENDER", "BAD-VISIT"]
     about = json.loads((tmp_path / "calls_about.json").read_text())
     assert about["Decision threshold"] == "0.30" and "band" in about["Outreach plan"]
 
