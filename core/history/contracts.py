@@ -14,6 +14,7 @@ from dataclasses import replace
 
 import pandas as pd
 
+from core.history import vocabulary as words
 from core.history.columns import (
     ADVERSE_EVENTS,
     SUBJECTS,
@@ -24,7 +25,6 @@ from core.history.columns import (
     HistoryTable,
 )
 from core.reading.contract import CONTRACT, ID_COLUMN, SITE_COLUMN, Field
-from core.reading.errors import SchemaError
 from core.reading.rules import Column, check_category
 
 __all__ = [
@@ -45,8 +45,7 @@ __all__ = [
 
 def _patient_id(unique: bool) -> Field:
     spec = CONTRACT[ID_COLUMN]
-    extra = ("subject number", "patient number", "screening number", "subject identifier")
-    return replace(spec, unique=unique, synonyms=(*spec.synonyms, *extra))
+    return replace(spec, unique=unique, synonyms=(*spec.synonyms, *words.ID_SPELLINGS))
 
 
 def _phase() -> Field:
@@ -62,12 +61,46 @@ def _phase() -> Field:
     )
 
 
-def _date(name: str, label: str, help_text: str, synonyms: tuple[str, ...], required: bool = True) -> Field:
-    return Field(name, "date", label, help_text, required=required, synonyms=synonyms, drift=False, in_form=False)
+def _date(
+    name: str,
+    label: str,
+    help_text: str,
+    synonyms: tuple[str, ...],
+    required: bool = True,
+    generic: tuple[str, ...] = (),
+) -> Field:
+    return Field(
+        name,
+        "date",
+        label,
+        help_text,
+        required=required,
+        synonyms=synonyms,
+        generic_synonyms=generic,
+        drift=False,
+        in_form=False,
+    )
 
 
-def _text(name: str, label: str, help_text: str, synonyms: tuple[str, ...], required: bool = False) -> Field:
-    return Field(name, "text", label, help_text, required=required, synonyms=synonyms, drift=False, in_form=False)
+def _text(
+    name: str,
+    label: str,
+    help_text: str,
+    synonyms: tuple[str, ...],
+    required: bool = False,
+    generic: tuple[str, ...] = (),
+) -> Field:
+    return Field(
+        name,
+        "text",
+        label,
+        help_text,
+        required=required,
+        synonyms=synonyms,
+        generic_synonyms=generic,
+        drift=False,
+        in_form=False,
+    )
 
 
 SUBJECTS_TABLE = HistoryTable(
@@ -75,18 +108,21 @@ SUBJECTS_TABLE = HistoryTable(
     (
         HistoryColumn(_patient_id(unique=True), sdtm="DM.USUBJID"),
         HistoryColumn(
-            replace(CONTRACT[SITE_COLUMN], synonyms=(*CONTRACT[SITE_COLUMN].synonyms, "siteid", "site code")),
+            replace(CONTRACT[SITE_COLUMN], synonyms=(*CONTRACT[SITE_COLUMN].synonyms, *words.SITE_SPELLINGS)),
             sdtm="DM.SITEID",
         ),
-        HistoryColumn(CONTRACT["age"], sdtm="DM.AGE"),
-        HistoryColumn(CONTRACT["gender"], sdtm="DM.SEX"),
+        HistoryColumn(
+            replace(CONTRACT["age"], synonyms=(*CONTRACT["age"].synonyms, *words.AGE_SPELLINGS)), sdtm="DM.AGE"
+        ),
+        HistoryColumn(replace(CONTRACT["gender"], synonyms=words.SEX_SPELLINGS), sdtm="DM.SEX"),
         HistoryColumn(
             _text(
                 "arm",
                 "Treatment arm",
                 "The arm the patient was randomised to, in the trial's own words.",
-                ("treatment_group", "treatment", "group", "treatment arm", "study arm", "armcd", "randomised arm"),
+                words.ARM_SPELLINGS,
                 required=True,
+                generic=("treatment", "group", "cohort", "trt"),
             ),
             sdtm="DM.ARM",  # ARMCD when there is no ARM (core.history.sdtm)
             cohort="treatment_group",
@@ -98,24 +134,7 @@ SUBJECTS_TABLE = HistoryTable(
                 "enrolment_date",
                 "Enrolment date",
                 "The reference start: study day 1 (randomisation or first dose).",
-                (
-                    "enrollment date",
-                    "enrolment",
-                    "enrollment",
-                    "date enrolled",
-                    "enrolled on",
-                    "enrolled",
-                    "date of enrolment",
-                    "date of enrollment",
-                    "randomisation date",
-                    "randomization date",
-                    "start date",
-                    "study start date",
-                    "reference start date",
-                    "rfstdtc",
-                    "first dose date",
-                    "day 1",
-                ),
+                words.ENROLMENT_SPELLINGS,
             ),
             sdtm="DM.RFSTDTC",
             cohort=None,  # becomes days_in_trial; as a date it would give the cohort reader a second way to count
@@ -125,7 +144,8 @@ SUBJECTS_TABLE = HistoryTable(
                 "status",
                 "Status",
                 "completed, withdrawn (or the reason for leaving), or ongoing; blank means ongoing.",
-                ("disposition", "outcome", "completion status", "subject status", "study status", "dsdecod"),
+                words.STATUS_SPELLINGS,
+                generic=("status", "outcome", "disposition"),
             ),
             sdtm="DS.DSDECOD",  # the latest disposition event (core.history.sdtm_disposition)
             default="ongoing",
@@ -135,16 +155,8 @@ SUBJECTS_TABLE = HistoryTable(
                 "end_date",
                 "End date",
                 "The date the patient completed or left the trial; blank while ongoing.",
-                (
-                    "disposition date",
-                    "completion date",
-                    "withdrawal date",
-                    "discontinuation date",
-                    "exit date",
-                    "end of study date",
-                    "study end date",
-                    "dsstdtc",
-                ),
+                words.END_SPELLINGS,
+                generic=("end", "ended", "exit"),
                 required=False,
             ),
             sdtm="DS.DSSTDTC",
@@ -164,6 +176,18 @@ SUBJECTS_TABLE = HistoryTable(
             ),
             sdtm="TS.LENGTH",
         ),
+        # The status as the export wrote it ("lost to follow-up", "died") when it says more than the three values,
+        # or the export's own reason column: what a later change needs to tell one ending from another.
+        HistoryColumn(
+            _text(
+                "reason",
+                "Reason for leaving",
+                "Why the patient left, in the export's own words (kept as written; not read by the model).",
+                words.REASON_SPELLINGS,
+                generic=("reason",),
+            ),
+            cohort=None,
+        ),
     ),
 )
 
@@ -176,7 +200,8 @@ VISITS_TABLE = HistoryTable(
                 "visit_date",
                 "Visit date",
                 "The date of the visit (the planned date for a missed one).",
-                ("date", "date of visit", "svstdtc", "visit start date"),
+                words.VISIT_DATE_SPELLINGS,
+                generic=("date",),
             ),
             sdtm="SV.SVSTDTC",
         ),
@@ -186,7 +211,8 @@ VISITS_TABLE = HistoryTable(
                 "attended",
                 "Attended",
                 'Whether the visit took place: yes (or blank) or "missed"/no.',
-                ("attendance", "visit status", "status", "visit done", "done"),
+                words.ATTENDED_SPELLINGS,
+                generic=("status", "done", "completed", "present"),
             ),
             dtype="bool",
             default=True,
@@ -203,12 +229,13 @@ ADVERSE_EVENTS_TABLE = HistoryTable(
                 "onset_date",
                 "Onset date",
                 "The date the adverse event started.",
-                ("onset", "start date", "ae start date", "aestdtc", "date of onset", "event date", "ae date", "date"),
+                words.ONSET_SPELLINGS,
+                generic=("date", "start", "onset"),
             ),
             sdtm="AE.AESTDTC",
         ),
         HistoryColumn(
-            _text("serious", "Serious", "Whether the event was serious (Y/N).", ("aeser", "sae", "seriousness")),
+            _text("serious", "Serious", "Whether the event was serious (Y/N).", words.SERIOUS_SPELLINGS),
             sdtm="AE.AESER",
             dtype="bool",
             default=False,
@@ -218,7 +245,8 @@ ADVERSE_EVENTS_TABLE = HistoryTable(
                 "severity",
                 "Severity",
                 "mild, moderate or severe (or a CTCAE grade 1 to 5).",
-                ("aesev", "grade", "intensity", "ctcae grade", "toxicity grade", "aetoxgr"),
+                words.SEVERITY_SPELLINGS,
+                generic=("grade", "intensity"),
             ),
             sdtm="AE.AESEV",
         ),
@@ -232,10 +260,17 @@ ADVERSE_EVENTS_CONTRACT = ADVERSE_EVENTS_TABLE.contract
 CONTRACTS = HISTORY.contracts
 
 
-def trial_phase(phase: str) -> str:
-    """A phase as the user wrote it ("2", "Phase II Trial") -> Phase I / II / III; SchemaError otherwise."""
+def read_phase(values: pd.Series) -> pd.Series:
+    """Each cell's phase: Phase I, II or III as the models know them, else "" (not recorded: Phase IV, 2/3, N/A).
+
+    A phase the models do not know is a gap in the inputs, never a problem with the row.
+    """
     spec = SUBJECTS_CONTRACT["phase"]
-    values, _, bad = check_category(Column(spec, spec.label), pd.DataFrame({"phase": [phase]}))
-    if bool(bad.iloc[0]):
-        raise SchemaError(f'The trial phase "{phase}" is not one of {", ".join(spec.levels)}.')
-    return str(values.iloc[0])
+    frame = pd.DataFrame({"phase": values.astype(str)})
+    read, _, _ = check_category(Column(replace(spec, required=False), spec.label), frame)
+    return read.astype(object).where(read.notna(), "")
+
+
+def trial_phase(phase: str) -> str:
+    """A phase as the user wrote it ("2", "Phase II Trial") -> Phase I / II / III, or "" for any other phase."""
+    return str(read_phase(pd.Series([phase])).iloc[0])

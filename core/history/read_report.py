@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+_VALUES = r'"[^"]*"|\([^()]*\d[^()]*\)'  # a cell quoted, or dates in brackets, inside a reason
 PROBLEM_COLUMNS = ["table", "row", "patient_id", "column", "value", "reason"]
 
 
@@ -29,6 +30,8 @@ class TableReport:
     n_used: int
     problems: pd.DataFrame = field(default_factory=empty_problems)
     set_aside: pd.DataFrame = field(default_factory=empty_problems)
+    mapping: dict[str, str] = field(default_factory=dict)  # field -> the user's header it was read from
+    unmatched: list[str] = field(default_factory=list)  # the headers no field took, in the file's order
 
     @property
     def n_problem_rows(self) -> int:
@@ -42,6 +45,22 @@ class TableReport:
     def accounted(self) -> bool:
         """Rows read = rows used + rows with problems + rows set aside."""
         return self.n_read == self.n_used + self.n_problem_rows + self.n_set_aside
+
+    def matching(self) -> str:
+        """The matching used, on one line: "subjects: patient_id <- 'Subject Number', ...; unmatched: 'Notes'"."""
+        pairs = ", ".join(f"{name} <- '{header}'" for name, header in self.mapping.items()) or "no columns matched"
+        left = "; unmatched: " + ", ".join(f"'{h}'" for h in self.unmatched) if self.unmatched else ""
+        return f"{self.source} ({self.table.replace('_', ' ')}): {pairs}{left}"
+
+    def top_reasons(self, n: int = 3) -> list[tuple[str, int]]:
+        """The commonest reasons rows could not be used or were set aside, with how many rows each."""
+        frames = [f.drop_duplicates("row") for f in (self.problems, self.set_aside) if len(f)]
+        if not frames:
+            return []
+        # One reason however its values differ: 'Status "xyz" is ...' and 'End (2016-01-02) is before (...)'.
+        general = pd.concat(frames)["reason"].astype(str).str.replace(_VALUES, "…", regex=True)
+        counts = general.value_counts()
+        return [(str(why), int(count)) for why, count in counts.head(n).items()]
 
     def summary(self) -> str:
         text = f"{self.source} ({self.table}): {self.n_read:,} rows read, {self.n_used:,} used"
@@ -76,6 +95,20 @@ class HistoryReport:
             if report.table == name:
                 return report
         raise KeyError(name)
+
+    def no_patients(self) -> str | None:
+        """Why the history has no patient to use, in words, or None when it has some. "No patients" only when
+        the subjects table has no rows; when every row was refused, the commonest reasons and their counts."""
+        subjects = next((t for t in self.tables if t.table in ("subjects", "DM")), None)
+        if subjects is None or subjects.n_used:
+            return None
+        if subjects.n_read == 0:
+            return f"{subjects.source} has a header row but no patients. Export the patient list again with its rows."
+        reasons = "; ".join(f"{count:,} × {why}" for why, count in subjects.top_reasons())
+        return (
+            f"None of the {subjects.n_read:,} patients in {subjects.source} could be used. "
+            f"Commonest reasons: {reasons}. Fix these (the set-aside rows list each one) and read the files again."
+        )
 
     def summary(self) -> list[str]:
         """Plain-language lines, one per table, then the screen failures and the notes."""

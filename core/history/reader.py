@@ -1,7 +1,7 @@
 """Read a trial history in whichever form it comes: CDISC SDTM domains, or the three tables.
 
 SDTM is recognised from the files alone, before anything is parsed: a SAS transport (.xpt) file, a
-file named after a domain (dm, ds, sv, ae, ts, tv), or a table whose header holds USUBJID.
+file named after a domain SDTM needs (dm, ds, sv), or a table whose header holds USUBJID.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from core.history.three_tables import read_three_tables
 from core.history.trial_history import TrialHistory
 from core.reading.errors import SchemaError
 
+_NAMED_DOMAINS = tuple(d for d in DOMAINS if d in ("DM", "DS", "SV"))
 HISTORY_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xpt")
 
 
@@ -31,7 +32,8 @@ def is_sdtm(files: Mapping[str, bytes]) -> bool:
     """True when the files look like SDTM domains rather than the three tables."""
     for name, data in files.items():
         stem = PurePath(name).stem.upper()
-        if name.lower().endswith(".xpt") or stem in DOMAINS or b"USUBJID" in _header_line(data):
+        # "ae.csv" beside "subjects.csv" is the three tables' adverse events: only DM, DS or SV say SDTM by name.
+        if name.lower().endswith(".xpt") or stem in _NAMED_DOMAINS or b"USUBJID" in _header_line(data):
             return True
     return False
 
@@ -59,18 +61,26 @@ def read_history(
     phase: str | None = None,
     max_upload_mb: float | None = None,
     contract: HistoryContract = HISTORY,
+    columns: Mapping[str, Mapping[str, str]] | None = None,
 ) -> TrialHistory:
     """A trial history from its files (file name -> bytes): SDTM or the three tables, as ``contract`` declares them.
 
-    Raises SchemaError (AmbiguousDatesError when the order of day and month must be asked).
+    ``columns`` is the user's own column matching, table ("subjects", "visits", "adverse_events") -> field ->
+    header; it wins over the automatic matching (SDTM domains have fixed variable names and ignore it). Each
+    table's report (``history.report.table(name)``) holds the matching used (``mapping``) and the headers no
+    field took (``unmatched``). Raises SchemaError (AmbiguousDatesError when the order of day and month must be
+    asked).
     """
     if not files:
         raise SchemaError(
             "No files were given. A trial history is three tables (subjects, visits, adverse "
             "events) or CDISC SDTM domains (DM, DS, SV, AE, TS)."
         )
-    reader = read_sdtm if is_sdtm(files) else read_three_tables
-    return reader(files, day_first=day_first, phase=phase, max_upload_mb=max_upload_mb, contract=contract)
+    if is_sdtm(files):
+        return read_sdtm(files, day_first=day_first, phase=phase, max_upload_mb=max_upload_mb, contract=contract)
+    return read_three_tables(
+        files, day_first=day_first, phase=phase, max_upload_mb=max_upload_mb, contract=contract, columns=columns
+    )
 
 
 def files_sha256(files: Mapping[str, bytes]) -> str:

@@ -83,7 +83,10 @@ def _read_sheets(data: bytes, filename: str) -> dict[str, pd.DataFrame]:
         label = f"{filename}, sheet {sheet}"
         try:
             limits.check_columns(len(frame.columns), label)
-            limits.check_cells({str(c): int(frame[c].astype(str).str.len().max() or 0) for c in frame.columns}, label)
+            # A header-only sheet has no cells: its longest is 0, not NaN.
+            limits.check_cells(
+                {str(c): int(frame[c].astype(str).str.len().max()) if len(frame) else 0 for c in frame.columns}, label
+            )
         except limits.FileLimitError as exc:
             raise SchemaError(str(exc)) from None
         frame.columns = [str(c).strip() for c in frame.columns]

@@ -1,8 +1,8 @@
 """How trial exports spell a patient's status, a visit's attendance and an event's severity.
 
-Status is reduced to three values: completed, withdrawn (for any reason other than completion, the
-reason itself being accepted as the status: "adverse event", "lost to follow-up", "death"...) and
-ongoing (a blank cell too). A screen failure was never enrolled: it is none of the three and the
+Status is reduced to three values, in any case: completed, withdrawn (for any reason other than
+completion, the reason itself being accepted as the status: "adverse event", "lost to follow-up",
+"died"... and kept as written in the subjects' ``reason`` column) and ongoing (a blank cell too). A screen failure was never enrolled: it is none of the three and the
 readers leave the patient out, counting them in the report.
 """
 
@@ -16,30 +16,88 @@ from core.reading.rules import per_unique
 SCREEN_FAILURE = "screen failure"
 
 _STATUS_WORDS = {
-    COMPLETED: ("completed", "complete", "finished", "completed study", "study completed", "done"),
-    ONGOING: ("ongoing", "active", "on study", "on treatment", "enrolled", "enrolment", "randomised", "in study", ""),
+    COMPLETED: (
+        "completed",
+        "complete",
+        "completer",
+        "finished",
+        "completed study",
+        "study completed",
+        "completed the study",
+        "study complete",
+        "completed treatment",
+        "completed trial",
+        "done",
+    ),
+    ONGOING: (
+        "ongoing",
+        "active",
+        "on study",
+        "on-study",
+        "on treatment",
+        "in treatment",
+        "enrolled",
+        "enrolment",
+        "enrollment",
+        "randomised",
+        "randomized",
+        "in study",
+        "in follow-up",
+        "in follow up",
+        "in followup",
+        "follow-up",
+        "follow up",
+        "on follow-up",
+        "active follow-up",
+        "continuing",
+        "open",
+        "",
+    ),
     WITHDRAWN: (
         "withdrawn",
         "withdrew",
         "withdrawal",
+        "withdrawn from study",
+        "early withdrawal",
         "discontinued",
+        "discontinued early",
+        "discontinued study",
+        "early discontinuation",
         "discontinuation",
         "dropped out",
         "dropout",
         "drop out",
+        "dropped",
         "early termination",
+        "early terminated",
+        "terminated early",
         "terminated",
         "lost to follow-up",
         "lost to followup",
+        "lost",
+        "ltfu",
+        "lost to fu",
         "adverse event",
+        "adverse events",
+        "ae",
         "withdrawal by subject",
         "withdrawal by parent/guardian",
         "withdrawal of consent",
         "consent withdrawn",
+        "withdrew consent",
+        "withdrawn consent",
+        "subject withdrew consent",
+        "subject withdrew",
+        "patient withdrew",
+        "subject decision",
+        "patient decision",
         "physician decision",
         "investigator decision",
+        "withdrawn by investigator",
         "death",
         "died",
+        "deceased",
+        "dead",
         "lack of efficacy",
         "progressive disease",
         "disease progression",
@@ -48,6 +106,9 @@ _STATUS_WORDS = {
         "non-compliance",
         "non-compliance with study drug",
         "noncompliance",
+        "non-compliant",
+        "noncompliant",
+        "ineligible",
         "pregnancy",
         "study terminated by sponsor",
         "site terminated by sponsor",
@@ -55,10 +116,26 @@ _STATUS_WORDS = {
         "technical problems",
         "recovery",
         "relocated",
+        "moved",
         "moved away",
+        "incarcerated",
+        "incarceration",
         "other",
     ),
-    SCREEN_FAILURE: ("screen failure", "screening failure", "screen fail", "scrnfail", "not randomised", "notassgn"),
+    SCREEN_FAILURE: (
+        "screen failure",
+        "screen failed",
+        "screening failure",
+        "failed screening",
+        "screen fail",
+        "scrnfail",
+        "screened out",
+        "screen out",
+        "not randomised",
+        "not randomized",
+        "not enrolled",
+        "notassgn",
+    ),
 }
 SEVERITY_WORDS = {
     "mild": ("mild", "1", "grade 1", "g1", "low"),
@@ -77,12 +154,16 @@ YES_NO_WORDS = {
 
 
 def _key(values: pd.Series) -> pd.Series:
-    """Lower case, single spaces, "_" read as a space: "Lost_to_Follow-Up " -> "lost to follow-up"."""
-    return values.str.lower().str.replace("_", " ").str.replace(r"\s+", " ", regex=True).str.strip()
+    """Lower case, single spaces, "_" and "-" read as spaces, no closing full stop or outer quotes:
+    "Lost_to_Follow-Up. " -> "lost to follow up"."""
+    text = values.str.lower().str.replace(r"[_\-]", " ", regex=True).str.replace(r"\s+", " ", regex=True)
+    return text.str.strip().str.strip("\"'.").str.strip()
 
 
 def _lookup(words: dict) -> dict:
-    return {spelling: value for value, spellings in words.items() for spelling in spellings}
+    return {
+        key: value for value, spellings in words.items() for key in _key(pd.Series(list(spellings), dtype=str)).tolist()
+    }
 
 
 def _read(values: pd.Series, words: dict) -> pd.Series:

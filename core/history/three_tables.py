@@ -14,21 +14,25 @@ import pandas as pd
 
 from core.history.assemble import assemble
 from core.history.checks import SCREEN_FAILURE_REASON, check_events, check_subject_dates
-from core.history.columns import HistoryContract
+from core.history.columns import TABLES, HistoryContract
 from core.history.contracts import ADVERSE_EVENTS, HISTORY, SUBJECTS, VISITS, trial_phase
+from core.history.matching import TableMatch, match_table
 from core.history.sources import Source, name_words, read_sources
 from core.history.statuses import SCREEN_FAILURE
-from core.history.trial_history import TrialHistory
+from core.history.trial_history import WITHDRAWN, TrialHistory
 from core.history.validation import CheckedTable, raise_if_ambiguous, validate_table
 from core.reading.contract import ID_COLUMN
 from core.reading.errors import SchemaError
-from core.reading.headers import map_columns
 
 _WORDS = {  # table -> (whole words, word beginnings) that name it; adverse events first ("patient AEs")
     ADVERSE_EVENTS: ({"ae", "aes", "sae", "saes", "safety"}, ("adverse",)),
-    VISITS: ({"sv"}, ("visit",)),
-    SUBJECTS: ({"dm", "roster"}, ("subject", "patient", "particip", "enrol", "demograph", "randomi")),
+    VISITS: ({"sv"}, ("visit", "attendance", "encounter", "appointment")),
+    SUBJECTS: (
+        {"dm", "roster", "registration", "baseline"},
+        ("subject", "patient", "particip", "enrol", "demograph", "randomi", "inclusion", "disposition"),
+    ),
 }
+Columns = Mapping[str, Mapping[str, str]]  # table -> field -> the user's header (the user's own matching)
 
 
 def table_by_name(name: str) -> str | None:
@@ -40,11 +44,19 @@ def table_by_name(name: str) -> str | None:
     return None
 
 
-def table_by_headers(headers: list[str], declared: HistoryContract = HISTORY) -> str | None:
+def _own_choice(headers: list[str], chosen: Mapping[str, str]) -> dict[str, str]:
+    """The user's matching for a table, as far as these headers hold it (for telling which table they are)."""
+    return {name: header for name, header in chosen.items() if header in headers}
+
+
+def table_by_headers(
+    headers: list[str], declared: HistoryContract = HISTORY, columns: Columns | None = None
+) -> str | None:
     """The one table whose required fields the headers hold and which they match best, or None."""
     scores = {}
     for table, contract in declared.contracts.items():
-        found = map_columns(headers, contract)
+        chosen = _own_choice(headers, (columns or {}).get(table, {}))
+        found = match_table(headers, contract, chosen).mapping
         if all(name in found for name in contract.required):
             scores[table] = len(found)
     if not scores:
@@ -54,12 +66,15 @@ def table_by_headers(headers: list[str], declared: HistoryContract = HISTORY) ->
     return winners[0] if len(winners) == 1 else None
 
 
-def recognise(sources: list[Source], declared: HistoryContract = HISTORY) -> tuple[dict[str, Source], list[str]]:
+def recognise(
+    sources: list[Source], declared: HistoryContract = HISTORY, columns: Columns | None = None
+) -> tuple[dict[str, Source], list[str]]:
     """Table name -> its source, and notes on sources that are none of the three."""
     found: dict[str, Source] = {}
     notes = []
     for source in sources:
-        table = table_by_name(source.name) or table_by_headers(list(source.frame.columns), declared)
+        headers = list(source.frame.columns)
+        table = table_by_name(source.name) or table_by_headers(headers, declared, columns)
         if table is None:
             notes.append(f"{source.label} is not a subjects, visits or adverse-events table, so it was not read.")
             continue
@@ -79,17 +94,42 @@ def recognise(sources: list[Source], declared: HistoryContract = HISTORY) -> tup
     return found, notes
 
 
-def _check(source: Source, table: str, day_first: bool | None, declared: HistoryContract) -> CheckedTable:
+def check_columns(columns: Columns | None) -> dict[str, dict[str, str]]:
+    """The user's matching as plain dicts; SchemaError for a table that is not one of the three."""
+    out: dict[str, dict[str, str]] = {}
+    for table, chosen in (columns or {}).items():
+        if table not in TABLES:
+            raise SchemaError(f'The column matching names a table "{table}"; the tables are {", ".join(TABLES)}.')
+        if not isinstance(chosen, Mapping):
+            raise SchemaError(f"The column matching for {table} must map each field to a header.")
+        out[table] = {str(name): str(header) for name, header in chosen.items()}
+    return out
+
+
+def _check(
+    source: Source, table: str, day_first: bool | None, declared: HistoryContract, columns: Columns
+) -> CheckedTable:
     contract = declared.contracts[table]
+    where = f"{source.label} (the {table.replace('_', ' ')} table)"
+    match: TableMatch = match_table(list(source.frame.columns), contract, columns.get(table), where=where)
     return validate_table(
         source.frame,
         contract,
-        map_columns(list(source.frame.columns), contract),
+        match.mapping,
         table=table,
         source=source.label,
         day_first=day_first,
         first_row=source.first_row,
+        unmatched=match.unmatched,
     )
+
+
+def _keep_reason(subjects: CheckedTable) -> None:
+    """A withdrawn patient's status as written ("lost to follow-up", "died") is their reason, unless a column gives one."""
+    if "reason" in subjects.typed or "status" not in subjects.raw:
+        return
+    written = subjects.raw["status"].str.strip()
+    subjects.typed["reason"] = written.where(subjects.typed["status"] == WITHDRAWN, "")
 
 
 def read_three_tables(
@@ -99,28 +139,29 @@ def read_three_tables(
     phase: str | None = None,
     max_upload_mb: float | None = None,
     contract: HistoryContract = HISTORY,
+    columns: Columns | None = None,
 ) -> TrialHistory:
     """Read subjects, visits and (optionally) adverse events from ``files`` (file name -> bytes).
 
     ``day_first`` settles numeric dates whose order cannot be told (AmbiguousDatesError otherwise);
-    ``phase`` is the trial's phase when the subjects table has no phase column; ``contract`` declares the tables.
+    ``phase`` is the trial's phase when the subjects table has no phase column (none: not recorded);
+    ``contract`` declares the tables; ``columns`` is the user's own matching (table -> field -> header),
+    which wins over the automatic one.
     """
-    found, notes = recognise(read_sources(files, max_upload_mb=max_upload_mb), contract)
-    subjects = _check(found[SUBJECTS], SUBJECTS, day_first, contract)
-    visits = _check(found[VISITS], VISITS, day_first, contract)
+    chosen = check_columns(columns)
+    found, notes = recognise(read_sources(files, max_upload_mb=max_upload_mb), contract, chosen)
+    subjects = _check(found[SUBJECTS], SUBJECTS, day_first, contract, chosen)
+    visits = _check(found[VISITS], VISITS, day_first, contract, chosen)
     listed = found.get(ADVERSE_EVENTS)
     # An empty file (not even a header row) means no adverse events were recorded.
     adverse = (
-        _check(listed, ADVERSE_EVENTS, day_first, contract)
+        _check(listed, ADVERSE_EVENTS, day_first, contract, chosen)
         if listed is not None and len(listed.frame.columns)
         else None
     )
     raise_if_ambiguous([t for t in (subjects, visits, adverse) if t is not None])
-    if "phase" not in subjects.headers and phase is None:
-        raise SchemaError(
-            f"{found[SUBJECTS].label} has no phase column. Add one (Phase I, II or III) or say the trial's phase."
-        )
-    common_phase = trial_phase(phase) if phase is not None else None
+    common_phase = trial_phase(phase) if phase is not None else ""
+    _keep_reason(subjects)
 
     status = subjects.typed.get("status", pd.Series("ongoing", index=subjects.typed.index))
     screen_failed = status == SCREEN_FAILURE

@@ -29,6 +29,8 @@ DATE_DTYPE = "datetime64[s]"
 
 def _frame(frame: pd.DataFrame, table: HistoryTable) -> pd.DataFrame:
     columns = table.names
+    # A column added to the contract later (the subjects' reason) is filled with its default in older frames.
+    frame = table.complete(frame, f"the {table.name.replace('_', ' ')} frame") if len(frame.columns) else frame
     missing = [c for c in columns if c not in frame]
     if missing:
         raise ValueError(f"the {table.name.replace('_', ' ')} frame lacks column(s) {', '.join(missing)}")

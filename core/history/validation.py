@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from core.history.contracts import HISTORY
+from core.history.contracts import HISTORY, read_phase
 from core.history.read_report import PROBLEM_COLUMNS, TableReport, empty_problems
 from core.history.statuses import read_attended, read_severity, read_status, read_yes_no
 from core.reading.contract import ID_COLUMN, Contract, Field
@@ -27,6 +27,7 @@ _WORDS: dict[str, tuple[Callable[[pd.Series], pd.Series], str]] = {
     "attended": (read_attended, "write yes (or leave it blank) for an attended visit, no or missed for a missed one"),
     "serious": (read_yes_no, "write Y or N"),
     "severity": (read_severity, "write mild, moderate or severe (or a grade 1 to 5)"),
+    "phase": (read_phase, ""),  # any phase: one the models do not know is not recorded, never a problem
 }
 # A word column's value where the cell is blank or unreadable: the column's default in the history contract.
 _DEFAULTS = {c.name: c.fill for t in HISTORY.tables.values() for c in t.columns if c.name in _WORDS}
@@ -41,6 +42,7 @@ class CheckedTable:
     raw: pd.DataFrame  # cells as written, columns = field names, index = the file's row numbers
     typed: pd.DataFrame  # typed values, same index
     headers: dict[str, str]  # field -> the user's header
+    unmatched: list[str] = field(default_factory=list)  # the file's headers no field took
     problems: list[pd.DataFrame] = field(default_factory=list)
     aside: list[pd.DataFrame] = field(default_factory=list)
     ambiguous: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)  # (header, example cells)
@@ -96,7 +98,16 @@ class CheckedTable:
         aside = self._frame(self.aside).drop_duplicates(["row"], keep="first", ignore_index=True)
         problems = self._frame(self.problems)
         problems = problems[~problems["row"].isin(aside["row"])].reset_index(drop=True)
-        return TableReport(self.table, self.source, len(self.raw), len(self.usable), problems, aside)
+        return TableReport(
+            self.table,
+            self.source,
+            len(self.raw),
+            len(self.usable),
+            problems,
+            aside,
+            mapping=dict(self.headers),
+            unmatched=list(self.unmatched),
+        )
 
 
 def _own_words(reason: str, spec: Field, header: str) -> str:
@@ -109,7 +120,11 @@ def _check_words(checked: CheckedTable, spec: Field) -> pd.Series:
     cells = checked.raw[spec.name]
     values = reader(cells)
     header = checked.headers[spec.name]
-    checked.flag(values.isna(), spec.name, f"{header} is not a value I know: {advice}")
+    unknown = values.isna().to_numpy()
+    if unknown.any():
+        reasons = np.full(len(cells), "", dtype=object)
+        reasons[unknown] = [f'{header} "{str(c).strip()}" is not a value I know: {advice}' for c in cells[unknown]]
+        checked.flag(unknown, spec.name, reasons)
     return values.where(values.notna(), _DEFAULTS[spec.name])
 
 
@@ -163,6 +178,7 @@ def validate_table(
     day_first: bool | None = None,
     sas_numbers: bool = False,
     first_row: int = 2,
+    unmatched: list[str] | None = None,
 ) -> CheckedTable:
     """Check every row of ``frame`` (text cells, the file's headers) against ``contract``.
 
@@ -175,7 +191,7 @@ def validate_table(
     # A row is blank (skipped, not counted) only when every cell of the file's row is empty.
     filled = text.apply(lambda c: c.str.strip().ne("")).any(axis=1) if len(text.columns) else text.index.notna()
     raw = pd.DataFrame({name: text[header] for name, header in mapping.items()}, index=text.index).loc[filled]
-    checked = CheckedTable(table, source, raw, pd.DataFrame(index=raw.index), dict(mapping))
+    checked = CheckedTable(table, source, raw, pd.DataFrame(index=raw.index), dict(mapping), list(unmatched or []))
     for spec in contract:
         if spec.name not in mapping:
             continue

@@ -182,7 +182,7 @@ def test_bad_rows_are_reported_with_table_row_patient_header_value_and_reason_an
     problems = {(p.row, p.patient_id, p.column): (p.value, p.reason) for p in report.problems.itertuples()}
     assert problems[(3, "P2", "Age")] == ("abc", "Age must be a whole number")
     assert problems[(4, "P3", "Enrollment date")][1].startswith("Enrollment date: there is no 30 February 2024")
-    assert problems[(5, "P4", "Status")][1].startswith("Status is not a value I know")
+    assert problems[(5, "P4", "Status")][1].startswith('Status "on holiday" is not a value I know')
     assert problems[(2, "P1", "Subject ID")][1] == "Subject ID appears more than once in the file"
     assert set(report.problems["table"]) == {"subjects"}
 
@@ -202,14 +202,12 @@ def test_ambiguous_dates_are_asked_about_and_the_answer_is_used():
     assert read_three_tables(files, day_first=False).subjects["enrolment_date"].iloc[1] == pd.Timestamp("2024-03-01")
 
 
-def test_a_phase_column_or_a_phase_is_needed():
+def test_the_phase_is_optional_and_any_phase_is_read_one_the_models_do_not_know_as_not_recorded():
     subjects = csv("patient,age,sex,arm,enrolment date\nP1,50,F,A,2024-01-01")
     files = {"subjects.csv": subjects, "visits.csv": csv("patient,date")}
-    with pytest.raises(SchemaError, match="no phase column"):
-        read_three_tables(files)
+    assert read_three_tables(files).subjects["phase"].tolist() == [""]
     assert read_three_tables(files, phase="Phase II Trial").subjects["phase"].tolist() == ["Phase II"]
-    with pytest.raises(SchemaError, match="not one of"):
-        read_three_tables(files, phase="Phase IV")
+    assert read_three_tables(files, phase="Phase IV").subjects["phase"].tolist() == [""]
 
 
 def test_missing_tables_and_columns_are_schema_errors_that_say_what_to_do():
