@@ -73,11 +73,11 @@ def read(loaded: LoadedHistory) -> TrialHistory | None:
         _refuse(loaded, f"{loaded.label} could not be read as a trial history, so no patients are shown. {exc}")
         loaded.matches = matches_in_files(loaded)
         return None
-    except Exception as exc:  # whatever the files hold, a message and never a traceback; the log keeps the detail
+    except Exception:  # whatever the files hold, a message and never a traceback; the log keeps the detail
         log.exception("a trial history could not be read")
         _refuse(
             loaded,
-            f"{loaded.label} could not be read as a trial history ({type(exc).__name__}), so no patients are shown. "
+            f"{loaded.label} could not be read as a trial history, so no patients are shown. "
             "Check that the files are the trial's subjects, visits and adverse-events tables (CSV or Excel), "
             "or its SDTM domains, and upload them again.",
         )
@@ -128,11 +128,11 @@ def score(loaded: LoadedHistory, history: TrialHistory) -> ScoredCohort | None:
         state.clear_cohort()
         state.set_cohort_error(f"{loaded.label} as of {loaded.as_of.date()} could not be scored. {exc}")
         return None
-    except Exception as exc:  # a message, never a traceback; the log keeps the detail
+    except Exception:  # a message, never a traceback; the log keeps the detail
         log.exception("a trial history could not be scored")
         state.clear_cohort()
         state.set_cohort_error(
-            f"{loaded.label} as of {loaded.as_of.date()} could not be scored ({type(exc).__name__}). "
+            f"{loaded.label} as of {loaded.as_of.date()} could not be scored. "
             "Try another date, or check the history's tables."
         )
         return None
