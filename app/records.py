@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Any
 
 import pandas as pd
@@ -29,6 +30,11 @@ NOBODY = Person("not signed in", "")
 
 
 Columns = dict[str, dict[str, str]]  # table -> field -> the user's header: the user's own column matching
+
+
+def trial_name(files: dict[str, bytes]) -> str:
+    """The files' names without their suffixes, in order: "subjects.csv" and "subjects.xlsx" are one trial."""
+    return ", ".join(sorted({PurePath(name).stem.strip().lower() for name in files}))
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,11 @@ class LoadedHistory:
     read_with: tuple = field(default=())  # the reading choices ``history`` was read with
     failed_with: tuple | None = None  # the reading choices the files could not be read with
     matches: list[TableColumns] = field(default_factory=list)  # how each table's columns were matched
+
+    @property
+    def trial(self) -> str:
+        """What the user's column matching is remembered by: the files' names, whatever their order or format."""
+        return trial_name(self.files)
 
     @property
     def choices(self) -> tuple:

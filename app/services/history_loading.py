@@ -13,7 +13,7 @@ import logging
 import streamlit as st
 
 from app import state
-from app.records import Columns, LoadedHistory, TableColumns
+from app.records import Columns, LoadedHistory, TableColumns, trial_name
 from app.services import audit_trail
 from app.text import plain
 from core.history.columns import TABLES
@@ -34,13 +34,13 @@ log = logging.getLogger(__name__)
 def open_history(label: str, files: dict[str, bytes]) -> None:
     """Start on a new history: the previous cohort and history leave the screen; the trial's matching is kept."""
     state.clear_cohort()
-    state.set_history(LoadedHistory(label, files, columns=state.history_columns(label)))
+    state.set_history(LoadedHistory(label, files, columns=state.history_columns(trial_name(files))))
 
 
 def apply_columns(loaded: LoadedHistory, columns: Columns) -> None:
     """Read the history again with the user's own column matching, and remember it for the trial."""
     loaded.columns = {table: dict(chosen) for table, chosen in columns.items() if chosen}
-    state.set_history_columns(loaded.label, loaded.columns)
+    state.set_history_columns(loaded.trial, loaded.columns)
 
 
 def _refuse(loaded: LoadedHistory, message: str) -> None:
