@@ -14,7 +14,7 @@ import streamlit as st
 
 from app import state
 from app.records import Columns, LoadedHistory, TableColumns, trial_name
-from app.services import audit_trail
+from app.services import audit_trail, store_access
 from app.text import plain
 from core.history.columns import TABLES
 from core.history.contracts import HISTORY
@@ -32,15 +32,30 @@ log = logging.getLogger(__name__)
 
 
 def open_history(label: str, files: dict[str, bytes]) -> None:
-    """Start on a new history: the previous cohort and history leave the screen; the trial's matching is kept."""
+    """Start on a new history: the previous cohort and history leave the screen; the trial's matching is kept
+    (this session's choice, else the one saved in the store)."""
     state.clear_cohort()
-    state.set_history(LoadedHistory(label, files, columns=state.history_columns(trial_name(files))))
+    trial = trial_name(files)
+    columns = state.history_columns(trial)
+    if not columns and not is_sdtm(files):
+        saved = store_access.attempt(
+            lambda store: store.history_columns.latest(trial),
+            "The column matching saved for this trial could not be read, so the columns are matched afresh.",
+        )
+        columns = saved or {}
+    state.set_history(LoadedHistory(label, files, columns=columns))
 
 
 def apply_columns(loaded: LoadedHistory, columns: Columns) -> None:
-    """Read the history again with the user's own column matching, and remember it for the trial."""
+    """Read the history again with the user's own column matching, and remember it for the trial: in the
+    session, and in the store for the next time these files come."""
     loaded.columns = {table: dict(chosen) for table, chosen in columns.items() if chosen}
     state.set_history_columns(loaded.trial, loaded.columns)
+    who = state.current_person().name
+    store_access.attempt(
+        lambda store: store.history_columns.save(loaded.trial, loaded.columns, changed_by=who),
+        "The column matching is used in this session but was not saved for next time.",
+    )
 
 
 def _refuse(loaded: LoadedHistory, message: str) -> None:

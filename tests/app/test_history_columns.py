@@ -100,3 +100,15 @@ def test_an_export_in_a_real_systems_layout_is_scored_on_the_page(name, tmp_path
     assert not at.exception and not _errors(at), _errors(at)
     date, _ = default_as_of(plain)
     assert _scored(at) == f"{patients_in_study(plain, date):,}"
+
+
+def test_the_matching_is_saved_in_the_store_and_used_by_the_next_session():
+    files = _small_files(patient_id="Subj")
+    at = _upload(open_page("cohort"), files)
+    _picker(at, "subjects", "patient_id").set_value("Subj")
+    at.button(key="history_apply_columns").click().run()
+    assert not at.exception and not _errors(at)
+    later = _upload(open_page("cohort"), files)  # another browser session, the same database
+    assert not later.exception and not _errors(later)
+    assert later.session_state[state.HISTORY].columns["subjects"]["patient_id"] == "Subj"
+    assert len(later.session_state[state.COHORT].scored)
