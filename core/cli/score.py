@@ -4,13 +4,15 @@ app exports.
     python -m core.cli.score cohort.csv -o scored.csv|scored.xlsx [--threshold 0.3] [--capacity 50] [--plan tiered]
                          [--flagged-only] [--problems problems.csv]
     python -m core.cli.score --history FOLDER_OR_WORKBOOK [--as-of 2026-11-30] [--arms "Pbo=Placebo,Drug=Active"]
-                         [--phase II] [--day-first | --month-first] -o scored.csv ...
+                         [--phase II] [--day-first | --month-first] [--columns matching.toml]
+                         [--problems set_aside.csv] -o scored.csv ...
 
 Writes every scored patient (or only the flagged ones) with the same columns, names and rounding as
 the app's export, formula-safe; the rows with problems to a second file (as the app's "rows with
 problems" download); and what produced them to ``<output stem>_about.json``. Flagged means what it
 means in the app: at or above the threshold, within the staff capacity. Errors are one line on
-stderr (exit 2), never a traceback.
+stderr, never a traceback: exit 2 for input that cannot be used, 1 when a history holds no patient to use.
+A history's run also prints the column matching it used and the rows it set aside, with their reasons.
 """
 
 from __future__ import annotations
@@ -25,10 +27,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from core.cli.common import error_line
+from core.cli.history_input import HistoryRefused, add_history_arguments, load_history
 from core.decisions.policy import PLANS, SINGLE, Policy
-from core.history.as_of import GENERIC_ARMS, default_as_of, guess_arm_mapping, trial_arms
-from core.history.reader import history_files, read_history
-from core.history.validation import AmbiguousDatesError
+from core.history.as_of import GENERIC_ARMS, default_as_of, guess_arm_mapping, patients_in_study, trial_arms
 from core.model.bundle import ModelBundle, ModelIntegrityError
 from core.model.registry import Registry, RegistryError
 from core.output.csv_file import csv_bytes
@@ -54,16 +56,15 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         help="count days to YYYY-MM-DD (a history, or a cohort file that gives dates)",
     )
     parser.add_argument("--arms", default=None, help='for the generic model: "TrialArm=Active,Other=Placebo"')
-    parser.add_argument("--phase", default=None, help="the trial's phase, when the history does not say it")
-    order = parser.add_mutually_exclusive_group()
-    order.add_argument("--day-first", dest="day_first", action="store_const", const=True, default=None)
-    order.add_argument("--month-first", dest="day_first", action="store_const", const=False)
+    add_history_arguments(parser, problems=False)
     parser.add_argument("-o", "--output", type=Path, required=True, help="the scored file: .csv, or .xlsx for Excel")
     parser.add_argument("--threshold", type=float, default=None, help="flag patients at or above this probability")
     parser.add_argument("--capacity", type=int, default=None, help="flag at most this many (the highest-risk)")
     parser.add_argument("--plan", choices=PLANS, default=SINGLE, help="single contact at C_i, or tiered by band")
     parser.add_argument("--flagged-only", action="store_true", help="write only the flagged patients (the call list)")
-    parser.add_argument("--problems", type=Path, default=None, help="where to write rows with problems (CSV)")
+    parser.add_argument(
+        "--problems", type=Path, default=None, help="where to write rows with problems, or a history's set-aside rows"
+    )
     args = parser.parse_args(argv)
     if (args.cohort is None) == (args.history is None):
         parser.error("give a cohort file or --history, one of the two")
@@ -102,11 +103,7 @@ def _load(args: argparse.Namespace, bundle: ModelBundle, settings: Settings) -> 
             )
         except AmbiguousDateColumns as exc:
             raise SchemaError(f"{exc} Give --day-first or --month-first.") from None
-    files = history_files(args.history)
-    try:
-        history = read_history(files, day_first=args.day_first, phase=args.phase, max_upload_mb=settings.max_upload_mb)
-    except AmbiguousDatesError as exc:
-        raise SchemaError(f"{exc} Give --day-first or --month-first.") from None
+    history, files = load_history(args, settings.max_upload_mb)
     as_of, why = (pd.Timestamp(args.as_of), "the date given") if args.as_of else default_as_of(history)
     mapping = _arm_mapping(args.arms)
     if needs_arm_mapping(bundle, history):
@@ -117,6 +114,11 @@ def _load(args: argparse.Namespace, bundle: ModelBundle, settings: Settings) -> 
             + ("" if mapping else " (guessed from the names; give --arms to set them)")
         )
     print(f"scoring as of {as_of.date()} ({why})")
+    if not patients_in_study(history, as_of):
+        raise HistoryRefused(
+            f"none of the {len(history.subjects):,} patients of {args.history.name} was in the trial on "
+            f"{as_of.date()}; give another --as-of"
+        )
     return score_history(history, files, args.history.name, as_of, bundle, settings.bands, mapping)
 
 
@@ -132,6 +134,9 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings()
         bundle = Registry(settings.models_dir).load(None, settings.model_sha256)
         cohort = _load(args, bundle, settings)
+        note = cohort.phase_note(bundle)
+        if note:
+            print(f"note: {note}")
         threshold = bundle.default_threshold if args.threshold is None else args.threshold
         policy = Policy(threshold, args.capacity, settings.costs, settings.bands, args.plan)
         flagged = policy.flagged(cohort.curves)
@@ -141,12 +146,19 @@ def main(argv: list[str] | None = None) -> int:
         about = export_metadata(bundle, policy, datetime.now(UTC), cohort.filename, f"{len(table):,} {what}")
         excel = args.output.suffix.lower() == ".xlsx"
         _write(args.output, call_list_workbook(table, about) if excel else csv_bytes(table))
-        problems_path = args.problems or args.output.with_name(args.output.stem + "_problems.csv")
+        own = args.output.with_name(args.output.stem + "_problems.csv")
+        problems_path = own if args.history is not None else args.problems or own
         if cohort.result.n_invalid_rows:
             _write(problems_path, csv_bytes(cohort.result.rejected))
         _write(args.output.with_name(args.output.stem + "_about.json"), json.dumps(dict(about), indent=2).encode())
-    except (SchemaError, SettingsError, ModelIntegrityError, RegistryError, OSError) as exc:
-        print("error: " + " ".join(str(exc).split()), file=sys.stderr)  # one line, whatever the message holds
+    except HistoryRefused as exc:
+        print(f"not scored: {error_line(exc)}", file=sys.stderr)
+        return 1
+    except (SchemaError, SettingsError, ModelIntegrityError, RegistryError, OSError, ValueError) as exc:
+        print("error: " + error_line(exc), file=sys.stderr)  # one line, whatever the message holds
+        return 2
+    except Exception as exc:  # the command line never shows a traceback; the message says what stopped
+        print(f"error: scoring stopped unexpectedly ({type(exc).__name__}: {error_line(exc)})", file=sys.stderr)
         return 2
     result = cohort.result
     print(

@@ -1,12 +1,16 @@
 """Train a model from the command line.
 
     python -m core.cli.train --history FOLDER_OR_WORKBOOK [--out DIR] [--trial NAME] [--promote]
+                             [--columns matching.toml] [--problems set_aside.csv] [--day-first | --month-first]
     python -m core.cli.train                      # the bundled generic model, from the synthetic history
 
 With ``--history``, the trial's own history (three tables or SDTM) is cross-validated and both model
 families are written as versions: registered in ``models/`` (or the registry in ``--out``), or, when
 ``--out`` is a folder without a registry, written there one folder per version. Nothing is put in
-use unless ``--promote`` is given; ``python -m core.cli.models`` promotes and rolls back later.
+use unless ``--promote`` is given; ``python -m core.cli.models`` promotes and rolls back later. The run
+prints the column matching it used and the rows set aside with their reasons (``core.cli.history_input``).
+Errors are one line, never a traceback: exit 1 when refused (too little data, no patient to use), 2 for input
+that cannot be used.
 """
 
 from __future__ import annotations
@@ -19,8 +23,8 @@ import tempfile
 from pathlib import Path
 
 from core.cli.common import audit, error_line
-from core.history.reader import files_sha256, history_files, read_history
-from core.history.validation import AmbiguousDatesError
+from core.cli.history_input import HistoryRefused, add_history_arguments, load_history
+from core.history.reader import files_sha256
 from core.model.bundle import ModelBundle, ModelIntegrityError
 from core.model.registry import REGISTRY_FILE, Registry, RegistryError
 from core.paths import BUNDLED_MODEL_DIR, MODELS_DIR, TRAINING_DATA_PATH
@@ -43,10 +47,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--promote", action="store_true", help="put the recommended version in use at once")
     parser.add_argument("--folds", type=int, default=5, help="cross-validation folds (default 5)")
     parser.add_argument("--repeats", type=int, default=None, help="repeats (default: 3 under 1,000 patients, else 1)")
-    dates = parser.add_mutually_exclusive_group()
-    dates.add_argument("--day-first", dest="day_first", action="store_true", default=None)
-    dates.add_argument("--month-first", dest="day_first", action="store_false")
-    parser.add_argument("--phase", default=None, help="the trial's phase, when the history does not say it")
+    add_history_arguments(parser)
     parser.add_argument("--data", type=Path, default=TRAINING_DATA_PATH, help="synthetic training file (no --history)")
     return parser.parse_args(argv)
 
@@ -65,11 +66,7 @@ def _model_in_use(registry: Registry) -> ModelBundle | None:
 
 def _train_history(args: argparse.Namespace) -> TrainingRun:
     settings = load_settings()
-    files = history_files(args.history)
-    try:
-        history = read_history(files, day_first=args.day_first, phase=args.phase, max_upload_mb=settings.max_upload_mb)
-    except AmbiguousDatesError as exc:
-        raise SchemaError(f"{exc} Give --day-first or --month-first.") from None
+    history, files = load_history(args, settings.max_upload_mb)
     source = TrainingSource(args.trial or args.history.stem, tuple(sorted(files)), files_sha256(files))
     registry = Registry(settings.models_dir if args.out is None else args.out)
     in_use = _model_in_use(registry if (registry.root / REGISTRY_FILE).exists() else Registry(settings.models_dir))
@@ -135,15 +132,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         run = _train_history(args)
         lines = summary_lines(run) + _save(run, args)
-    except TrainingRefused as exc:
-        print(f"not trained: {exc}", file=sys.stderr)
+    except (TrainingRefused, HistoryRefused) as exc:
+        print(f"not trained: {error_line(exc)}", file=sys.stderr)
         return 1
     except (SchemaError, SettingsError, RegistryError, ModelIntegrityError, OSError) as exc:
         print("error: " + error_line(exc), file=sys.stderr)
         return 2
     except Exception as exc:  # the command line never shows a traceback; the message says what stopped
-        print(f"error: training stopped unexpectedly ({type(exc).__name__}: {exc})", file=sys.stderr)
-        return 3
+        print(f"error: training stopped unexpectedly ({type(exc).__name__}: {error_line(exc)})", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("cancelled: nothing was written; the model in use is unchanged", file=sys.stderr)
         return 130

@@ -108,8 +108,8 @@ def _features(
     start = visits.upto(codes, np.zeros_like(days), span)
     end = visits.upto(codes, days, span)
     attended = end - start
-    seen = visits.days[np.maximum(end - 1, 0)] if len(visits.days) else np.zeros_like(days)  # no visit at all
-    last = np.where(end > start, seen, 0)
+    # No visits at all (every visit row set aside): no last visit day to look up, only zeros.
+    last = np.where(end > start, visits.days[np.maximum(end - 1, 0)], 0) if len(visits.days) else np.zeros_like(days)
     event_start = events.upto(codes, np.zeros_like(days), span)
     event_end = events.upto(codes, days, span)
     since = days - last

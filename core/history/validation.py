@@ -164,7 +164,7 @@ def missing_columns(mapping: dict[str, str], contract: Contract, source: str, ta
         wanted = ", ".join(f"{spec.label} ({spec.name})" for spec in missing)
         raise SchemaError(
             f"{source} (the {table.replace('_', ' ')} table) has no column for: {wanted}. "
-            "Add or rename the column(s) and read the files again."
+            "Add or rename the column(s), or say which column holds each (the column matching), and read the files again."
         )
 
 

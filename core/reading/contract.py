@@ -96,8 +96,11 @@ CONTRACT = Contract(
             generic_synonyms=("phase",),
             level_noun="phase",
             example="Phase II",
-            note='"Phase 2", "II", "phase ii" all mean Phase II',
+            note='"Phase 2", "II", "phase ii" all mean Phase II; any other phase (IV, 2/3, N/A) or none is not used',
             drift=False,
+            required=False,
+            may_be_blank=True,
+            unknown_is_blank=True,
         ),
         Field(
             "days_in_trial",

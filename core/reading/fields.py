@@ -42,6 +42,7 @@ class Field:
     generic_synonyms: tuple[str, ...] = ()
     or_from: tuple[str, ...] = ()  # the date fields it may be computed from instead (core.reading.dated)
     may_be_blank: bool = False  # a blank cell is not a problem (the model copes); the column must still be present
+    unknown_is_blank: bool = False  # a value that names no level (or two) is read as blank, never a problem
     level_noun: str = "value"  # what one level is called in messages: "Phase I/II" is "a combined phase"
     blank_value: str | None = None  # what an empty text cell becomes (None: left empty)
     example: Any = None  # the patient form's starting value

@@ -124,6 +124,8 @@ def check_category(column: Column, frame: pd.DataFrame) -> Checked:
     spec, header = column.spec, column.header
     reader = LevelReader(spec)
     read = per_unique(frame[spec.name], lambda u: pd.Series([reader.read(v) for v in u], dtype=object))
+    if spec.unknown_is_blank:  # "Phase IV", "Phase 2/3", "N/A": a value the model does not know is a gap
+        read = read.where(read.notna() & (read != COMBINED), BLANK)
     combined, blank = (read == COMBINED).to_numpy(), (read == BLANK).to_numpy()
     values = pd.Series(
         pd.Categorical(read.where(~(combined | blank), None), categories=list(spec.levels)), index=frame.index

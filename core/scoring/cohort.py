@@ -54,6 +54,19 @@ class ScoredCohort:
         """Expected-count curves of this cohort, sorted once (flags at any threshold are then a look-up)."""
         return ThresholdCurves(self.probability)
 
+    def phase_note(self, bundle: ModelBundle) -> str | None:
+        """Said once when the model reads the trial phase and some patients' phase is one it does not know
+        (Phase IV, 2/3, N/A) or none: they are scored with the phase as a gap, never refused for it."""
+        if "trial_phase" not in bundle.feature_names or "trial_phase" not in self.scored:
+            return None
+        gaps = int(self.scored["trial_phase"].isna().sum())
+        if not gaps:
+            return None
+        return (
+            f"the trial phase of {gaps:,} patient(s) is not one the model knows (Phase I, II or III) or was not "
+            "given, so it was not used for them: their risk is estimated without it"
+        )
+
     def reasons_for(self, bundle: ModelBundle, index: pd.Index) -> pd.DataFrame:
         """reason_1..3 for these rows, explaining only the ones not explained before."""
         with self._lock:  # a download runs in another thread and may fill the cache at the same time
