@@ -7,8 +7,10 @@ patients and the same landmark rows, labels included, as the trial's plain three
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 
@@ -67,21 +69,35 @@ def test_each_layout_reads_to_the_same_patients_and_landmark_rows_as_the_plain_t
     pd.testing.assert_frame_equal(_landmark_rows(history), _landmark_rows(plain))
 
 
-@pytest.mark.parametrize("name", sorted(LAYOUTS))
-def test_the_command_line_scores_every_patient_in_the_study_once(name, tmp_path, reference):
-    export = LAYOUTS[name](tmp_path / name)
-    plain = reference(export.trial)
-    as_of, _ = default_as_of(plain)
-    expected = sorted(as_of_snapshot(plain, as_of)[ID_COLUMN].astype(str))
-    out = tmp_path / "scored.csv"
+def _score(export: Export, as_of: pd.Timestamp, folder: Path) -> tuple[subprocess.CompletedProcess, Path]:
+    out = folder / f"{export.name}_scored.csv"
     command = [sys.executable, "-m", "core.cli.score", "--history", str(export.path), "--as-of", str(as_of.date())]
+    problems = folder / f"{export.name}_problems.csv"
     result = subprocess.run(
-        [*command, *export.cli_options(), "-o", str(out), "--problems", str(tmp_path / "problems.csv")],
+        [*command, *export.cli_options(), "-o", str(out), "--problems", str(problems)],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=600,
     )
+    return result, out
+
+
+@pytest.fixture(scope="module")
+def scored_by_cli(tmp_path_factory, reference):
+    """Every layout scored by the command line as of its trial's default date, a process per CPU at a time."""
+    folder = tmp_path_factory.mktemp("cli")
+    exports = [layout(folder / name) for name, layout in LAYOUTS.items()]
+    dates = {trial: default_as_of(reference(trial))[0] for trial in TRIALS}
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        runs = pool.map(lambda e: _score(e, dates[e.trial], folder), exports)
+        return {export.name: (export, dates[export.trial], *run) for export, run in zip(exports, runs, strict=True)}
+
+
+@pytest.mark.parametrize("name", sorted(LAYOUTS))
+def test_the_command_line_scores_every_patient_in_the_study_once(name, scored_by_cli, reference):
+    export, as_of, result, out = scored_by_cli[name]
+    expected = sorted(as_of_snapshot(reference(export.trial), as_of)[ID_COLUMN].astype(str))
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     scored = pd.read_csv(out, dtype=str, keep_default_na=False, encoding="utf-8-sig")["Patient ID"]
