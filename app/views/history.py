@@ -103,7 +103,8 @@ def match_columns(loaded: LoadedHistory, matches: list[TableColumns]) -> None:
     st.markdown("**Match columns**")
     st.caption(
         "Each field of the history was matched to one of your headers. Change any match below, then read the "
-        "files again; the choice is remembered for this trial in this session."
+        "files again; the choice is remembered for files of these names, in this session and in the database. "
+        "For an optional field, (none) leaves it to the automatic matching."
     )
     chosen: Columns = {}
     for match in matches:
