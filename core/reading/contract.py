@@ -98,8 +98,7 @@ CONTRACT = Contract(
             example="Phase II",
             note='"Phase 2", "II", "phase ii" all mean Phase II; any other phase (IV, 2/3, N/A) or none is not used',
             drift=False,
-            required=False,
-            may_be_blank=True,
+            may_be_blank=True,  # the column is expected (a cohort file says its phase); a blank cell is a gap
             unknown_is_blank=True,
         ),
         Field(

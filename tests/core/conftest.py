@@ -32,7 +32,7 @@ EXPORT_FRONT = [
 EXTRA = ["Coordinator", "Notes", "Next call"]
 BAD_ROWS = {  # patient_id -> (column, value)
     "BAD-AGE": ("age", "12"),
-    "BAD-PHASE": ("trial_phase", "Phase IV"),
+    "BAD-GENDER": ("gender", "Robot"),
     "BAD-VISIT": ("last_visit_day", "9999"),
 }
 

@@ -55,7 +55,7 @@ def test_the_scored_file_is_the_apps_call_list_for_every_patient(hostile, tmp_pa
     assert written["Flagged"].tolist() == app["Flagged"].tolist()
     assert (written["Flagged"] == "Yes").sum() == 40
     assert written["Chance of dropping out"].astype(float).tolist() == app["Chance of dropping out"].tolist()
-    assert "read 303 rows: scored 301, 2 with problems" in capsys.readouterr().out  # a phase it does not know is a gap
+    assert "read 303 rows: scored 300, 3 with problems" in capsys.readouterr().out
 
 
 def test_cells_and_headers_that_could_run_as_formulas_are_defused(hostile, tmp_path):
@@ -79,7 +79,7 @@ def test_flagged_only_writes_the_call_list_and_the_problems_go_to_their_own_file
     bands = {b.name: b for b in FACTORY_BANDS}
     assert written["Contact"].tolist() == [bands[b].action for b in written["Risk band"]]
     problems = _read(tmp_path / "calls_problems.csv")
-    assert sorted(problems["patient_id"]) == ["BAD-AGE", "BAD-PHASE", "BAD-VISIT"]
+    assert sorted(problems["patient_id"]) == ["BAD-AGE", "BAD-GENDER", "BAD-VISIT"]
     about = json.loads((tmp_path / "calls_about.json").read_text())
     assert about["Decision threshold"] == "0.30" and "band" in about["Outreach plan"]
 

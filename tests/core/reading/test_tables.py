@@ -216,8 +216,8 @@ def test_a_row_with_only_an_extra_cell_filled_is_still_reported():
     assert result.n_read == 2
     assert result.n_invalid_rows == 1
     assert set(result.problems["row"]) == {3}
-    # Every required cell is empty, but age, gender and adverse events may be blank.
-    assert set(result.problems["field"]) == set(HEADER) - {"age", "gender", "adverse_events"}
+    # Every required cell is empty, but age, gender, adverse events and the phase may be blank.
+    assert set(result.problems["field"]) == set(HEADER) - {"age", "gender", "adverse_events", "trial_phase"}
 
 
 def test_blank_lines_before_the_header_are_ignored():
