@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Any
 
 import pandas as pd
@@ -28,6 +29,25 @@ class Person:
 NOBODY = Person("not signed in", "")
 
 
+Columns = dict[str, dict[str, str]]  # table -> field -> the user's header: the user's own column matching
+
+
+def trial_name(files: dict[str, bytes]) -> str:
+    """The files' names without their suffixes, in order: "subjects.csv" and "subjects.xlsx" are one trial."""
+    return ", ".join(sorted({PurePath(name).stem.strip().lower() for name in files}))
+
+
+@dataclass(frozen=True)
+class TableColumns:
+    """How one history table's headers were matched: every header, field -> header used, headers left over."""
+
+    table: str  # "subjects", "visits" or "adverse_events"
+    source: str  # the file (and sheet) it came from
+    headers: list[str]
+    mapping: dict[str, str]
+    unmatched: list[str]
+
+
 @dataclass
 class LoadedHistory:
     """One uploaded history and the user's answers about it."""
@@ -36,11 +56,25 @@ class LoadedHistory:
     files: dict[str, bytes]
     day_first: bool | None = None
     phase: str | None = None
+    columns: Columns = field(default_factory=dict)  # the user's own matching (empty: automatic)
     ambiguous: AmbiguousDatesError | None = None  # the question to ask before the files can be read
     as_of: pd.Timestamp | None = None
     arm_mapping: dict[str, str] | None = None
     history: TrialHistory | None = None
     read_with: tuple = field(default=())  # the reading choices ``history`` was read with
+    failed_with: tuple | None = None  # the reading choices the files could not be read with
+    matches: list[TableColumns] = field(default_factory=list)  # how each table's columns were matched
+
+    @property
+    def trial(self) -> str:
+        """What the user's column matching is remembered by: the files' names, whatever their order or format."""
+        return trial_name(self.files)
+
+    @property
+    def choices(self) -> tuple:
+        """The answers the files are read with: a change reads them again."""
+        columns = tuple(sorted((table, tuple(sorted(chosen.items()))) for table, chosen in self.columns.items()))
+        return (self.day_first, self.phase, columns)
 
     @property
     def digest(self) -> str:

@@ -45,6 +45,7 @@ from app.state.cohort import date_order as date_order
 from app.state.cohort import date_question as date_question
 from app.state.cohort import evaluation_cache as evaluation_cache
 from app.state.cohort import history as history
+from app.state.cohort import history_columns as history_columns
 from app.state.cohort import last_upload as last_upload
 from app.state.cohort import set_cohort as set_cohort
 from app.state.cohort import set_cohort_error as set_cohort_error
@@ -52,6 +53,7 @@ from app.state.cohort import set_date_order as set_date_order
 from app.state.cohort import set_date_question as set_date_question
 from app.state.cohort import set_evaluation_cache as set_evaluation_cache
 from app.state.cohort import set_history as set_history
+from app.state.cohort import set_history_columns as set_history_columns
 from app.state.cohort import set_last_upload as set_last_upload
 from app.state.cohort import trial_name as trial_name
 from app.state.keys import ASSESS_BUTTON as ASSESS_BUTTON
@@ -66,6 +68,7 @@ from app.state.keys import EFFECTIVENESS as EFFECTIVENESS
 from app.state.keys import EVALUATION_CACHE as EVALUATION_CACHE
 from app.state.keys import FORM_START as FORM_START
 from app.state.keys import HISTORY as HISTORY
+from app.state.keys import HISTORY_COLUMNS as HISTORY_COLUMNS
 from app.state.keys import IN_URL as IN_URL
 from app.state.keys import INTERVENTION_COST as INTERVENTION_COST
 from app.state.keys import LAST_UPLOAD as LAST_UPLOAD

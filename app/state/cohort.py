@@ -1,12 +1,13 @@
 """Session state of the loaded cohort: the scored cohort or why it is missing, the upload handled, a file's
-date question and answer, a trial history being read, and the Thresholds page's curves of the cohort.
+date question and answer, a trial history being read and each trial's column matching, and the Thresholds
+page's curves of the cohort.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from app.records import LoadedHistory
+from app.records import Columns, LoadedHistory
 from app.state.keys import (
     COHORT,
     COHORT_ERROR,
@@ -14,6 +15,7 @@ from app.state.keys import (
     DATE_QUESTION,
     EVALUATION_CACHE,
     HISTORY,
+    HISTORY_COLUMNS,
     LAST_UPLOAD,
     TRIAL_NAME,
 )
@@ -34,6 +36,8 @@ __all__ = [
     "set_date_order",
     "history",
     "set_history",
+    "history_columns",
+    "set_history_columns",
     "evaluation_cache",
     "set_evaluation_cache",
     "trial_name",
@@ -109,6 +113,15 @@ def set_history(value: LoadedHistory | None) -> None:
         st.session_state.pop(HISTORY, None)
     else:
         st.session_state[HISTORY] = value
+
+
+def history_columns(trial: str) -> Columns:
+    """The column matching the user chose for this trial in this session (empty: automatic)."""
+    return dict(st.session_state.get(HISTORY_COLUMNS, {}).get(trial, {}))
+
+
+def set_history_columns(trial: str, columns: Columns) -> None:
+    st.session_state[HISTORY_COLUMNS] = {**st.session_state.get(HISTORY_COLUMNS, {}), trial: columns}
 
 
 def evaluation_cache() -> tuple[tuple[object, ...], EvaluationData] | None:

@@ -22,6 +22,7 @@ LAST_UPLOAD = "cohort_last_upload"  # file id of the uploader's file already loa
 DATE_QUESTION = "cohort_date_question"  # (file SHA-256, the question) when a file's dates read both ways
 DATE_ORDER = "cohort_date_order"  # (file SHA-256, day first?) the user's answer to that question
 HISTORY = "history"  # app.records.LoadedHistory: a trial history's files, how to read them, what was read
+HISTORY_COLUMNS = "history_columns"  # trial name -> its column matching (app.records.Columns)
 EVALUATION_CACHE = "threshold_data_cache"  # (key, EvaluationData) of the Thresholds page's cohort source
 PATIENT_PREFILL = "patient_prefill"  # contract fields to open the Patient page with
 PATIENT_RESULT = "patient_result"  # the last assessed patient (validated one-row frame)

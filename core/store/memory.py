@@ -16,6 +16,7 @@ from __future__ import annotations
 from types import TracebackType
 
 from core.store.database import Database
+from core.store.history_columns import HistoryColumns
 from core.store.migrate import upgrade
 from core.store.outreach import Outreach
 from core.store.saved_settings import SavedSettings
@@ -26,7 +27,7 @@ DEFAULT_CONNECT_TIMEOUT_S = 5.0
 
 
 class Store:
-    """An open, up-to-date database: ``uploads``, ``settings``, ``outreach`` and ``users``."""
+    """An open, up-to-date database: ``uploads``, ``settings``, ``outreach``, ``users`` and ``history_columns``."""
 
     def __init__(self, database: Database, revision: str | None) -> None:
         self.database = database
@@ -35,6 +36,7 @@ class Store:
         self.settings = SavedSettings(database)
         self.outreach = Outreach(database)
         self.users = Users(database)
+        self.history_columns = HistoryColumns(database)
 
     @classmethod
     def open(cls, url: str, *, connect_timeout: float = DEFAULT_CONNECT_TIMEOUT_S) -> Store:

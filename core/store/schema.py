@@ -116,3 +116,14 @@ users = sa.Table(
     sa.Column("disabled", sa.Boolean, nullable=False),
     sa.CheckConstraint(sa.column("role").in_(ROLES), name="role"),
 )
+
+history_columns = sa.Table(
+    "history_columns",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("trial", sa.String(500), nullable=False),
+    sa.Column("columns", sa.JSON, nullable=False),  # table -> field -> the user's header (revision 0006)
+    sa.Column("changed_by", sa.String(200), nullable=False),
+    sa.Column("changed_at", UTCDateTime, nullable=False),
+    sa.Index(None, "trial", "changed_at"),
+)
