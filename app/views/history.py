@@ -93,7 +93,9 @@ def _pick(match: TableColumns, name: str, required: bool, key: str) -> str | Non
     index = options.index(current) if current in options else (None if required else 0)
     label = column.field.label + ("" if required else " (optional)")
     picked = st.selectbox(plain(label), options, index=index, key=key, help=plain(column.field.help))
-    return None if picked in (None, NO_COLUMN) else str(picked)
+    if picked is None:
+        return None
+    return "" if picked == NO_COLUMN else str(picked)  # "": this optional field is read from no column
 
 
 def match_columns(loaded: LoadedHistory, matches: list[TableColumns]) -> None:
@@ -104,7 +106,7 @@ def match_columns(loaded: LoadedHistory, matches: list[TableColumns]) -> None:
     st.caption(
         "Each field of the history was matched to one of your headers. Change any match below, then read the "
         "files again; the choice is remembered for files of these names, in this session and in the database. "
-        "For an optional field, (none) leaves it to the automatic matching."
+        "For an optional field, (none) means the file has no such column: it is not read from any."
     )
     chosen: Columns = {}
     for match in matches:

@@ -46,20 +46,29 @@ def _ranks(contract: Contract) -> tuple[dict[str, tuple[str, int]], dict[str, tu
     return exact, loose
 
 
-def _chosen(headers: list[str], contract: Contract, chosen: Mapping[str, str], where: str) -> dict[str, str]:
-    """The user's matching, each header found in the file (exactly, else by its key); SchemaError otherwise."""
+def _chosen(
+    headers: list[str], contract: Contract, chosen: Mapping[str, str], where: str
+) -> tuple[dict[str, str], set[str]]:
+    """The user's matching, each header found in the file (exactly, else by its key), and the fields the user
+    switched off (an empty choice); SchemaError otherwise."""
     by_key: dict[str, str] = {}
     for header in headers:
         by_key.setdefault(header_key(header), header)
     out: dict[str, str] = {}
+    off: set[str] = set()
     for name, header in chosen.items():
         if name not in contract.names:
             raise SchemaError(
                 f'The column matching for {where} names "{name}", which is not one of its fields '
                 f"({', '.join(contract.names)})."
             )
-        if not str(header).strip():
-            continue  # an empty choice leaves the field to automatic matching
+        if not str(header).strip():  # an empty choice: this field has no column (an optional one only)
+            if name in contract.required:
+                raise SchemaError(
+                    f"The column matching for {where} leaves {name} without a column, but it is required."
+                )
+            off.add(name)
+            continue
         found = header if header in headers else by_key.get(header_key(header))
         if found is None:
             shown = ", ".join(f'"{h}"' for h in headers if not is_beyond_header(h)) or "no columns"
@@ -70,7 +79,7 @@ def _chosen(headers: list[str], contract: Contract, chosen: Mapping[str, str], w
         if found in out.values():
             raise SchemaError(f'The column matching for {where} gives "{found}" to two fields; give each its own.')
         out[name] = found
-    return out
+    return out, off
 
 
 def match_table(
@@ -78,7 +87,7 @@ def match_table(
 ) -> TableMatch:
     """Field -> header for ``headers``: the user's ``chosen`` matching first, then the best automatic match."""
     names = [str(h) for h in headers]
-    mapping = _chosen(names, contract, chosen or {}, where)
+    mapping, off = _chosen(names, contract, chosen or {}, where)
     taken = set(mapping.values())
     exact, loose = _ranks(contract)
     best: dict[str, tuple[int, int, str]] = {}  # field -> (rank, position, header)
@@ -89,7 +98,7 @@ def match_table(
         if found is None:
             continue
         name, rank = found
-        if name in mapping:
+        if name in mapping or name in off:
             continue
         if name not in best or (rank, position) < best[name][:2]:
             best[name] = (rank, position, header)

@@ -104,6 +104,15 @@ def test_the_users_matching_wins_and_its_header_is_no_other_fields():
     assert "Subject ID" in match.unmatched and "End date" in match.unmatched
 
 
+def test_an_empty_choice_switches_an_optional_field_off_and_a_required_one_cannot_be():
+    headers = ["Subject ID", "Site", "Age", "Notes"]
+    assert match_table(headers, SUBJECTS_CONTRACT).mapping["site_id"] == "Site"
+    match = match_table(headers, SUBJECTS_CONTRACT, {"site_id": ""})
+    assert "site_id" not in match.mapping and "Site" in match.unmatched
+    with pytest.raises(SchemaError, match="without a column, but it is required"):
+        match_table(headers, SUBJECTS_CONTRACT, {"patient_id": ""})
+
+
 @pytest.mark.parametrize(
     ("chosen", "fragment"),
     [({"patient_id": "Nope"}, "no such column"), ({"colour": "ID"}, "not one of its fields")],
