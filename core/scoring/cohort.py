@@ -179,7 +179,8 @@ def filter_mask(
             mask &= scored[column].astype(str).isin(allowed).to_numpy()
     low, high = chosen.probability_range
     p = scored["probability"].to_numpy()
-    mask &= (p >= low) & (p <= high)
+    # A patient the model may not judge has no chance to filter on: shown while the range is the whole scale.
+    mask &= ((p >= low) & (p <= high)) | (np.isnan(p) & (low <= 0.0) & (high >= 1.0))
     if chosen.flagged_only:
         mask &= flagged
     if chosen.not_contacted_only and contacted is not None:
@@ -207,6 +208,7 @@ def _highest_first(probability: np.ndarray, positions: np.ndarray, limit: int | 
 
     Only the top ``limit`` are sorted: a million-row cohort shows its 1,000 riskiest in milliseconds.
     """
+    probability = np.where(np.isnan(probability), -np.inf, probability)  # not judged (too early): last
     if limit is not None and len(positions) > limit:
         p = probability[positions]
         cut = np.partition(p, len(p) - limit)[len(p) - limit]  # the limit-th highest probability
@@ -227,8 +229,11 @@ def ranked_table(
     positions = _highest_first(cohort.probability, np.flatnonzero(rows), limit)
     chosen = cohort.scored.iloc[positions]
     p = chosen["probability"].to_numpy()
+    judged = ~np.isnan(p)  # a patient the model may not judge (too early) gets no contact and no price
     chosen = chosen.assign(
-        flagged=flagged[positions], contact=policy.contact_actions(p), contact_cost=policy.contact_prices(p)
+        flagged=flagged[positions] & judged,
+        contact=np.where(judged, policy.contact_actions(np.nan_to_num(p)), ""),
+        contact_cost=np.where(judged, policy.contact_prices(np.nan_to_num(p)), np.nan),
     )
     reasons = cohort.reasons_for(bundle, chosen.index)
     gaps = missing_inputs(cohort.result.valid.loc[chosen.index], bundle.contract).rename(NOT_RECORDED)
