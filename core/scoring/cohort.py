@@ -13,10 +13,12 @@ import pandas as pd
 from core.decisions.bands import RiskBand
 from core.decisions.curves import ThresholdCurves
 from core.decisions.policy import Policy
+from core.model import card_words
 from core.model.bundle import ModelBundle
 from core.model.drift import drift_report
 from core.reading.blanks import missing_inputs
 from core.reading.contract import ID_COLUMN, SITE_COLUMN
+from core.reading.errors import MissingColumnsError
 from core.reading.validation import SOURCE_ROW, ValidationResult, load_cohort, validate_frame
 from core.scoring.scores import REASON_COLUMNS, SCORE_COLUMNS, reason_columns, score_frame
 
@@ -79,9 +81,15 @@ def score_upload(
 
     ``as_of`` and ``day_first`` matter only for a file that gives dates instead of day counts.
     """
-    loaded = load_cohort(
-        data, filename, bundle.contract, mapping, max_upload_mb=max_upload_mb, as_of=as_of, day_first=day_first
-    )
+    try:
+        loaded = load_cohort(
+            data, filename, bundle.contract, mapping, max_upload_mb=max_upload_mb, as_of=as_of, day_first=day_first
+        )
+    except MissingColumnsError as exc:
+        words = card_words.switch_back_words(bundle.card)
+        if words and set(exc.missing) & set(bundle.inputs):  # an input the model in use reads: say which model
+            raise MissingColumnsError(f"{exc} {words}", exc.missing) from None
+        raise
     return score_result(loaded, filename, hashlib.sha256(data).hexdigest(), bundle, bands)
 
 

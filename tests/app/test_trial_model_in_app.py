@@ -4,6 +4,7 @@ the model's own inputs and assesses, and a day-1 patient is "too early to judge"
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from app import state
@@ -17,6 +18,7 @@ from core.scoring.scores import score_frame
 from core.training.candidates import LIGHTGBM
 from core.training.trial_versions import register_versions
 from tests.app.conftest import form_widget, open_page, shown
+from tests.conftest import csv_bytes
 from tests.core.training.conftest import copy_registry, small_run, small_trial
 
 __all__ = ["small_run", "small_trial"]
@@ -112,3 +114,23 @@ def test_a_day_one_patient_is_too_early_to_judge_on_the_patient_page(trial_bundl
     assert _metric(at, "Flagged for the retention team") == "No"
     assert any("too early to judge" in shown(i.value) and "Day 1 of the trial" in shown(i.value) for i in at.info)
     assert not at.get("plotly_chart")  # no explanation of a judgement the model does not make
+
+
+def test_a_file_without_an_input_the_model_reads_names_it_and_a_manager_can_put_the_previous_back(
+    small_run, tmp_path, monkeypatch
+):
+    registry = Registry(copy_registry(tmp_path / "models"))
+    before = registry.in_use()
+    registry.promote(register_versions(small_run, registry)[LIGHTGBM], "test")
+    monkeypatch.setenv("RRADAR_MODELS_DIR", str(registry.root))
+    monkeypatch.delenv("RRADAR_MODEL_SHA256", raising=False)
+    in_use = registry.load()
+    frame = pd.read_csv(DEMO_COHORT_PATH, dtype=str).drop(columns=["visits_completed"])
+    at = open_page("cohort")
+    at.file_uploader(key="cohort_upload").set_value([("week.csv", csv_bytes(frame), "text/csv")]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    [refusal] = [shown(e.value) for e in at.error if "could not be used" in e.value]
+    assert in_use.version in refusal and "core.cli.models rollback" in refusal and "Train page" in refusal
+    at.button(key="refusal_rollback").click().run()
+    assert not at.exception
+    assert Registry(registry.root).in_use() == before
