@@ -13,6 +13,7 @@ from app.views import controls
 from app.views import drift as drift_views
 from app.views import history as history_views
 from app.views import outreach as outreach_views
+from app.views import versions as versions_views
 from app.views import weekly as weekly_views
 from app.views.components import example_costs_notice
 from core.scoring.cohort import filter_mask, site_summary
@@ -64,6 +65,7 @@ elif data is not None:
 error = state.cohort_error()
 if error:
     st.error(plain(error), icon=":material/error:")
+    versions_views.rollback_offer(error)
 
 cohort = state.cohort()
 if cohort is None:

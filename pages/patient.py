@@ -18,6 +18,7 @@ from core.model.explain import probability_from_log_odds
 from core.model.whatif import validate_patient
 from core.reading.blanks import missing_inputs
 from core.reading.contract import ID_COLUMN
+from core.scoring.assess import NOT_JUDGED_WHY
 
 bundle = state.get_bundle()
 contract = bundle.contract
@@ -47,12 +48,18 @@ if submitted or prefill:
         set_values("whatif", values, contract)
 
 patient = state.patient_result()
-if patient is None:
+policy = state.policy()
+scored = None if patient is None else cached_score(patient, policy.threshold)
+if patient is None or scored is None:
     if not (submitted or prefill):
         st.info("Fill in the form and press **Assess risk**. From the Cohort page you can open any patient here.")
+elif np.isnan(float(scored["probability"])):  # outside the days the model learned from: no risk to act on
+    st.subheader(f"Patient {plain(scored[ID_COLUMN])}")
+    left, right = st.columns(2)
+    left.metric("Chance of dropping out", scored["risk_band"], help="The model in use does not judge this patient.")
+    right.metric("Flagged for the retention team", "No")
+    st.info(plain(scored[NOT_JUDGED_WHY]) + ". Not flagged, not costed, and listed after every judged patient.")
 else:
-    policy = state.policy()
-    scored = cached_score(patient, policy.threshold)
     probability = float(scored["probability"])
     cohort = state.cohort()
     position = cohort.position_of(scored[ID_COLUMN]) if cohort is not None else None

@@ -31,13 +31,14 @@ STORED_COLUMNS = [ID_COLUMN, SITE_COLUMN, "probability", "risk_band", "days_in_t
 
 
 def scores_to_store(cohort: ScoredCohort, flagged: np.ndarray) -> pd.DataFrame:
-    """One row per patient as the store keeps it: identifier, site, risk, band, flag, days in trial, outcome."""
+    """One row per judged patient as the store keeps it: identifier, site, risk, band, flag, days in trial, outcome."""
     present = [c for c in STORED_COLUMNS if c in cohort.scored]
     rows = cohort.scored[present].assign(flagged=np.asarray(flagged, dtype=bool))
     valid = cohort.result.valid  # the outcome a file gives (completed or withdrew) is an input, not a score
     if OUTCOME_COLUMN not in rows and OUTCOME_COLUMN in valid:
         rows[OUTCOME_COLUMN] = valid.loc[rows.index, OUTCOME_COLUMN]
-    return rows.reset_index(drop=True)
+    judged = rows["probability"].notna()  # a patient the model may not judge yet (too early) has no risk to keep
+    return rows[judged].reset_index(drop=True)
 
 
 DEMO_TRIAL = "Demo cohort"

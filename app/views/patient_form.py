@@ -48,7 +48,7 @@ def set_values(prefix: str, values: dict[str, Any], contract: Contract) -> None:
     """Start the form afresh from ``values`` (call before its widgets are drawn)."""
     generation, start = _start(prefix, contract)
     for spec in form_specs(contract):
-        if spec.name in values and (values[spec.name] is not None or spec.may_be_blank):
+        if spec.name in values and (values[spec.name] is not None or spec.blank_allowed):
             start[spec.name] = _as_widget_value(spec, values[spec.name])  # a blank stays blank where allowed
     state.set_form_start(prefix, generation + 1, start)
 
@@ -61,8 +61,8 @@ def current_values(prefix: str, contract: Contract) -> dict[str, Any]:
 
 def _draw(spec: Field, key: str, value: Any) -> Any:
     """One field's widget; a field that may be blank can be emptied (the model then scores without it)."""
-    blank = spec.may_be_blank and (value is None or value == "")
-    help_text = spec.help + (" May be left blank if not known." if spec.may_be_blank else "")
+    blank = spec.blank_allowed and (value is None or value == "")
+    help_text = spec.help + (" May be left blank if not known." if spec.blank_allowed else "")
     if spec.kind == "category":
         index = None if blank else (spec.levels.index(value) if value in spec.levels else 0)
         return st.selectbox(
@@ -71,7 +71,7 @@ def _draw(spec: Field, key: str, value: Any) -> Any:
             index=index,
             key=key,
             help=help_text,
-            placeholder="Not recorded" if spec.may_be_blank else "Choose",
+            placeholder="Not recorded" if spec.blank_allowed else "Choose",
         )
     if spec.kind == "integer":
         start = None if blank else int(value or 0)

@@ -62,3 +62,12 @@ def _act(action) -> None:
         st.error(plain(str(exc)))
         return
     st.rerun()
+
+
+def rollback_offer(refusal: str) -> None:
+    """Under a refusal that names the trial model in use, a manager's button to put the previous version back."""
+    words = card_words.switch_back_words(state.get_bundle().card)
+    if not words or words not in refusal or not state.registry().history() or not allowed(PROMOTE):
+        return
+    if st.button("Put the previous model back", key="refusal_rollback", help="Then open the file again."):
+        _act(training_run.rollback)

@@ -52,12 +52,16 @@ class ThresholdCurves:
     ) -> None:
         p = np.asarray(probability, dtype=float)
         self.probability = p
-        order = np.argsort(-p, kind="stable")  # highest risk first; ties keep input order
+        # A blank probability is a patient the model may not judge (too early): never flagged, counted nowhere
+        # but in n, ranked after every judged patient.
+        ranked = np.where(np.isnan(p), -np.inf, p)
+        order = np.argsort(-ranked, kind="stable")  # highest risk first; ties keep input order
         self.order = order
-        self.sorted_desc = p[order]
+        self.sorted_desc = ranked[order]
         self._ascending = self.sorted_desc[::-1]
         self.labelled = outcome is not None
-        positives = np.asarray(outcome, dtype=float)[order] if outcome is not None else self.sorted_desc
+        expected = np.where(np.isinf(self.sorted_desc), 0.0, self.sorted_desc)
+        positives = np.asarray(outcome, dtype=float)[order] if outcome is not None else expected
         self._cum_positive = np.concatenate(([0.0], np.cumsum(positives)))
         self.n = len(p)
         self.total_positive = float(self._cum_positive[-1])

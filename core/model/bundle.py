@@ -95,8 +95,9 @@ class ModelBundle:
     def contract(self) -> Contract:
         """The input contract with this model's own category levels (a trial's arm names). An optional field
         stays optional even when this model reads it (a model trained on a trial's events): a file without
-        it is scored with that input averaged over the training data (``core.model.gaps``)."""
-        return contract_module.CONTRACT.with_levels(self.category_levels)
+        it is scored with that input averaged over the training data (``core.model.gaps``). The Patient form asks
+        for every input this model reads (a trial model's event counts too), each optional where it is."""
+        return contract_module.CONTRACT.with_levels(self.category_levels).asking(self.inputs)
 
     @property
     def inputs(self) -> tuple[str, ...]:

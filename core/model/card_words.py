@@ -119,3 +119,16 @@ def by_landmark(card: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
         if "by_landmark" in entry:
             out[entry["label"]] = entry["by_landmark"]
     return out
+
+
+def switch_back_words(card: dict[str, Any]) -> str:
+    """For a file a trial-trained model in use cannot score: which model that is, and how to put the previous one
+    back (empty for the bundled generic model, which has nothing to go back to)."""
+    if not is_cross_validated(card):
+        return ""
+    return (
+        f"The model in use is {card.get('model_version')}, trained on the trial "
+        f"{card.get('training_data', {}).get('trial', '')} ({trained_on(card)}), and it needs them. "
+        "To score with the previous model instead, a manager can put it back among the Train page's versions, "
+        "or run `python -m core.cli.models rollback` (or `python -m core.cli.models promote VERSION`)."
+    )

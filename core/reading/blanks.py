@@ -16,7 +16,8 @@ def missing_inputs(valid: pd.DataFrame, contract: Contract) -> pd.Series:
     """Per row, the labels of the blank fields that may be blank, joined by ", " ("" when none)."""
     labels = np.full(len(valid), "", dtype=object)
     for spec in contract:
-        if not (spec.may_be_blank and spec.name in valid.columns):
+        asked = spec.may_be_blank or (spec.in_form and not spec.required)  # a model's optional input, asked too
+        if not (asked and spec.name in valid.columns):
             continue
         blank = valid[spec.name].isna().to_numpy(dtype=bool)
         if blank.any():

@@ -159,6 +159,12 @@ class Contract:
             fields.append(spec)
         return Contract(tuple(fields))
 
+    def asking(self, names: tuple[str, ...] | list[str]) -> Contract:
+        """This contract with these fields asked on the Patient page too (the inputs a model reads), optional
+        as they are: a field left empty there is not recorded, and the model copes (``core.model.gaps``)."""
+        wanted = set(names)
+        return Contract(tuple(replace(s, in_form=True) if s.name in wanted and s.numeric else s for s in self))
+
     def requiring(self, names: tuple[str, ...] | list[str]) -> Contract:
         """This contract with these fields required (the inputs a model reads); the others as they are."""
         wanted = set(names)

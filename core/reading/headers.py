@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from core.reading.contract import Contract, Field, normalise_header
-from core.reading.errors import SchemaError
+from core.reading.errors import MissingColumnsError
 
 # Columns without a header of their own are named by their spreadsheet letter; a header written twice
 # keeps its text, with its letter, on the later copies ("Age", then "Age (column G)").
@@ -155,7 +155,7 @@ def apply_mapping(frame: pd.DataFrame, mapping: dict[str, str], contract: Contra
         if name not in mapped and not (contract[name].or_from and set(contract[name].or_from) <= mapped)
     ]
     if missing:
-        raise SchemaError(_missing_message(missing, frame, contract, filename))
+        raise MissingColumnsError(_missing_message(missing, frame, contract, filename), missing)
     renames = {original: name for name, original in mapping.items() if original in frame.columns}
     taken = set(renames.values())
     for position, column in enumerate(frame.columns):

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from core.decisions.bands import RiskBand
+from core.model import coverage
 from core.model.bundle import ModelBundle
 from core.model.explain import explain_features, reasons
 from core.model.whatif import Change, actionable_changes
 from core.scoring.scores import TOP_REASONS, score_frame
+
+NOT_JUDGED_WHY = "not_judged_why"  # why the model does not judge a patient (outside its days), in words
 
 
 @dataclass(frozen=True)
@@ -29,8 +33,12 @@ def _number(value: float) -> str:
 
 
 def score_patient(bundle: ModelBundle, patient: pd.DataFrame, bands: tuple[RiskBand, ...], threshold: float) -> dict:
-    """The score_frame row of a validated one-row frame: probability, band, action, cost, flagged."""
-    return score_frame(patient, bundle, bands, threshold).iloc[0].to_dict()
+    """The score_frame row of a validated one-row frame: probability, band, action, cost, flagged; for a patient
+    the model may not judge (too early), no probability and why in words (``NOT_JUDGED_WHY``)."""
+    row = score_frame(patient, bundle, bands, threshold).iloc[0].to_dict()
+    if pd.isna(row["probability"]):
+        row[NOT_JUDGED_WHY] = coverage.reason_words(bundle.card, np.array([row["risk_band"]]), patient).iloc[0]
+    return row
 
 
 def assess_patient(bundle: ModelBundle, patient: pd.DataFrame) -> Assessment:

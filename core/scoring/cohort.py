@@ -13,10 +13,12 @@ import pandas as pd
 from core.decisions.bands import RiskBand
 from core.decisions.curves import ThresholdCurves
 from core.decisions.policy import Policy
+from core.model import card_words
 from core.model.bundle import ModelBundle
 from core.model.drift import drift_report
 from core.reading.blanks import missing_inputs
 from core.reading.contract import ID_COLUMN, SITE_COLUMN
+from core.reading.errors import MissingColumnsError
 from core.reading.validation import SOURCE_ROW, ValidationResult, load_cohort, validate_frame
 from core.scoring.scores import REASON_COLUMNS, SCORE_COLUMNS, reason_columns, score_frame
 
@@ -92,9 +94,15 @@ def score_upload(
 
     ``as_of`` and ``day_first`` matter only for a file that gives dates instead of day counts.
     """
-    loaded = load_cohort(
-        data, filename, bundle.contract, mapping, max_upload_mb=max_upload_mb, as_of=as_of, day_first=day_first
-    )
+    try:
+        loaded = load_cohort(
+            data, filename, bundle.contract, mapping, max_upload_mb=max_upload_mb, as_of=as_of, day_first=day_first
+        )
+    except MissingColumnsError as exc:
+        words = card_words.switch_back_words(bundle.card)
+        if words and set(exc.missing) & set(bundle.inputs):  # an input the model in use reads: say which model
+            raise MissingColumnsError(f"{exc} {words}", exc.missing) from None
+        raise
     return score_result(loaded, filename, hashlib.sha256(data).hexdigest(), bundle, bands)
 
 
@@ -192,7 +200,8 @@ def filter_mask(
             mask &= scored[column].astype(str).isin(allowed).to_numpy()
     low, high = chosen.probability_range
     p = scored["probability"].to_numpy()
-    mask &= (p >= low) & (p <= high)
+    # A patient the model may not judge has no chance to filter on: shown while the range is the whole scale.
+    mask &= ((p >= low) & (p <= high)) | (np.isnan(p) & (low <= 0.0) & (high >= 1.0))
     if chosen.flagged_only:
         mask &= flagged
     if chosen.not_contacted_only and contacted is not None:
@@ -220,6 +229,7 @@ def _highest_first(probability: np.ndarray, positions: np.ndarray, limit: int | 
 
     Only the top ``limit`` are sorted: a million-row cohort shows its 1,000 riskiest in milliseconds.
     """
+    probability = np.where(np.isnan(probability), -np.inf, probability)  # not judged (too early): last
     if limit is not None and len(positions) > limit:
         p = probability[positions]
         cut = np.partition(p, len(p) - limit)[len(p) - limit]  # the limit-th highest probability
@@ -240,8 +250,11 @@ def ranked_table(
     positions = _highest_first(cohort.probability, np.flatnonzero(rows), limit)
     chosen = cohort.scored.iloc[positions]
     p = chosen["probability"].to_numpy()
+    judged = ~np.isnan(p)  # a patient the model may not judge (too early) gets no contact and no price
     chosen = chosen.assign(
-        flagged=flagged[positions], contact=policy.contact_actions(p), contact_cost=policy.contact_prices(p)
+        flagged=flagged[positions] & judged,
+        contact=np.where(judged, policy.contact_actions(np.nan_to_num(p)), ""),
+        contact_cost=np.where(judged, policy.contact_prices(np.nan_to_num(p)), np.nan),
     )
     reasons = cohort.reasons_for(bundle, chosen.index)
     gaps = missing_inputs(cohort.result.valid.loc[chosen.index], bundle.contract).rename(NOT_RECORDED)

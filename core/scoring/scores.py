@@ -50,20 +50,23 @@ def score_frame(
     if threshold is not None:
         scores["flagged"] = judged & (np.nan_to_num(probability, nan=-1.0) >= threshold)
     if with_reasons:
-        words = reason_columns(valid, bundle, features)
-        if not judged.all():
-            why = coverage.reason_words(bundle.card, not_judged.to_numpy(), valid)
-            words.loc[~judged, REASON_COLUMNS] = ""
-            words.loc[~judged, REASON_COLUMNS[0]] = why[~judged].to_numpy()
-        scores = scores.join(words)
+        scores = scores.join(reason_columns(valid, bundle, features))
     front = [c for c in (SOURCE_ROW, ID_COLUMN, SITE_COLUMN) if c in valid.columns]
     rest = valid.drop(columns=front)
     return pd.concat([valid[front], scores, rest], axis=1)
 
 
 def reason_columns(valid: pd.DataFrame, bundle: ModelBundle, features: pd.DataFrame | None = None) -> pd.DataFrame:
-    """reason_1..reason_3 in words for each row (explains only these rows)."""
+    """reason_1..reason_3 in words for each row (explains only these rows); for a row outside the model's days,
+    why it is not judged (``core.model.coverage``), the same in the app's table, every export and the command line."""
     features = bundle.features(valid) if features is None else features
     words = reasons(valid, explain_features(bundle, features), TOP_REASONS)
     padded = [w + [""] * (TOP_REASONS - len(w)) for w in words]
-    return pd.DataFrame(padded, columns=REASON_COLUMNS, index=valid.index)
+    table = pd.DataFrame(padded, columns=REASON_COLUMNS, index=valid.index)
+    not_judged = coverage.outside(bundle.card, valid)
+    judged = (not_judged == "").to_numpy()
+    if not judged.all():
+        why = coverage.reason_words(bundle.card, not_judged.to_numpy(), valid)
+        table.loc[~judged, REASON_COLUMNS] = ""
+        table.loc[~judged, REASON_COLUMNS[0]] = why[~judged].to_numpy()
+    return table
