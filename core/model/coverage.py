@@ -46,7 +46,7 @@ def outside(card: dict[str, Any], valid: pd.DataFrame) -> pd.Series:
     return out
 
 
-def reason_words(card: dict[str, Any], label: str, valid: pd.DataFrame) -> pd.Series:
+def reason_words(card: dict[str, Any], label: str | np.ndarray, valid: pd.DataFrame) -> pd.Series:
     """Why a row is not judged, with the patient's own day and the days the model covers."""
     days = covered_days(card) or (np.nan, np.nan)
     since = "learned from patients on day {:.0f} to day {:.0f} of the trial".format(*days)
