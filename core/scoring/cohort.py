@@ -240,9 +240,8 @@ def ranked_table(
     positions = _highest_first(cohort.probability, np.flatnonzero(rows), limit)
     chosen = cohort.scored.iloc[positions]
     p = chosen["probability"].to_numpy()
-    chosen = chosen.assign(
-        flagged=flagged[positions], contact=policy.contact_actions(p), contact_cost=policy.contact_prices(p)
-    )
+    actions, prices = policy.contacts(p, flagged[positions])  # blank for a patient not flagged
+    chosen = chosen.assign(flagged=flagged[positions], contact=actions, contact_cost=prices)
     reasons = cohort.reasons_for(bundle, chosen.index)
     gaps = missing_inputs(cohort.result.valid.loc[chosen.index], bundle.contract).rename(NOT_RECORDED)
     front = [c for c in (ID_COLUMN, SITE_COLUMN) if c in chosen]

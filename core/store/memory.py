@@ -21,6 +21,7 @@ from core.store.outreach import Outreach
 from core.store.saved_settings import SavedSettings
 from core.store.uploads import Uploads
 from core.store.users import Users
+from core.store.week_inputs import WeekInputs
 
 DEFAULT_CONNECT_TIMEOUT_S = 5.0
 
@@ -35,6 +36,7 @@ class Store:
         self.settings = SavedSettings(database)
         self.outreach = Outreach(database)
         self.users = Users(database)
+        self.inputs = WeekInputs(database)  # the rows each week was scored from
 
     @classmethod
     def open(cls, url: str, *, connect_timeout: float = DEFAULT_CONNECT_TIMEOUT_S) -> Store:
