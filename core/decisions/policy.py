@@ -67,7 +67,8 @@ class Policy:
         others. Every table, export and command lists contacts from here, so none shows one for an unflagged patient.
         """
         flagged = np.asarray(flagged, dtype=bool)
-        actions = np.where(flagged, self.contact_actions(probability), None).astype(object)
+        actions = self.contact_actions(probability).astype(object)
+        actions[~flagged] = None
         prices = np.where(flagged, self.contact_prices(probability), np.nan)
         return actions, prices
 

@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 
 from app import state
-from app.state.keys import THRESHOLD_CHOSEN
 from app.figures.trend import risk_trend_figure
+from app.state.keys import THRESHOLD_CHOSEN
 from core.decisions.bands import FACTORY_BANDS
 from core.decisions.costs import FACTORY_COSTS
 from core.decisions.policy import Policy
