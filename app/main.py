@@ -40,6 +40,7 @@ sidebar.render(bundle, show_settings=page is not navigation.THRESHOLDS)  # its f
 log.debug("full run of page %s", page.url_path or "overview")  # fragment reruns do not pass here
 try:
     page.run()
+    url_settings.keep_in_url()  # what the page changed (the trial opened, the threshold it started at)
 except Exception:  # the user sees a message, never a traceback; the log keeps the detail
     log.exception("page %s failed", page.title)
     st.error(

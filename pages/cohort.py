@@ -6,10 +6,10 @@ import streamlit as st
 
 from app import state
 from app.figures import cohort as cohort_charts
-from app.services import upload_routing, weekly
+from app.services import reopen, starting_threshold, upload_routing, weekly
 from app.text import plain
 from app.views import cohort as cohort_views
-from app.views import controls
+from app.views import cohort_start, controls
 from app.views import drift as drift_views
 from app.views import history as history_views
 from app.views import outreach as outreach_views
@@ -26,7 +26,9 @@ st.markdown(
     "You leave with the list of whom to call first, and why."
 )
 
+reopen.on_page_start(bundle)  # a new session: the last trial's latest week, rebuilt from the store
 example_costs_notice("cohort")
+cohort_start.trial_switcher()
 st.text_input(
     "Trial",
     key=state.TRIAL_NAME,
@@ -73,6 +75,7 @@ if cohort is None:
         st.info("No cohort loaded yet. Upload a file above, or open the demo cohort or the real trial to look around.")
     st.stop()
 
+cohort_start.reopened_note(cohort)
 st.subheader(f"Checking {plain(cohort.filename)}")
 cohort_views.validation_report(cohort)
 drift_views.banner(cohort)
@@ -82,9 +85,11 @@ if cohort.scored.empty:
     st.stop()
 
 st.subheader("Patients")
+best = starting_threshold.settle(cohort)  # a cohort starts at its lowest expected cost (unless set otherwise)
 controls.threshold_slider("cohort")
 probability = cohort.probability
 flagged = state.policy().flagged(cohort.curves)
+cohort_start.headline(cohort, flagged, best)
 week = weekly.remember(cohort, flagged, bundle)  # None: no database; everything below still works
 weekly_views.changes_section(cohort, flagged, week)
 contacts = weekly_views.last_contacts(week)  # None: no database

@@ -6,7 +6,7 @@ import streamlit as st
 
 from app import state
 from app.figures import model as charts
-from app.services import threshold_data
+from app.services import threshold_data, url_settings
 from app.views import controls
 from app.views import measured_effect as measured_effect_views
 from app.views import thresholds as threshold_views
@@ -63,6 +63,7 @@ controls.plan_input("thresholds")  # outside the fragment: a new plan re-prices 
 def explorer() -> None:
     inputs = st.container()  # drawn last, shown first: the cost table's message goes out before the widgets'
     state.set_capacity(controls.capacity_in_force("thresholds"))
+    url_settings.keep_in_url()  # a fragment's rerun skips the entry point: the address follows here
     policy = state.policy()
     threshold, costs, capacity = policy.threshold, policy.costs, policy.capacity
     reference = state.settings().reference_threshold

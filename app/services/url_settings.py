@@ -26,6 +26,8 @@ _FORMATS: dict[str, Callable[[Any], str]] = {
     "costs_set": lambda v: "1" if v else "0",
 }
 NAMES = setting_sources.NAMES
+TRIAL = "trial"  # the trial on screen (not a decision setting: the Cohort page reopens its latest week)
+TRIAL_LIMIT = 200
 
 
 def read(params: Mapping[str, str]) -> dict[str, Any]:
@@ -43,9 +45,21 @@ def from_address() -> dict[str, Any]:
     return read(dict(st.query_params))
 
 
+def trial_in_address() -> str | None:
+    """The trial the page's address names (None: none, or not a readable name)."""
+    name = " ".join(str(st.query_params.get(TRIAL, "")).split())
+    return name if 0 < len(name) <= TRIAL_LIMIT else None
+
+
 def keep_in_url() -> None:
-    """Write the settings in force into the page's address, so a refresh of this tab keeps them."""
+    """Write the settings in force (and the trial on screen) into the page's address, so a refresh keeps them.
+
+    Called on every full run and by every settings widget's change, fragments included.
+    """
     wanted = write(state.settings_by_name())
+    trial = state.open_trial() or trial_in_address()
+    if trial:
+        wanted[TRIAL] = trial
     current = dict(st.query_params)
     if any(current.get(k) != v for k, v in wanted.items()) or set(current) - set(wanted):
         st.query_params.from_dict(wanted)

@@ -64,6 +64,7 @@ def _as_of(cohort: ScoredCohort) -> date | None:
 def remember(cohort: ScoredCohort, flagged: np.ndarray, bundle: ModelBundle) -> Week | None:
     """Store this cohort's scores as this week's (once: the same file and model found again is the same week)."""
     as_of, trial = _as_of(cohort), trial_of(cohort)
+    state.set_open_trial(trial)  # the address names it: a refresh reopens this trial
     key = (cohort.sha256, bundle.sha256, as_of, trial)
     known = state.remembered_week(key)
     if known is not None:
@@ -83,7 +84,7 @@ def remember(cohort: ScoredCohort, flagged: np.ndarray, bundle: ModelBundle) -> 
                 as_of=as_of,
                 trial=trial,
             )
-            upload = store.uploads.record(new, scores_to_store(cohort, flagged))
+            upload = store.uploads.record(new, scores_to_store(cohort, flagged), cohort.result.valid)
             log.info("week stored as upload %s", upload.id)
         return Week(upload, store.uploads.latest_before(upload.id))
 

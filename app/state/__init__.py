@@ -47,6 +47,9 @@ from app.state.cohort import evaluation_cache as evaluation_cache
 from app.state.cohort import history as history
 from app.state.cohort import history_columns as history_columns
 from app.state.cohort import last_upload as last_upload
+from app.state.cohort import open_trial as open_trial
+from app.state.cohort import reopen_tried as reopen_tried
+from app.state.cohort import reopened as reopened
 from app.state.cohort import set_cohort as set_cohort
 from app.state.cohort import set_cohort_error as set_cohort_error
 from app.state.cohort import set_date_order as set_date_order
@@ -55,7 +58,16 @@ from app.state.cohort import set_evaluation_cache as set_evaluation_cache
 from app.state.cohort import set_history as set_history
 from app.state.cohort import set_history_columns as set_history_columns
 from app.state.cohort import set_last_upload as set_last_upload
+from app.state.cohort import set_open_trial as set_open_trial
+from app.state.cohort import set_reopen_tried as set_reopen_tried
+from app.state.cohort import set_reopened as set_reopened
+from app.state.cohort import set_threshold_chosen as set_threshold_chosen
+from app.state.cohort import set_threshold_start as set_threshold_start
+from app.state.cohort import set_trial_request as set_trial_request
+from app.state.cohort import threshold_chosen as threshold_chosen
+from app.state.cohort import threshold_start as threshold_start
 from app.state.cohort import trial_name as trial_name
+from app.state.cohort import trial_request as trial_request
 from app.state.keys import ASSESS_BUTTON as ASSESS_BUTTON
 from app.state.keys import CAPACITY as CAPACITY
 from app.state.keys import COHORT as COHORT

@@ -14,10 +14,17 @@ from app.state.keys import (
     DATE_ORDER,
     DATE_QUESTION,
     EVALUATION_CACHE,
+    FILTER_KEYS,
     HISTORY,
     HISTORY_COLUMNS,
     LAST_UPLOAD,
+    OPEN_TRIAL,
+    REOPEN_TRIED,
+    REOPENED,
+    THRESHOLD_CHOSEN,
+    THRESHOLD_START,
     TRIAL_NAME,
+    TRIAL_REQUEST,
 )
 from core.scoring.cohort import ScoredCohort
 from core.scoring.evaluation import EvaluationData
@@ -41,6 +48,18 @@ __all__ = [
     "evaluation_cache",
     "set_evaluation_cache",
     "trial_name",
+    "open_trial",
+    "set_open_trial",
+    "trial_request",
+    "set_trial_request",
+    "reopened",
+    "set_reopened",
+    "reopen_tried",
+    "set_reopen_tried",
+    "threshold_chosen",
+    "set_threshold_chosen",
+    "threshold_start",
+    "set_threshold_start",
 ]
 
 
@@ -54,7 +73,68 @@ def cohort() -> ScoredCohort | None:
 
 
 def set_cohort(value: ScoredCohort) -> None:
+    """Put a cohort on screen; another cohort than the one shown starts with no filter and no "reopened" note."""
+    shown = st.session_state.get(COHORT)
+    if shown is None or shown.sha256 != value.sha256:
+        for key in (*FILTER_KEYS, REOPENED):
+            st.session_state.pop(key, None)
     st.session_state[COHORT] = value
+
+
+def open_trial() -> str | None:
+    """The trial of the week on screen (None: none yet)."""
+    return st.session_state.get(OPEN_TRIAL)
+
+
+def set_open_trial(trial: str) -> None:
+    st.session_state[OPEN_TRIAL] = trial
+
+
+def trial_request() -> str | None:
+    """A trial the trial switcher asked to open (None: nothing asked)."""
+    return st.session_state.get(TRIAL_REQUEST)
+
+
+def set_trial_request(trial: str | None) -> None:
+    if trial is None:
+        st.session_state.pop(TRIAL_REQUEST, None)
+    else:
+        st.session_state[TRIAL_REQUEST] = trial
+
+
+def reopened() -> tuple[str, str, object] | None:
+    """(file SHA-256, trial, day) of the week on screen when it was reopened from the store."""
+    return st.session_state.get(REOPENED)
+
+
+def set_reopened(value: tuple[str, str, object]) -> None:
+    st.session_state[REOPENED] = value
+
+
+def reopen_tried() -> bool:
+    return bool(st.session_state.get(REOPEN_TRIED))
+
+
+def set_reopen_tried() -> None:
+    st.session_state[REOPEN_TRIED] = True
+
+
+def threshold_chosen() -> bool:
+    """True once the user moved the threshold in this session: a new cohort then keeps it."""
+    return bool(st.session_state.get(THRESHOLD_CHOSEN))
+
+
+def set_threshold_chosen() -> None:
+    st.session_state[THRESHOLD_CHOSEN] = True
+
+
+def threshold_start() -> str | None:
+    """The cohort (file SHA-256) whose starting threshold this session already decided."""
+    return st.session_state.get(THRESHOLD_START)
+
+
+def set_threshold_start(digest: str) -> None:
+    st.session_state[THRESHOLD_START] = digest
 
 
 def cohort_error() -> str | None:

@@ -18,6 +18,21 @@ COSTS_CONFIRMED = "settings_costs_confirmed"  # the user set or accepted the cos
 COHORT = "cohort"  # core.scoring.cohort.ScoredCohort or absent
 COHORT_ERROR = "cohort_load_error"  # why the last file asked for could not be used
 TRIAL_NAME = "trial_name"  # the trial a weekly list belongs to, as the user names it on the Cohort page
+OPEN_TRIAL = "cohort_open_trial"  # the trial of the week on screen (kept in the address)
+TRIAL_REQUEST = "cohort_trial_request"  # a trial the switcher asked to open, until it is opened
+REOPENED = "cohort_reopened"  # (file SHA-256, trial, day) of a week reopened from the store
+REOPEN_TRIED = "cohort_reopen_tried"  # this session looked for the last week once
+THRESHOLD_CHOSEN = "settings_threshold_chosen"  # the user moved the threshold in this session
+THRESHOLD_START = "cohort_threshold_start"  # file SHA-256 of the cohort the cost-optimal threshold was set for
+FILTER_KEYS = (  # the Cohort page's filters: never carried from one cohort to another
+    "filter_bands",
+    "filter_sites",
+    "filter_arms",
+    "filter_phases",
+    "filter_probability",
+    "filter_flagged",
+    "filter_not_contacted",
+)
 LAST_UPLOAD = "cohort_last_upload"  # file id of the uploader's file already loaded (or refused)
 DATE_QUESTION = "cohort_date_question"  # (file SHA-256, the question) when a file's dates read both ways
 DATE_ORDER = "cohort_date_order"  # (file SHA-256, day first?) the user's answer to that question

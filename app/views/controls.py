@@ -12,6 +12,7 @@ from typing import Any
 import streamlit as st
 
 from app import state
+from app.services import url_settings
 from core.decisions.costs import capacity_from_budget
 from core.decisions.policy import SINGLE, TIERED
 from core.formatting import dollars
@@ -26,6 +27,9 @@ def _sync(widget_key: str, setting_key: str, to_setting: Callable[[Any], Any] = 
     state.set_setting_value(setting_key, to_setting(state.widget_value(widget_key)))
     if setting_key in COST_KEYS:
         state.confirm_costs()  # the user set a cost: the figures are theirs now
+    if setting_key == state.THRESHOLD:
+        state.set_threshold_chosen()  # theirs now: a new cohort keeps it
+    url_settings.keep_in_url()  # at once, also from a fragment's rerun: a refresh keeps the change
 
 
 def _bind(

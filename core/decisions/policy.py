@@ -62,6 +62,21 @@ class Policy:
             return np.full(len(probability), self.costs.intervention_cost, dtype=float)
         return np.array([b.action_cost for b in self.bands], dtype=float)[band_index(probability, self.bands)]
 
+    def contacts(self, probability: np.ndarray, flagged: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """THE contact of each patient and its price: the plan's for a flagged patient, blank (None, NaN) for the
+        others. Every table, export and command lists contacts from here, so none shows one for an unflagged patient.
+        """
+        flagged = np.asarray(flagged, dtype=bool)
+        actions = self.contact_actions(probability).astype(object)
+        actions[~flagged] = None
+        prices = np.where(flagged, self.contact_prices(probability), np.nan)
+        return actions, prices
+
+    def lowest_cost_threshold(self, probability: np.ndarray) -> float:
+        """The slider step with the lowest expected program cost for this cohort (expected dropouts: the sum of
+        p) under these costs, this plan's prices and within the capacity; the highest such step on ties."""
+        return self.curves(np.asarray(probability, dtype=float)).optimal_threshold(self.costs, self.capacity)
+
     def flagged(self, cohort: np.ndarray | ThresholdCurves) -> np.ndarray:
         """THE flag rule, for every row of a cohort: p >= threshold, capped at the ``capacity`` highest risks.
 

@@ -250,12 +250,9 @@ def ranked_table(
     positions = _highest_first(cohort.probability, np.flatnonzero(rows), limit)
     chosen = cohort.scored.iloc[positions]
     p = chosen["probability"].to_numpy()
-    judged = ~np.isnan(p)  # a patient the model may not judge (too early) gets no contact and no price
-    chosen = chosen.assign(
-        flagged=flagged[positions] & judged,
-        contact=np.where(judged, policy.contact_actions(np.nan_to_num(p)), ""),
-        contact_cost=np.where(judged, policy.contact_prices(np.nan_to_num(p)), np.nan),
-    )
+    judged = ~np.isnan(p)  # a patient the model may not judge (too early) gets no flag, contact or price
+    actions, prices = policy.contacts(np.nan_to_num(p), flagged[positions] & judged)  # blank when not flagged
+    chosen = chosen.assign(flagged=flagged[positions] & judged, contact=actions, contact_cost=prices)
     reasons = cohort.reasons_for(bundle, chosen.index)
     gaps = missing_inputs(cohort.result.valid.loc[chosen.index], bundle.contract).rename(NOT_RECORDED)
     front = [c for c in (ID_COLUMN, SITE_COLUMN) if c in chosen]

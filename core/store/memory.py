@@ -22,6 +22,7 @@ from core.store.outreach import Outreach
 from core.store.saved_settings import SavedSettings
 from core.store.uploads import Uploads
 from core.store.users import Users
+from core.store.week_inputs import WeekInputs
 
 DEFAULT_CONNECT_TIMEOUT_S = 5.0
 
@@ -37,6 +38,7 @@ class Store:
         self.outreach = Outreach(database)
         self.users = Users(database)
         self.history_columns = HistoryColumns(database)
+        self.inputs = WeekInputs(database)  # the rows each week was scored from
 
     @classmethod
     def open(cls, url: str, *, connect_timeout: float = DEFAULT_CONNECT_TIMEOUT_S) -> Store:

@@ -79,6 +79,16 @@ scores = sa.Table(
     sa.Column("dropped_out", sa.Boolean, nullable=True),  # the observed outcome; NULL: not known (revision 0004)
 )
 
+week_inputs = sa.Table(
+    "week_inputs",
+    metadata,
+    # The validated input rows a week was scored from (revision 0007): enough to rescore and explain it later.
+    sa.Column("upload_id", sa.Integer, sa.ForeignKey("uploads.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("format", sa.String(20), nullable=False),  # core.store.week_inputs.FORMAT
+    sa.Column("rows", sa.Integer, nullable=False),
+    sa.Column("data", sa.LargeBinary, nullable=False),
+)
+
 settings = sa.Table(
     "settings",
     metadata,

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from core.decisions.policy import Policy
 from core.reading.contract import OUTCOME_COLUMN
-from core.store import schema
+from core.store import schema, week_inputs
 from core.store.bulk import insert_rows
 from core.store.database import Database, plain_json
 from core.store.errors import StoreInputError
@@ -153,12 +153,13 @@ class Uploads:
     def __init__(self, database: Database) -> None:
         self._db = database
 
-    def record(self, upload: NewUpload, scores: pd.DataFrame) -> Upload:
+    def record(self, upload: NewUpload, scores: pd.DataFrame, inputs: pd.DataFrame | None = None) -> Upload:
         """Store an upload and one score row per patient, all in one transaction; returns it with its id.
 
         ``scores`` needs patient_id, probability, risk_band and flagged; site_id, days_in_trial and the
         observed outcome (``dropped_out``, or the contract's ``dropout`` column; 1/0, empty: not known) are
-        kept when present. Raises StoreInputError for a frame that cannot be stored, StoreUnavailable if the
+        kept when present. ``inputs``, the validated rows it was scored from, are kept with it (compressed) so
+        the week can be reopened and rescored (core.store.week_inputs). Raises StoreInputError for a frame that cannot be stored, StoreUnavailable if the
         database cannot be reached (then nothing of the upload is stored).
         """
         if upload.scored_at.tzinfo is None:
@@ -202,6 +203,7 @@ class Uploads:
                 connection.execute(sa.delete(schema.scores).where(schema.scores.c.upload_id == upload_id))
             rows = list(zip([upload_id] * len(scores), *columns, strict=True))
             insert_rows(connection, schema.scores, ["upload_id", *SCORE_COLUMNS], rows)
+            week_inputs.keep(connection, upload_id, inputs)
         log.info("upload %s stored: %s patients", upload_id, len(scores))
         return Upload(id=upload_id, **values)
 

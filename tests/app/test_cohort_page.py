@@ -55,7 +55,9 @@ def _upload(at, name: str, data: bytes, mime: str = CSV):
 
 
 def _metrics(at) -> dict[str, int]:
-    return {m.label: int(m.value.replace(",", "")) for m in at.metric}
+    """The metrics that are plain counts (the headline's "407 of 500" and dollars are not)."""
+    values = {m.label: m.value.replace(",", "") for m in at.metric}
+    return {label: int(value) for label, value in values.items() if value.isdigit()}
 
 
 def _counts(at) -> tuple[int, int, int]:

@@ -43,3 +43,4 @@ def test_slider_keyboard_step_updates_table_without_a_full_rerun(page, server_ur
     assert table.inner_text() != before
     assert _full_runs(server_log) == runs_before, "moving the slider reran the whole page, not just the fragment"
     assert page.get_by_test_id("stException").count() == 0
+    assert f"threshold={start_value + 0.01 * STEPS:.2f}" in page.url  # the fragment's change is in the address

@@ -136,3 +136,24 @@ def test_a_users_column_named_like_one_of_ours_is_kept_under_another_name(bundle
 def test_factory_costs_price_the_single_plan(loaded, bundle):
     policy = Policy(0.3, None, FACTORY_COSTS, FACTORY_BANDS, SINGLE)
     assert set(_list(loaded, bundle, policy)["Contact cost ($)"]) == {FACTORY_COSTS.intervention_cost}
+
+
+def test_only_flagged_patients_carry_a_contact_and_its_cost():
+    """One function decides (Policy.contacts): a patient not flagged has no contact and no contact cost."""
+    probability = np.array([0.9, 0.05, 0.5, 0.2])
+    flagged = np.array([True, False, True, False])
+    for plan in ("single", TIERED):
+        actions, prices = Policy.at(0.3, plan=plan).contacts(probability, flagged)
+        assert [a is None for a in actions] == [False, True, False, True]
+        assert np.isnan(prices[[1, 3]]).all() and (prices[[0, 2]] > 0).all()
+
+
+def test_the_lowest_cost_threshold_is_the_cheapest_step_within_the_capacity():
+    from core.decisions.curves import THRESHOLD_GRID
+
+    probability = np.random.default_rng(3).beta(2, 5, 400)
+    for capacity in (None, 20):
+        policy = Policy.at(0.5, capacity)
+        best = policy.lowest_cost_threshold(probability)
+        curve = policy.curves(probability).cost_curve(policy.costs, capacity)["total_cost"]
+        assert curve[list(THRESHOLD_GRID).index(best)] == pytest.approx(curve.min())

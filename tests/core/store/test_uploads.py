@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
@@ -211,3 +212,20 @@ def test_a_week_belongs_to_its_trial_and_last_week_is_the_same_trials_latest_ear
     history = store.uploads.patient_history("P-000001", "Demo")
     assert history["upload_id"].tolist() == [demo_1.id, demo_2.id]  # one point per day, one trial
     assert len(store.uploads.patient_history("P-000001")) == 4
+
+
+def test_a_week_keeps_the_rows_it_was_scored_from_and_a_rescoring_replaces_them(store):
+    from core.store.week_inputs import as_frame, packed
+
+    rows = pd.DataFrame({"source_row": [2, 3], "patient_id": ["007", "P-2"], "age": [54, None]})
+    scores = pd.DataFrame({"patient_id": ["007", "P-2"], "probability": [0.2, 0.6], "risk_band": ["Low", "High"]})
+    scores["flagged"] = [False, True]
+    upload = store.uploads.record(samples.upload(1), scores, rows)
+    kept = pd.read_csv(io.BytesIO(store.inputs.csv(upload.id)), dtype=str, keep_default_na=False)
+    assert kept["patient_id"].tolist() == ["007", "P-2"]  # the trial's own ids, leading zero kept
+    assert "source_row" not in kept and kept["age"].tolist() == ["54.0", ""]
+    again = store.uploads.record(samples.upload(1), scores, rows.head(1))  # the same trial and day: replaced
+    assert again.id == upload.id and len(as_frame(packed(rows.head(1)))) == 1
+    assert len(pd.read_csv(io.BytesIO(store.inputs.csv(upload.id)))) == 1
+    older = store.uploads.record(samples.upload(2, as_of=date(2020, 1, 1)), scores)
+    assert store.inputs.csv(older.id) is None  # stored without inputs: nothing to reopen
