@@ -155,7 +155,9 @@ class Contract:
                 new = tuple(levels[spec.name])
                 # The generic spellings (placebo, pbo…) still apply where they name one of the new levels.
                 synonyms = {k: v for k, v in spec.level_synonyms.items() if v in new}
-                spec = replace(spec, levels=new, level_synonyms=synonyms)
+                # An arm the model never learned (the demo's "Active" under a trial model) is a gap it averages
+                # over (core.model.gaps), listed as not recorded, never a reason to refuse the patient.
+                spec = replace(spec, levels=new, level_synonyms=synonyms, unknown_is_blank=True, may_be_blank=True)
             fields.append(spec)
         return Contract(tuple(fields))
 

@@ -60,7 +60,11 @@ def test_the_call_list_gives_a_too_early_patient_its_band_and_reason_and_no_flag
     last = table.iloc[-1]
     assert last["Patient ID"] == early_id  # after every judged patient
     assert last["Risk band"] == coverage.TOO_EARLY and last["Flagged"] == "No"
-    assert np.isnan(last["Chance of dropping out"]) and np.isnan(last["Contact cost ($)"]) and last["Contact"] == ""
+    assert (
+        np.isnan(last["Chance of dropping out"])
+        and np.isnan(last["Contact cost ($)"])
+        and (pd.isna(last["Contact"]) or last["Contact"] == "")
+    )
     assert "too early to judge" in last["Reason 1"] and "Day 1 of the trial" in last["Reason 1"]
     assert (table.iloc[:-1]["Flagged"] == "Yes").all() and table.iloc[:-1]["Contact cost ($)"].gt(0).all()
 

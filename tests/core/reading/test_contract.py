@@ -7,6 +7,7 @@ the patient form and profiled for drift.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from core.model.drift import drift_report, reference_profile
@@ -104,10 +105,11 @@ def test_open_levels_come_from_the_model(extended):
     trial = CONTRACT.with_levels({"treatment_group": ("Pbo", "Xan_Lo", "Xan_Hi")})
     assert trial["treatment_group"].levels == ("Pbo", "Xan_Lo", "Xan_Hi")
     assert trial["gender"].levels == CONTRACT["gender"].levels  # not open: unchanged
-    rows = [make_row("T1", treatment_group="xan_hi"), make_row("T2", treatment_group="Placebo")]
+    rows = [make_row("T1", treatment_group="xan_hi"), make_row("T2", treatment_group="Active")]
     result = load_cohort(make_csv(rows), "trial.csv", trial)
-    assert result.valid["treatment_group"].astype(str).tolist() == ["Xan_Hi"]
-    assert result.problems["reason"].tolist() == ["treatment_group must be one of Pbo, Xan_Lo, Xan_Hi"]
+    # an arm the model never learned is a gap the model averages over, not a refusal
+    assert result.valid["treatment_group"].tolist()[0] == "Xan_Hi" and pd.isna(result.valid["treatment_group"][1])
+    assert result.problems.empty
 
 
 def test_the_readme_table_is_rendered_from_the_contract():
