@@ -90,6 +90,12 @@ def streamlit_server(log_path: Path, start_timeout: float = 60.0) -> Iterator[Se
             cwd=ROOT,
             stdout=log,
             stderr=subprocess.STDOUT,
+            # a database and log folder of the server's own: no week from another run is reopened
+            env={
+                **os.environ,
+                "RRADAR_DATABASE_URL": f"sqlite:///{log_path.parent / (log_path.stem + '.sqlite3')}",
+                "RRADAR_LOG_DIR": str(log_path.parent / (log_path.stem + "_logs")),
+            },
         )
         try:
             url = f"http://127.0.0.1:{port}"

@@ -85,8 +85,11 @@ def _wait_healthy(url: str, log_path: Path) -> None:
 
 @pytest.fixture(scope="session")
 def server_url(server_log: Path) -> Iterator[str]:
-    with running_app(server_log) as url:
-        yield url
+    """The shared app server, with a database and log folder of its own (never the checkout's logs/)."""
+    folder = server_log.parent
+    url = f"sqlite:///{folder / 'radar.sqlite3'}"
+    with running_app(server_log, RRADAR_DATABASE_URL=url, RRADAR_LOG_DIR=str(folder)) as address:
+        yield address
 
 
 @pytest.fixture(scope="session")

@@ -102,5 +102,7 @@ def test_the_command_line_asks_for_the_date_order_when_it_cannot_tell(tmp_path, 
     (folder / "visits.csv").write_text("patient_id,visit date\nP1,04/05/2024\n")
     assert main(["--history", str(folder), "-o", str(tmp_path / "o.csv")]) == 2
     err = capsys.readouterr().err
-    assert "day-first or month-first" in err and "--day-first or --month-first" in err and err.count("\n") == 1
+    assert (
+        "day-first or month-first" in err and "--day-first" in err and "--month-first" in err and err.count("\n") == 1
+    )
     assert main(["--history", str(folder), "--day-first", "-o", str(tmp_path / "o.csv")]) == 0
