@@ -28,6 +28,11 @@ def count(value: float | None) -> str:
     return MISSING if _missing(value) else f"{round(float(value)):,}"  # type: ignore[arg-type]
 
 
+def things(number: int, noun: str, plural: str | None = None) -> str:
+    """A count with its noun in the right number: ``1 row``, ``2 rows``, ``1,234 patients``."""
+    return f"{number:,} {noun if number == 1 else (plural or noun + 's')}"
+
+
 def dollars(value: float | None) -> str:
     """Dollars with separators: ``$12,500``, ``$0``; cents only when there are some: ``$0.50``."""
     if _missing(value):

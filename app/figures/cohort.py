@@ -77,6 +77,7 @@ def site_figure(sites: pd.DataFrame, max_sites: int = 40) -> go.Figure:
     fig.update_layout(
         **LAYOUT,
         title="Mean risk per site (highest first)",
+        xaxis_type="category",  # site numbers (701, 718…) are names, not a scale with gaps
         yaxis_tickformat=".0%",
         yaxis_title="mean chance of dropping out",
     )

@@ -273,7 +273,7 @@ def site_table(sites: pd.DataFrame) -> None:
         column_config={
             "site": st.column_config.TextColumn("Site"),
             "patients": st.column_config.NumberColumn("Patients", format="%d"),
-            "expected_dropouts": st.column_config.NumberColumn("Expected dropouts", format="%.0f"),
+            "expected_dropouts": st.column_config.NumberColumn("Expected dropouts", format="%.1f"),
             "flagged": st.column_config.NumberColumn("Flagged", format="%d"),
             "mean_risk": st.column_config.NumberColumn("Mean chance of dropping out", format="%.1f%%"),
         },

@@ -13,6 +13,7 @@ LEVEL_WORDS = {
     "moderate": "moderate drift",
     "major": "major drift",
     "too few patients": "too few patients to judge",
+    "beyond the training range": "values beyond the training range (too few patients to judge drift)",
 }
 
 

@@ -18,6 +18,7 @@ from app.access.identity import current_person, require
 from app.records import Week
 from app.services import audit_trail, store_access
 from app.text import plain
+from core.formatting import things
 from core.output.csv_file import csv_bytes
 from core.outreach.contacts_file import DEFAULT_ACTION, NOTE_LIMIT, TEXT_LIMIT, ContactsFile, read_contacts
 from core.reading.contract import ID_COLUMN, SITE_COLUMN
@@ -216,13 +217,21 @@ def _read(cohort: ScoredCohort, data: bytes, filename: str, day_first: bool | No
 
 def _file_words(result: ContactsFile) -> str:
     found = len(result.contacts)
-    words = [f"**{found:,} contacts** will be recorded from {result.rows_read:,} rows"]
+    words = [f"**{things(found, 'contact')}** will be recorded from {things(result.rows_read, 'row')}"]
     if result.not_called:
-        words.append(f"{result.not_called:,} rows have no outcome (no call was made) and are skipped")
+        one = result.not_called == 1
+        words.append(
+            f"{things(result.not_called, 'row')} {'has' if one else 'have'} no outcome (no call was made) "
+            f"and {'is' if one else 'are'} skipped"
+        )
     if result.duplicates:
-        words.append(f"{result.duplicates:,} rows repeat a contact listed above them and count once")
+        one = result.duplicates == 1
+        words.append(
+            f"{things(result.duplicates, 'row')} {'repeats' if one else 'repeat'} a contact listed above "
+            f"{'it' if one else 'them'} and {'counts' if one else 'count'} once"
+        )
     if result.refused_rows:
-        words.append(f"{result.refused_rows:,} rows cannot be recorded (listed below)")
+        words.append(f"{things(result.refused_rows, 'row')} cannot be recorded (listed below)")
     return "; ".join(words) + "."
 
 

@@ -21,6 +21,8 @@ from core.reading.contract import Contract
 PHASE = "trial_phase"  # the reference is kept per phase and mixed in the cohort's own phase mix
 MODERATE_PSI = 0.10
 MAJOR_PSI = 0.25
+TOO_FEW = "too few patients"  # the level of every input when the cohort is too small to judge drift
+BEYOND_RANGE = "beyond the training range"  # ... except those with values the model never saw
 MAJOR_OUT_OF_RANGE = 0.05  # share of patients beyond the training range that counts as major
 MIN_PATIENTS = 100  # below this, PSI is mostly noise: report "too few patients"
 EPSILON = 1e-4
@@ -146,14 +148,14 @@ def drift_report(profile: dict[str, Any], valid: pd.DataFrame) -> pd.DataFrame:
         }
     )
     report = pd.DataFrame(rows)
-    if len(valid) < MIN_PATIENTS:
-        report["level"] = np.where(report["outside_training_range"] > 0, report["level"], "too few patients")
+    if len(valid) < MIN_PATIENTS:  # drift is not judged; values beyond the training range are still a fact
+        report["level"] = np.where(report["outside_training_range"] > 0, BEYOND_RANGE, TOO_FEW)
     return report
 
 
 def drift_summary(report: pd.DataFrame) -> str | None:
     """A short warning for the banner, or None when nothing drifted."""
-    flagged = report[report["level"].isin(["moderate", "major"])]
+    flagged = report[report["level"].isin(["moderate", "major", BEYOND_RANGE])]
     if flagged.empty:
         return None
     parts = [f"{r.input.replace('_', ' ')} ({r.level}{': ' + r.note if r.note else ''})" for r in flagged.itertuples()]
