@@ -241,7 +241,7 @@ def table_columns(
     def add(table: pd.DataFrame) -> pd.DataFrame:
         ids = table[ID_COLUMN].astype(str)
         table = table.copy()
-        if before is not None:
+        if before is not None and before[0]:  # a first week has no trend or change to show yet (never "None")
             weeks = [ScoredWeek(f"{_day(u)}", before[1][u.id]) for u in before[0]]
             weeks.append(ScoredWeek("this week", cohort.scored[[ID_COLUMN, "probability"]]))
             trends = risk_trends(weeks, ids)

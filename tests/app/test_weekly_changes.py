@@ -275,3 +275,11 @@ def test_a_week_is_compared_only_with_the_same_trials_weeks(own_database, store_
     _upload(at, "week2.csv", week2)
     since = [shown(m.value) for m in at.markdown if "Since last week" in m.value]
     assert since and "week1.csv" in since[0] and "demo" not in since[0].lower()
+
+
+def test_a_first_week_shows_no_empty_trend_or_change_column(own_database):
+    at = open_page("cohort")
+    _upload(at, "week1.csv", _weeks()[0])
+    assert "This is the first week remembered" in " ".join(c.value for c in at.caption)
+    table = at.dataframe(key="patient_table").value
+    assert "trend" not in table and "change_since_last_week" not in table  # never a column of "None"
