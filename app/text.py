@@ -15,3 +15,9 @@ _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation chara
 def plain(text: object) -> str:
     """``text`` with markdown, HTML and shortcodes escaped, so it shows exactly as written."""
     return _PUNCTUATION.sub(r"\\\1", str(text)).replace("\n", " ")
+
+
+def code(text: object) -> str:
+    """``text`` as inline code: shown exactly as written, with no backslash from escaping (markdown does not
+    read inside a code span, so only a backtick, which would end it, is replaced)."""
+    return "`" + str(text).replace("`", "'").replace("\n", " ") + "`"

@@ -8,7 +8,7 @@ import streamlit as st
 from app import state
 from app.access.identity import allowed, refusal_for
 from app.services import training_run
-from app.text import plain
+from app.text import code, plain
 from core.model import card_words
 from core.model.bundle import ModelIntegrityError
 from core.model.registry import RegistryError, Version
@@ -48,7 +48,7 @@ def section() -> None:
     history = registry.history()
     if history:
         last = history[-1]
-        roll.markdown(f"Last change: `{plain(last['version'])}` by {plain(str(last['by']))} on {str(last['at'])[:10]}.")
+        roll.markdown(f"Last change: {code(last['version'])} by {plain(str(last['by']))} on {str(last['at'])[:10]}.")
         if roll.button("Roll back to the version before", key="rollback_version"):
             _act(training_run.rollback)
         with st.expander("Every change of the version in use"):

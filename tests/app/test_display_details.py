@@ -1,4 +1,4 @@
-"""app.figures.cohort: the per-site figure."""
+"""Small display details: numeric site ids drawn as names, version names shown without escaping artefacts."""
 
 from __future__ import annotations
 
@@ -20,3 +20,11 @@ def test_numeric_site_ids_are_drawn_as_names_not_a_scale_with_gaps():
     figure = site_figure(sites)
     assert figure.layout.xaxis.type == "category"
     assert list(figure.data[0].x) == ["718", "701", "705"]
+
+
+def test_a_version_name_in_code_shows_without_escaping_backslashes():
+    from app.text import code, plain
+
+    assert code("CDISC-Pilot-01-logistic") == "`CDISC-Pilot-01-logistic`"
+    assert "\\" in plain("CDISC-Pilot-01")  # what a code span would show literally: the reason for code()
+    assert code("a`b") == "`a'b`"  # a backtick cannot end the span early
