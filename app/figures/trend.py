@@ -47,6 +47,7 @@ def risk_trend_figure(history: pd.DataFrame, threshold: float) -> go.Figure:
         **{**LAYOUT, "height": 260},
         showlegend=False,
         yaxis={"title": "Chance of dropping out (%)", "range": [0, min(100.0, top * 1.15 + 5)]},
-        xaxis={"title": None, "tickformat": "%d %b %Y"},
+        # one tick per stored week: automatic ticks between two close days repeat the same date
+        xaxis={"title": None, "tickformat": "%d %b %Y", "tickmode": "array", "tickvals": list(days.drop_duplicates())},
     )
     return fig

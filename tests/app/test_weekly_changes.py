@@ -237,6 +237,8 @@ def test_the_trend_figure_draws_each_week_in_percent_with_the_threshold_and_flag
     assert [pd.Timestamp(x).date() for x in line.x] == [date(2026, 1, 5), date(2026, 1, 10), date(2026, 1, 19)]
     assert line.marker.color[0] != line.marker.color[1] == line.marker.color[2]
     assert [shape.y0 for shape in figure.layout.shapes] == [30.0]
+    ticks = [pd.Timestamp(x).date() for x in figure.layout.xaxis.tickvals]  # one tick a week, never a date twice
+    assert ticks == [date(2026, 1, 5), date(2026, 1, 10), date(2026, 1, 19)]
 
 
 def test_newly_flagged_follows_the_threshold_in_force_for_both_weeks(own_database, bundle, store_clock):
