@@ -276,25 +276,14 @@ def _recorded_words(saved: int, asked: int) -> str:
     return f"{saved:,} contacts were recorded.{note}"
 
 
-def _key(contact: NewContact) -> tuple[str, date, str]:
-    return (str(contact.patient_id), contact.contact_date, contact.outcome)
-
-
-def _new_only(store: Store, contacts: list[NewContact]) -> list[NewContact]:
-    """The contacts the log does not hold yet (same patient, day and outcome): a file uploaded twice counts once."""
-    days = [c.contact_date for c in contacts]
-    known = store.outreach.between(min(days), max(days))
-    recorded = set(zip(known["patient_id"].astype(str), known["contact_date"], known["outcome"], strict=True))
-    return [c for c in contacts if _key(c) not in recorded]
-
-
 def _record(contacts: list[NewContact], source: str, *, skip_recorded: bool) -> int | None:
     """Store the contacts (all or none) and write the audit event; the number stored, or None once it is said."""
 
     def save(store: Store) -> list[NewContact]:
-        fresh = _new_only(store, contacts) if skip_recorded else contacts
-        store.outreach.record_many(fresh)
-        return fresh
+        if skip_recorded:  # checked inside the write: a list recorded twice at once is stored once
+            return store.outreach.record_new(contacts)
+        store.outreach.record_many(contacts)
+        return contacts
 
     saved = store_access.attempt(save, NOT_SAVED)
     if saved is None:

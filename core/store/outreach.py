@@ -95,6 +95,23 @@ def latest_sites(connection: Connection, patient_ids: Sequence[str]) -> dict[str
     return found
 
 
+_OUTREACH_LOCK = 72_000_001  # PostgreSQL advisory lock: one writer of new contacts at a time
+
+
+def _contact_key(row: dict[str, Any]) -> tuple[str, str | None, date, str]:
+    """A contact is the same as one in the log when patient, site, day and outcome agree: the same identifier at
+    another site is another patient (a contact without a site takes the patient's latest site, as the log does)."""
+    return (str(row["patient_id"]), row.get("site_id"), row["contact_date"], str(row["outcome"]))
+
+
+def _recorded_keys(connection: Connection, first: date, last: date) -> set[tuple[str, str | None, date, str]]:
+    t = schema.outreach
+    query = sa.select(t.c.patient_id, t.c.site_id, t.c.contact_date, t.c.outcome).where(
+        t.c.contact_date >= first, t.c.contact_date <= last
+    )
+    return {(str(r.patient_id), r.site_id, r.contact_date, str(r.outcome)) for r in connection.execute(query)}
+
+
 class Outreach:
     """The ``outreach`` table."""
 
@@ -122,6 +139,41 @@ class Outreach:
             ids = [int(i) for i in connection.execute(insert, rows).scalars()]
         log.info("%s contacts recorded", len(ids))
         return ids
+
+    def record_new(self, contacts: Iterable[NewContact]) -> list[NewContact]:
+        """Store the contacts the log does not hold yet (same patient and site, day and outcome) and return them.
+
+        The check and the insert are one transaction under the log's write lock (SQLite's BEGIN IMMEDIATE, an
+        advisory lock on PostgreSQL), so two people recording the same returned list at the same second store
+        it once.
+        """
+        wanted = list(contacts)
+        if not wanted:
+            return []
+        rows = [_checked(c) for c in wanted]
+        recorded_at = datetime.now(UTC)
+        with self._db.writing() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _OUTREACH_LOCK})
+            unknown = [r["patient_id"] for r in rows if r["site_id"] is None]
+            sites = latest_sites(connection, unknown) if unknown else {}
+            for row in rows:
+                if row["site_id"] is None:
+                    row["site_id"] = sites.get(row["patient_id"])
+                row["recorded_at"] = recorded_at
+            known = _recorded_keys(
+                connection, min(r["contact_date"] for r in rows), max(r["contact_date"] for r in rows)
+            )
+            fresh, seen = [], set(known)
+            for contact, row in zip(wanted, rows, strict=True):
+                key = _contact_key(row)
+                if key not in seen:
+                    seen.add(key)
+                    fresh.append((contact, row))
+            if fresh:
+                connection.execute(sa.insert(schema.outreach), [row for _, row in fresh])
+        log.info("%s contacts recorded, %s already in the log", len(fresh), len(wanted) - len(fresh))
+        return [contact for contact, _ in fresh]
 
     def of_patient(self, patient_id: str) -> pd.DataFrame:
         """Every contact with this patient, newest first (CONTACT_COLUMNS)."""

@@ -133,3 +133,36 @@ def test_a_contact_dated_with_a_time_keeps_its_day(store):
     assert store.outreach.of_patient("P-1")["contact_date"].tolist() == [date(2026, 11, 4)]
     with pytest.raises(StoreInputError, match="must be a date"):
         store.outreach.record(_contact("P-1", 0, contact_date="2026-11-04"))
+
+
+def test_a_returned_list_recorded_twice_is_stored_once_and_another_sites_patient_is_not_a_duplicate(store):
+    first = [_contact("P-1", 0, site_id="S1"), _contact("P-2", 1, site_id="S1")]
+    assert store.outreach.record_new(first) == first
+    again = [*first, _contact("P-1", 0, site_id="S2")]  # the same identifier at another site: another patient
+    assert store.outreach.record_new(again) == [again[2]]
+    assert len(store.outreach.between()) == 3
+
+
+def _record_list(url: str, barrier) -> None:
+    from core.store import Store
+
+    with Store.open(url) as store:
+        barrier.wait()
+        store.outreach.record_new([_contact(f"P-{i}", 0, site_id="S1") for i in range(20)])
+
+
+def test_two_people_recording_one_list_at_the_same_second_store_it_once(database_url):
+    import multiprocessing
+
+    from core.store import Store
+
+    Store.open(database_url).close()
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(4)
+    workers = [context.Process(target=_record_list, args=(database_url, barrier)) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(120)
+    with Store.open(database_url) as store:
+        assert len(store.outreach.between()) == 20  # each of the 20 contacts once, not four times
