@@ -134,21 +134,6 @@ class GuessLimiter:
 
         self._update(drop)
 
-    def failed(self, client: str, name: str | None = None) -> Lockout | None:
-        """Record a wrong password checked elsewhere (for a user name key, if one was typed); returns the
-        lockout now in force."""
-
-        def record(data: dict[str, Any], now: float) -> Lockout | None:
-            data["failures"].append([client, now, name])
-            _start_lockouts(data, client, name, now)
-            return _lockout_in(data, client, name)
-
-        return self._update(record)
-
-    def succeeded(self, client: str, name: str | None = None) -> None:
-        """A right password clears this client's failures and those against this user name."""
-        self._update(lambda data, now: _clear(data, client, name))
-
 
 @dataclass(frozen=True)
 class Attempt:

@@ -40,9 +40,21 @@ def clock():
     return Clock()
 
 
+def _wrong(limiter: GuessLimiter, client: str, name: str | None = None) -> Lockout | None:
+    """A wrong password as the app settles one: counted before the check, then the lockout in force, if any."""
+    attempt = limiter.begin(client, name)
+    return attempt if isinstance(attempt, Lockout) else limiter.finish(attempt, right=False)
+
+
+def _right(limiter: GuessLimiter, client: str, name: str | None = None) -> None:
+    attempt = limiter.begin(client, name)
+    assert isinstance(attempt, Attempt)
+    limiter.finish(attempt, right=True)
+
+
 def test_a_client_is_locked_out_after_its_limit_and_others_are_not(tmp_path, clock):
     limiter = GuessLimiter(tmp_path, clock)
-    started = [limiter.failed("a") for _ in range(PER_CLIENT)]
+    started = [_wrong(limiter, "a") for _ in range(PER_CLIENT)]
     assert started[:-1] == [None] * (PER_CLIENT - 1)
     assert started[-1] is not None and not started[-1].everyone and started[-1].until == clock.now + LOCKOUT_S
     assert limiter.lockout("a") is not None
@@ -52,16 +64,16 @@ def test_a_client_is_locked_out_after_its_limit_and_others_are_not(tmp_path, clo
 def test_a_lockout_ends_and_old_failures_fall_out_of_the_window(tmp_path, clock):
     limiter = GuessLimiter(tmp_path, clock)
     for _ in range(PER_CLIENT):
-        limiter.failed("a")
+        _wrong(limiter, "a")
     clock.now += LOCKOUT_S + 1
     assert limiter.lockout("a") is None
     clock.now += WINDOW_S
-    assert all(limiter.failed("a") is None for _ in range(PER_CLIENT - 1))
+    assert all(_wrong(limiter, "a") is None for _ in range(PER_CLIENT - 1))
 
 
 def test_guesses_spread_over_many_clients_lock_everyone(tmp_path, clock):
     limiter = GuessLimiter(tmp_path, clock)
-    results = [limiter.failed(f"client-{i}") for i in range(PER_DEPLOYMENT)]
+    results = [_wrong(limiter, f"client-{i}") for i in range(PER_DEPLOYMENT)]
     assert results[-1] is not None and results[-1].everyone
     assert limiter.lockout("someone-new") is not None
 
@@ -69,15 +81,15 @@ def test_guesses_spread_over_many_clients_lock_everyone(tmp_path, clock):
 def test_a_right_password_clears_that_clients_failures(tmp_path, clock):
     limiter = GuessLimiter(tmp_path, clock)
     for _ in range(PER_CLIENT - 1):
-        limiter.failed("a")
-    limiter.succeeded("a")
-    assert limiter.failed("a") is None
+        _wrong(limiter, "a")
+    _right(limiter, "a")
+    assert _wrong(limiter, "a") is None
 
 
 def test_a_damaged_state_file_starts_afresh(tmp_path, clock):
     (tmp_path / STATE_NAME).write_text("{not json")
     limiter = GuessLimiter(tmp_path, clock)
-    assert limiter.lockout("a") is None and limiter.failed("a") is None
+    assert limiter.lockout("a") is None and _wrong(limiter, "a") is None
 
 
 def test_client_keys_are_salted_hashes_not_addresses():
@@ -89,7 +101,7 @@ def test_client_keys_are_salted_hashes_not_addresses():
 def _fail_many(directory: str, client: str, times: int) -> None:
     limiter = GuessLimiter(__import__("pathlib").Path(directory))
     for _ in range(times):
-        limiter.failed(client)
+        _wrong(limiter, client)
 
 
 def test_processes_failing_at_once_lose_no_failure(tmp_path):
@@ -107,7 +119,7 @@ def test_processes_failing_at_once_lose_no_failure(tmp_path):
 def test_guesses_at_one_name_from_many_clients_lock_that_name_only(tmp_path, clock):
     limiter = GuessLimiter(tmp_path, clock)
     ana, bo = name_key("Ana", b"salt"), name_key("bo", b"salt")
-    started = [limiter.failed(f"client-{i}", ana) for i in range(PER_NAME)]
+    started = [_wrong(limiter, f"client-{i}", ana) for i in range(PER_NAME)]
     assert started[:-1] == [None] * (PER_NAME - 1)
     assert started[-1] is not None and started[-1].name and not started[-1].everyone
     assert limiter.lockout("someone-new", name_key(" ANA ", b"salt")) is not None  # the same name, typed otherwise
@@ -118,15 +130,15 @@ def test_a_right_password_clears_the_failures_against_that_name(tmp_path, clock)
     limiter = GuessLimiter(tmp_path, clock)
     ana = name_key("ana", b"salt")
     for i in range(PER_NAME - 1):
-        limiter.failed(f"client-{i}", ana)
-    limiter.succeeded("client-x", ana)
-    assert limiter.failed("client-y", ana) is None
+        _wrong(limiter, f"client-{i}", ana)
+    _right(limiter, "client-x", ana)
+    assert _wrong(limiter, "client-y", ana) is None
 
 
 def test_name_keys_are_salted_hashes_and_never_hold_the_name(tmp_path, clock):
     key = name_key("Ana Lopez", b"salt-1")
     assert "ana" not in key.lower().replace("name-", "") and key != name_key("Ana Lopez", b"salt-2")
-    GuessLimiter(tmp_path, clock).failed("client", key)
+    _wrong(GuessLimiter(tmp_path, clock), "client", key)
     assert "Ana" not in (tmp_path / STATE_NAME).read_text()
 
 
@@ -184,6 +196,6 @@ def test_a_right_password_in_flight_is_not_held_against_the_person(tmp_path, clo
 def test_a_guess_during_a_lockout_is_refused_before_it_is_counted_or_checked(tmp_path, clock):
     limiter = GuessLimiter(tmp_path, clock)
     for _ in range(PER_CLIENT):
-        limiter.failed("a")
+        _wrong(limiter, "a")
     refused = limiter.begin("a")
     assert isinstance(refused, Lockout) and not refused.everyone
