@@ -61,17 +61,19 @@ def _phase() -> Field:
     )
 
 
-def _date(
+def _own(
+    kind: str,
     name: str,
     label: str,
     help_text: str,
     synonyms: tuple[str, ...],
-    required: bool = True,
-    generic: tuple[str, ...] = (),
+    required: bool,
+    generic: tuple[str, ...],
 ) -> Field:
+    """A history field with no cohort twin: never in the patient form, never compared for drift."""
     return Field(
         name,
-        "date",
+        kind,
         label,
         help_text,
         required=required,
@@ -80,6 +82,17 @@ def _date(
         drift=False,
         in_form=False,
     )
+
+
+def _date(
+    name: str,
+    label: str,
+    help_text: str,
+    synonyms: tuple[str, ...],
+    required: bool = True,
+    generic: tuple[str, ...] = (),
+) -> Field:
+    return _own("date", name, label, help_text, synonyms, required, generic)
 
 
 def _text(
@@ -90,17 +103,7 @@ def _text(
     required: bool = False,
     generic: tuple[str, ...] = (),
 ) -> Field:
-    return Field(
-        name,
-        "text",
-        label,
-        help_text,
-        required=required,
-        synonyms=synonyms,
-        generic_synonyms=generic,
-        drift=False,
-        in_form=False,
-    )
+    return _own("text", name, label, help_text, synonyms, required, generic)
 
 
 SUBJECTS_TABLE = HistoryTable(

@@ -95,6 +95,16 @@ def latest_sites(connection: Connection, patient_ids: Sequence[str]) -> dict[str
     return found
 
 
+def _complete(connection: Connection, rows: list[dict[str, Any]], recorded_at: datetime) -> None:
+    """Each row as stored: the patient's latest site where the contact gave none, and when it was recorded."""
+    unknown = [r["patient_id"] for r in rows if r["site_id"] is None]
+    sites = latest_sites(connection, unknown) if unknown else {}
+    for row in rows:
+        if row["site_id"] is None:
+            row["site_id"] = sites.get(row["patient_id"])
+        row["recorded_at"] = recorded_at
+
+
 _OUTREACH_LOCK = 72_000_001  # PostgreSQL advisory lock: one writer of new contacts at a time
 
 
@@ -129,12 +139,7 @@ class Outreach:
             return []
         recorded_at = datetime.now(UTC)
         with self._db.writing() as connection:
-            unknown = [r["patient_id"] for r in rows if r["site_id"] is None]
-            sites = latest_sites(connection, unknown) if unknown else {}
-            for row in rows:
-                if row["site_id"] is None:
-                    row["site_id"] = sites.get(row["patient_id"])
-                row["recorded_at"] = recorded_at
+            _complete(connection, rows, recorded_at)
             insert = sa.insert(schema.outreach).returning(schema.outreach.c.id, sort_by_parameter_order=True)
             ids = [int(i) for i in connection.execute(insert, rows).scalars()]
         log.info("%s contacts recorded", len(ids))
@@ -155,12 +160,7 @@ class Outreach:
         with self._db.writing() as connection:
             if connection.dialect.name == "postgresql":
                 connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _OUTREACH_LOCK})
-            unknown = [r["patient_id"] for r in rows if r["site_id"] is None]
-            sites = latest_sites(connection, unknown) if unknown else {}
-            for row in rows:
-                if row["site_id"] is None:
-                    row["site_id"] = sites.get(row["patient_id"])
-                row["recorded_at"] = recorded_at
+            _complete(connection, rows, recorded_at)
             known = _recorded_keys(
                 connection, min(r["contact_date"] for r in rows), max(r["contact_date"] for r in rows)
             )
