@@ -41,7 +41,14 @@ def server_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @contextmanager
 def running_app(log_path: Path, **environment: str) -> Iterator[str]:
-    """A `streamlit run` of the app on a free loopback port, with these extra environment variables; its URL."""
+    """A `streamlit run` of the app on a free loopback port, with these extra environment variables; its URL.
+
+    The server keeps its database and audit trail beside its log, a folder of its own: a new session reopens the
+    latest week stored, so no week of another run or test (or of the checkout's logs/) may be found there.
+    """
+    folder = log_path.parent
+    own = {"RRADAR_DATABASE_URL": f"sqlite:///{folder / 'radar.sqlite3'}", "RRADAR_LOG_DIR": str(folder)}
+    environment = {**own, **environment}
     port = _free_port()
     log = open(log_path, "w")
     process = subprocess.Popen(
@@ -85,10 +92,7 @@ def _wait_healthy(url: str, log_path: Path) -> None:
 
 @pytest.fixture(scope="session")
 def server_url(server_log: Path) -> Iterator[str]:
-    """The shared app server, with a database and log folder of its own (never the checkout's logs/)."""
-    folder = server_log.parent
-    url = f"sqlite:///{folder / 'radar.sqlite3'}"
-    with running_app(server_log, RRADAR_DATABASE_URL=url, RRADAR_LOG_DIR=str(folder)) as address:
+    with running_app(server_log) as address:
         yield address
 
 

@@ -15,8 +15,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def pick_up_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("pick_up")
-    url = f"sqlite:///{folder / 'radar.sqlite3'}"
-    with running_app(folder / "streamlit.log", RRADAR_DATABASE_URL=url, RRADAR_LOG_DIR=str(folder)) as address:
+    with running_app(folder / "streamlit.log") as address:  # a database of its own, empty
         yield address
 
 

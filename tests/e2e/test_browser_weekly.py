@@ -25,8 +25,7 @@ pytestmark = pytest.mark.browser
 def weekly_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """An app server of its own whose database starts empty, so "last week" is the week this test uploaded."""
     folder = tmp_path_factory.mktemp("weekly")
-    url = f"sqlite:///{folder / 'radar.sqlite3'}"
-    with running_app(folder / "streamlit.log", RRADAR_DATABASE_URL=url, RRADAR_LOG_DIR=str(folder)) as address:
+    with running_app(folder / "streamlit.log") as address:  # a database of its own, empty
         yield address
 
 
