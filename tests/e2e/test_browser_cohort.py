@@ -35,6 +35,8 @@ def test_upload_counts_and_flagged_export_match_core_score(page, server_url, bun
     path, data = _messy_upload(tmp_path)
     page.goto(f"{server_url}/cohort")
     wait_idle(page)
+    page.wait_for_timeout(1000)  # a reopened week (an earlier test's) reruns the page once more: let it settle
+    wait_idle(page)
     page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(path)  # the list, not the contacts
     page.get_by_text("Checking week48.csv").wait_for(timeout=60_000)
     wait_idle(page)
