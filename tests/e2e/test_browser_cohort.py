@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 
 import pandas as pd
 import pytest
@@ -13,9 +14,16 @@ from core.paths import DEMO_COHORT_PATH
 from core.reading.contract import CONTRACT
 from core.reading.validation import load_cohort
 from core.scoring.scores import score_frame
-from tests.e2e.conftest import wait_idle
+from tests.e2e.conftest import running_app, wait_idle
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def fresh_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server whose database is empty: the page opens with no reopened week, as on a first visit."""
+    with running_app(tmp_path_factory.mktemp("cohort") / "streamlit.log") as address:
+        yield address
 
 
 def _messy_upload(tmp_path) -> tuple[str, bytes]:
@@ -31,11 +39,10 @@ def _messy_upload(tmp_path) -> tuple[str, bytes]:
     return str(path), data
 
 
-def test_upload_counts_and_flagged_export_match_core_score(page, server_url, bundle, tmp_path):
+def test_upload_counts_and_flagged_export_match_core_score(page, fresh_server, bundle, tmp_path):
+    server_url = fresh_server
     path, data = _messy_upload(tmp_path)
     page.goto(f"{server_url}/cohort")
-    wait_idle(page)
-    page.wait_for_timeout(1000)  # a reopened week (an earlier test's) reruns the page once more: let it settle
     wait_idle(page)
     page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(path)  # the list, not the contacts
     page.get_by_text("Checking week48.csv").wait_for(timeout=60_000)
