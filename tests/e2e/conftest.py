@@ -147,3 +147,10 @@ def record_figure(name: str, value: float) -> None:
     figures = json.loads(FIGURES_PATH.read_text()) if FIGURES_PATH.exists() else {}
     figures.setdefault(name, []).append(round(value, 1))
     FIGURES_PATH.write_text(json.dumps(figures))
+
+
+def upload_patient_list(tab, path: str) -> None:
+    """Give the Cohort page's own uploader a file: found by its label, never by position, because the returned
+    call list has an uploader too and a page mid-render may show only that one."""
+    uploader = tab.get_by_test_id("stFileUploader").filter(has_text="Upload this week's patient list")
+    uploader.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(path)

@@ -14,7 +14,7 @@ from core.paths import DEMO_COHORT_PATH
 from core.reading.contract import CONTRACT
 from core.reading.validation import load_cohort
 from core.scoring.scores import score_frame
-from tests.e2e.conftest import running_app, wait_idle
+from tests.e2e.conftest import running_app, upload_patient_list, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -44,7 +44,7 @@ def test_upload_counts_and_flagged_export_match_core_score(page, fresh_server, b
     path, data = _messy_upload(tmp_path)
     page.goto(f"{server_url}/cohort")
     wait_idle(page)
-    page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(path)  # the list, not the contacts
+    upload_patient_list(page, path)
     page.get_by_text("Checking week48.csv").wait_for(timeout=60_000)
     wait_idle(page)
     for label in ("Rows read", "Patients scored", "Rows that need attention"):  # drawn by the same run, in order

@@ -16,7 +16,7 @@ from core.paths import DEMO_COHORT_PATH
 from core.reading.contract import CONTRACT
 from core.reading.validation import load_cohort
 from core.scoring.scores import score_frame
-from tests.e2e.conftest import running_app, wait_idle
+from tests.e2e.conftest import running_app, upload_patient_list, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -65,7 +65,7 @@ def _scored(data: bytes, name: str, bundle) -> pd.DataFrame:
 
 
 def _upload(page, path: str, name: str) -> None:
-    page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(path)  # the list, not the contacts
+    upload_patient_list(page, path)
     page.get_by_text(f"Checking {name}").wait_for(timeout=60_000)
     wait_idle(page)
 
@@ -102,6 +102,7 @@ def test_week_contact_reload_week_two_shows_changes_trend_and_contact(page, week
     page.reload()  # a new session: week 1 comes back from the database, not from the browser
     wait_idle(page)
     page.get_by_text("reopened from the store").first.wait_for()
+    wait_idle(page)  # the note shows mid-run
     _upload(page, str(tmp_path / "week2.csv"), "week2.csv")
     page.get_by_role("strong").filter(has_text="Since last week").wait_for(timeout=60_000)
     wait_idle(page)
