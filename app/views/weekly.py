@@ -19,16 +19,16 @@ from app.records import Week
 from app.services import store_access, weekly
 from app.text import plain
 from core.outreach.changes import LAST, MIN_RISE, NOW, WeeklyChanges, weekly_changes
+from core.outreach.last_contact import last_contact_for, recently_contacted
 from core.outreach.trends import (
     CHANGE,
     TREND,
     TREND_WEEKS,
     ScoredWeek,
-    recently_contacted,
     risk_trends,
 )
 from core.reading.contract import ID_COLUMN, SITE_COLUMN
-from core.scoring.cohort import RECENT_CONTACT_DAYS, ScoredCohort
+from core.scoring.cohort import RECENT_CONTACT_DAYS, PatientKey, ScoredCohort
 from core.store import Store, Upload
 
 LIST_LIMIT = 500  # rows drawn per change list (the counts above them are complete)
@@ -227,8 +227,8 @@ def last_contacts(week: Week | None) -> pd.DataFrame | None:
     )
 
 
-def contacted_ids(contacts: pd.DataFrame | None) -> frozenset[str] | None:
-    """Patients with a contact in the last RECENT_CONTACT_DAYS days (None: not known)."""
+def contacted_ids(contacts: pd.DataFrame | None) -> frozenset[PatientKey] | None:
+    """The (site, patient id) of patients with a contact in the last RECENT_CONTACT_DAYS days (None: not known)."""
     return None if contacts is None else recently_contacted(contacts, date.today(), RECENT_CONTACT_DAYS)
 
 
@@ -249,11 +249,13 @@ def table_columns(
             table.insert(after, TREND, [[round(p * 100, 1) for p in t] for t in trends[TREND]])
             table.insert(after + 1, CHANGE, trends[CHANGE].to_numpy() * 100)
         if contacts is not None:
-            latest = contacts.assign(**{ID_COLUMN: contacts[ID_COLUMN].astype(str)}).set_index(ID_COLUMN)
-            words = latest["contact_date"].astype(str) + ", " + latest["outcome"].astype(str)
+            found = last_contact_for(table, contacts)  # by site and patient id, as the log keys contacts
+            words = [
+                f"{d}, {o}" if o is not None else ""
+                for d, o in zip(found["contact_date"], found["outcome"], strict=True)
+            ]
             after = table.columns.get_loc("contact_cost") + 1 if "contact_cost" in table else len(table.columns)
-            found = words.to_dict()
-            table.insert(after, LAST_CONTACT, [found.get(i, "") for i in ids])
+            table.insert(after, LAST_CONTACT, words)
         return table
 
     return add

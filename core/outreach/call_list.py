@@ -13,6 +13,7 @@ import pandas as pd
 from core.decisions.policy import Policy
 from core.model.bundle import ModelBundle
 from core.output.excel import Sheet, xlsx_bytes
+from core.outreach.last_contact import last_contact_for
 from core.reading.contract import ID_COLUMN, SITE_COLUMN
 from core.reading.validation import SOURCE_ROW
 from core.scoring.cohort import NOT_RECORDED, ScoredCohort, ranked_table
@@ -46,7 +47,8 @@ def call_list(
 ) -> pd.DataFrame:
     """The chosen rows (a boolean mask), highest risk first, with readable headers.
 
-    ``last_contacts`` (the outreach log's latest contact per patient: patient_id, contact_date, outcome)
+    ``last_contacts`` (the outreach log's latest contact per site and patient: patient_id, site_id,
+    contact_date, outcome)
     adds "Last contact date" and "Last contact outcome", empty for a patient never contacted; without it
     (no database, or the command line) the list has no such columns.
     """
@@ -57,11 +59,9 @@ def call_list(
     out["Chance of dropping out"] = out["Chance of dropping out"].round(PROBABILITY_DECIMALS)
     out["Flagged"] = np.where(out["Flagged"].to_numpy(dtype=bool), "Yes", "No")
     if last_contacts is not None:
-        as_text = last_contacts.assign(**{ID_COLUMN: last_contacts[ID_COLUMN].astype(str)})
-        latest = as_text.drop_duplicates(ID_COLUMN).set_index(ID_COLUMN)  # one row per patient: the first given
-        ids = table[ID_COLUMN].astype(str)
+        found = last_contact_for(table, last_contacts)  # by site and patient id
         for column, header in LAST_CONTACT_HEADERS.items():
-            out[header] = ids.map(latest[column]).to_numpy()
+            out[header] = found[column].to_numpy()
     taken = set(out.columns)
     for column in extras:  # the user's columns come last, under their own names unless one is ours
         out[f"{column} (from file)" if column in taken else column] = table[column].to_numpy()

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
 
 from core.reading.contract import ID_COLUMN
-from core.scoring.cohort import RECENT_CONTACT_DAYS
 
 TREND_WEEKS = 8  # weeks a trend line shows, the latest last
 TREND, CHANGE = "trend", "change_since_last_week"
@@ -67,17 +65,3 @@ def risk_trends(
     trend = [row[~np.isnan(row)].tolist() for row in values]
     change = values[:, -1] - values[:, -2] if values.shape[1] >= 2 else np.full(len(values), np.nan)
     return pd.DataFrame({TREND: trend, CHANGE: change}, index=wide.index)
-
-
-def recently_contacted(last_contacts: pd.DataFrame, today: date, days: int = RECENT_CONTACT_DAYS) -> frozenset[str]:
-    """Patients whose latest recorded contact is dated within the last ``days`` days (today included).
-
-    ``last_contacts``: one row per patient with patient_id and contact_date (the outreach log's
-    last contact per patient). A contact dated after today (a typing slip) still counts as recent.
-    """
-    if last_contacts.empty:
-        return frozenset()
-    dated = pd.to_datetime(last_contacts["contact_date"], errors="coerce")
-    since = pd.Timestamp(today - timedelta(days=days - 1))
-    recent = (dated >= since).to_numpy(dtype=bool)
-    return frozenset(last_contacts.loc[recent, ID_COLUMN].astype(str))

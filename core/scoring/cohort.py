@@ -185,10 +185,32 @@ class CohortFilter:
         return "; ".join(parts)
 
 
+PatientKey = tuple[str, str]  # (site, patient id): the store keys contacts by both; two sites may share an id
+
+
+def _text(value: object) -> str:
+    return "" if value is None or pd.isna(value) else str(value)
+
+
+def patient_keys(frame: pd.DataFrame) -> list[PatientKey]:
+    """Each row's (site, patient id), a blank site as "" (also when the frame has no site column)."""
+    sites = frame[SITE_COLUMN] if SITE_COLUMN in frame else pd.Series(None, index=frame.index, dtype=object)
+    return [(_text(s), str(p)) for s, p in zip(sites, frame[ID_COLUMN], strict=True)]
+
+
+def in_keys(frame: pd.DataFrame, keys: frozenset[PatientKey]) -> np.ndarray:
+    """Which rows' patients are among ``keys``: by site and patient id; by patient id alone when the frame has
+    no site column (nothing else to tell two sites' patients apart by)."""
+    if SITE_COLUMN in frame:
+        return np.array([k in keys for k in patient_keys(frame)], dtype=bool)
+    return frame[ID_COLUMN].astype(str).isin({p for _, p in keys}).to_numpy()
+
+
 def filter_mask(
-    scored: pd.DataFrame, flagged: np.ndarray, chosen: CohortFilter, contacted: frozenset[str] | None = None
+    scored: pd.DataFrame, flagged: np.ndarray, chosen: CohortFilter, contacted: frozenset[PatientKey] | None = None
 ) -> np.ndarray:
-    """Rows that pass every filter; ``contacted``: the patients with a recent contact (None: not known)."""
+    """Rows that pass every filter; ``contacted``: the (site, patient id) of patients with a recent contact
+    (None: not known)."""
     mask = np.ones(len(scored), dtype=bool)
     for column, allowed in (
         ("risk_band", chosen.bands),
@@ -205,7 +227,7 @@ def filter_mask(
     if chosen.flagged_only:
         mask &= flagged
     if chosen.not_contacted_only and contacted is not None:
-        mask &= ~scored[ID_COLUMN].astype(str).isin(contacted).to_numpy()
+        mask &= ~in_keys(scored, contacted)
     return mask
 
 

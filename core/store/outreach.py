@@ -187,7 +187,8 @@ class Outreach:
             return frame_of(connection.execute(query), CONTACT_COLUMNS)
 
     def last_per_patient(self, patient_ids: Iterable[str] | None = None) -> pd.DataFrame:
-        """The latest contact of each patient (of these patients, or of all), one row each (CONTACT_COLUMNS)."""
+        """The latest contact of each patient (of these patients, or of all), one row per site and patient id
+        (CONTACT_COLUMNS): contacts are keyed by both, as two sites may give the same id to different people."""
         table = schema.outreach
         if patient_ids is None:
             conditions: list[Any] = [sa.true()]
@@ -197,7 +198,7 @@ class Outreach:
                 table.c.patient_id.in_(wanted[i : i + _LOOKUP_CHUNK]) for i in range(0, len(wanted), _LOOKUP_CHUNK)
             ]
         rank = sa.func.row_number().over(
-            partition_by=table.c.patient_id,
+            partition_by=(table.c.patient_id, table.c.site_id),
             order_by=(table.c.contact_date.desc(), table.c.recorded_at.desc(), table.c.id.desc()),
         )
         rows: list[sa.Row[Any]] = []

@@ -179,7 +179,10 @@ def test_the_call_list_carries_the_last_contact_only_when_given(bundle):
     everyone = np.ones(len(flagged), dtype=bool)
     policy = Policy(0.2, None, FACTORY_COSTS, FACTORY_BANDS)
     first = cohort.scored["patient_id"].iloc[3]
-    contacts = pd.DataFrame({"patient_id": [first], "contact_date": [date(2026, 1, 9)], "outcome": ["declined"]})
+    site = cohort.scored["site_id"].iloc[3]
+    contacts = pd.DataFrame(
+        {"patient_id": [first], "site_id": [site], "contact_date": [date(2026, 1, 9)], "outcome": ["declined"]}
+    )
     plain_list = call_list(cohort, everyone, flagged, policy, bundle)
     with_contacts = call_list(cohort, everyone, flagged, policy, bundle, contacts)
     assert "Last contact date" not in plain_list

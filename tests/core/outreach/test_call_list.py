@@ -157,3 +157,19 @@ def test_the_lowest_cost_threshold_is_the_cheapest_step_within_the_capacity():
         best = policy.lowest_cost_threshold(probability)
         curve = policy.curves(probability).cost_curve(policy.costs, capacity)["total_cost"]
         assert curve[list(THRESHOLD_GRID).index(best)] == pytest.approx(curve.min())
+
+
+def test_the_last_contact_is_the_one_at_the_patients_own_site(loaded, bundle):
+    flagged = Policy.at(0.3, None).flagged(loaded.probability)
+    top = ranked_table(loaded, flagged, flagged, _policy(), bundle).iloc[0]
+    contacts = pd.DataFrame(
+        {
+            "patient_id": [top["patient_id"], top["patient_id"]],
+            "site_id": [f"not {top['site_id']}", top["site_id"]],
+            "contact_date": [pd.Timestamp("2026-03-02").date(), pd.Timestamp("2026-01-05").date()],
+            "outcome": ["declined", "reached"],
+        }
+    )
+    table = call_list(loaded, flagged, flagged, _policy(), bundle, contacts)
+    assert table.loc[0, "Last contact outcome"] == "reached"  # not the later contact of another site's patient
+    assert table["Last contact outcome"].iloc[1:].isna().all()

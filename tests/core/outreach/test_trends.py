@@ -1,8 +1,6 @@
-"""core.outreach.trends: each patient's risk across stored weeks, and who was contacted lately."""
+"""core.outreach.trends: each patient's risk across stored weeks; the not-contacted filter."""
 
 from __future__ import annotations
-
-from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -13,7 +11,6 @@ from core.outreach.trends import (
     TREND,
     ScoredWeek,
     probability_by_week,
-    recently_contacted,
     risk_trends,
 )
 from core.scoring.cohort import CohortFilter, filter_mask
@@ -83,33 +80,14 @@ def test_bad_weeks_are_refused_with_the_weeks_label():
         risk_trends([ScoredWeek("w", pd.DataFrame({"patient_id": ["A"]}))])
 
 
-def test_recently_contacted_counts_the_last_28_days_including_today():
-    today = date(2026, 3, 31)
-    contacts = pd.DataFrame(
-        {
-            "patient_id": ["today", "day 27", "day 28", "old", "future"],
-            "contact_date": [
-                date(2026, 3, 31),
-                date(2026, 3, 4),
-                date(2026, 3, 3),
-                date(2025, 12, 1),
-                date(2026, 4, 2),
-            ],
-        }
-    )
-    assert recently_contacted(contacts, today) == {"today", "day 27", "future"}
-    assert recently_contacted(contacts, today, days=29) == {"today", "day 27", "day 28", "future"}
-    assert recently_contacted(contacts.iloc[:0], today) == frozenset()
-
-
 def test_the_not_contacted_filter_drops_recently_contacted_patients_and_says_so():
     scored = pd.DataFrame({"patient_id": ["A", "B", "C"], "probability": [0.2, 0.5, 0.9]})
     flagged = np.array([False, True, True])
     chosen = CohortFilter(not_contacted_only=True)
-    assert filter_mask(scored, flagged, chosen, frozenset({"B"})).tolist() == [True, False, True]
-    assert filter_mask(scored, flagged, CohortFilter(), frozenset({"B"})).all()  # only when asked for
+    assert filter_mask(scored, flagged, chosen, frozenset({("", "B")})).tolist() == [True, False, True]
+    assert filter_mask(scored, flagged, CohortFilter(), frozenset({("", "B")})).all()  # only when asked for
     assert filter_mask(scored, flagged, chosen, None).all()  # contacts not known: nothing to narrow by
     both = CohortFilter(flagged_only=True, not_contacted_only=True)
-    assert filter_mask(scored, flagged, both, frozenset({"B"})).tolist() == [False, False, True]
+    assert filter_mask(scored, flagged, both, frozenset({("", "B")})).tolist() == [False, False, True]
     assert "not contacted in the last 28 days" in both.describe()
     assert "contacted" not in CohortFilter(flagged_only=True).describe()

@@ -82,6 +82,14 @@ def test_the_last_contact_of_each_patient(store):
     assert some["patient_id"].tolist() == ["P-2", "P-3"]
 
 
+def test_two_sites_sharing_a_patient_id_keep_their_own_last_contact(store):
+    store.outreach.record_many(
+        [_contact("P-1", 5, "declined", site_id="Site A"), _contact("P-1", 1, "no answer", site_id="Site B")]
+    )
+    last = store.outreach.last_per_patient().set_index("site_id")
+    assert last["outcome"].to_dict() == {"Site A": "declined", "Site B": "no answer"}
+
+
 def _many_contacts() -> list[NewContact]:
     contacts = []
     for i in range(60):
