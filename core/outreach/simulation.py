@@ -28,7 +28,7 @@ The output is what the store would hold: uploads with their score rows, and the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
@@ -58,6 +58,8 @@ class OutreachWorld:
     stray_call_rate: float = 0.005  # weekly chance of a call to an unflagged patient
     lost_share: float = 0.05
     start: date = date(2026, 1, 5)  # a Monday
+    holdout_share: float = 0.0  # share of each week's flagged patients held out from calls at random (0: none)
+    hidden_lean: float = 0.0  # log-odds coordinators add to calling a would-be dropout the score cannot tell apart
 
     def __post_init__(self) -> None:
         if not 0 <= self.true_effect <= self.reach_rate <= 1:
@@ -71,6 +73,8 @@ class SimulatedOutreach:
     scorings: pd.DataFrame  # every score row: SCORE_ROW_COLUMNS and risk_band
     contacts: pd.DataFrame  # the outreach log: patient_id, contact_date, action, outcome
     true_effect: float
+    held_out: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["upload_id", "patient_id"]))
+    holdout_share: float = 0.0  # every weekly upload had a draw at this share when above 0
 
 
 def _logit(p: np.ndarray) -> np.ndarray:
@@ -82,11 +86,16 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
 
 
-def _calls(world: OutreachWorld, score: np.ndarray, flagged: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Who is called this week: flagged patients by a chance rising with the score, within capacity; a few strays."""
+def _calls(
+    world: OutreachWorld, score: np.ndarray, flagged: np.ndarray, held: np.ndarray, known: np.ndarray, rng
+) -> np.ndarray:
+    """Who is called this week: flagged patients not held out, by a chance rising with the score (and with what the
+    coordinator knows beyond it, ``known``), within capacity; a few unflagged strays."""
     lean = np.log(world.call_at_threshold / (1 - world.call_at_threshold))
-    chance = _sigmoid(lean + world.eagerness * (_logit(score) - _logit(np.array(world.threshold))))
-    willing = flagged & (rng.random(len(score)) < chance)
+    chance = _sigmoid(
+        lean + world.eagerness * (_logit(score) - _logit(np.array(world.threshold))) + world.hidden_lean * known
+    )
+    willing = flagged & ~held & (rng.random(len(score)) < chance)
     if world.capacity is not None and willing.sum() > world.capacity:
         ranked = np.flatnonzero(willing)[np.argsort(-score[willing], kind="stable")]
         willing[:] = False
@@ -126,7 +135,7 @@ def simulate_outreach(world: OutreachWorld, seed: int) -> SimulatedOutreach:
     drop_week = np.where(would_drop, rng.integers(0, world.weeks, n), world.weeks)  # they leave after that week
     kept = np.zeros(n, dtype=bool)  # a call kept them
     effect_if_reached = world.true_effect / world.reach_rate if world.reach_rate else 0.0
-    files, calls = [], []
+    files, calls, held_out = [], [], [pd.DataFrame({"upload_id": [], "patient_id": []})]
     for week in range(world.weeks):
         present = np.flatnonzero(kept | (drop_week >= week))
         # The chance of dropping out in the weeks left, for a patient still in: what a model that knows the
@@ -137,7 +146,11 @@ def simulate_outreach(world: OutreachWorld, seed: int) -> SimulatedOutreach:
         score = _sigmoid(remaining[present] + world.warning * warned + rng.normal(0.0, world.score_noise, len(present)))
         flagged = score >= world.threshold
         files.append(_file(week, world, ids[present], score, flagged, [pd.NA] * len(present)))
-        called = present[_calls(world, score, flagged, rng)]
+        held = _held_out(world, flagged, rng)
+        if held.any():
+            held_out.append(pd.DataFrame({"upload_id": week + 1, "patient_id": ids[present[held]]}))
+        unhappy = would_drop[present] & ~kept[present]  # what a coordinator may sense and the score does not show
+        called = present[_calls(world, score, flagged, held, unhappy, rng)]
         reached = rng.random(len(called)) < world.reach_rate
         saves = reached & (rng.random(len(called)) < effect_if_reached)
         kept[called[saves & would_drop[called]]] = True
@@ -155,8 +168,21 @@ def simulate_outreach(world: OutreachWorld, seed: int) -> SimulatedOutreach:
     known = rng.random(n) >= world.lost_share  # the others' outcome never reaches the record
     closing = _file(world.weeks, world, ids[known], risk[known], False, (would_drop & ~kept)[known])
     return SimulatedOutreach(
-        pd.concat([*files, closing], ignore_index=True), pd.concat(calls, ignore_index=True), world.true_effect
+        pd.concat([*files, closing], ignore_index=True),
+        pd.concat(calls, ignore_index=True),
+        world.true_effect,
+        pd.concat(held_out, ignore_index=True).astype({"upload_id": int, "patient_id": str}),
+        world.holdout_share,
     )
+
+
+def _held_out(world: OutreachWorld, flagged: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """This week's random hold-out among the flagged (none drawn, and no random number used, at share 0)."""
+    held = np.zeros(len(flagged), dtype=bool)
+    if world.holdout_share > 0:
+        candidates = np.flatnonzero(flagged)
+        held[rng.choice(candidates, round(world.holdout_share * len(candidates)), replace=False)] = True
+    return held
 
 
 def record_in_store(simulated: SimulatedOutreach, store: Store) -> list[int]:

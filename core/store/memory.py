@@ -17,6 +17,7 @@ from types import TracebackType
 
 from core.store.database import Database
 from core.store.history_columns import HistoryColumns
+from core.store.holdouts import HoldOuts
 from core.store.migrate import upgrade
 from core.store.outreach import Outreach
 from core.store.saved_settings import SavedSettings
@@ -39,6 +40,7 @@ class Store:
         self.users = Users(database)
         self.history_columns = HistoryColumns(database)
         self.inputs = WeekInputs(database)  # the rows each week was scored from
+        self.holdouts = HoldOuts(database)  # the fair test's random hold-out draws
 
     @classmethod
     def open(cls, url: str, *, connect_timeout: float = DEFAULT_CONNECT_TIMEOUT_S) -> Store:

@@ -137,3 +137,44 @@ history_columns = sa.Table(
     sa.Column("changed_at", UTCDateTime, nullable=False),
     sa.Index(None, "trial", "changed_at"),
 )
+
+holdout_draws = sa.Table(
+    "holdout_draws",
+    metadata,
+    # A week's random hold-out from the call list (revision 0008): the share, the seed that drew it, and by whom.
+    sa.Column("upload_id", sa.Integer, sa.ForeignKey("uploads.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("trial", sa.String(200), nullable=True),
+    sa.Column("share", sa.Float, nullable=False),
+    sa.Column("seed", sa.BigInteger, nullable=False),
+    sa.Column("flagged", sa.Integer, nullable=False),  # flagged patients the draw was among
+    sa.Column("drawn_by", sa.String(200), nullable=False),
+    sa.Column("drawn_at", UTCDateTime, nullable=False),
+)
+
+held_out = sa.Table(
+    "held_out",
+    metadata,
+    # The patients a draw held out (revision 0008); within one upload a patient id is one patient (scores' key).
+    sa.Column("upload_id", sa.Integer, sa.ForeignKey("holdout_draws.upload_id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("patient_id", sa.String(200), primary_key=True),
+    sa.Column("site_id", sa.String(200), nullable=True),
+)
+
+guess_failures = sa.Table(
+    "guess_failures",
+    metadata,
+    # Wrong (or not yet checked) passwords within the window (revision 0008): salted hashes only, never names.
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("token", sa.String(32), nullable=False, unique=True),
+    sa.Column("client", sa.String(64), nullable=False, index=True),
+    sa.Column("name", sa.String(64), nullable=True, index=True),
+    sa.Column("at", sa.Float, nullable=False, index=True),  # epoch seconds
+)
+
+guess_lockouts = sa.Table(
+    "guess_lockouts",
+    metadata,
+    # Lockouts in force (revision 0008): a client's, a name's, or everyone's ("*"), until an epoch second.
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("until", sa.Float, nullable=False),
+)

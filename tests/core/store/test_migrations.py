@@ -19,7 +19,10 @@ from core.store.database import Database
 from core.store.migrate import VERSIONS_DIR, alembic_config, current_revision, head_revision, upgrade
 from tests.core.store import samples
 
-TABLES = {"uploads", "scores", "settings", "outreach", "users", "history_columns", "week_inputs", "alembic_version"}
+TABLES = {
+    *("uploads", "scores", "settings", "outreach", "users", "history_columns", "week_inputs", "alembic_version"),
+    *("holdout_draws", "held_out", "guess_failures", "guess_lockouts"),
+}
 
 
 def test_the_migrations_form_one_line_from_the_first_to_the_head():
