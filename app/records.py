@@ -90,6 +90,8 @@ class Week:
 
     upload: Upload
     last: Upload | None
+    held_out: frozenset[tuple[str, str]] = frozenset()  # (site, patient id) held out this week (the fair test)
+    holdout_share: float | None = None  # the share drawn, when the week had a hold-out
 
 
 @dataclass
@@ -111,6 +113,7 @@ TEAM_SETTING_LABELS = {
     "effectiveness": "contact effectiveness",
     "capacity": "staff capacity",
     "plan": "plan",
+    "holdout_share": "fair test",
 }
 
 

@@ -161,3 +161,24 @@ def to_save(in_force: Mapping[str, Any], saved: Mapping[str, Any], model_version
     if team.get("costs_set") is True and len(changed) == 1:
         return {}  # nothing new
     return changed
+
+
+# The fair test (a random hold-out of each week's flagged patients): a team setting only a manager changes,
+# saved like the others but never taken from a page's address (it decides who is called, for everyone).
+HOLDOUT_SHARE = "holdout_share"  # saved value: the share held out, or 0 when the fair test is off
+DEFAULT_HOLDOUT_SHARE = 0.10
+LOWEST_HOLDOUT_SHARE, HIGHEST_HOLDOUT_SHARE = 0.02, 0.50
+
+
+def holdout_share(saved: Mapping[str, Any]) -> float | None:
+    """The share of each week's flagged patients held out, when the team switched the fair test on (else None).
+
+    A saved value that is unreadable or out of range counts as off (and is logged): never hold out by mistake."""
+    value = saved.get(HOLDOUT_SHARE)
+    if value is None or value == 0:
+        return None
+    try:
+        return _number(LOWEST_HOLDOUT_SHARE, HIGHEST_HOLDOUT_SHARE)(value)
+    except (TypeError, ValueError):
+        log.warning("saved hold-out share ignored: not a share between 2%% and 50%%")
+        return None

@@ -16,11 +16,14 @@ import pandas as pd
 from app import state
 from app.records import Week
 from app.services import store_access
+from core.decision_settings import holdout_share
 from core.model.bundle import ModelBundle
+from core.outreach.holdout import draw_held_out, new_seed
 from core.paths import DEMO_COHORT_PATH
 from core.reading.contract import ID_COLUMN, OUTCOME_COLUMN, SITE_COLUMN
-from core.scoring.cohort import ScoredCohort
-from core.store import NewUpload, Store, settings_of
+from core.scoring.cohort import ScoredCohort, patient_keys
+from core.store import NewUpload, Store, Upload, settings_of
+from core.store.holdouts import Draw
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +64,30 @@ def _as_of(cohort: ScoredCohort) -> date | None:
     return None if as_of is None else pd.Timestamp(as_of).date()
 
 
+def _hold_out(store: Store, upload: Upload) -> Draw | None:
+    """The week's fair-test draw: the one stored, else (when the team switched the test on) a new one among the
+    week's stored flagged patients (a week stored while the test was off is drawn when next opened with it on)."""
+    draw = store.holdouts.of_upload(upload.id)
+    saved = {key: value.value for key, value in store.settings.latest().items()}
+    share = holdout_share(saved)
+    if draw is not None or share is None:
+        return draw
+    scores = store.uploads.scores(upload.id)
+    flagged = scores[scores["flagged"].astype(bool)]
+    seed = new_seed()
+    held = draw_held_out(patient_keys(flagged), share, seed)
+    log.info("fair test: %d of %d flagged patients held out of upload %s", len(held), len(flagged), upload.id)
+    return store.holdouts.record(
+        upload.id,
+        share=share,
+        seed=seed,
+        flagged=len(flagged),
+        patients=held,
+        drawn_by=state.current_person().name,
+        trial=upload.trial,
+    )
+
+
 def remember(cohort: ScoredCohort, flagged: np.ndarray, bundle: ModelBundle) -> Week | None:
     """Store this cohort's scores as this week's (once: the same file and model found again is the same week)."""
     as_of, trial = _as_of(cohort), trial_of(cohort)
@@ -86,7 +113,9 @@ def remember(cohort: ScoredCohort, flagged: np.ndarray, bundle: ModelBundle) -> 
             )
             upload = store.uploads.record(new, scores_to_store(cohort, flagged), cohort.result.valid)
             log.info("week stored as upload %s", upload.id)
-        return Week(upload, store.uploads.latest_before(upload.id))
+        draw = _hold_out(store, upload)
+        last = store.uploads.latest_before(upload.id)
+        return Week(upload, last) if draw is None else Week(upload, last, draw.patients, draw.share)
 
     week = store_access.attempt(store_week, NOT_REMEMBERED)
     if week is not None:

@@ -108,11 +108,16 @@ from app.state.patient import pop_patient_prefill as pop_patient_prefill
 from app.state.patient import set_form_start as set_form_start
 from app.state.patient import set_patient_prefill as set_patient_prefill
 from app.state.patient import set_patient_result as set_patient_result
+from app.state.team_settings import FAIR_TEST_ON as FAIR_TEST_ON
+from app.state.team_settings import FAIR_TEST_PERCENT as FAIR_TEST_PERCENT
 from app.state.team_settings import TEAM_UNAVAILABLE as TEAM_UNAVAILABLE
 from app.state.team_settings import apply_settings_by_name as apply_settings_by_name
 from app.state.team_settings import effect_estimate as effect_estimate
+from app.state.team_settings import fair_test_choice as fair_test_choice
 from app.state.team_settings import forget_widgets as forget_widgets
+from app.state.team_settings import randomised_estimate as randomised_estimate
 from app.state.team_settings import set_effect_estimate as set_effect_estimate
+from app.state.team_settings import set_randomised_estimate as set_randomised_estimate
 from app.state.team_settings import set_team_resolution as set_team_resolution
 from app.state.team_settings import set_team_saved as set_team_saved
 from app.state.team_settings import settings_by_name as settings_by_name

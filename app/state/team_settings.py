@@ -14,9 +14,15 @@ from app.records import TeamRecord
 from app.state.keys import COSTS_CONFIRMED, IN_URL
 from core.decision_settings import Resolution
 from core.outreach.effectiveness import EffectEstimate
+from core.outreach.holdout_effect import RandomisedEstimate
 
 __all__ = [
+    "FAIR_TEST_ON",
+    "FAIR_TEST_PERCENT",
     "TEAM_UNAVAILABLE",
+    "fair_test_choice",
+    "randomised_estimate",
+    "set_randomised_estimate",
     "apply_settings_by_name",
     "effect_estimate",
     "forget_widgets",
@@ -31,9 +37,17 @@ __all__ = [
 TEAM_SAVED = "team_settings_saved"  # app.records.TeamRecord, or TEAM_UNAVAILABLE
 TEAM_RESOLUTION = "team_settings_resolution"  # core.decision_settings.Resolution of this session's start
 EFFECT_ESTIMATE = "effect_estimate"  # (latest upload id, contacts count, …) -> EffectEstimate
+RANDOMISED_ESTIMATE = "randomised_estimate"  # the same key -> the fair test's RandomisedEstimate
 TEAM_UNAVAILABLE = "unavailable"  # the database could not be read when the session started
 
 _BY_NAME = {name: key for key, name in IN_URL.items()}
+FAIR_TEST_ON = "fair_test_on"  # the manager's switch for the random hold-out (app.views.team_settings)
+FAIR_TEST_PERCENT = "fair_test_percent"  # the share held out, in whole percent
+
+
+def fair_test_choice() -> tuple[bool, int]:
+    """What the manager's fair-test controls hold now: switched on, and the share held out in percent."""
+    return bool(st.session_state.get(FAIR_TEST_ON)), int(st.session_state.get(FAIR_TEST_PERCENT) or 0)
 
 
 def team_saved() -> TeamRecord | str | None:
@@ -82,3 +96,13 @@ def forget_widgets(*keys: str) -> None:
     """Drop these widgets' state, so they are drawn afresh from the settings in force."""
     for key in keys:
         st.session_state.pop(key, None)
+
+
+def randomised_estimate(key: tuple[object, ...]) -> RandomisedEstimate | None:
+    """The fair test's estimate kept for this key (None: not worked out for it yet)."""
+    kept = st.session_state.get(RANDOMISED_ESTIMATE)
+    return kept[1] if kept and kept[0] == key else None
+
+
+def set_randomised_estimate(key: tuple[object, ...], estimate: RandomisedEstimate) -> None:
+    st.session_state[RANDOMISED_ESTIMATE] = (key, estimate)

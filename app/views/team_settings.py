@@ -24,6 +24,7 @@ from core import decision_settings as setting_sources
 from core.decisions.policy import SINGLE
 from core.formatting import dollars, percent
 from core.model.bundle import ModelBundle
+from core.outreach.holdout import WHAT_IT_MEANS
 from core.store import Store
 from core.trust.roles import SAVE_SETTINGS
 
@@ -33,6 +34,9 @@ SAVE_INSTEAD = "The team's settings were not saved."
 SAVE_BUTTON = "Save these as the team's settings"
 RESTORE_BUTTON = "Go back to the team's settings"
 LABELS = TEAM_SETTING_LABELS
+FAIR_TEST_BUTTON = "Save the fair test for the team"
+FAIR_LOW = round(setting_sources.LOWEST_HOLDOUT_SHARE * 100)
+FAIR_HIGH = round(setting_sources.HIGHEST_HOLDOUT_SHARE * 100)
 
 
 def _read(store: Store) -> TeamRecord:
@@ -60,6 +64,9 @@ def start_session(bundle: ModelBundle) -> None:
 
 def shown_value(name: str, value: Any) -> str:
     """A setting's value as the sidebar says it."""
+    if name == setting_sources.HOLDOUT_SHARE:
+        share = setting_sources.holdout_share({name: value})
+        return "off" if share is None else f"{percent(share)} held out"
     if name in ("threshold", "effectiveness"):
         return percent(float(value))
     if name in ("contact_cost", "dropout_cost"):
@@ -73,6 +80,8 @@ def shown_value(name: str, value: Any) -> str:
 
 def _saved_value(name: str, value: Any) -> str:
     """A stored value as the history shows it; one that does not pass the checks is not trusted to format."""
+    if name == setting_sources.HOLDOUT_SHARE:
+        return shown_value(name, value)
     good, _ = setting_sources.checked({name: value})
     return shown_value(name, good[name]) if name in good else "(not a valid value)"
 
@@ -172,4 +181,52 @@ def render(bundle: ModelBundle) -> None:
         st.button(SAVE_BUTTON, key="team_settings_save", on_click=_save, args=(bundle.version,))
     else:
         st.caption("Only a manager can save the team's settings.")
+    _fair_test(record)
     _history(record)
+
+
+def _save_fair_test() -> None:
+    """Switch the fair test on (at the share chosen) or off for the whole team; managers only, audited."""
+    record = loaded()
+    if record is None or not allowed(
+        SAVE_SETTINGS
+    ):  # a coordinator never sees the controls; a forged click does nothing
+        return
+    on, percent_held = state.fair_test_choice()
+    share = percent_held / 100 if on else 0.0
+    if on and setting_sources.holdout_share({setting_sources.HOLDOUT_SHARE: share}) is None:
+        st.toast(f"Choose a share between {FAIR_LOW}% and {FAIR_HIGH}%: nothing was saved.")
+        return
+    who = current_person().name
+
+    def save(store: Store) -> TeamRecord:
+        store.settings.save({setting_sources.HOLDOUT_SHARE: share}, changed_by=who)
+        return _read(store)
+
+    fresh = store_access.attempt(save, SAVE_INSTEAD)
+    if fresh is not None:
+        state.set_team_saved(fresh)
+        audit_trail.record("fair_test_saved", by=who, share=share)
+
+
+def _fair_test(record: TeamRecord) -> None:
+    """The fair test's switch (a manager's) and what it does, in plain words."""
+    share = setting_sources.holdout_share(record.raw())
+    with st.expander("Fair test of calls: " + ("on" if share is not None else "off")):
+        st.caption(WHAT_IT_MEANS)
+        if not allowed(SAVE_SETTINGS):
+            now = f"on: {percent(share)} of each week's flagged patients are held out" if share else "off"
+            st.caption(f"The fair test is {now}. Only a manager can switch it on or off.")
+            return
+        st.toggle(
+            "Hold out a random share of each week's flagged patients", value=share is not None, key=state.FAIR_TEST_ON
+        )
+        st.number_input(
+            "Share held out (%)",
+            min_value=FAIR_LOW,
+            max_value=FAIR_HIGH,
+            value=round((share or setting_sources.DEFAULT_HOLDOUT_SHARE) * 100),
+            step=1,
+            key=state.FAIR_TEST_PERCENT,
+        )
+        st.button(FAIR_TEST_BUTTON, key="fair_test_save", on_click=_save_fair_test)

@@ -13,10 +13,11 @@ import pandas as pd
 from core.decisions.policy import Policy
 from core.model.bundle import ModelBundle
 from core.output.excel import Sheet, xlsx_bytes
+from core.outreach.holdout import FAIR_TEST_COLUMN, mark_held_out
 from core.outreach.last_contact import last_contact_for
 from core.reading.contract import ID_COLUMN, SITE_COLUMN
 from core.reading.validation import SOURCE_ROW
-from core.scoring.cohort import NOT_RECORDED, ScoredCohort, ranked_table
+from core.scoring.cohort import NOT_RECORDED, PatientKey, ScoredCohort, ranked_table
 from core.scoring.scores import REASON_COLUMNS
 
 HEADERS = {
@@ -25,6 +26,7 @@ HEADERS = {
     "probability": "Chance of dropping out",
     "risk_band": "Risk band",
     "flagged": "Flagged",
+    FAIR_TEST_COLUMN: "Fair test",
     "contact": "Contact",
     "contact_cost": "Contact cost ($)",
     **{name: f"Reason {i + 1}" for i, name in enumerate(REASON_COLUMNS)},
@@ -44,15 +46,19 @@ def call_list(
     policy: Policy,
     bundle: ModelBundle,
     last_contacts: pd.DataFrame | None = None,
+    held_out: frozenset[PatientKey] = frozenset(),
 ) -> pd.DataFrame:
     """The chosen rows (a boolean mask), highest risk first, with readable headers.
 
     ``last_contacts`` (the outreach log's latest contact per site and patient: patient_id, site_id,
     contact_date, outcome)
     adds "Last contact date" and "Last contact outcome", empty for a patient never contacted; without it
-    (no database, or the command line) the list has no such columns.
+    (no database, or the command line) the list has no such columns. ``held_out``: the (site, patient id) the
+    week's fair test holds out, marked "Held out this week (fair test): do not call" instead of a contact.
     """
     table = ranked_table(cohort, rows, flagged, policy, bundle)
+    if held_out:
+        table = mark_held_out(table, held_out)
     ours = [c for c in HEADERS if c in table.columns]
     extras = cohort.result.extra_columns
     out = table[ours].rename(columns=HEADERS)

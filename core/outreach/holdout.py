@@ -17,11 +17,12 @@ import secrets
 from collections.abc import Iterable
 
 import numpy as np
+import pandas as pd
 
-from core.scoring.cohort import PatientKey
+from core.decision_settings import HIGHEST_HOLDOUT_SHARE as HIGHEST_SHARE
+from core.decision_settings import LOWEST_HOLDOUT_SHARE as LOWEST_SHARE
+from core.scoring.cohort import PatientKey, in_keys
 
-DEFAULT_SHARE = 0.10
-LOWEST_SHARE, HIGHEST_SHARE = 0.02, 0.50
 HELD_OUT_WORDS = "Held out this week (fair test): do not call"
 WHAT_IT_MEANS = (
     "A random share of this week's flagged patients is held out from the call list: they get usual care (their "
@@ -45,3 +46,20 @@ def draw_held_out(flagged: Iterable[PatientKey], share: float, seed: int) -> fro
     ordered = sorted(set(flagged))
     chosen = np.random.default_rng(seed).choice(len(ordered), size=round(share * len(ordered)), replace=False)
     return frozenset(ordered[i] for i in chosen)
+
+
+FAIR_TEST_COLUMN = "fair_test"
+
+
+def mark_held_out(table: pd.DataFrame, held_out: frozenset[PatientKey]) -> pd.DataFrame:
+    """``table`` (a ranked table: patient_id, site_id, flagged, contact, contact_cost) with held-out patients
+    marked: a "fair_test" column after "flagged" and, in place of their contact, the words not to call (at no cost)."""
+    held = in_keys(table, held_out)
+    marked = table.copy()
+    where = marked.columns.get_loc("flagged") + 1 if "flagged" in marked else len(marked.columns)
+    marked.insert(where, FAIR_TEST_COLUMN, np.where(held, HELD_OUT_WORDS, ""))
+    if "contact" in marked:
+        marked["contact"] = marked["contact"].astype(object).where(~held, HELD_OUT_WORDS)
+    if "contact_cost" in marked:
+        marked["contact_cost"] = marked["contact_cost"].where(~held, 0.0)
+    return marked

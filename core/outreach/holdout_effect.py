@@ -34,6 +34,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -164,7 +165,7 @@ def estimate_randomised(
     dropouts = np.bincount(cells, weights=dropped.astype(float), minlength=n_weeks * 4).reshape(n_weeks, 4)
     without, with_calls, calls, usable = _totals(flags, dropouts)
     listed_called = called & ~is_held
-    counts = {
+    counts: dict[str, Any] = {
         "held_out_patients": len(np.unique(patients[is_held])),
         "held_out_flags": int(is_held.sum()),
         "held_out_called_flags": int((is_held & called).sum()),

@@ -130,7 +130,7 @@ def test_a_users_column_named_like_one_of_ours_is_kept_under_another_name(bundle
     table = _list(cohort, bundle, _policy())
     assert (table["Risk band (from file)"] == "their own").all() and (table["Contact (from file)"] == "Dr Who").all()
     assert set(table["Risk band"]) <= {b.name for b in FACTORY_BANDS}
-    assert set(HEADERS.values()) <= set(table.columns) | {"Site"}
+    assert set(HEADERS.values()) <= set(table.columns) | {"Site", "Fair test"}  # the fair test: only with a draw
 
 
 def test_factory_costs_price_the_single_plan(loaded, bundle):
@@ -173,3 +173,14 @@ def test_the_last_contact_is_the_one_at_the_patients_own_site(loaded, bundle):
     table = call_list(loaded, flagged, flagged, _policy(), bundle, contacts)
     assert table.loc[0, "Last contact outcome"] == "reached"  # not the later contact of another site's patient
     assert table["Last contact outcome"].iloc[1:].isna().all()
+
+
+def test_a_held_out_patient_is_marked_in_the_export_instead_of_a_contact(loaded, bundle):
+    flagged = Policy.at(0.3, None).flagged(loaded.probability)
+    top = ranked_table(loaded, flagged, flagged, _policy(), bundle).iloc[0]
+    table = call_list(
+        loaded, flagged, flagged, _policy(), bundle, held_out=frozenset({(top["site_id"], top["patient_id"])})
+    )
+    words = "Held out this week (fair test): do not call"
+    assert (table.loc[0, "Fair test"], table.loc[0, "Contact"], table.loc[0, "Contact cost ($)"]) == (words, words, 0)
+    assert (table["Fair test"].iloc[1:] == "").all() and (table["Contact"].iloc[1:] != words).all()
