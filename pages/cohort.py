@@ -9,7 +9,7 @@ from app.figures import cohort as cohort_charts
 from app.services import reopen, starting_threshold, upload_routing, weekly
 from app.text import plain
 from app.views import cohort as cohort_views
-from app.views import cohort_start, controls
+from app.views import cohort_start, controls, fair_test
 from app.views import drift as drift_views
 from app.views import history as history_views
 from app.views import outreach as outreach_views
@@ -92,11 +92,13 @@ flagged = state.policy().flagged(cohort.curves)
 cohort_start.headline(cohort, flagged, best)
 week = weekly.remember(cohort, flagged, bundle)  # None: no database; everything below still works
 weekly_views.changes_section(cohort, flagged, week)
+held = fair_test.held_mask(cohort, week)  # this week's fair test: held out from calls at random
+fair_test.cohort_note(week, held)
 contacts = weekly_views.last_contacts(week)  # None: no database
 chosen = cohort_views.filters(cohort, contacts is not None)
 rows = filter_mask(cohort.scored, flagged, chosen, weekly_views.contacted_ids(contacts))
 cohort_views.patient_table(cohort, rows, flagged, bundle, weekly_views.table_columns(cohort, week, contacts))
-outreach_views.section(cohort, rows, flagged, week)
+outreach_views.section(cohort, rows, flagged & ~held, week)  # the held-out are not on the list to call
 
 st.subheader("The cohort at a glance")
 left, right = st.columns(2)
@@ -109,4 +111,4 @@ st.plotly_chart(cohort_charts.site_figure(sites), key="site_chart")
 cohort_views.site_table(sites)
 
 st.subheader("Export the call list")
-cohort_views.exports(cohort, rows, flagged, chosen, bundle, contacts)
+cohort_views.exports(cohort, rows, flagged, chosen, bundle, contacts, week.held_out if week else frozenset())

@@ -13,6 +13,7 @@ import streamlit as st
 
 from app import state
 from core.outreach.effectiveness import EffectEstimate, estimate_effectiveness
+from core.outreach.holdout_effect import RandomisedEstimate, estimate_randomised
 from core.outreach.opportunities import opportunities_from_store
 from core.store import Store, schema
 
@@ -25,7 +26,8 @@ def _data_key(store: Store) -> tuple[object, ...]:
     with store.database.reading() as connection:
         scored = connection.execute(sa.select(sa.func.count(), sa.func.max(uploads.c.id))).one()
         contacted = connection.execute(sa.select(sa.func.count(), sa.func.max(outreach.c.id))).one()
-    return (store.address, *scored, *contacted)
+        drawn = connection.execute(sa.select(sa.func.count()).select_from(schema.holdout_draws)).scalar()
+    return (store.address, *scored, *contacted, drawn)
 
 
 def estimate(store: Store) -> EffectEstimate:
@@ -35,6 +37,21 @@ def estimate(store: Store) -> EffectEstimate:
     if kept is not None:
         return kept
     with st.spinner("Measuring whether outreach works…"):
-        measured = estimate_effectiveness(opportunities_from_store(store))
+        opportunities = opportunities_from_store(store)
+        measured = estimate_effectiveness(opportunities)
+        randomised = estimate_randomised(opportunities, store.holdouts.held_out(), store.holdouts.drawn_uploads())
     state.set_effect_estimate(key, measured)
+    state.set_randomised_estimate(key, randomised)
     return measured
+
+
+def fair_test(store: Store) -> RandomisedEstimate:
+    """The fair test's estimate in ``store`` (worked out with the observational one, kept alike)."""
+    key = _data_key(store)
+    kept = state.randomised_estimate(key)
+    if kept is None:
+        with st.spinner("Measuring whether outreach works…"):
+            held = store.holdouts.held_out()
+            kept = estimate_randomised(opportunities_from_store(store), held, store.holdouts.drawn_uploads())
+        state.set_randomised_estimate(key, kept)
+    return kept

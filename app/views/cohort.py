@@ -22,7 +22,7 @@ from core.outreach.call_list import call_list, call_list_workbook
 from core.reading import template
 from core.reading.contract import ID_COLUMN, OUTCOME_COLUMN, SITE_COLUMN
 from core.reading.validation import SOURCE_ROW
-from core.scoring.cohort import CohortFilter, ScoredCohort, ranked_table
+from core.scoring.cohort import CohortFilter, PatientKey, ScoredCohort, in_keys, ranked_table
 
 TABLE_LIMIT = 1000  # rows drawn in the table; the export holds every flagged patient
 NOT_IN_FILE = "(not in the file)"
@@ -196,6 +196,11 @@ def _export_words(count: int, flagged_total: int, chosen: CohortFilter) -> str:
     )
 
 
+def _held_words(cohort: ScoredCohort, listed: np.ndarray, held_out: frozenset[PatientKey]) -> str:
+    held = int(in_keys(cohort.scored[listed], held_out).sum()) if held_out else 0
+    return f' {held:,} of them are held out this week (fair test): the list marks them "do not call".' if held else ""
+
+
 def exports(
     cohort: ScoredCohort,
     rows: np.ndarray,
@@ -203,9 +208,11 @@ def exports(
     chosen: CohortFilter,
     bundle: ModelBundle,
     last_contacts: pd.DataFrame | None = None,
+    held_out: frozenset[PatientKey] = frozenset(),
 ) -> None:
     """Download buttons for the call list: the flagged patients that pass the filters, under the policy in force
-    (with each patient's last recorded contact when ``last_contacts`` is given)."""
+    (with each patient's last recorded contact when ``last_contacts`` is given, and this week's fair-test
+    hold-out marked "do not call")."""
     policy = state.policy()
     listed = flagged & rows
     count = int(listed.sum())
@@ -214,6 +221,7 @@ def exports(
         + f" at a threshold of {policy.threshold:.1%}"
         + ("" if policy.capacity is None else f" within a staff capacity of {policy.capacity:,}")
         + f", highest risk first, with reasons. {policy.describe()}"
+        + _held_words(cohort, listed, held_out)
     )
     if not count:
         st.caption("Nobody is on the list: lower the threshold or widen the filters to build a call list.")
@@ -228,7 +236,7 @@ def exports(
     )
 
     def table() -> pd.DataFrame:
-        return call_list(cohort, listed, flagged, policy, bundle, last_contacts)
+        return call_list(cohort, listed, flagged, policy, bundle, last_contacts, held_out)
 
     def listed_ids() -> list[str]:
         return cohort.scored.loc[listed, ID_COLUMN].tolist()

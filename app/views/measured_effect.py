@@ -7,6 +7,7 @@ from __future__ import annotations
 from app import state
 from app.access.identity import allowed
 from app.services import measured_effect, store_access
+from app.views import fair_test
 from app.views.effectiveness import effectiveness_section
 from core.trust.roles import SAVE_SETTINGS
 
@@ -25,3 +26,4 @@ def section() -> None:
     if estimate is None:
         return
     effectiveness_section(estimate, state.costs().effectiveness, use_in_cost_model, allowed(SAVE_SETTINGS))
+    fair_test.estimate_section()  # the like-for-like figure from the random hold-out, beside it

@@ -19,6 +19,7 @@ from app.records import Week
 from app.services import store_access, weekly
 from app.text import plain
 from core.outreach.changes import LAST, MIN_RISE, NOW, WeeklyChanges, weekly_changes
+from core.outreach.holdout import FAIR_TEST_COLUMN, mark_held_out
 from core.outreach.last_contact import last_contact_for, recently_contacted
 from core.outreach.trends import (
     CHANGE,
@@ -39,6 +40,9 @@ NOT_CONTACTED_HELP = (
     "(today included), whatever its outcome."
 )
 TABLE_COLUMNS = {  # the columns table_columns adds to the Cohort page's patient table
+    FAIR_TEST_COLUMN: st.column_config.TextColumn(
+        "Fair test", help="Held out from calls this week at random, to measure whether calls help (see above)."
+    ),
     TREND: st.column_config.LineChartColumn(
         "Trend",
         y_min=0,
@@ -240,7 +244,7 @@ def table_columns(
 
     def add(table: pd.DataFrame) -> pd.DataFrame:
         ids = table[ID_COLUMN].astype(str)
-        table = table.copy()
+        table = mark_held_out(table, week.held_out) if week is not None and week.held_out else table.copy()
         if before is not None and before[0]:  # a first week has no trend or change to show yet (never "None")
             weeks = [ScoredWeek(f"{_day(u)}", before[1][u.id]) for u in before[0]]
             weeks.append(ScoredWeek("this week", cohort.scored[[ID_COLUMN, "probability"]]))
