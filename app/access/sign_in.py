@@ -44,9 +44,13 @@ def _salt() -> bytes:
 
 
 def _limiter() -> tuple[GuessLimiter, str]:
-    return GuessLimiter(state.settings().log_dir), client_key(
-        state.client_address(state.settings().trusted_proxies), _salt()
-    )
+    """The guess limits, counted in the database; in the file beside the audit log while it cannot be reached."""
+    try:
+        counts = store_access.open_store().guesses
+    except StoreError:
+        counts = None  # the shared team password still signs people in without a database
+    limiter = GuessLimiter(state.settings().log_dir, counts=counts)
+    return limiter, client_key(state.client_address(state.settings().trusted_proxies), _salt())
 
 
 def _refused_while_locked(lockout: Lockout, client: str, **fields: object) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from types import TracebackType
 
 from core.store.database import Database
+from core.store.guess_counts import GuessCounts
 from core.store.history_columns import HistoryColumns
 from core.store.holdouts import HoldOuts
 from core.store.migrate import upgrade
@@ -41,6 +42,7 @@ class Store:
         self.history_columns = HistoryColumns(database)
         self.inputs = WeekInputs(database)  # the rows each week was scored from
         self.holdouts = HoldOuts(database)  # the fair test's random hold-out draws
+        self.guesses = GuessCounts(database)  # sign-in guess counts (core.trust.guesses decides with them)
 
     @classmethod
     def open(cls, url: str, *, connect_timeout: float = DEFAULT_CONNECT_TIMEOUT_S) -> Store:

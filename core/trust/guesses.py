@@ -1,9 +1,12 @@
 """Limits on password guesses that hold across sessions and processes: per client and per deployment.
 
 A browser session is cheap to open again, so a delay kept in one session does not slow a script that
-opens a new connection for every guess. Failures are kept in a small JSON file beside the audit log,
-read and written under an exclusive ``flock`` (every app process on the machine shares it). Clients
-and user names are kept only as salted hashes (of the address, of the name typed).
+opens a new connection for every guess. Failures are kept in the database (``core.store.guess_counts``:
+every app process and machine shares them; each decision is one transaction holding the write lock).
+Where the database cannot be reached (a deployment with the shared team password still signs people in
+then), they are kept in a small JSON file beside the audit log instead, read and written under an
+exclusive ``flock`` (every app process on the machine shares it). Clients and user names are kept only as
+salted hashes (of the address, of the name typed).
 
 Rules: ``PER_CLIENT`` wrong passwords from one client within ``WINDOW_S`` lock that client out for
 ``LOCKOUT_S``; ``PER_NAME`` wrong passwords for one user name, from anywhere, lock that name (a guesser
@@ -17,6 +20,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import secrets
 import time
@@ -24,6 +28,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from core.store import StoreError
+from core.store.guess_counts import GuessCounts
+
+log = logging.getLogger(__name__)
 
 STATE_NAME = "sign_in_attempts.json"
 PER_CLIENT = 5
@@ -58,14 +67,26 @@ def name_key(name: str, salt: bytes) -> str:
 
 
 class GuessLimiter:
-    """Counts wrong passwords in a shared file and decides lockouts."""
+    """Counts wrong passwords in the database (else in a shared file) and decides lockouts."""
 
-    def __init__(self, directory: Path, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, directory: Path, clock: Callable[[], float] = time.time, counts: GuessCounts | None = None
+    ) -> None:
         self.path = Path(directory) / STATE_NAME
         self.clock = clock
+        self.counts = counts  # the store's guess counts; None: the file only
 
     def _update(self, change: Callable[[dict[str, Any], float], Any]) -> Any:
-        """Read, change and write the state under an exclusive lock; returns what ``change`` returns."""
+        """Read, change and write the state in one locked step; returns what ``change`` returns."""
+        if self.counts is not None:
+            try:
+                return self.counts.update(change, self.clock(), WINDOW_S)
+            except StoreError:
+                log.warning("guess counts kept in the file: the database cannot be used")
+        return self._update_file(change)
+
+    def _update_file(self, change: Callable[[dict[str, Any], float], Any]) -> Any:
+        """Read, change and write the file's state under an exclusive lock; returns what ``change`` returns."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
