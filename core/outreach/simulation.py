@@ -20,6 +20,12 @@ dropout with the same chance, whatever came before), and whom to call depends on
 so a call in a given week lowers the chance of the eventual dropout by exactly ``true_effect``, whatever
 other calls the patient gets. That is the figure the estimate targets (``core.outreach.effectiveness``).
 
+Two options test the fair test (``core.outreach.holdout_effect``): ``holdout_share`` holds a random share of
+each week's flagged patients out of the calls (recorded in ``held_out``), and ``hidden_lean`` makes
+coordinators more likely to call the would-be dropouts they sense, which the score cannot show: the
+observational estimate is then biased, the randomised one is not. Both are off by default (the random
+numbers drawn, and so every trial, are then those drawn without them).
+
 The weekly files list the patients still in the trial without an outcome; a closing file after the last
 week gives every patient's outcome (dropped out or not), except ``lost_share`` of them, never known.
 The output is what the store would hold: uploads with their score rows, and the outreach log

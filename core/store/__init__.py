@@ -3,7 +3,8 @@
 SQLite (a file, the default) or PostgreSQL, through SQLAlchemy; the schema is built and kept up to date by
 the Alembic migrations in ``migrations/``, applied when the store opens. Modules: ``store`` (open it),
 ``database`` (connections per backend), ``migrate``, ``schema``, ``uploads``, ``saved_settings``,
-``outreach`` and ``outreach_summary``, ``users``, ``bulk`` (fast inserts), ``frames`` (results as frames),
+``outreach`` and ``outreach_summary``, ``users``, ``holdouts`` (the fair test's draws), ``guess_counts``
+(sign-in guesses), ``bulk`` (fast inserts), ``frames`` (results as frames),
 ``errors`` and ``reasons`` (plain messages).
 """
 
