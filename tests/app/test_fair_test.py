@@ -63,3 +63,7 @@ def test_a_coordinator_sees_the_fair_test_but_cannot_switch_it(team):
     assert FAIR_TEST_BUTTON not in [b.label for b in at.button]
     assert "Only a manager can switch it on or off." in shown(" ".join(c.value for c in at.sidebar.caption))
     assert _saved_share(team) is None
+    at.switch_page(PAGE_FILES["thresholds"]).run()
+    assert not at.exception
+    assert "The fair test (random hold-out)" in " ".join(m.value for m in at.markdown)
+    assert "No week has a hold-out with known outcomes yet" in " ".join(c.value for c in at.caption)
