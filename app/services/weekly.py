@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from app import state
-from app.records import Week
+from app.records import TeamRecord, Week
 from app.services import store_access
 from core.decision_settings import holdout_share
 from core.model.bundle import ModelBundle
@@ -92,7 +92,9 @@ def remember(cohort: ScoredCohort, flagged: np.ndarray, bundle: ModelBundle) -> 
     """Store this cohort's scores as this week's (once: the same file and model found again is the same week)."""
     as_of, trial = _as_of(cohort), trial_of(cohort)
     state.set_open_trial(trial)  # the address names it: a refresh reopens this trial
-    key = (cohort.sha256, bundle.sha256, as_of, trial)
+    saved = state.team_saved()  # the fair test switched on mid-session draws this week at the next run
+    share = holdout_share(saved.raw()) if isinstance(saved, TeamRecord) else None
+    key = (cohort.sha256, bundle.sha256, as_of, trial, share)
     known = state.remembered_week(key)
     if known is not None:
         return known

@@ -13,13 +13,13 @@ from app.records import Week
 
 __all__ = ["remembered_week", "set_remembered_week"]
 
-REMEMBERED = "weekly_remembered"  # (cohort SHA-256, model SHA-256, as-of day) -> app.records.Week
+REMEMBERED = "weekly_remembered"  # (cohort, model SHA-256, as-of day, trial, fair-test share) -> app.records.Week
 
 
-def remembered_week(key: tuple[str, str, date | None, str]) -> Week | None:
+def remembered_week(key: tuple[str, str, date | None, str, float | None]) -> Week | None:
     """The stored week of this cohort and model, if this session stored or found it."""
     return st.session_state.get(REMEMBERED, {}).get(key)
 
 
-def set_remembered_week(key: tuple[str, str, date | None, str], week: Week) -> None:
+def set_remembered_week(key: tuple[str, str, date | None, str, float | None], week: Week) -> None:
     st.session_state[REMEMBERED] = {key: week}  # only the cohort on screen matters

@@ -31,14 +31,14 @@ def _switch_on(at: AppTest, percent: int) -> AppTest:
 def test_a_manager_switches_the_fair_test_on_and_the_cohort_page_holds_patients_out(team, tmp_path):
     at = sign_in(*ANA)
     assert _saved_share(team) is None
-    at = _switch_on(at, 20)
-    assert not at.exception and _saved_share(team) == pytest.approx(0.20)
+    at.switch_page(PAGE_FILES["cohort"]).run()
+    at = click(at, "Open the demo cohort")  # stored while the fair test is off: nobody held out
+    assert not at.exception and "Fair test this week" not in " ".join(i.value for i in at.info)
+    at = _switch_on(at, 20)  # switched on with the week on screen: the week is drawn at once
+    assert not at.exception, [e.value for e in at.exception]
+    assert _saved_share(team) == pytest.approx(0.20)
     events, _ = read_events(tmp_path / "audit.jsonl")
     assert list(events.loc[events["event"] == "fair_test_saved", "by"]) == ["Ana Lopez"]
-
-    at.switch_page(PAGE_FILES["cohort"]).run()
-    click(at, "Open the demo cohort")
-    assert not at.exception, [e.value for e in at.exception]
     notes = shown(" ".join(i.value for i in at.info))
     assert "Fair test this week" in notes and "usual care" in notes
     with Store.open(team) as store:
