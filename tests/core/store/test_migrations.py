@@ -19,7 +19,18 @@ from core.store.database import Database
 from core.store.migrate import VERSIONS_DIR, alembic_config, current_revision, head_revision, upgrade
 from tests.core.store import samples
 
-TABLES = {"uploads", "scores", "settings", "outreach", "users", "history_columns", "week_inputs", "alembic_version"}
+TABLES = {
+    "uploads",
+    "scores",
+    "settings",
+    "outreach",
+    "users",
+    "history_columns",
+    "week_inputs",
+    "api_keys",
+    "api_replies",
+    "alembic_version",
+}
 
 
 def test_the_migrations_form_one_line_from_the_first_to_the_head():
