@@ -42,7 +42,12 @@ def _reply(
     bundle = the.bundle()
     policy, stated = policy_in_force(given, the.store(), the.settings, bundle)
     reply = answer(cohort, policy, stated, bundle, as_of=as_of)
-    counts(request.state, patients=len(reply["patients"]), flagged=reply["flagged"], problems=len(reply["problems"]))
+    counts(
+        request.state,
+        patients_scored=len(reply["patients"]),
+        flagged=reply["flagged"],
+        problems=len(reply["problems"]),
+    )
     return reply
 
 

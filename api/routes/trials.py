@@ -48,5 +48,5 @@ def call_list(
     policy, stated = policy_in_force(given, store, the.settings, bundle)
     reply = answer(cohort, policy, stated, bundle, flagged_only=True)
     reply["week"] = {"trial": trial, "day": upload.week_day, "upload_id": upload.id}
-    counts(request.state, patients=len(reply["patients"]), flagged=reply["flagged"])
+    counts(request.state, patients_listed=len(reply["patients"]), flagged=reply["flagged"])
     return reply
