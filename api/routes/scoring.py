@@ -82,7 +82,9 @@ def score_file(
 @router.post("/histories/score", response_model=Scored, summary="Score a trial's history as of a date")
 def score_trial_history(
     request: Request,
-    files: Annotated[list[UploadFile], File(description="the three tables, or the SDTM domains (DM, DS, SV, AE, TS)")],
+    files: Annotated[
+        list[UploadFile], File(min_length=1, description="the three tables, or the SDTM domains (DM, DS, SV, AE, TS)")
+    ],
     caller: Annotated[Caller, Depends(allowed(SCORE))],
     threshold: Threshold = None,
     capacity: Capacity = None,
