@@ -8,12 +8,14 @@ from THE POLICY (core.decisions.policy), so the app, the command line and the AP
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from starlette.responses import Response
 
 from core import decision_settings
 from core.decisions.costs import CostSettings
@@ -163,3 +165,9 @@ def answer(
         "patients": patients(ranked_table(cohort, rows, flagged, policy, bundle)),
         "problems": problems(cohort),
     }
+
+
+def json_answer(reply: dict[str, Any]) -> Response:
+    """A scoring's reply as JSON, written once. The route's response model documents it (and the contract tests
+    check every answer against it); validating 10,000 patients again on the way out would cost more than scoring."""
+    return Response(json.dumps(reply, default=str, allow_nan=False), media_type="application/json")

@@ -7,13 +7,13 @@ from datetime import date
 from typing import Annotated, Any
 
 import pandas as pd
-from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, Response, UploadFile
 
 from api.audit_calls import counts
 from api.keys import Caller, allowed, service
 from api.problems import ERRORS
 from api.schemas import Plan, Scored
-from api.scored import answer, policy_in_force
+from api.scored import answer, json_answer, policy_in_force
 from core.history.as_of import default_as_of, patients_in_study
 from core.history.reader import read_history
 from core.reading.dated import AmbiguousDateColumns
@@ -37,7 +37,7 @@ def _given(threshold: float | None, capacity: int | None, plan: str | None) -> d
 
 def _reply(
     request: Request, cohort: ScoredCohort, given: dict[str, Any], as_of: pd.Timestamp | None = None
-) -> dict[str, Any]:
+) -> Response:
     the = service(request)
     bundle = the.bundle()
     policy, stated = policy_in_force(given, the.store(), the.settings, bundle)
@@ -48,7 +48,7 @@ def _reply(
         flagged=reply["flagged"],
         problems=len(reply["problems"]),
     )
-    return reply
+    return json_answer(reply)
 
 
 @router.post("/score", response_model=Scored, summary="Score a cohort file (CSV or Excel)")
@@ -61,7 +61,7 @@ def score_file(
     plan: PlanQuery = None,
     as_of: AsOf = None,
     day_first: DayFirst = None,
-) -> dict[str, Any]:
+) -> Response:
     the = service(request)
     data = file.file.read()
     try:
@@ -91,7 +91,7 @@ def score_trial_history(
     plan: PlanQuery = None,
     as_of: AsOf = None,
     day_first: DayFirst = None,
-) -> dict[str, Any]:
+) -> Response:
     the = service(request)
     named = {(f.filename or f"file{i + 1}.csv"): f.file.read() for i, f in enumerate(files)}
     history = read_history(named, day_first=day_first, max_upload_mb=the.settings.max_upload_mb)

@@ -4,17 +4,17 @@ the week kept under the model in use and the settings in force (or given), as th
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Annotated, Any
+from typing import Annotated
 
 import pandas as pd
-from fastapi import APIRouter, Depends, HTTPException, Path, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Request, Response
 
 from api.audit_calls import counts
 from api.keys import Caller, allowed, service
 from api.problems import ERRORS
 from api.routes.scoring import Capacity, PlanQuery, Threshold
 from api.schemas import CallList
-from api.scored import answer, policy_in_force
+from api.scored import answer, json_answer, policy_in_force
 from core.scoring.cohort import score_upload
 from core.trust.roles import VIEW
 
@@ -29,7 +29,7 @@ def call_list(
     threshold: Threshold = None,
     capacity: Capacity = None,
     plan: PlanQuery = None,
-) -> dict[str, Any]:
+) -> Response:
     the = service(request)
     store = the.store()
     upload = store.uploads.latest_week(trial)
@@ -49,4 +49,4 @@ def call_list(
     reply = answer(cohort, policy, stated, bundle, flagged_only=True)
     reply["week"] = {"trial": trial, "day": upload.week_day, "upload_id": upload.id}
     counts(request.state, patients_listed=len(reply["patients"]), flagged=reply["flagged"])
-    return reply
+    return json_answer(reply)
