@@ -79,6 +79,12 @@ class RowProblem(BaseModel):
     reason: str
 
 
+class Week(BaseModel):
+    trial: str
+    day: date
+    upload_id: int
+
+
 class Scored(BaseModel):
     model: ModelInUse
     settings: SettingsInForce
@@ -87,12 +93,7 @@ class Scored(BaseModel):
     flagged: int
     patients: list[Patient]
     problems: list[RowProblem]
-
-
-class Week(BaseModel):
-    trial: str
-    day: date
-    upload_id: int
+    week: Week | None = None  # the week kept, when the request named its trial
 
 
 class CallList(Scored):

@@ -23,10 +23,10 @@ from core.decisions.policy import SINGLE, Policy
 from core.model import card_words
 from core.model.bundle import ModelBundle
 from core.reading.contract import ID_COLUMN, SITE_COLUMN
-from core.scoring.cohort import NOT_RECORDED, ScoredCohort, ranked_table
+from core.scoring.cohort import NOT_RECORDED, ScoredCohort, ranked_table, stored_scores
 from core.scoring.scores import REASON_COLUMNS
 from core.settings import Settings
-from core.store import Store
+from core.store import NewUpload, Store, settings_of
 
 HORIZON_COLUMN = re.compile(r"^chance_within_\d+_weeks$")  # per-horizon chances, when the model gives them
 NOT_RECORDED_SEPARATOR = ", "  # core.reading.blanks.missing_inputs joins the labels with it
@@ -165,6 +165,36 @@ def answer(
         "patients": patients(ranked_table(cohort, rows, flagged, policy, bundle)),
         "problems": problems(cohort),
     }
+
+
+def keep_week(
+    store: Store,
+    cohort: ScoredCohort,
+    policy: Policy,
+    bundle: ModelBundle,
+    trial: str,
+    by: str,
+    day: pd.Timestamp | None = None,
+) -> dict[str, Any]:
+    """Store this scoring as the trial's week, as the app's weekly memory does (once: the same file, model, day and
+    trial found again is the same week); ``day``: a history's as-of day (default: the file's, else today)."""
+    day = cohort.result.as_of if day is None else day
+    as_of = None if day is None else pd.Timestamp(day).date()
+    upload = store.uploads.find(cohort.sha256, bundle.sha256, as_of, trial)
+    if upload is None:
+        new = NewUpload(
+            scored_by=by,
+            source_file=cohort.filename,
+            file_sha256=cohort.sha256,
+            model_version=bundle.version,
+            model_sha256=bundle.sha256,
+            settings=settings_of(policy),
+            rows_read=cohort.result.n_read,
+            as_of=as_of,
+            trial=trial,
+        )
+        upload = store.uploads.record(new, stored_scores(cohort, policy.flagged(cohort.curves)), cohort.result.valid)
+    return {"trial": trial, "day": upload.week_day, "upload_id": upload.id}
 
 
 def json_answer(reply: dict[str, Any]) -> Response:

@@ -13,7 +13,7 @@ from api.audit_calls import counts
 from api.keys import Caller, allowed, service
 from api.problems import ERRORS
 from api.schemas import Plan, Scored
-from api.scored import answer, json_answer, policy_in_force
+from api.scored import answer, json_answer, keep_week, policy_in_force
 from core.history.as_of import default_as_of, patients_in_study
 from core.history.reader import read_history
 from core.reading.dated import AmbiguousDateColumns
@@ -28,6 +28,14 @@ Threshold = Annotated[float | None, Query(ge=0.0, le=1.0, description="flag at o
 Capacity = Annotated[int | None, Query(ge=0, le=10_000_000, description="flag at most this many, highest risk first")]
 PlanQuery = Annotated[Plan | None, Query(description="single: one contact each; tiered: the band's action")]
 AsOf = Annotated[date | None, Query(description="count days to this date (a file that gives dates; a history)")]
+TrialQuery = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=200,
+        description="keep this scoring as the trial's week (as the app does), for its call list and statistics",
+    ),
+]
 DayFirst = Annotated[bool | None, Query(description="dates written day first (true) or month first (false)")]
 
 
@@ -36,12 +44,14 @@ def _given(threshold: float | None, capacity: int | None, plan: str | None) -> d
 
 
 def _reply(
-    request: Request, cohort: ScoredCohort, given: dict[str, Any], as_of: pd.Timestamp | None = None
+    request: Request, cohort: ScoredCohort, given: dict[str, Any], trial: str | None, as_of: pd.Timestamp | None = None
 ) -> Response:
     the = service(request)
     bundle = the.bundle()
     policy, stated = policy_in_force(given, the.store(), the.settings, bundle)
     reply = answer(cohort, policy, stated, bundle, as_of=as_of)
+    if trial is not None:
+        reply["week"] = keep_week(the.store(), cohort, policy, bundle, trial, request.state.caller, as_of)
     counts(
         request.state,
         patients_scored=len(reply["patients"]),
@@ -61,6 +71,7 @@ def score_file(
     plan: PlanQuery = None,
     as_of: AsOf = None,
     day_first: DayFirst = None,
+    trial: TrialQuery = None,
 ) -> Response:
     the = service(request)
     data = file.file.read()
@@ -76,7 +87,7 @@ def score_file(
         )
     except AmbiguousDateColumns as exc:
         raise SchemaError(f"{exc} Give day_first=true or day_first=false.") from None
-    return _reply(request, cohort, _given(threshold, capacity, plan))
+    return _reply(request, cohort, _given(threshold, capacity, plan), trial)
 
 
 @router.post("/histories/score", response_model=Scored, summary="Score a trial's history as of a date")
@@ -91,6 +102,7 @@ def score_trial_history(
     plan: PlanQuery = None,
     as_of: AsOf = None,
     day_first: DayFirst = None,
+    trial: TrialQuery = None,
 ) -> Response:
     the = service(request)
     named = {(f.filename or f"file{i + 1}.csv"): f.file.read() for i, f in enumerate(files)}
@@ -102,4 +114,4 @@ def score_trial_history(
     if not patients_in_study(history, when):
         raise HTTPException(422, f"None of the trial's patients was in the trial on {when.date()}; give another as_of.")
     cohort = score_history(history, named, "the history", when, the.bundle(), the.settings.bands)
-    return _reply(request, cohort, _given(threshold, capacity, plan), when)
+    return _reply(request, cohort, _given(threshold, capacity, plan), trial, when)

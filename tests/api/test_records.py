@@ -116,3 +116,21 @@ def test_a_manager_promotes_a_version_and_an_unknown_one_is_404(client, deployed
     promoted = client.post(f"/v1/models/{version}/promote", headers=headers)
     assert promoted.status_code == 200 and promoted.json() == {"in_use": version, "previous": version}
     assert client.post("/v1/models/9.9/promote", headers=headers).status_code == 404
+
+
+def test_a_scoring_named_for_a_trial_is_kept_as_its_week_once_and_feeds_its_call_list(client, deployed):
+    headers = deployed.headers("coordinator")
+    files = {"file": (DEMO_COHORT_PATH.name, DEMO_COHORT_PATH.read_bytes())}
+    query = {"trial": "TRX-402", "capacity": 30}
+    first = client.post("/v1/score", headers=headers, files=files, params=query).json()
+    again = client.post("/v1/score", headers=headers, files=files, params=query).json()
+    assert first["week"]["trial"] == "TRX-402" and first["week"] == again["week"]
+    flagged = {p["patient_id"] for p in first["patients"] if p["flagged"]}
+    listed = client.get("/v1/trials/TRX-402/call-list", headers=headers, params={"capacity": 30}).json()
+    assert {p["patient_id"] for p in listed["patients"]} == flagged and len(flagged) == 30
+    with Store.open(deployed.settings.database_url) as store:
+        (upload,) = store.uploads.recent()
+        assert upload.scored_by == "coordinator-key" and upload.settings["capacity"] == 30
+        assert store.uploads.scores(upload.id)["flagged"].sum() == 30
+    unnamed = client.post("/v1/score", headers=headers, files=files).json()
+    assert unnamed.get("week") is None
