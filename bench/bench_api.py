@@ -8,7 +8,9 @@ from its last line). Then:
   (60 s) by one client, then by two at once (each waits for its answer before the next call): requests per second and
   latency percentiles (p50, p95, max) from ``time.perf_counter`` around each call, answers checked (200, 500 patients);
 * size: 10,000 simulated patients (``bench._common.cohort``) posted once each, best of 3 (seconds per answer,
-  reasons included).
+  reasons included);
+* the same two files scored in this process without HTTP (``core.scoring.cohort.score_upload`` then
+  ``ranked_table`` with reasons under the model's own policy; best of 3), so the API's own share shows.
 
 Targets: 500 patients p95 < 0.3 s with one client; 10,000 patients < 3 s. The machine's load average is printed before and after:
 the server shares the machine's cores with the clients and with anything else running.
@@ -34,7 +36,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._common import cohort, csv_bytes, machine_note, parse_args, print_table, tiny_note, verdict  # noqa: E402
+from core.decisions.policy import Policy  # noqa: E402
+from core.model.registry import Registry  # noqa: E402
 from core.paths import DEMO_COHORT_PATH  # noqa: E402
+from core.scoring.cohort import ranked_table, score_upload  # noqa: E402
+from core.settings import Settings  # noqa: E402
 
 FULL = {"load_s": 60.0, "clients": (1, 2), "small": None, "large": 10_000, "large_repeats": 3}
 TINY = {"load_s": 2.0, "clients": (1,), "small": 50, "large": 200, "large_repeats": 1}
@@ -116,7 +122,8 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
-def _report(sizes: dict, base: str, key: str, tiny: bool) -> None:
+def _report(sizes: dict, base: str, key: str, tiny: bool) -> dict[int, bytes]:
+    """Print the load and size figures; returns the files posted (patients -> bytes)."""
     demo = DEMO_COHORT_PATH.read_bytes()
     small = sizes["small"]
     data = csv_bytes(cohort(small)) if small else demo
@@ -146,6 +153,28 @@ def _report(sizes: dict, base: str, key: str, tiny: bool) -> None:
         [[f"{large:,}", f"{len(big) / 2**20:.1f}", f"{min(times):.3f}", " ".join(f"{t:.2f}" for t in times),
           f"< {target}" if target else "-", verdict(min(times), target)]],
     )  # fmt: skip
+    return {patients: data, large: big}
+
+
+def _core_only(files: dict[int, bytes], repeats: int) -> None:
+    """The same files scored without HTTP: what the core costs, so the API's own share shows."""
+    settings = Settings.factory()
+    bundle = Registry(settings.models_dir).load()
+    policy = Policy.at(bundle.default_threshold)
+    rows = []
+    for patients, data in files.items():
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            cohort = score_upload(data, "cohort.csv", bundle, settings.bands)
+            flagged = policy.flagged(cohort.curves)
+            ranked_table(cohort, flagged | ~flagged, flagged, policy, bundle)
+            times.append(time.perf_counter() - start)
+        rows.append([f"{patients:,}", f"{min(times):.3f}", " ".join(f"{t:.2f}" for t in times)])
+    print(
+        f"\nThe same files scored in this process, no HTTP (score_upload + ranked_table with reasons; best of {repeats})"
+    )
+    print_table(["patients", "best s", "runs s"], rows)
 
 
 def main() -> None:
@@ -163,10 +192,11 @@ def main() -> None:
         try:
             base = f"http://127.0.0.1:{port}"
             _wait_until_up(base, server)
-            _report(sizes, base, key, args.tiny)
+            posted = _report(sizes, base, key, args.tiny)
         finally:
             server.terminate()
             server.wait(timeout=30)
+    _core_only(posted, sizes["large_repeats"])
     print(f"\nload average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
