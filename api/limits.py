@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.reading.limits import MB
@@ -44,8 +45,12 @@ class RateLimiter:
             return max(1, math.ceil((1.0 - tokens) / rate))
 
 
-class BodyTooLarge(Exception):
-    """The request's body passed the limit while it was read."""
+class BodyTooLarge(HTTPException):
+    """The request's body passed the limit while it was read (a body sent in chunks, without a length): an HTTP
+    error, so the framework's body parsing passes it on as a 413 instead of a parsing error."""
+
+    def __init__(self, max_mb: float) -> None:
+        super().__init__(413, TOO_LARGE.format(mb=max_mb))
 
 
 class BodyLimit:
@@ -72,7 +77,7 @@ class BodyLimit:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
-                    raise BodyTooLarge
+                    raise BodyTooLarge(self.max_mb)
             return message
 
         try:

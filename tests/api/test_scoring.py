@@ -128,3 +128,23 @@ def test_a_request_over_the_upload_limit_is_refused_before_it_is_read(deployed):
         big = b"x" * (2 * 1024 * 1024)
         response = client.post("/v1/score", headers=deployed.headers("coordinator"), files={"file": ("big.csv", big)})
     assert response.status_code == 413 and "1 MB" in response.json()["message"]
+
+
+def test_a_body_sent_in_chunks_without_a_length_is_refused_once_it_passes_the_limit(deployed):
+    from dataclasses import replace
+
+    from api.config import ApiConfig
+    from api.factory import create_app
+
+    def chunks():
+        yield b'--b\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\n\r\n'
+        for _ in range(40):
+            yield b"x" * 65536
+        yield b"\r\n--b--\r\n"
+
+    headers = {**deployed.headers("coordinator"), "Content-Type": "multipart/form-data; boundary=b"}
+    small = create_app(replace(deployed.settings, max_upload_mb=1), ApiConfig())
+    with TestClient(small, raise_server_exceptions=False) as client:
+        response = client.post("/v1/score", headers=headers, content=chunks())
+    assert response.request.headers.get("transfer-encoding") == "chunked"
+    assert response.status_code == 413 and "1 MB" in response.json()["message"]
