@@ -6,7 +6,7 @@ APP_STAMP := $(VENV)/.app-$(shell cat requirements.txt | sha256sum | cut -c1-12)
 DEV_STAMP := $(VENV)/.dev-$(shell cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-12)
 PORT ?= 8501
 
-.PHONY: setup setup-dev run test test-fast lint servers data model bench clean
+.PHONY: setup setup-dev run api test test-fast lint servers data model bench clean
 
 $(APP_STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ setup-dev: $(DEV_STAMP)
 
 run: setup
 	$(PY) -m streamlit run app/main.py --server.port $(PORT)
+
+# The HTTP API on 127.0.0.1:$RRADAR_API_PORT (default 8000); keys: python -m core.cli.users add-key NAME --role ...
+api: setup
+	$(PY) -m api
 
 # Debian's chromium (browser tests) and PostgreSQL's server programs (the store's tests start a throwaway
 # server of their own); installed when missing and we are root, else the one command to run is printed.

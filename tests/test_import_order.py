@@ -223,3 +223,33 @@ def test_every_package_and_module_is_named_in_the_architecture_doc():
         if not any(name in section for section in _doc_sections(doc, folder) for name in named):
             missing.append(str(path.relative_to(ROOT)))
     assert missing == []
+
+
+def _top_level_imports(path: Path) -> set[str]:
+    """The first part of every module ``path`` imports (``from api.keys import x`` -> ``api``)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_the_api_imports_only_core_and_core_never_imports_the_api():
+    api_files = _python_files("api")
+    assert len(api_files) > 5  # the checker sees the API's modules
+    leaks = [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path in api_files
+        for name in sorted(_top_level_imports(path) & {"app", "pages", "streamlit", "tests", "bench"})
+    ]
+    assert leaks == []
+    into_api = [
+        str(p.relative_to(ROOT)) for p in _python_files("core", "app", "pages") if "api" in _top_level_imports(p)
+    ]
+    assert into_api == []
+
+
+def test_no_circle_between_the_apis_modules():
+    assert circles(module_graph("api")) == []

@@ -20,8 +20,7 @@ from core.decision_settings import holdout_share
 from core.model.bundle import ModelBundle
 from core.outreach.holdout import draw_held_out, new_seed
 from core.paths import DEMO_COHORT_PATH
-from core.reading.contract import ID_COLUMN, OUTCOME_COLUMN, SITE_COLUMN
-from core.scoring.cohort import ScoredCohort, patient_keys
+from core.scoring.cohort import ScoredCohort, patient_keys, stored_scores
 from core.store import NewUpload, Store, Upload, settings_of
 from core.store.holdouts import Draw
 
@@ -30,20 +29,6 @@ log = logging.getLogger(__name__)
 NOT_REMEMBERED = (
     "This week's scores are shown, but they are not remembered: next week's list cannot be compared with this one."
 )
-STORED_COLUMNS = [ID_COLUMN, SITE_COLUMN, "probability", "risk_band", "days_in_trial", OUTCOME_COLUMN]
-
-
-def scores_to_store(cohort: ScoredCohort, flagged: np.ndarray) -> pd.DataFrame:
-    """One row per judged patient as the store keeps it: identifier, site, risk, band, flag, days in trial, outcome."""
-    present = [c for c in STORED_COLUMNS if c in cohort.scored]
-    rows = cohort.scored[present].assign(flagged=np.asarray(flagged, dtype=bool))
-    valid = cohort.result.valid  # the outcome a file gives (completed or withdrew) is an input, not a score
-    if OUTCOME_COLUMN not in rows and OUTCOME_COLUMN in valid:
-        rows[OUTCOME_COLUMN] = valid.loc[rows.index, OUTCOME_COLUMN]
-    judged = rows["probability"].notna()  # a patient the model may not judge yet (too early) has no risk to keep
-    return rows[judged].reset_index(drop=True)
-
-
 DEMO_TRIAL = "Demo cohort"
 UNNAMED_TRIAL = "Unnamed trial"
 
@@ -113,7 +98,7 @@ def remember(cohort: ScoredCohort, flagged: np.ndarray, bundle: ModelBundle) -> 
                 as_of=as_of,
                 trial=trial,
             )
-            upload = store.uploads.record(new, scores_to_store(cohort, flagged), cohort.result.valid)
+            upload = store.uploads.record(new, stored_scores(cohort, flagged), cohort.result.valid)
             log.info("week stored as upload %s", upload.id)
         draw = _hold_out(store, upload)
         last = store.uploads.latest_before(upload.id)

@@ -6,6 +6,9 @@
     python -m core.cli.users disable NAME
     python -m core.cli.users enable NAME
     python -m core.cli.users reset-password NAME
+    python -m core.cli.users add-key NAME --role coordinator|manager   (prints the new API key once, on its last line)
+    python -m core.cli.users revoke-key NAME
+    python -m core.cli.users list-keys
 
 The users live in the database of the settings in force (RRADAR_DATABASE_URL or ``[database] url``).
 ``--no-password``: the person signs in only through the identity provider (their NAME is their e-mail
@@ -20,10 +23,13 @@ import getpass
 import logging
 import sys
 from collections.abc import Callable
+from typing import Any
 
 from core.settings import Settings, SettingsError, load_settings
 from core.store import Store, StoreError
+from core.store.api_keys import ApiKey
 from core.trust.accounts import AccountChange, AccountError, Accounts, check_password
+from core.trust.api_keys import key_hash, new_key
 from core.trust.audit import AuditError, AuditLog
 from core.trust.gate_choice import remember_named_users
 from core.trust.passwords import ITERATIONS
@@ -51,6 +57,11 @@ def _parser() -> argparse.ArgumentParser:
     for command, text in (("disable", "stop a user signing in"), ("enable", "let a disabled user sign in again")):
         commands.add_parser(command, help=text).add_argument("name")
     commands.add_parser("reset-password", help="give a user a new password (asks for it)").add_argument("name")
+    add_key = commands.add_parser("add-key", help="make an API key for a program (printed once)")
+    add_key.add_argument("name")
+    add_key.add_argument("--role", required=True, choices=ROLES)
+    commands.add_parser("revoke-key", help="stop an API key working").add_argument("name")
+    commands.add_parser("list-keys", help="list the API keys (never the keys themselves)")
     return parser
 
 
@@ -116,7 +127,47 @@ DONE = {
 }
 
 
+def _list_keys(keys: list[ApiKey], address: str) -> int:
+    if not keys:
+        print(f"No API keys yet in {address}. Make one with: python -m core.cli.users add-key NAME --role coordinator")
+        return 0
+    width = max(len(k.name) for k in keys)
+    print(f"API keys in {address}:")
+    for key in keys:
+        state = f"revoked {key.revoked_at:%Y-%m-%d %H:%M} UTC" if key.revoked_at else "in use"
+        print(f"  {key.name:<{width}}  {key.role:<11}  made {key.created_at:%Y-%m-%d %H:%M} UTC  {state}")
+    return 0
+
+
+def _keys(args: argparse.Namespace, store: Store) -> tuple[int, dict[str, str]]:
+    """Run a key command; returns its exit code and what the audit trail records (empty: nothing changed)."""
+    if args.command == "list-keys":
+        return _list_keys(store.api_keys.all(), store.address), {}
+    if args.command == "revoke-key":
+        store.api_keys.revoke(args.name)
+        print(f"The API key {args.name} is revoked: calls with it are refused from now on.")
+        return 0, {"event": "api_key_revoked", "key": args.name}
+    key = new_key()
+    store.api_keys.add(args.name, args.role, key_hash(key))
+    print(f"Made the API key {args.name} ({args.role}). It is shown only now: keep it where the program reads it.")
+    print(key)  # alone on the last line, so a script can take it with `tail -n 1`
+    return 0, {"event": "api_key_added", "key": args.name, "role": args.role}
+
+
+def _audit(settings: Settings, event: str, **fields: Any) -> int:
+    try:
+        AuditLog.open(settings.log_dir, settings.audit_salt).record(event, **fields, via="command line")
+    except AuditError as error:
+        print(f"The change was made, but it could not be recorded in the audit trail: {error}.", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command in ("add-key", "revoke-key", "list-keys"):
+        with Store.open(settings.database_url) as store:
+            code, event = _keys(args, store)
+        return _audit(settings, event.pop("event"), **event, by=_operator()) if event else code
     with Store.open(settings.database_url) as store:
         accounts = Accounts(store.users, iterations=HASH_ITERATIONS)
         if args.command == "list":
@@ -125,14 +176,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     print(DONE[change.event].format(user=change.user, **change.details))
     if change.event == "user_added":
         remember_named_users(settings.log_dir)
-    try:
-        AuditLog.open(settings.log_dir, settings.audit_salt).record(
-            change.event, **change.audit_fields(by=_operator()), via="command line"
-        )
-    except AuditError as error:
-        print(f"The change was made, but it could not be recorded in the audit trail: {error}.", file=sys.stderr)
-        return 1
-    return 0
+    return _audit(settings, change.event, **change.audit_fields(by=_operator()))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,7 +17,7 @@ from core.model import card_words
 from core.model.bundle import ModelBundle
 from core.model.drift import drift_report
 from core.reading.blanks import missing_inputs
-from core.reading.contract import ID_COLUMN, SITE_COLUMN
+from core.reading.contract import ID_COLUMN, OUTCOME_COLUMN, SITE_COLUMN
 from core.reading.errors import MissingColumnsError
 from core.reading.validation import SOURCE_ROW, ValidationResult, load_cohort, validate_frame
 from core.scoring.scores import REASON_COLUMNS, SCORE_COLUMNS, reason_columns, score_frame
@@ -135,6 +135,21 @@ def _rename_reserved_extras(result: ValidationResult) -> ValidationResult:
         valid=result.valid.rename(columns=renamed),
         extra_columns=[renamed.get(c, c) for c in result.extra_columns],
     )
+
+
+STORED_COLUMNS = [ID_COLUMN, SITE_COLUMN, "probability", "risk_band", "days_in_trial", OUTCOME_COLUMN]
+
+
+def stored_scores(cohort: ScoredCohort, flagged: np.ndarray) -> pd.DataFrame:
+    """One row per judged patient as the store keeps a week: identifier, site, risk, band, flag, days in trial, outcome
+    (the app's weekly memory and the API store a week from here)."""
+    present = [c for c in STORED_COLUMNS if c in cohort.scored]
+    rows = cohort.scored[present].assign(flagged=np.asarray(flagged, dtype=bool))
+    valid = cohort.result.valid  # the outcome a file gives (completed or withdrew) is an input, not a score
+    if OUTCOME_COLUMN not in rows and OUTCOME_COLUMN in valid:
+        rows[OUTCOME_COLUMN] = valid.loc[rows.index, OUTCOME_COLUMN]
+    judged = rows["probability"].notna()  # a patient the model may not judge yet (too early) has no risk to keep
+    return rows[judged].reset_index(drop=True)
 
 
 @dataclass(frozen=True)

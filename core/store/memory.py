@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from types import TracebackType
 
+from core.store.api_keys import ApiKeys
 from core.store.database import Database
 from core.store.guess_counts import GuessCounts
 from core.store.history_columns import HistoryColumns
@@ -30,7 +31,8 @@ DEFAULT_CONNECT_TIMEOUT_S = 5.0
 
 
 class Store:
-    """An open, up-to-date database: ``uploads``, ``settings``, ``outreach``, ``users`` and ``history_columns``."""
+    """An open, up-to-date database: ``uploads``, ``settings``, ``outreach``, ``users``, ``history_columns``, ``inputs``
+    and ``api_keys``."""
 
     def __init__(self, database: Database, revision: str | None) -> None:
         self.database = database
@@ -43,6 +45,7 @@ class Store:
         self.inputs = WeekInputs(database)  # the rows each week was scored from
         self.holdouts = HoldOuts(database)  # the fair test's random hold-out draws
         self.guesses = GuessCounts(database)  # sign-in guess counts (core.trust.guesses decides with them)
+        self.api_keys = ApiKeys(database)  # the API's keys (hashed) and idempotent answers
 
     @classmethod
     def open(cls, url: str, *, connect_timeout: float = DEFAULT_CONNECT_TIMEOUT_S) -> Store:

@@ -178,3 +178,27 @@ guess_lockouts = sa.Table(
     sa.Column("key", sa.String(64), primary_key=True),
     sa.Column("until", sa.Float, nullable=False),
 )
+
+api_keys = sa.Table(
+    "api_keys",
+    metadata,
+    # Keys of the programs that call the API (revision 0009): only a hash of each key is kept, never the key.
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False, unique=True),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("key_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("revoked_at", UTCDateTime, nullable=True),
+    sa.CheckConstraint(sa.column("role").in_(ROLES), name="role"),
+)
+
+api_replies = sa.Table(
+    "api_replies",
+    metadata,
+    # What a call with an Idempotency-Key answered (revision 0009): its retry gets the same answer, recorded once.
+    sa.Column("key_name", sa.String(200), primary_key=True),
+    sa.Column("idempotency_key", sa.String(200), primary_key=True),
+    sa.Column("request_sha256", sa.String(64), nullable=False),
+    sa.Column("reply", sa.JSON, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)

@@ -34,3 +34,27 @@ def score_rows(database: Database) -> pd.DataFrame:
     frame = rows.astype({"upload_id": "int64"}).merge(times, on="upload_id", how="left")
     frame = frame.sort_values(["scored_at", "upload_id"], kind="stable", ignore_index=True)
     return frame[SCORE_ROW_COLUMNS].astype({"probability": float, "flagged": bool, "dropped_out": "boolean"})
+
+
+SCORE_COUNT_COLUMNS = ["day", "risk_band", "dropped_out", "patients", "flagged", "mean_probability"]
+
+
+def score_counts(database: Database) -> pd.DataFrame:
+    """Stored scores counted by the day each week stands for, risk band and outcome (``dropped_out`` empty where
+    not known): patients, flagged and the mean chance; oldest day first."""
+    s, u = schema.scores, schema.uploads
+    query = (
+        sa.select(
+            u.c.week_day,
+            s.c.risk_band,
+            s.c.dropped_out,
+            sa.func.count(),
+            sa.func.sum(sa.case((s.c.flagged, 1), else_=0)),
+            sa.func.avg(s.c.probability),
+        )
+        .join(u, u.c.id == s.c.upload_id)
+        .group_by(u.c.week_day, s.c.risk_band, s.c.dropped_out)
+        .order_by(u.c.week_day, s.c.risk_band, s.c.dropped_out)
+    )
+    with database.reading() as connection:
+        return frame_of(connection.execute(query).all(), SCORE_COUNT_COLUMNS)

@@ -22,6 +22,9 @@ from tests.core.store import samples
 TABLES = {
     *("uploads", "scores", "settings", "outreach", "users", "history_columns", "week_inputs", "alembic_version"),
     *("holdout_draws", "held_out", "guess_failures", "guess_lockouts"),
+    "api_keys",
+    "api_replies",
+    "alembic_version",
 }
 
 
