@@ -53,7 +53,7 @@ def curve_svg(curve: list[dict[str, Any]], width: int = 560, height: int = 300) 
         f'<text x="12" y="{height / 2}" font-size="12" transform="rotate(-90 12 {height / 2})" text-anchor="middle">'
         f"withdrawals reached (0 to {escape(number(y_max))})</text>"
     )
-    return f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}">{axes}{"".join(lines)}{"".join(legend)}</svg>'
+    return f'<svg role="img" width="{width}" height="{height}">{axes}{"".join(lines)}{"".join(legend)}</svg>'
 
 
 def _site_rows(result: dict[str, Any]) -> list[dict[str, str]]:
