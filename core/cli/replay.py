@@ -47,15 +47,27 @@ def capacity_argument(text: str) -> tuple[int | None, float | None]:
             raise ValueError
         return calls, None
     except ValueError:
-        raise argparse.ArgumentTypeError(f"--capacity is calls a week (50) or a share of patients (5%), not {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"--capacity is calls a week (50) or a share of patients (5%), not {text!r}"
+        ) from None
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description="Replay a trial's history: what the weekly call list would have caught.")
-    parser.add_argument("--history", type=Path, required=True, help="a trial history: a folder of tables or SDTM, or a workbook")
-    parser.add_argument("--capacity", type=capacity_argument, default=(None, None), help="calls a week (50) or a share (5%%)")
-    parser.add_argument("--threshold", type=float, default=None, help="flag at or above this chance (default: the model's)")
-    parser.add_argument("--start", type=date.fromisoformat, default=None, help="first week (default: when it could train)")
+    parser = argparse.ArgumentParser(
+        description="Replay a trial's history: what the weekly call list would have caught."
+    )
+    parser.add_argument(
+        "--history", type=Path, required=True, help="a trial history: a folder of tables or SDTM, or a workbook"
+    )
+    parser.add_argument(
+        "--capacity", type=capacity_argument, default=(None, None), help="calls a week (50) or a share (5%%)"
+    )
+    parser.add_argument(
+        "--threshold", type=float, default=None, help="flag at or above this chance (default: the model's)"
+    )
+    parser.add_argument(
+        "--start", type=date.fromisoformat, default=None, help="first week (default: when it could train)"
+    )
     parser.add_argument("--retrain-weeks", type=int, default=4, help="retrain every N weeks (default 4)")
     parser.add_argument("--called-weeks", type=int, default=4, help="a called patient is not called again for N weeks")
     parser.add_argument("--draws", type=int, default=20, help="random-call draws averaged (default 20)")

@@ -42,7 +42,9 @@ def curve_svg(curve: list[dict[str, Any]], width: int = 560, height: int = 300) 
     for i, key in enumerate(keys):
         name = "call_list" if key == "reached_before_leaving" else key
         colour = _COLOURS[name]
-        lines.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{" ".join(xy(p, key) for p in curve)}"/>')
+        lines.append(
+            f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{" ".join(xy(p, key) for p in curve)}"/>'
+        )
         label = CALL_LIST if name == "call_list" else RULES[name]
         legend.append(f'<text x="60" y="{20 + 14 * i}" fill="{colour}" font-size="12">{escape(label)}</text>')
     axes = (
@@ -59,7 +61,11 @@ def curve_svg(curve: list[dict[str, Any]], width: int = 560, height: int = 300) 
 def _site_rows(result: dict[str, Any]) -> list[dict[str, str]]:
     rows = []
     for site, f in result["by_site"].items():
-        row = {"Site": site, "Withdrew": f"{f['dropouts']:,}", "Reached by the call list": number(f["reached_before_leaving"])}
+        row = {
+            "Site": site,
+            "Withdrew": f"{f['dropouts']:,}",
+            "Reached by the call list": number(f["reached_before_leaving"]),
+        }
         for rule, label in RULES.items():
             row[f"Reached: {label}"] = number(f.get("baselines", {}).get(rule, {}).get("reached_before_leaving"))
         row["Calls"] = number(f["calls"])

@@ -5,7 +5,6 @@ The command line (``python -m core.cli.replay``) and the Train page both run it 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from core.decisions.bands import RiskBand
-from core.decisions.bands import FACTORY_BANDS
+from core.decisions.bands import FACTORY_BANDS, RiskBand
 from core.history.landmarks import snapshot_as_of
 from core.history.trial_history import TrialHistory
 from core.model.bundle import ModelBundle

@@ -28,7 +28,9 @@ def trial(tmp_path_factory):
 
 def test_the_replay_writes_the_figures_beside_each_rule_per_site_and_a_curve(trial, tmp_path, capsys):
     out = tmp_path / "replay.json"
-    code = replay.main(["--history", str(trial), "--capacity", "10%", "--retrain-weeks", "8", "--draws", "2", "-o", str(out)])
+    code = replay.main(
+        ["--history", str(trial), "--capacity", "10%", "--retrain-weeks", "8", "--draws", "2", "-o", str(out)]
+    )
     assert code == 0, capsys.readouterr().err
     result = json.loads(out.read_text())
     assert all(key in result for key in (*KEYS, "baselines", "by_site", "capacity_curve"))
@@ -42,7 +44,12 @@ def test_the_replay_writes_the_figures_beside_each_rule_per_site_and_a_curve(tri
 
 def test_the_html_summary_is_self_contained(trial, tmp_path):
     out = tmp_path / "replay.html"
-    assert replay.main(["--history", str(trial), "--capacity", "5", "--retrain-weeks", "8", "--draws", "2", "-o", str(out)]) == 0
+    assert (
+        replay.main(
+            ["--history", str(trial), "--capacity", "5", "--retrain-weeks", "8", "--draws", "2", "-o", str(out)]
+        )
+        == 0
+    )
     page = out.read_text()
     assert "<svg" in page and "Random calls" in page and "<script" not in page and "http" not in page
 

@@ -30,7 +30,9 @@ def _rewritten_after(history: TrialHistory, day: pd.Timestamp) -> TrialHistory:
     newcomers["end_date"] = day + pd.Timedelta(days=40)
     visits = history.visits[(history.visits["visit_date"] <= day) | (np.arange(len(history.visits)) % 2 == 0)].copy()
     visits.loc[visits["visit_date"] > day, "visit_date"] += pd.Timedelta(days=3)
-    burst = subjects.head(50)[["patient_id"]].assign(onset_date=day + pd.Timedelta(days=1), serious=True, severity="severe")
+    burst = subjects.head(50)[["patient_id"]].assign(
+        onset_date=day + pd.Timedelta(days=1), serious=True, severity="severe"
+    )
     events = pd.concat([history.adverse_events, burst], ignore_index=True)
     return TrialHistory(pd.concat([subjects, newcomers], ignore_index=True), visits, events, contract=history.contract)
 
