@@ -51,17 +51,32 @@ class CallSettings:
         return replace(self.policy, threshold=threshold, capacity=capacity)
 
 
-def _not_called(week: Week, last_call: dict[str, pd.Timestamp], called_weeks: int) -> np.ndarray:
-    """Patients free to call this week: never called, or called ``called_weeks`` weeks ago or more."""
-    horizon = week.day - pd.Timedelta(weeks=called_weeks)
-    last = pd.to_datetime(week.patients[ID_COLUMN].map(last_call))
-    return (last.isna() | (last <= horizon)).to_numpy()
+def _patient_codes(weeks: Sequence[Week]) -> tuple[list[np.ndarray], int]:
+    """Each week's patients as integer codes shared by every week (one factorisation), and how many patients."""
+    ids = [week.patients[ID_COLUMN].to_numpy(dtype=str) for week in weeks]
+    codes, distinct = pd.factorize(np.concatenate(ids) if ids else np.array([], dtype=str))
+    bounds = np.cumsum([0, *(len(i) for i in ids)])
+    return [codes[bounds[i] : bounds[i + 1]] for i in range(len(ids))], len(distinct)
 
 
-def _calls(day: pd.Timestamp, ids: np.ndarray, last_call: dict[str, pd.Timestamp]) -> pd.DataFrame:
-    for patient in ids:
-        last_call[str(patient)] = day
-    return pd.DataFrame({"day": [day] * len(ids), ID_COLUMN: ids.astype(str)})
+class _Memory:
+    """When each patient was last called (a week number), so a called patient rests ``called_weeks`` weeks.
+
+    Weeks are seven days apart, so a week number counts the weeks between two calls."""
+
+    def __init__(self, weeks: Sequence[Week], called_weeks: int) -> None:
+        self.codes, patients = _patient_codes(weeks)
+        self.last = np.full(patients, -(10**9), dtype=np.int64)
+        self.called_weeks = called_weeks
+
+    def free(self, number: int) -> np.ndarray:
+        return self.last[self.codes[number]] <= number - self.called_weeks
+
+    def call(self, number: int, week: Week, chosen: np.ndarray) -> pd.DataFrame:
+        """Record the calls to the week's patients at positions or mask ``chosen``; returns them as rows."""
+        self.last[self.codes[number][chosen]] = number
+        ids = week.patients[ID_COLUMN].to_numpy(dtype=str)[chosen]
+        return pd.DataFrame({"day": [week.day] * len(ids), ID_COLUMN: ids})
 
 
 def _frame(parts: list[pd.DataFrame]) -> pd.DataFrame:
@@ -71,13 +86,13 @@ def _frame(parts: list[pd.DataFrame]) -> pd.DataFrame:
 
 def model_calls(weeks: Sequence[Week], settings: CallSettings) -> tuple[pd.DataFrame, list[int]]:
     """The call list's calls (day, patient) and how many it made each week."""
-    last_call: dict[str, pd.Timestamp] = {}
+    memory = _Memory(weeks, settings.called_weeks)
     parts, counts = [], []
-    for week in weeks:
-        free = _not_called(week, last_call, settings.called_weeks)
+    for number, week in enumerate(weeks):
+        free = memory.free(number)
         chance = np.where(free, week.patients["probability"].to_numpy(dtype=float), np.nan)
         flagged = settings.week_policy(week).flagged(chance) & free  # a blank chance is never flagged
-        parts.append(_calls(week.day, week.patients[ID_COLUMN].to_numpy()[flagged], last_call))
+        parts.append(memory.call(number, week, flagged))
         counts.append(int(flagged.sum()))
     return _frame(parts), counts
 
@@ -110,10 +125,9 @@ def rule_calls(
 ) -> pd.DataFrame:
     """A rule's calls (day, patient), at most ``counts[i]`` in week i, called patients resting as for the model."""
     pick, rng = PICKS[rule], np.random.default_rng(seed)
-    last_call: dict[str, pd.Timestamp] = {}
+    memory = _Memory(weeks, called_weeks)
     parts = []
-    for week, n in zip(weeks, counts, strict=True):
-        free = _not_called(week, last_call, called_weeks)
-        chosen = pick(week.patients, free, n, rng) if n else np.array([], dtype=np.int64)
-        parts.append(_calls(week.day, week.patients[ID_COLUMN].to_numpy()[chosen], last_call))
+    for number, (week, n) in enumerate(zip(weeks, counts, strict=True)):
+        chosen = pick(week.patients, memory.free(number), n, rng) if n else np.array([], dtype=np.int64)
+        parts.append(memory.call(number, week, chosen))
     return _frame(parts)

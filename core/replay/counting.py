@@ -64,34 +64,53 @@ def _ratio(top: float, bottom: float, digits: int) -> float | None:
     return round(top / bottom, digits) if bottom else None
 
 
-def figures(calls: pd.DataFrame, truth: pd.DataFrame, start: pd.Timestamp) -> dict[str, Any]:
-    """The figures of one strategy's ``calls`` (day, patient) against ``truth`` (``outcomes``)."""
-    withdrew = truth[(truth["status"] == WITHDRAWN) & (truth["end_date"] > start)]
-    first = calls.groupby(ID_COLUMN)["day"].min().to_dict() if len(calls) else {}
-    first_call = pd.to_datetime(pd.Series([first.get(p) for p in withdrew.index], index=withdrew.index, dtype=object))
-    before = first_call.notna() & (first_call < withdrew["end_date"])
-    warning = ((withdrew["end_date"] - first_call)[before].dt.days / 7).to_numpy(dtype=float)
-    called_status = truth["status"].reindex(calls[ID_COLUMN].astype(str)).to_numpy()
-    reached = int(before.sum())
+def _per_patient(calls: pd.DataFrame, truth: pd.DataFrame, start: pd.Timestamp) -> pd.DataFrame:
+    """Per patient: site, whether they withdrew while the replay ran, calls, whether one came before they left,
+    and the weeks from their first call to their withdrawal."""
+    ids = calls[ID_COLUMN].astype(str)
+    first = pd.to_datetime(calls.groupby(ids)["day"].min()).reindex(truth.index) if len(calls) else None
+    dropout = ((truth["status"] == WITHDRAWN) & (truth["end_date"] > start)).to_numpy()
+    ends = pd.to_datetime(truth["end_date"])
+    first_call = first if first is not None else pd.Series(pd.NaT, index=truth.index, dtype="datetime64[ns]")
+    reached = dropout & (first_call.notna() & (first_call < ends)).to_numpy()
+    warning = np.where(reached, (ends - first_call).dt.days.to_numpy(dtype=float) / 7, np.nan)
+    return pd.DataFrame(
+        {
+            SITE_COLUMN: truth[SITE_COLUMN].to_numpy(),
+            "dropout": dropout,
+            "reached": reached,
+            "warning": warning,
+            "calls": ids.value_counts().reindex(truth.index, fill_value=0).to_numpy(),
+            "completed": (truth["status"] == COMPLETED).to_numpy(),
+        },
+        index=truth.index,
+    )
+
+
+def _summary(table: pd.DataFrame) -> dict[str, Any]:
+    warning = table["warning"].dropna().to_numpy(dtype=float)
+    reached, dropouts, calls = int(table["reached"].sum()), int(table["dropout"].sum()), int(table["calls"].sum())
     return {
-        "dropouts": int(len(withdrew)),
+        "dropouts": dropouts,
         "reached_before_leaving": reached,
-        "share_reached": _ratio(reached, len(withdrew), 3),
+        "share_reached": _ratio(reached, dropouts, 3),
         "median_weeks_of_warning": round(float(np.median(warning)), 1) if len(warning) else None,
         "weeks_of_warning": warning_distribution(warning),
-        "calls": int(len(calls)),
-        "calls_per_withdrawal_reached": _ratio(len(calls), reached, 1),
-        "share_of_calls_to_completers": _ratio(float(np.count_nonzero(called_status == COMPLETED)), len(calls), 3),
+        "calls": calls,
+        "calls_per_withdrawal_reached": _ratio(calls, reached, 1),
+        "share_of_calls_to_completers": _ratio(float(table["calls"][table["completed"]].sum()), calls, 3),
     }
+
+
+def figures(calls: pd.DataFrame, truth: pd.DataFrame, start: pd.Timestamp) -> dict[str, Any]:
+    """The figures of one strategy's ``calls`` (day, patient) against ``truth`` (``outcomes``)."""
+    return _summary(_per_patient(calls, truth, start))
 
 
 def by_site(calls: pd.DataFrame, truth: pd.DataFrame, start: pd.Timestamp) -> dict[str, dict[str, Any]]:
     """``figures`` within each site (a patient counts at their own site)."""
-    site_of_call = truth[SITE_COLUMN].reindex(calls[ID_COLUMN].astype(str)).to_numpy()
-    return {
-        str(site): figures(calls[site_of_call == site], truth[truth[SITE_COLUMN] == site], start)
-        for site in sorted(truth[SITE_COLUMN].unique())
-    }
+    table = _per_patient(calls, truth, start)
+    return {str(site): _summary(part) for site, part in table.groupby(SITE_COLUMN, sort=True)}
 
 
 def averaged(draws: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
