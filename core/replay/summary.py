@@ -51,6 +51,9 @@ def _setting_words(weeks: Sequence[Week], settings: CallSettings) -> dict[str, A
         "capacity_share": settings.capacity_share,
         "called_weeks": settings.called_weeks,
         "models": list(dict.fromkeys(week.model for week in weeks)),
+        "patient_weeks": sum(len(week.patients) for week in weeks),
+        # Patients the model in use could not judge that week (too early, beyond its days, or unreadable): never called.
+        "not_judged": int(sum(week.patients["probability"].isna().sum() for week in weeks)),
     }
 
 

@@ -63,3 +63,37 @@ def test_random_calls_are_the_same_number_and_repeat_with_the_seed():
     assert first.equals(again)
     assert first.groupby("day").size().tolist() == [2, 1]
     assert not set(first[first["day"] == DAY]["patient_id"]) & set(first[first["day"] > DAY]["patient_id"])
+
+
+def test_the_result_and_the_week_report_hold_the_same_figures():
+    from core.history.trial_history import TrialHistory
+    from core.replay.summary import replay_result, report_figures
+
+    subjects = pd.DataFrame(
+        {
+            "patient_id": list("ABCDE"),
+            "site_id": ["S1", "S1", "S2", "S2", "S2"],
+            "age": 50,
+            "gender": "Female",
+            "arm": "Active",
+            "phase": "Phase III",
+            "enrolment_date": pd.Timestamp("2025-01-01"),
+            "status": ["withdrawn", "completed", "withdrawn", "ongoing", "withdrawn"],
+            "end_date": [DAY + pd.Timedelta(days=30), DAY + pd.Timedelta(days=60), DAY + pd.Timedelta(days=9)]
+            + [pd.NaT, DAY + pd.Timedelta(days=3)],
+            "planned_days": 120,
+        }
+    )
+    visits = pd.DataFrame({"patient_id": ["A"], "visit_date": [pd.Timestamp("2025-01-01")], "attended": [True]})
+    events = pd.DataFrame(
+        {"patient_id": [], "onset_date": pd.Series([], dtype="datetime64[s]"), "serious": [], "severity": []}
+    )
+    history = TrialHistory(subjects, visits, events)
+    result = replay_result(history, WEEKS, CallSettings(Policy.at(0.5, capacity=2), called_weeks=4), draws=3)
+    # A (left day 30) and C (left day 9, called in week 1 = day 7) reached; E left on day 3, never called.
+    assert (result["dropouts"], result["reached_before_leaving"], result["calls"]) == (3, 2, 4)
+    assert result["by_site"]["S2"]["reached_before_leaving"] == 1 and result["by_site"]["S1"]["calls"] == 2
+    assert result["baselines"]["no_visit_14_days"]["calls"] == 4
+    assert result["settings"]["not_judged"] == 1  # D in week 0
+    report = report_figures(result)
+    assert report["call_list"]["reached_before_leaving"] == 2 and set(report["baselines"]) == set(result["baselines"])
