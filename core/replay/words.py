@@ -67,7 +67,7 @@ def how_it_was_done(result: dict[str, Any]) -> list[str]:
         f"for {settings['called_weeks']} weeks.",
         "The rules make at most as many calls each week as the call list did; random calls are averaged over "
         "several draws.",
-        f"The model could not judge {percent(settings['not_judged'] / max(settings['patient_weeks'], 1))} of the "
-        "patients' weeks (too early in their trial, or beyond the days it learned from): the call list never "
-        "called them, the rules could.",
+        f"The model could not judge {percent(settings.get('not_judged', 0) / max(settings.get('patient_weeks', 0), 1))} "
+        "of the patients' weeks (too early in their trial, or beyond the days it learned from): the call list "
+        "never called them, the rules could.",
     ]
