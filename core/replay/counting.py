@@ -120,7 +120,7 @@ def averaged(draws: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         known = [v for v in values if v is not None]
         if not known:
             return None
-        if len(values) == 1:  # one draw: its figure as it is
+        if len(known) == len(values) and all(v == known[0] for v in known):  # the same in every draw: as it is
             return known[0]
         if isinstance(known[0], dict):
             return {key: mean([v[key] for v in known]) for key in known[0]}

@@ -26,7 +26,7 @@ def comparison_rows(result: dict[str, Any]) -> list[dict[str, str]]:
     return [
         {
             "Who is called": label,
-            "Withdrawals reached before they left": f"{number(f['reached_before_leaving'])} of {f['dropouts']:,}",
+            "Withdrawals reached before they left": f"{number(f['reached_before_leaving'])} of {number(f['dropouts'])}",
             "Median warning": _weeks(f["median_weeks_of_warning"]),
             "Calls": number(f["calls"]),
             "Calls per withdrawal reached": number(f["calls_per_withdrawal_reached"]),
