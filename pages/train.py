@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app import state
+from app.views import replay as replay_views
 from app.views import train as train_views
 from app.views import versions as version_views
 
@@ -24,6 +25,7 @@ st.markdown(
 
 st.subheader("1. The trial history")
 picked = train_views.chosen_files()
+history = None
 if picked is not None:
     label, files = picked
     history = train_views.read_history(label, files)
@@ -34,6 +36,8 @@ if picked is not None:
 outcome = state.training()
 if outcome is not None:
     train_views.results_section(outcome)
+    if picked is not None and history is not None and not outcome.refused:  # the trial just trained on
+        replay_views.replay_section(history, label)
 
 st.subheader("Model versions on this installation")
 version_views.section()

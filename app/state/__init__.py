@@ -125,6 +125,8 @@ from app.state.team_settings import team_resolution as team_resolution
 from app.state.team_settings import team_saved as team_saved
 from app.state.training import model_changed as model_changed
 from app.state.training import pop_training_interrupted as pop_training_interrupted
+from app.state.training import replay as replay
+from app.state.training import set_replay as set_replay
 from app.state.training import set_training as set_training
 from app.state.training import set_training_running as set_training_running
 from app.state.training import training as training

@@ -61,4 +61,7 @@ ASSESS_BUTTON = "assess"
 # Model versions and training.
 MODEL_SEEN = "model_seen"  # the model version this session last ran with
 TRAINING = "training_result"  # app.views.train's last finished (or refused, or stopped) training
+REPLAY = (
+    "trial_replay"  # app.views.replay's last replay of the trial on the Train page: (trial, share, result or refusal)
+)
 TRAINING_RUNNING = "training_running"  # set while a training runs: still set on the next run if it was stopped

@@ -14,6 +14,7 @@ from app.state.keys import (
     LAST_UPLOAD,
     MODEL_SEEN,
     PATIENT_RESULT,
+    REPLAY,
     TRAINING,
     TRAINING_RUNNING,
 )
@@ -25,6 +26,8 @@ __all__ = [
     "set_training",
     "set_training_running",
     "pop_training_interrupted",
+    "replay",
+    "set_replay",
 ]
 
 
@@ -59,3 +62,12 @@ def set_training_running(running: bool) -> None:
 def pop_training_interrupted() -> bool:
     """True once after a training run was interrupted (the user stopped it, or left the page)."""
     return bool(st.session_state.pop(TRAINING_RUNNING, False))
+
+
+def replay() -> tuple[str, float, dict | str] | None:
+    """The last replay on the Train page: the trial, the calls a week as a share, and the result (or why not)."""
+    return st.session_state.get(REPLAY)
+
+
+def set_replay(trial: str, share: float, result: dict | str) -> None:
+    st.session_state[REPLAY] = (trial, share, result)

@@ -90,12 +90,14 @@ class _Steps:
         self.done += 1
 
 
-def _design(data: LandmarkData, names: list[str]) -> Design:
+def design_of(data: LandmarkData, names: list[str]) -> Design:
+    """The landmark rows as a training design on the features ``names``."""
     X = data.features[names].to_numpy(dtype=float)
     return Design(X, data.y, data.groups, names, {n: v for n, v in data.levels.items() if n in names})
 
 
-def _final_model(design: Design, pick: Chosen) -> Predictor:
+def final_model(design: Design, pick: Chosen) -> Predictor:
+    """The chosen candidate fitted on every row of ``design``, with the calibration chosen inside its folds."""
     model = fit(pick.candidate, design.X, design.y, design.feature_names, design.levels)
     if isinstance(model, TreeModel):
         return TreeModel(model.booster, pick.calibration)
@@ -157,12 +159,12 @@ def train_history(
     repeats = options.repeats or (3 if patients < SMALL_TRIAL else 1)
     folds = options.n_folds * repeats
     steps = _Steps(folds * (2 if options.learning_curve else 1) + 4, progress)
-    design = _design(data, data.feature_names)
+    design = design_of(data, data.feature_names)
     cross_validated = nested_out_of_fold(design, options.n_folds, repeats, lambda w: steps(f"Cross-validating: {w}"))
     steps("Scoring the baseline and the model in use on the same rows")
     baseline_names = [name for name in BASELINE_FEATURES if name in data.feature_names]
     probability = dict(cross_validated.probability)
-    probability["baseline"] = fixed_out_of_fold(_design(data, baseline_names), BASELINE, options.n_folds, repeats)
+    probability["baseline"] = fixed_out_of_fold(design_of(data, baseline_names), BASELINE, options.n_folds, repeats)
     probability["model_in_use"], in_use = _model_in_use(model_in_use, history, data, source)
     steps("Measuring")
     results = _results(probability, data, options.n_boot)
@@ -189,7 +191,7 @@ def train_history(
         }
     steps("Fitting the final models on every patient")
     chosen = choose(design, np.arange(len(data.y)), seed=FINAL_SEED)
-    models = {family: _final_model(design, pick) for family, pick in chosen.items()}
+    models = {family: final_model(design, pick) for family, pick in chosen.items()}
     steps("Done")
     progress(1.0, "Done")
     return TrainingRun(
