@@ -30,6 +30,7 @@ CORE_ORDER = (
     "core.training",  # the bundled model and trial training, cross-validation, versions, tracking
     "core.output",  # files people open: CSV, Excel, README blocks, provenance
     "core.outreach",  # call list, contacts, changes and trends, effectiveness, simulation
+    "core.report",  # the week's report: its content, HTML and PDF
     "core.cli",  # command-line entry points
 )
 APP_ORDER = (

@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 from core.decisions.costs import break_even_risk
-from core.formatting import interval
 from core.decisions.policy import Policy
+from core.formatting import interval
 from core.model import coverage
 from core.model.bundle import ModelBundle
 from core.model.explain import explain_features
@@ -47,7 +47,8 @@ class OutcomeEvaluation:
         """List length in force and the share of dropouts on it, with its band."""
         band = self.curves.capture
         k = self.flagged if self.capacity is None else min(self.capacity, self.curves.n)
-        return k, *(float(np.interp(k, band.x, values)) for values in (band.y, band.low, band.high))
+        share, low, high = (float(np.interp(k, band.x, values)) for values in (band.y, band.low, band.high))
+        return k, share, low, high
 
 
 def labelled_rows(cohort: ScoredCohort) -> pd.DataFrame:
@@ -60,8 +61,8 @@ def labelled_rows(cohort: ScoredCohort) -> pd.DataFrame:
 
 def can_evaluate(cohort: ScoredCohort) -> bool:
     """True when the cohort has at least two patients with outcomes, and both outcomes occur."""
-    outcome = labelled_rows(cohort)[OUTCOME_COLUMN]
-    return len(outcome) >= 2 and outcome.nunique() == 2
+    rows = labelled_rows(cohort)
+    return OUTCOME_COLUMN in rows and len(rows) >= 2 and rows[OUTCOME_COLUMN].nunique() == 2
 
 
 def effect_summary(
@@ -140,4 +141,3 @@ def evaluation_in_words(evaluation: OutcomeEvaluation, model_figure: dict | None
         f"held {share:.1%} of those who dropped out (95% range {low:.1%} to {high:.1%})."
     )
     return lines
-
