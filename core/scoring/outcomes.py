@@ -8,7 +8,7 @@ in-sample for them (they flatter the model).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -100,17 +100,32 @@ def evaluate_outcomes(
     y = rows[OUTCOME_COLUMN].to_numpy(dtype=int)
     p = rows["probability"].to_numpy(dtype=float)
     ids = rows[ID_COLUMN].astype(str).to_numpy()
-    curves = policy.curves(p, y.astype(float))
-    return OutcomeEvaluation(
+    evaluation = OutcomeEvaluation(
         curves=outcome_curves(y, p, ids, n_boot, seed),
         metrics=metric_summary(y, p, n_boot=n_boot, seed=seed, clusters=ids),
+        threshold=policy.threshold,
+        capacity=policy.capacity,
+        flagged=0,
+        break_even=0.0,
+        cost_optimal=0.0,
+        effects=effect_summary(bundle, cohort, rows.index, n_boot, seed),
+        in_training=coverage.patients_in_training(bundle.predictions_path, bundle.card, rows[ID_COLUMN]),
+    )
+    return under_policy(evaluation, cohort, policy)
+
+
+def under_policy(evaluation: OutcomeEvaluation, cohort: ScoredCohort, policy: Policy) -> OutcomeEvaluation:
+    """The same curves with the markers of another policy (threshold, capacity, list length, break-even, lowest
+    cost): a slider's move costs a sort, not a resampling."""
+    rows = labelled_rows(cohort)
+    curves = policy.curves(rows["probability"].to_numpy(dtype=float), rows[OUTCOME_COLUMN].to_numpy(dtype=float))
+    return replace(
+        evaluation,
         threshold=policy.threshold,
         capacity=policy.capacity,
         flagged=policy.flagged_count(curves),
         break_even=break_even_risk(policy.costs),
         cost_optimal=curves.optimal_threshold(policy.costs, policy.capacity),
-        effects=effect_summary(bundle, cohort, rows.index, n_boot, seed),
-        in_training=coverage.patients_in_training(bundle.predictions_path, bundle.card, rows[ID_COLUMN]),
     )
 
 
