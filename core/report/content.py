@@ -204,7 +204,12 @@ def build_week_report(
     day = as_of or (cohort.result.as_of.date() if cohort.result.as_of is not None else made_at.date())
     headline = [
         f"{things(len(cohort.scored), 'patient')} scored, {things(int(flagged.sum()), 'patient')} flagged for a "
-        f"contact; {things(cohort.result.n_invalid_rows, 'row')} of the file not scored (problems in the row).",
+        "contact; "
+        + (
+            f"{things(cohort.result.n_invalid_rows, 'row')} of the file not scored (problems in the row)."
+            if cohort.result.n_invalid_rows
+            else "every row of the file was scored."
+        ),
         f"Expected dropouts among the patients judged: {np.nansum(cohort.probability):,.1f}.",
     ]
     return WeekReport(

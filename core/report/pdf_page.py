@@ -67,7 +67,7 @@ class _Document(FPDF):
 
 def _call_list_widths(frame: pd.DataFrame) -> tuple[float, ...]:
     """Reasons get the room; the short columns stay narrow."""
-    narrow = {"Site": 1.2, "Risk band": 1.1, "Chance of dropping out": 1.2, "Contact": 1.8, "Last contact": 1.6}
+    narrow = {"Site": 1.7, "Risk band": 1.1, "Chance of dropping out": 1.2, "Contact": 1.6, "Last contact": 1.5}
     return tuple(4.2 if c == "Reasons" else narrow.get(c, 1.4) for c in frame.columns)
 
 

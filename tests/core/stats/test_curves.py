@@ -76,4 +76,6 @@ def test_bands_hold_the_curve_and_whole_patients_resample_together(fixture_score
     assert (by_rows.high - by_rows.low)[20:80].mean() < single_width * 0.85
     reliability = curves.reliability
     assert reliability.patients.sum() == 800
-    assert np.all(reliability.low <= reliability.observed + 1e-9) and np.all(reliability.observed <= reliability.high + 1e-9)
+    assert np.all(reliability.low <= reliability.observed + 1e-9) and np.all(
+        reliability.observed <= reliability.high + 1e-9
+    )
