@@ -50,12 +50,12 @@ def _rendered(data: bytes, page: int, path) -> np.ndarray:
     import pypdfium2 as pdfium
 
     document = pdfium.PdfDocument(data)
-    image = document[page].render(scale=1.3).to_pil()
+    image = document[page % len(document)].render(scale=1.3).to_pil()
     image.save(path)  # kept in the test's folder, to look at when a test fails
     return np.asarray(image.convert("RGB"), dtype=float)
 
 
-@pytest.mark.parametrize("which,page", [("demo", 0), ("cdisc", 2)])
+@pytest.mark.parametrize("which,page", [("demo", 0), ("cdisc", -1)])  # the first page; the figures (last)
 def test_a_rendered_page_is_print_not_blank_and_black_and_white(which, page, demo_pdf, cdisc_pdf, tmp_path):
     pixels = _rendered(demo_pdf if which == "demo" else cdisc_pdf, page, tmp_path / f"{which}_{page}.png")
     ink = (pixels.mean(axis=2) < 200).mean()
