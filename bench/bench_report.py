@@ -91,7 +91,9 @@ def main() -> None:
     rows += _measure("cdisc", _cdisc(bundle), bundle, args.tiny)
     rows += _measure("large", large, bundle, args.tiny)
     print_table(["report", "listed", "evaluation", "MB", "size", "build s", "total s", "time"], rows)
-    print(f"\nthreshold {THRESHOLD}, staff capacity {CAPACITY:,} (the call list's length at most); size target: demo HTML")
+    print(
+        f"\nthreshold {THRESHOLD}, staff capacity {CAPACITY:,} (the call list's length at most); size target: demo HTML"
+    )
     print("< 5 MB, the large report < 20 MB; time target: the large report < 30 s (build + render)")
 
 

@@ -41,6 +41,8 @@ def downloads(
     changes = weekly_views.changes_since_last_week(cohort, flagged, week)
     made_by, reference = current_person().name, state.settings().reference_threshold
     listed = cohort.scored.loc[flagged, ID_COLUMN].astype(str).tolist()
+    history = state.history()  # a trial's history stands for the day it was scored as of
+    as_of = history.as_of.date() if history is not None and history.as_of is not None else None
 
     def build(suffix: str) -> bytes:
         report = build_week_report(
@@ -50,6 +52,7 @@ def downloads(
             trial=trial,
             made_by=made_by,
             made_at=now,
+            as_of=as_of,
             reference=reference,
             last_contacts=contacts,
             changes=changes,

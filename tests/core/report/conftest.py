@@ -49,6 +49,14 @@ def cdisc_cohort(bundle) -> ScoredCohort:
 @pytest.fixture(scope="session")
 def cdisc_report(cdisc_cohort, bundle) -> WeekReport:
     policy = Policy(0.4, 20, FACTORY_COSTS, FACTORY_BANDS)
+    as_of = default_as_of(read_history(history_files(CDISC)))[0].date()
     return build_week_report(
-        cdisc_cohort, policy, bundle, trial="CDISC Pilot 01", made_by="cleo", made_at=FIXED_CLOCK, n_boot=50
+        cdisc_cohort,
+        policy,
+        bundle,
+        trial="CDISC Pilot 01",
+        made_by="cleo",
+        made_at=FIXED_CLOCK,
+        as_of=as_of,
+        n_boot=50,
     )
