@@ -25,6 +25,7 @@ from core.scoring.cohort import ScoredCohort
 from core.stats.curves import OutcomeCurves, banded, outcome_curves
 from core.stats.metrics import metric_summary
 
+COHORT_RESAMPLE = 10_000  # patients drawn per resample for the figures' intervals (m-out-of-n above this)
 EXPLAIN_LIMIT = 5000  # patients explained for the summary of effects (a random sample above this)
 
 
@@ -90,6 +91,14 @@ def effect_summary(
     return table.sort_values("mean_abs_effect", ascending=False, ignore_index=True)
 
 
+def _figures(y: np.ndarray, p: np.ndarray, ids: np.ndarray, n_boot: int, seed: int) -> dict:
+    """ROC AUC, PR AUC, Brier and ECE with intervals: whole patients resampled when a patient has several rows;
+    one row each (a cohort file), the m-out-of-n bootstrap of large cohorts, as on the Thresholds page."""
+    if len(np.unique(ids)) < len(ids):
+        return metric_summary(y, p, n_boot=n_boot, seed=seed, clusters=ids)
+    return metric_summary(y, p, n_boot=n_boot, seed=seed, max_resample=COHORT_RESAMPLE)
+
+
 def evaluate_outcomes(
     cohort: ScoredCohort, policy: Policy, bundle: ModelBundle, n_boot: int = 200, seed: int = 0
 ) -> OutcomeEvaluation | None:
@@ -102,7 +111,7 @@ def evaluate_outcomes(
     ids = rows[ID_COLUMN].astype(str).to_numpy()
     evaluation = OutcomeEvaluation(
         curves=outcome_curves(y, p, ids, n_boot, seed),
-        metrics=metric_summary(y, p, n_boot=n_boot, seed=seed, clusters=ids),
+        metrics=_figures(y, p, ids, n_boot, seed),
         threshold=policy.threshold,
         capacity=policy.capacity,
         flagged=0,

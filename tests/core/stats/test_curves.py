@@ -47,10 +47,17 @@ def test_capture_and_net_benefit_count_the_listed_patients(fixture_scores):
         assert curves.net_benefit.y[np.flatnonzero(np.isclose(NET_BENEFIT_THRESHOLDS, t))[0]] == pytest.approx(expected)
 
 
+def curves_slope(y, p) -> tuple[float, float]:
+    reliability = outcome_curves(y, p, n_boot=20).reliability
+    return reliability.slope["value"], reliability.intercept["value"]
+
+
 def test_calibration_slope_and_intercept_match_a_plain_logistic_fit(fixture_scores):
     y, p = fixture_scores
     logit = np.log(p / (1 - p))
-    slope, intercept = calibration_fit(y, p)
+    free, fixed = calibration_fit(y, p)
+    slope, intercept = free[1], fixed[0]
+    assert curves_slope(y, p) == pytest.approx((slope, intercept), abs=1e-4)
     fitted = LogisticRegression(C=np.inf, tol=1e-10, max_iter=1000).fit(logit[:, None], y)
     assert slope == pytest.approx(fitted.coef_[0, 0], abs=1e-4)
 
