@@ -145,7 +145,8 @@ def _call_list(
     shown["Reasons"] = table[reasons].fillna("").astype(str).agg(lambda r: "; ".join(x for x in r if x), axis=1)
     if "Last contact date" in table:
         last = pd.to_datetime(table["Last contact date"]).dt.strftime("%Y-%m-%d").fillna("")
-        shown["Last contact"] = (last + " " + table["Last contact outcome"].fillna("").astype(str)).str.strip()
+        outcome = table["Last contact outcome"].astype(object).fillna("").astype(str)
+        shown["Last contact"] = (last + " " + outcome).str.strip().replace("", "none recorded")
     else:
         shown["Last contact"] = "not known"
     note = f"{things(total, 'patient')} flagged"

@@ -60,3 +60,33 @@ def test_the_cohort_page_offers_the_weeks_report(bundle):
     assert not at.exception
     labels = [d.label for d in at.download_button]
     assert "Download the week's report (HTML)" in labels and "Download the week's report (PDF)" in labels
+
+
+def test_the_report_buttons_hand_over_the_report_of_the_week_on_screen(bundle, monkeypatch):
+    from streamlit.elements.widgets.button import ButtonMixin
+
+    handed: dict[str, object] = {}
+    original = ButtonMixin.download_button
+
+    def recording(self, label, data=None, *args, **kwargs):
+        handed[label] = data
+        return original(self, label, data, *args, **kwargs)
+
+    monkeypatch.setattr(ButtonMixin, "download_button", recording)
+    at = open_page("cohort")
+    at.button(key="load_demo").click().run()
+    assert not at.exception
+    html = handed["Download the week's report (HTML)"]()  # what a click builds, audited
+    pdf = handed["Download the week's report (PDF)"]()
+    assert html.startswith(b"<!DOCTYPE html>") and pdf.startswith(b"%PDF")
+    cohort = at.session_state[state.COHORT]
+    flagged = state_policy_flagged(at, cohort)
+    text = html.decode("utf-8")
+    listed = text.partition('id="call-list"')[2]
+    assert all(pid in listed for pid in cohort.scored.loc[flagged, "patient_id"].astype(str).head(20))
+    assert f"Decision threshold</td><td>{at.session_state[state.THRESHOLD]:.2f}" in text
+
+
+def state_policy_flagged(at, cohort):
+    threshold, capacity = at.session_state[state.THRESHOLD], at.session_state[state.CAPACITY]
+    return Policy.at(threshold, capacity).flagged(cohort.curves)

@@ -114,3 +114,28 @@ def test_without_a_capacity_the_list_is_capped_and_says_so(demo_cohort, bundle, 
     assert f"{flagged:,} patients flagged; the 50 highest-risk are listed here" in report.call_list_note
     top = demo_cohort.scored.iloc[np.argsort(-demo_cohort.probability, kind="stable")[:50]][ID_COLUMN]
     assert report.call_list["Patient"].tolist() == top.astype(str).tolist()
+
+
+def test_last_contacts_and_changes_are_reported_when_known(demo_cohort, policy, bundle):
+    import pandas as pd
+
+    from core.outreach.changes import weekly_changes
+
+    flagged = policy.flagged(demo_cohort.curves)
+    first = demo_cohort.scored.loc[flagged, ID_COLUMN].astype(str).iloc[0]
+    contacts = pd.DataFrame({ID_COLUMN: [first], "contact_date": [pd.Timestamp("2026-12-01")], "outcome": ["reached"]})
+    now = demo_cohort.scored[[ID_COLUMN, "probability"]].assign(flagged=flagged)
+    before = now.iloc[5:].assign(probability=now["probability"].iloc[5:] - 0.2, flagged=False)
+    changes = weekly_changes(before, now)
+    report = build_week_report(
+        demo_cohort, policy, bundle, trial="T", made_by="x", made_at=FIXED_CLOCK, last_contacts=contacts,
+        changes=changes, n_boot=20,
+    )  # fmt: skip
+    last = dict(zip(report.call_list["Patient"], report.call_list["Last contact"], strict=True))
+    assert last[first] == "2026-12-01 reached"
+    assert {v for k, v in last.items() if k != first} == {"none recorded"}
+    counts = changes.counts()
+    assert report.changes is not None and f"{counts['new']:,} new patients" in report.changes[0]
+    assert f"{counts['newly_flagged']:,} patients newly flagged" in report.changes[1]
+    document = report_html(report)
+    assert "Not known: no earlier week" not in document
