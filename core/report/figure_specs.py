@@ -62,7 +62,7 @@ def _layout(title: str, x: str, y: str, **more: Any) -> Spec:
         "title": {"text": title},
         "xaxis": {"title": {"text": x}},
         "yaxis": {"title": {"text": y}},
-        "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
+        "margin": {"l": 60, "r": 20, "t": 50, "b": 50},
         "height": 380,
         "legend": {"orientation": "h", "y": -0.25},
         **more,

@@ -24,7 +24,8 @@ table { border-collapse: collapse; margin: 0.5rem 0 1rem; font-size: 0.9rem; }
 th, td { border: 1px solid #ccc; padding: 0.25rem 0.5rem; text-align: left; vertical-align: top; }
 th { background: #f2f2f2; } .stamp, .note { color: #555; font-size: 0.9rem; }
 .identifiers { border-left: 4px solid #b2182b; padding: 0.3rem 0.8rem; background: #fbf3f3; }
-.figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(460px, 1fr)); gap: 1rem; }
+.figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(460px, 1fr)); gap: 1rem; }
+.figure { min-width: 0; width: 100%; }
 @media print { .figures { display: block; } }
 """
 CONFIG = {"displaylogo": False, "responsive": True, "showLink": False, "modeBarButtonsToRemove": ["sendDataToCloud"]}
