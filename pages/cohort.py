@@ -13,6 +13,7 @@ from app.views import cohort_start, controls, fair_test
 from app.views import drift as drift_views
 from app.views import history as history_views
 from app.views import outreach as outreach_views
+from app.views import report as report_views
 from app.views import versions as versions_views
 from app.views import weekly as weekly_views
 from app.views.components import example_costs_notice
@@ -112,3 +113,4 @@ cohort_views.site_table(sites)
 
 st.subheader("Export the call list")
 cohort_views.exports(cohort, rows, flagged, chosen, bundle, contacts, week.held_out if week else frozenset())
+report_views.downloads(cohort, flagged, bundle, contacts, week)

@@ -8,6 +8,7 @@ from app import state
 from app.figures import model as charts
 from app.services import threshold_data, url_settings
 from app.views import controls
+from app.views import evaluation as evaluation_views
 from app.views import measured_effect as measured_effect_views
 from app.views import thresholds as threshold_views
 from app.views.components import band_legend, example_costs_notice
@@ -116,6 +117,8 @@ def explorer() -> None:
     groups = list(view.subgroups)
     by = st.segmented_control("Group by", groups, default=groups[0], key="subgroup_by") or groups[0]
     st.dataframe(threshold_views.subgroup_display(view.subgroups[by], expected), key="subgroup_table")
+    if source == threshold_data.COHORT_OBSERVED:  # inside the fragment: the curves' markers follow the slider
+        evaluation_views.section(threshold_data.outcome_evaluation(cohort), card_words.headline(bundle.card)["roc_auc"])
     measured_effect_views.section()  # the effectiveness the cost table assumes, measured from the outreach log
     with inputs:
         controls.threshold_slider("thresholds")

@@ -31,6 +31,7 @@ CORE_ORDER = (
     "core.output",  # files people open: CSV, Excel, README blocks, provenance
     "core.outreach",  # call list, contacts, changes and trends, effectiveness, simulation
     "core.replay",  # a trial replayed week by week with nothing from the future, beside coordinators' rules
+    "core.report",  # the week's report: its content, HTML and PDF
     "core.cli",  # command-line entry points
 )
 APP_ORDER = (

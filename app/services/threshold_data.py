@@ -11,6 +11,7 @@ from core.model.bundle import ModelBundle, load_holdout
 from core.reading.contract import OUTCOME_COLUMN
 from core.scoring.cohort import ScoredCohort
 from core.scoring.evaluation import EvaluationData, build_evaluation
+from core.scoring.outcomes import OutcomeEvaluation, can_evaluate, evaluate_outcomes, under_policy
 
 COHORT_OBSERVED = "Your cohort, with its observed outcomes"
 COHORT_EXPECTED = "Your cohort, expected from the model's probabilities"
@@ -54,3 +55,25 @@ def evaluation_data(source: str, cohort: ScoredCohort | None) -> EvaluationData:
     data = build_evaluation(source, frame, source == COHORT_OBSERVED, _pricing(plan, bands), with_metrics=True)
     state.set_evaluation_cache(key, data)
     return data
+
+
+@st.cache_resource(show_spinner="Drawing the curves on your outcomes (resampling whole patients)…", max_entries=4)
+def _outcome_evaluation(
+    cohort_sha256: str,
+    mapping: tuple[tuple[str, str], ...],
+    model_sha256: str,
+    _cohort: ScoredCohort,
+    _bundle: ModelBundle,
+) -> OutcomeEvaluation | None:
+    return evaluate_outcomes(_cohort, Policy(0.5, None, state.costs(), state.bands()), _bundle)
+
+
+def outcome_evaluation(cohort: ScoredCohort | None) -> OutcomeEvaluation | None:
+    """The labelled cohort's curves (resampled once per file), marked for the policy in force; None without both
+    outcomes."""
+    if cohort is None or not can_evaluate(cohort):
+        return None
+    bundle = state.get_bundle()
+    mapping = tuple(sorted(cohort.result.mapping.items()))
+    found = _outcome_evaluation(cohort.sha256, mapping, bundle.sha256, cohort, bundle)
+    return None if found is None else under_policy(found, cohort, state.policy())

@@ -173,6 +173,14 @@ def _day(upload: Upload) -> date:
 # ---------------------------------------------------------------- what changed since last week
 
 
+def changes_since_last_week(cohort: ScoredCohort, flagged: np.ndarray, week: Week | None) -> WeeklyChanges | None:
+    """The change lists against last week's stored scores (None: no database, a first week, or not readable)."""
+    before = None if week is None or week.last is None else _weeks_before(week)
+    if before is None or week is None or week.last is None:
+        return None
+    return weekly_changes(_flagged_now(before[1][week.last.id]), _this_week(cohort, flagged))
+
+
 def changes_section(cohort: ScoredCohort, flagged: np.ndarray, week: Week | None) -> None:
     """The Cohort page's comparison with last week: four counts and the patients behind each."""
     if week is None:

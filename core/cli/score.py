@@ -1,14 +1,17 @@
 """Score a cohort file, or a running trial's history as of a date, from the command line, writing what the
 app exports.
 
-    python -m core.cli.score cohort.csv -o scored.csv|scored.xlsx [--threshold 0.3] [--capacity 50] [--plan tiered]
-                         [--flagged-only] [--problems problems.csv]
+    python -m core.cli.score cohort.csv -o scored.csv|scored.xlsx|week.html|week.pdf [--threshold 0.3]
+                         [--capacity 50] [--plan tiered] [--flagged-only] [--problems problems.csv]
+                         [--trial NAME] [--by NAME]
     python -m core.cli.score --history FOLDER_OR_WORKBOOK [--as-of 2026-11-30] [--arms "Pbo=Placebo,Drug=Active"]
                          [--phase II] [--day-first | --month-first] [--columns matching.toml]
                          [--problems set_aside.csv] -o scored.csv ...
 
-Writes every scored patient (or only the flagged ones) with the same columns, names and rounding as
-the app's export, formula-safe; the rows with problems to a second file (as the app's "rows with
+The output's extension picks the format: ``.csv`` or ``.xlsx`` write every scored patient (or only the
+flagged ones) with the same columns, names and rounding as the app's export, formula-safe; ``.html`` or
+``.pdf`` write the week's report (the call list, costs, sites, the model's figures and, when outcomes
+are known, how the model did on them); any other extension is refused before anything is read. Also the rows with problems to a second file (as the app's "rows with
 problems" download); and what produced them to ``<output stem>_about.json``. Flagged means what it
 means in the app: at or above the threshold, within the staff capacity. Errors are one line on
 stderr, never a traceback: exit 2 for input that cannot be used, 1 when a history holds no patient to use.
@@ -18,6 +21,7 @@ A history's run also prints the column matching it used and the rows it set asid
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import logging
 import sys
@@ -38,6 +42,8 @@ from core.output.provenance import export_metadata
 from core.outreach.call_list import call_list, call_list_workbook
 from core.reading.dated import AmbiguousDateColumns
 from core.reading.errors import SchemaError
+from core.report.content import build_week_report
+from core.report.formats import REPORTS, format_problem, report_bytes
 from core.scoring.cohort import ScoredCohort, score_upload
 from core.scoring.trial_as_of import needs_arm_mapping, score_history
 from core.settings import Settings, SettingsError, load_settings
@@ -57,7 +63,13 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--arms", default=None, help='for the generic model: "TrialArm=Active,Other=Placebo"')
     add_history_arguments(parser, problems=False)
-    parser.add_argument("-o", "--output", type=Path, required=True, help="the scored file: .csv, or .xlsx for Excel")
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        help="what to write, by its extension: .csv or .xlsx (the scored patients), .html or .pdf (the week's report)",
+    )
     parser.add_argument("--threshold", type=float, default=None, help="flag patients at or above this probability")
     parser.add_argument("--capacity", type=int, default=None, help="flag at most this many (the highest-risk)")
     parser.add_argument("--plan", choices=PLANS, default=SINGLE, help="single contact at C_i, or tiered by band")
@@ -65,7 +77,12 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--problems", type=Path, default=None, help="where to write rows with problems, or a history's set-aside rows"
     )
+    parser.add_argument("--trial", default=None, help="the trial's name in a report (default: the file's name)")
+    parser.add_argument("--by", default=None, help="who makes a report (default: your login name)")
     args = parser.parse_args(argv)
+    problem = format_problem(args.output)
+    if problem:
+        parser.error(problem)
     if (args.cohort is None) == (args.history is None):
         parser.error("give a cohort file or --history, one of the two")
     if args.threshold is not None and not 0.0 <= args.threshold <= 1.0:
@@ -114,6 +131,7 @@ def _load(args: argparse.Namespace, bundle: ModelBundle, settings: Settings) -> 
             + ("" if mapping else " (guessed from the names; give --arms to set them)")
         )
     print(f"scoring as of {as_of.date()} ({why})")
+    args.as_of = as_of.date()  # the report's date: the day the history was scored as of
     if not patients_in_study(history, as_of):
         raise HistoryRefused(
             f"none of the {len(history.subjects):,} patients of {args.history.name} was in the trial on "
@@ -125,6 +143,40 @@ def _load(args: argparse.Namespace, bundle: ModelBundle, settings: Settings) -> 
 def _write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
+
+
+def _output_bytes(
+    args: argparse.Namespace,
+    cohort: ScoredCohort,
+    policy: Policy,
+    bundle: ModelBundle,
+    settings: Settings,
+    table: pd.DataFrame,
+    about: list[tuple[str, str]],
+) -> bytes:
+    """What the output's extension asks for: the table as CSV or Excel, or the week's report."""
+    suffix = args.output.suffix.lower()
+    if suffix in REPORTS:
+        source = args.cohort if args.cohort is not None else args.history
+        report = build_week_report(
+            cohort,
+            policy,
+            bundle,
+            trial=args.trial or source.stem,
+            made_by=args.by or _login_name(),
+            made_at=datetime.now(UTC),
+            as_of=args.as_of,
+            reference=settings.reference_threshold,
+        )
+        return report_bytes(report, suffix)
+    return call_list_workbook(table, about) if suffix == ".xlsx" else csv_bytes(table)
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name on this system (a container without one)
+        return "the command line"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -144,8 +196,7 @@ def main(argv: list[str] | None = None) -> int:
         table = call_list(cohort, rows, flagged, policy, bundle)
         what = "flagged patients" if args.flagged_only else "scored patients, flagged or not"
         about = export_metadata(bundle, policy, datetime.now(UTC), cohort.filename, f"{len(table):,} {what}")
-        excel = args.output.suffix.lower() == ".xlsx"
-        _write(args.output, call_list_workbook(table, about) if excel else csv_bytes(table))
+        _write(args.output, _output_bytes(args, cohort, policy, bundle, settings, table, about))
         own = args.output.with_name(args.output.stem + "_problems.csv")
         problems_path = own if args.history is not None else args.problems or own
         if cohort.result.n_invalid_rows:
@@ -164,7 +215,12 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"read {result.n_read:,} rows: scored {len(cohort.scored):,}, {result.n_invalid_rows:,} with problems"
         + (f" (listed in {problems_path})" if result.n_invalid_rows else "")
-        + f"; flagged {int(flagged.sum()):,}; wrote {len(table):,} rows to {args.output}"
+        + f"; flagged {int(flagged.sum()):,}; wrote "
+        + (
+            f"the week's report to {args.output}"
+            if args.output.suffix.lower() in REPORTS
+            else f"{len(table):,} rows to {args.output}"
+        )
     )
     return 0
 

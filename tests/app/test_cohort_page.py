@@ -121,7 +121,12 @@ def test_demo_button_loads_500_patients_with_exports(at, bundle):
     _assert_demo_loads(at)
     assert len(_table(at)) == 500
     labels = [d.label for d in at.download_button]
-    assert labels[-2:] == ["Download the call list (CSV)", "Download the call list (Excel)"]
+    assert labels[-4:] == [
+        "Download the call list (CSV)",
+        "Download the call list (Excel)",
+        "Download the week's report (HTML)",
+        "Download the week's report (PDF)",
+    ]
     assert len(at.get("plotly_chart")) == 3
     _assert_scored_like_core(at, DEMO_COHORT_PATH.read_bytes(), DEMO_COHORT_PATH.name, bundle)
 
@@ -261,9 +266,11 @@ def test_extra_columns_reach_the_table_and_the_export(at, bundle):
     assert len(export) == int(flagged.sum()) > 0
     by_id = frame.set_index("patient_id")
     assert export["Coordinator"].tolist() == by_id.loc[export["Patient ID"], "Coordinator"].tolist()
-    assert [d.label for d in at.download_button][-2:] == [
+    assert [d.label for d in at.download_button][-4:] == [
         "Download the call list (CSV)",
         "Download the call list (Excel)",
+        "Download the week's report (HTML)",
+        "Download the week's report (PDF)",
     ]
 
 

@@ -33,9 +33,11 @@ def test_the_real_trial_opens_as_a_history_scored_as_of_its_busiest_day(pilot):
     assert at.date_input(key="history_as_of").value == date.date()
     assert _metrics(at)["Patients scored"] == f"{patients_in_study(pilot, date):,}"
     assert any("SDTM" in shown(m.value) or "rows read" in shown(m.value) for m in at.markdown)
-    assert [d.label for d in at.download_button][-2:] == [
+    assert [d.label for d in at.download_button][-4:] == [
         "Download the call list (CSV)",
         "Download the call list (Excel)",
+        "Download the week's report (HTML)",
+        "Download the week's report (PDF)",
     ]
     assert at.session_state[state.COHORT].result.has_outcome  # patients who ended later carry what happened
 
