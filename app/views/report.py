@@ -56,6 +56,7 @@ def downloads(
             reference=reference,
             last_contacts=contacts,
             changes=changes,
+            held_out=week.held_out if week is not None else frozenset(),
         )
         return report_bytes(report, suffix)
 

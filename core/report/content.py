@@ -22,7 +22,7 @@ from core.output.provenance import export_metadata
 from core.outreach.call_list import call_list
 from core.outreach.changes import WeeklyChanges
 from core.reading.contract import ID_COLUMN, OUTCOME_COLUMN, SITE_COLUMN
-from core.scoring.cohort import ScoredCohort, site_summary
+from core.scoring.cohort import PatientKey, ScoredCohort, site_summary
 from core.scoring.evaluation import COST_ROWS, cost_table
 from core.scoring.outcomes import OutcomeEvaluation, evaluate_outcomes, evaluation_in_words, labelled_rows
 
@@ -120,14 +120,19 @@ def _costs(cohort: ScoredCohort, policy: Policy, observed: bool, reference: floa
 
 
 def _call_list(
-    cohort: ScoredCohort, flagged: np.ndarray, policy: Policy, bundle: ModelBundle, contacts: pd.DataFrame | None
+    cohort: ScoredCohort,
+    flagged: np.ndarray,
+    policy: Policy,
+    bundle: ModelBundle,
+    contacts: pd.DataFrame | None,
+    held_out: frozenset[PatientKey],
 ) -> tuple[pd.DataFrame, str]:
     total = int(flagged.sum())
     limit = LIST_LIMIT if policy.capacity is None else max(policy.capacity, 0)
     rows = flagged.copy()
     if total > limit:  # the highest-risk ``limit`` of the flagged (flags already rank by risk)
         rows[np.flatnonzero(flagged)[np.argsort(-cohort.probability[flagged], kind="stable")[limit:]]] = False
-    table = call_list(cohort, rows, flagged, policy, bundle, contacts)
+    table = call_list(cohort, rows, flagged, policy, bundle, contacts, held_out)
     shown = pd.DataFrame({"Patient": table["Patient ID"].astype(str)})
     if "Site" in table:
         shown["Site"] = table["Site"].fillna("").astype(str)
@@ -192,6 +197,7 @@ def build_week_report(
     reference: float = 0.5,
     last_contacts: pd.DataFrame | None = None,
     changes: WeeklyChanges | None = None,
+    held_out: frozenset[PatientKey] = frozenset(),
     n_boot: int = 200,
 ) -> WeekReport:
     """The week's report of a scored cohort under the policy in force (its evaluation when outcomes are known)."""
@@ -200,7 +206,7 @@ def build_week_report(
     judged = int((~np.isnan(cohort.probability)).sum())
     observed = evaluation is not None and len(labelled_rows(cohort)) == judged
     costs, cost_note = _costs(cohort, policy, observed, reference)
-    listed, list_note = _call_list(cohort, flagged, policy, bundle, last_contacts)
+    listed, list_note = _call_list(cohort, flagged, policy, bundle, last_contacts, held_out)
     about = dict(export_metadata(bundle, policy, made_at, cohort.filename, ""))
     day = as_of or (cohort.result.as_of.date() if cohort.result.as_of is not None else made_at.date())
     headline = [

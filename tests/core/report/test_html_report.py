@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from core.reading.contract import ID_COLUMN, OUTCOME_COLUMN
+from core.reading.contract import ID_COLUMN, OUTCOME_COLUMN, SITE_COLUMN
 from core.report.content import IDENTIFIERS_NOTE, build_week_report
 from core.report.html_page import plotly_script, report_html
 from tests.core.report.conftest import CAPACITY, FIXED_CLOCK
@@ -122,8 +122,12 @@ def test_last_contacts_and_changes_are_reported_when_known(demo_cohort, policy, 
     from core.outreach.changes import weekly_changes
 
     flagged = policy.flagged(demo_cohort.curves)
-    first = demo_cohort.scored.loc[flagged, ID_COLUMN].astype(str).iloc[0]
-    contacts = pd.DataFrame({ID_COLUMN: [first], "contact_date": [pd.Timestamp("2026-12-01")], "outcome": ["reached"]})
+    first_row = demo_cohort.scored.loc[flagged].iloc[0]
+    first = str(first_row[ID_COLUMN])
+    contacts = pd.DataFrame(  # as the outreach log gives them: by site and patient id
+        {ID_COLUMN: [first], SITE_COLUMN: [first_row[SITE_COLUMN]], "contact_date": [pd.Timestamp("2026-12-01")],
+         "outcome": ["reached"]}
+    )  # fmt: skip
     now = demo_cohort.scored[[ID_COLUMN, "probability"]].assign(flagged=flagged)
     before = now.iloc[5:].assign(probability=now["probability"].iloc[5:] - 0.2, flagged=False)
     changes = weekly_changes(before, now)
@@ -139,3 +143,17 @@ def test_last_contacts_and_changes_are_reported_when_known(demo_cohort, policy, 
     assert f"{counts['newly_flagged']:,} patients newly flagged" in report.changes[1]
     document = report_html(report)
     assert "Not known: no earlier week" not in document
+
+
+def test_a_patient_held_out_for_the_fair_test_is_marked_do_not_call_in_the_report(demo_cohort, policy, bundle):
+    from core.outreach.holdout import HELD_OUT_WORDS as HELD_OUT_CONTACT
+    from core.scoring.cohort import patient_keys
+
+    flagged = policy.flagged(demo_cohort.curves)
+    key = patient_keys(demo_cohort.scored.loc[flagged].head(1))[0]
+    report = build_week_report(
+        demo_cohort, policy, bundle, trial="T", made_by="x", made_at=FIXED_CLOCK, held_out=frozenset([key]), n_boot=20
+    )
+    contact = dict(zip(report.call_list["Patient"], report.call_list["Contact"], strict=True))
+    assert contact[str(key[1])] == HELD_OUT_CONTACT
+    assert sum(value == HELD_OUT_CONTACT for value in contact.values()) == 1
