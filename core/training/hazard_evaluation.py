@@ -107,7 +107,8 @@ def _origins(periods: PersonPeriods, horizon: int) -> list[np.ndarray]:
 
 def _mean_over_origins(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]], horizon: int) -> dict[str, float]:
     found = [_time_metrics(t, e, s, horizon) for t, e, s in parts]
-    return {m: float(np.nanmean([f[m] for f in found])) if found else np.nan for m in TIME_METRICS}
+    values = {m: [f[m] for f in found if np.isfinite(f[m])] for m in TIME_METRICS}
+    return {m: float(np.mean(v)) if v else np.nan for m, v in values.items()}
 
 
 def per_horizon(
