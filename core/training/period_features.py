@@ -11,6 +11,7 @@ pooled over a sponsor's trials learns "two usual intervals without a visit", not
   them, else the visits whose window, half an interval either side, has closed);
 * ``visits_per_interval``: attended visits per usual interval so far; ``visit_regularity``: the spread
   (standard deviation) of the patient's own gaps between visits, in usual intervals;
+* ``placebo_arm``: the patient's arm is named a placebo (arm names differ between trials; placebo carries);
 * ``fraction_elapsed``: t / the patient's planned length; ``week`` and ``log_week``: time in the trial;
 * adverse events so far and with onset in the last 28 days, serious and severe ones so far;
 * ``days_since_contact`` and ``last_contact_reached``: the outreach log's latest contact on or before the
@@ -34,6 +35,7 @@ PERIOD_FEATURES: tuple[str, ...] = (
     "fraction_elapsed",
     "age",
     "is_male",
+    "placebo_arm",
     "gap_in_intervals",
     "missed_in_a_row",
     "visits_per_interval",
@@ -129,6 +131,7 @@ def period_features(
             "log_week": np.log1p(days / 7.0),
             "fraction_elapsed": days / planned,
             "age": pd.to_numeric(subjects["age"], errors="coerce").to_numpy(dtype=float)[codes],
+            "placebo_arm": subjects["arm"].astype(str).str.contains("placebo", case=False).to_numpy(dtype=float)[codes],
             "is_male": np.where(gender == "male", 1.0, np.where(gender == "female", 0.0, np.nan)),
             "gap_in_intervals": gap,
             "missed_in_a_row": missed,
