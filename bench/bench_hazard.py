@@ -4,8 +4,8 @@
   every 14 days): person-period rows built, nested site-grouped 5-fold cross-validation of both families
   (``core.training.hazard_cv``), the per-landmark and 4-week figures (50 resamples), and the final models.
 * Scoring: a simulated 100,000-patient history as of its 200th day: every patient in the trial that day, their
-  features as known then (``core.training.period_features``) and the chance of leaving within 4, 8 and 12 weeks
-  from the final LightGBM model (best of 3).
+  features as known then and the chance of leaving within 4, 8 and 12 weeks
+  from the final LightGBM model (``core.training.hazard_scoring``, best of 3).
 
 Targets: training < 120 s; scoring 100,000 patients with horizons < 5 s.
 
@@ -24,13 +24,12 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 from bench._common import best_of, machine_note, parse_args, print_table, tiny_note, verdict  # noqa: E402
-from core.history.events import build_index  # noqa: E402
 from core.history.simulated import HistoryPlan, simulate_history  # noqa: E402
 from core.training.candidates import LIGHTGBM  # noqa: E402
 from core.training.hazard_cv import fit_chosen, informative, nested  # noqa: E402
 from core.training.hazard_evaluation import evaluate  # noqa: E402
-from core.training.period_features import period_features  # noqa: E402
-from core.training.person_period import end_and_followed, person_periods  # noqa: E402
+from core.training.hazard_scoring import hazard_scores, in_trial_on  # noqa: E402
+from core.training.person_period import person_periods  # noqa: E402
 
 
 def _train(n_patients: int, n_folds: int, n_boot: int) -> tuple[list[object], object]:
@@ -49,13 +48,10 @@ def _train(n_patients: int, n_folds: int, n_boot: int) -> tuple[list[object], ob
 
 def _score(model: object, n_patients: int) -> tuple[list[object], float]:
     history = simulate_history(HistoryPlan(n_patients=n_patients, planned_days=364, cutoff_day=200), seed=2)
-    followed, ended, _ = end_and_followed(history)
-    codes = np.flatnonzero(~ended)
+    codes, _ = in_trial_on(history, history.data_cutoff())
 
     def score() -> object:
-        index = build_index(history)
-        features = period_features(history, index, codes, followed[codes], None)
-        return model.chances(features, (4, 8, 12))  # type: ignore[attr-defined]
+        return hazard_scores(history, model, horizons=(4, 8, 12))  # type: ignore[arg-type]
 
     seconds = best_of(score, 3)
     return [f"score {n_patients:,} patients ({len(codes):,} in the trial)", f"{seconds:.2f}", "-", "-"], seconds

@@ -13,6 +13,7 @@ from core.training.candidates import LIGHTGBM
 from core.training.hazard_cv import fit_chosen, informative, nested
 from core.training.hazard_evaluation import evaluate
 from core.training.hazard_model import horizon_column, leave_before
+from core.training.hazard_scoring import hazard_scores
 from core.training.person_period import person_periods, pooled_periods, weeks_at_risk
 
 RUNNING = HistoryPlan(n_patients=500, n_sites=6, planned_days=168, cutoff_day=330, list_missed=False)
@@ -163,3 +164,19 @@ def test_figures_per_landmark_and_per_horizon_come_from_held_out_patients(runnin
     assert 0.6 < four["time_dependent_auc"]["value"] < 1 and 0 < four["integrated_brier"]["value"] < 0.25
     assert four["look_ahead_weeks"][0] == 0
     assert all(0 <= row["predicted"] <= 1 and 0 <= row["observed"] <= 1 for row in four["calibration"])
+
+
+def test_a_trial_scored_as_of_a_date_has_every_patient_in_it_ranked_by_the_chosen_horizon(
+    running_trial: TrialHistory,
+) -> None:
+    periods = person_periods(running_trial, "A")
+    model = fit_chosen(periods, np.arange(len(periods)), informative(periods), seed=0, families=(LIGHTGBM,))[LIGHTGBM]
+    date = pd.Timestamp("2024-05-01")
+    scored = hazard_scores(running_trial, model, date, horizons=(4, 12), rank_by=12)
+    subjects = running_trial.subjects
+    in_trial = (subjects["enrolment_date"] <= date) & (subjects["end_date"].isna() | (subjects["end_date"] > date))
+    assert sorted(scored["patient_id"]) == sorted(subjects.loc[in_trial, "patient_id"].astype(str))
+    assert list(scored.columns[-2:]) == ["chance_within_4_weeks", "chance_within_12_weeks"]
+    assert scored["chance_within_12_weeks"].is_monotonic_decreasing
+    assert (scored["chance_within_4_weeks"] <= scored["chance_within_12_weeks"]).all()
+    assert (scored["days_in_trial"] >= 1).all() and (scored["days_in_trial"] <= 7).any()  # first-week patients too
