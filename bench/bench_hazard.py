@@ -64,7 +64,7 @@ def main() -> None:
     print(machine_note())
     trained, model = _train(300 if tiny else 2500, 2 if tiny else 5, 10 if tiny else 50)
     scored, score_seconds = _score(model, 2000 if tiny else 100_000)
-    train_seconds = float(trained[1])
+    train_seconds = float(str(trained[1]))
     trained.append(verdict(train_seconds, None if tiny else 120))
     scored.append(verdict(score_seconds, None if tiny else 5))
     print_table(["case", "seconds", "per-landmark ROC AUC", "4-week time-dependent AUC", "target"], [trained, scored])
