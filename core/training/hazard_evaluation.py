@@ -79,7 +79,10 @@ def _time_metrics(time: np.ndarray, event: np.ndarray, survival: np.ndarray, hor
     out = dict.fromkeys(TIME_METRICS, np.nan)
     if int((event & (time <= horizon)).sum()) < MIN_EVENTS or time.max() <= horizon:
         return out
-    target = Surv.from_arrays(event.astype(bool), time.astype(float))
+    # Followed past the horizon is all any figure at the horizon needs: capping there keeps the censoring
+    # estimate above zero when every patient is followed to the trial's end (no cut-off), and changes nothing else.
+    capped = np.minimum(time, horizon + 1).astype(float)
+    target = Surv.from_arrays(event.astype(bool) & (time <= horizon), capped)
     risk = 1.0 - survival[:, horizon - 1]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -87,7 +90,7 @@ def _time_metrics(time: np.ndarray, event: np.ndarray, survival: np.ndarray, hor
             out["time_dependent_auc"] = float(cumulative_dynamic_auc(target, target, risk, [horizon])[0][0])
             out["uno_c"] = float(concordance_index_ipcw(target, target, risk, tau=horizon)[0])
             times = np.arange(1, horizon + 1, dtype=float)
-            times = times[(times >= time.min()) & (times < time.max())]
+            times = times[(times >= capped.min()) & (times < capped.max())]
             if len(times) >= 2:
                 at = times.astype(int) - 1
                 out["integrated_brier"] = float(integrated_brier_score(target, target, survival[:, at], times))
