@@ -281,7 +281,7 @@ def exports(
     )
     st.caption(
         "Both files hold the same table; the Excel file also has an 'About this export' sheet (model, threshold, "
-        "capacity, plan and costs). They are safe to open in Excel: text that could run as a formula is prefixed "
+        "capacity, plan and costs, and one line on what each column means). They are safe to open in Excel: text that could run as a formula is prefixed "
         "with an apostrophe."
     )
 

@@ -99,7 +99,11 @@ def test_what_if_with_two_edits_shows_each_edit_alone(bundle):
 def test_suggestions_are_distinct_actions_with_distinct_effects(bundle):
     from core.model.whatif import actionable_changes
 
-    for patient in (PATIENT, {**PATIENT, "last_visit_day": 190}, {**PATIENT, "days_in_trial": 60, "last_visit_day": 10}):
+    for patient in (
+        PATIENT,
+        {**PATIENT, "last_visit_day": 190},
+        {**PATIENT, "days_in_trial": 60, "last_visit_day": 10},
+    ):
         changes = actionable_changes(bundle, validate_patient(patient, CONTRACT).valid)
         points = [round(c.delta * 100, 1) for c in changes]
         assert len(set(points)) == len(points), [(c.description, p) for c, p in zip(changes, points)]
