@@ -91,7 +91,9 @@ def test_what_if_with_two_edits_shows_each_edit_alone(bundle):
     edits = _edits_table(at)
     assert list(edits["Field"]) == ["Age (years)", "Adverse events"]
     original = _expected(bundle, PATIENT)["probability"]
-    for field, value, shown_change in zip(("age", "adverse_events"), (40, 0), edits["Change alone (points)"]):
+    for field, value, shown_change in zip(
+        ("age", "adverse_events"), (40, 0), edits["Change alone (points)"], strict=True
+    ):
         alone = _expected(bundle, {**PATIENT, field: value})["probability"]
         assert shown_change == f"{(alone - original) * 100:+.1f}"
 
@@ -106,7 +108,7 @@ def test_suggestions_are_distinct_actions_with_distinct_effects(bundle):
     ):
         changes = actionable_changes(bundle, validate_patient(patient, CONTRACT).valid)
         points = [round(c.delta * 100, 1) for c in changes]
-        assert len(set(points)) == len(points), [(c.description, p) for c, p in zip(changes, points)]
+        assert len(set(points)) == len(points), [(c.description, p) for c, p in zip(changes, points, strict=True)]
 
 
 @pytest.mark.parametrize(
