@@ -33,7 +33,9 @@ def waterfall_figure(contributions: pd.Series, base_value: float, values: dict[s
     steps = percentage_point_steps(contributions, base_value)
     start = float(_sigmoid(np.array(base_value))) * 100.0
     final = start + float(steps.sum())
-    labels = [f"{feature_label(f)} = {values.get(f, '')}" for f in steps.index]
+    # Each fact's points go in its own label, not beside its bar: a bar's text beside it ran into the lines and,
+    # left of a bar that lowers the chance, into the labels themselves.
+    labels = [f"{feature_label(f)} = {values.get(f, '')} ({v:+.1f} pts)" for f, v in steps.items()]
     fig = go.Figure(
         go.Waterfall(
             orientation="h",
@@ -43,9 +45,7 @@ def waterfall_figure(contributions: pd.Series, base_value: float, values: dict[s
             measure=["relative"] * len(steps),
             increasing={"marker": {"color": RAISES}},
             decreasing={"marker": {"color": LOWERS}},
-            text=[f"{v:+.1f} pts" for v in steps],
-            textposition="outside",
-            cliponaxis=False,
+            textposition="none",
             hovertemplate="%{y}<br>%{x:+.1f} percentage points<extra></extra>",
         )
     )

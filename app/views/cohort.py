@@ -104,7 +104,7 @@ def mapping_editor(cohort: ScoredCohort, data: bytes | None) -> None:
 
 def filters(cohort: ScoredCohort, contacts_known: bool = False) -> CohortFilter:
     scored = cohort.scored
-    cols = st.columns([1, 1, 1, 1, 2, 1])
+    cols = st.columns([1, 1, 1, 1, 1.6, 1.4])  # the last holds "Not contacted yet", cut when narrower
     bands = cols[0].multiselect("Risk band", [b.name for b in state.bands()], key="filter_bands", placeholder="All")
     sites = cols[1].multiselect(
         "Site",
@@ -130,15 +130,15 @@ def filters(cohort: ScoredCohort, contacts_known: bool = False) -> CohortFilter:
 
 
 TABLE_COLUMNS = {
-    ID_COLUMN: st.column_config.TextColumn("Patient"),
+    ID_COLUMN: st.column_config.TextColumn("Patient", pinned=True),  # stays in view when the table scrolls
     SITE_COLUMN: st.column_config.TextColumn("Site"),
     **{f"reason_{i}": st.column_config.TextColumn(f"Reason {i}") for i in (1, 2, 3)},
     NOT_RECORDED: st.column_config.TextColumn("Not recorded", help="Inputs left blank: scored without them"),
     "probability": st.column_config.ProgressColumn(  # shown as 0-100 so the percentage carries one decimal
-        "Chance of dropping out", format="%.1f%%", min_value=0, max_value=100
+        "Chance of dropping out", format="%.1f%%", min_value=0, max_value=100, width=130
     ),
     "risk_band": st.column_config.TextColumn("Band"),
-    "flagged": st.column_config.CheckboxColumn("Flagged"),
+    "flagged": st.column_config.CheckboxColumn("Flagged", width="small"),
     "contact": st.column_config.TextColumn("Contact"),
     "contact_cost": st.column_config.NumberColumn("Contact cost", format="$%.2f"),
     SOURCE_ROW: st.column_config.NumberColumn("Row in file"),
@@ -154,9 +154,14 @@ def _header(column: str) -> str:
     return str(config["label"]) if config and config.get("label") else column
 
 
+def _blank(column: pd.Series) -> bool:
+    """Nothing to read in it (no contact recorded yet, say): it waits in the column picker."""
+    return bool(column.isna().all() or (column.astype(str).str.strip() == "").all())
+
+
 def shown_columns(table: pd.DataFrame) -> list[str]:
     """The table's columns to draw: the key ones, and those the user opened with the column picker."""
-    more = [c for c in table.columns if c in MORE_COLUMNS or c not in TABLE_COLUMNS]
+    more = [c for c in table.columns if c in MORE_COLUMNS or c not in TABLE_COLUMNS or _blank(table[c])]
     opened = st.multiselect(
         "More columns",
         more,

@@ -58,9 +58,12 @@ def section() -> None:
         versions_table(versions),
         hide_index=True,
         key="versions_table",
-        column_config={
+        column_config={  # the origin beside the figure in full; the long descriptions give way, not it
             "In use": st.column_config.TextColumn(width="small"),
             MEASURED: st.column_config.TextColumn(width="medium"),
+            "Kind": st.column_config.TextColumn(width="small"),
+            "Trained on": st.column_config.TextColumn(width="medium"),
+            "Version": st.column_config.TextColumn(width="small"),
         },
     )
     if not allowed(PROMOTE):

@@ -35,11 +35,13 @@ def test_line_labels_sit_above_the_bars_each_on_its_own_row(total):
     assert rows[1] + LABEL_ROW_PX <= TOP_MARGIN - 20  # and below the title, which keeps the top 20 pixels
 
 
-def test_every_bar_is_labelled_outside_and_the_axis_leaves_room_for_it():
+def test_each_facts_points_are_in_its_label_never_on_the_bars_or_lines():
     fig, names = _figure(1.5)
     bars = fig.data[0]
-    assert bars.textposition == "outside" and bars.cliponaxis is False
-    assert len(bars.y) == len(names) and all(" = Not recorded" in label for label in bars.y)
+    assert bars.textposition == "none"  # nothing drawn beside a bar, where the lines and labels run
+    assert len(bars.y) == len(names)
+    for label, step in zip(bars.y, bars.x, strict=True):
+        assert label.endswith(f"({step:+.1f} pts)") and " = Not recorded" in label
     assert fig.layout.yaxis.automargin  # the longest feature label pushes the margin, never the bars
     low, high = fig.layout.xaxis.range
     path = -1.3 + np.concatenate(([0.0], np.cumsum(np.linspace(0.6, -0.6, len(names)))))
