@@ -132,7 +132,8 @@ def filters(cohort: ScoredCohort, contacts_known: bool = False) -> CohortFilter:
 TABLE_COLUMNS = {
     ID_COLUMN: st.column_config.TextColumn("Patient", pinned=True),  # stays in view when the table scrolls
     SITE_COLUMN: st.column_config.TextColumn("Site"),
-    **{f"reason_{i}": st.column_config.TextColumn(f"Reason {i}") for i in (1, 2, 3)},
+    # medium: with the key columns the table fits 1280 pixels; a longer reason shows whole on hover
+    **{f"reason_{i}": st.column_config.TextColumn(f"Reason {i}", width="medium") for i in (1, 2, 3)},
     NOT_RECORDED: st.column_config.TextColumn("Not recorded", help="Inputs left blank: scored without them"),
     "probability": st.column_config.ProgressColumn(  # shown as 0-100 so the percentage carries one decimal
         "Chance of dropping out", format="%.1f%%", min_value=0, max_value=100, width=130
