@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app import navigation, state
+from app import state
 from app.services import store_access
 from app.text import plain
 from core.decisions.policy import SINGLE
@@ -102,12 +102,12 @@ def headline(cohort: ScoredCohort, flagged: np.ndarray, best: float) -> None:
     )
     c.metric(
         "Cost with the program",
-        dollars(chosen.total_cost),
+        dollars(round(chosen.total_cost)),  # expected costs: whole dollars, both alike (cents would be noise)
         help="Expected: the contacts' price plus the dropouts expected despite them.",
     )
     d.metric(
         "Cost with no program",
-        dollars(none.total_cost),
+        dollars(round(none.total_cost)),
         help="Expected: nobody contacted, every expected dropout (the sum of the chances) is lost.",
     )
 
@@ -143,4 +143,6 @@ def train_pointer(bundle: ModelBundle) -> None:
         "Train page; it is compared there with the model in use before anything changes.",
         icon=":material/model_training:",
     )
+    from app import navigation  # here, not at the top: importing it builds the pages, which needs a running app
+
     st.page_link(navigation.TRAIN, label="Train a model on this trial", icon=":material/model_training:")

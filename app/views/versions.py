@@ -19,9 +19,8 @@ MEASURED = "Measured on"
 
 def measured_words(card: dict) -> str:
     """Where a version's ROC AUC comes from, short enough for a table cell: synthetic and real never look alike."""
-    if card_words.is_cross_validated(card):
-        return "real trial, cross-validated"
-    return "synthetic patients, unseen sites" if card_words.is_synthetic(card) else "unseen sites"
+    origin = "synthetic patients" if card_words.is_synthetic(card) else "real trial"
+    return f"{origin}, {'cross-validated' if card_words.is_cross_validated(card) else 'unseen sites'}"
 
 
 def versions_table(versions: list[Version]) -> pd.DataFrame:
