@@ -78,7 +78,7 @@ def tab(request, browser):
 
 
 def _open(tab, url: str, path: str) -> None:
-    tab.goto(f"{url}/{path}")
+    tab.goto(f"{url}/" if path == "overview" else f"{url}/{path}")  # the default page's address is the root
     wait_idle(tab)
     if HEADINGS.get(path):
         tab.get_by_role("heading", name=HEADINGS[path]).first.wait_for()
@@ -211,7 +211,7 @@ def test_a_trained_model_in_use(tab, trained_server):
 
 
 def test_a_coordinator_signed_in(tab, team_server):
-    tab.goto(f"{team_server}/overview")
+    tab.goto(f"{team_server}/")
     wait_idle(tab)
     tab.get_by_label("Name").fill(COORDINATOR[0])
     tab.get_by_label("Password").fill(COORDINATOR[1])
