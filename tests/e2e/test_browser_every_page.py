@@ -213,8 +213,8 @@ def test_a_trained_model_in_use(tab, trained_server):
 def test_a_coordinator_signed_in(tab, team_server):
     tab.goto(f"{team_server}/")
     wait_idle(tab)
-    tab.get_by_label("Name").fill(COORDINATOR[0])
-    tab.get_by_label("Password").fill(COORDINATOR[1])
+    tab.get_by_role("textbox", name="Name").fill(COORDINATOR[0])
+    tab.get_by_role("textbox", name="Password", exact=True).fill(COORDINATOR[1])
     tab.get_by_role("button", name="Sign in").click()
     wait_idle(tab)
     tab.get_by_role("heading", name="Trial Retention Radar").wait_for()
