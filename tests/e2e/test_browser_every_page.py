@@ -203,8 +203,11 @@ def test_a_trained_model_in_use(tab, trained_server):
         _go(tab, title)
         _sound(tab, f"trained_{title.lower()}")
     _go(tab, "Train")
-    versions = tab.locator(".st-key-versions_table")
-    headers = versions.locator("[role=columnheader]").all_text_contents()
+    headers = tab.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid=stDataFrame]')]
+            .map(t => [...t.querySelectorAll('[role=columnheader]')].map(h => h.textContent.trim()))
+            .find(h => h.includes('Measured on'))"""
+    ).json_value()
     assert headers[:3] == ["In use", "ROC AUC", "Measured on"]  # the figure and its origin side by side
     assert tab.get_by_text("Stop training").count() == 0
     assert tab.get_by_text(re.compile(r"time\(s\)|\)\)")).count() == 0
