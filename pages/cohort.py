@@ -21,11 +21,9 @@ from core.scoring.cohort import filter_mask, site_summary
 
 bundle = state.get_bundle()
 st.title("Cohort")
-st.markdown(
-    "Upload your trial's patient list, one row per enrolled patient, as exported today. Every row is checked; "
-    "each valid patient gets a chance of dropping out, a risk band and, if flagged, a contact under your plan. "
-    "You leave with the list of whom to call first, and why."
-)
+# The first screen answers "how many do I call, what does it cost, who first" once a cohort is scored (filled
+# below, when it is known); until then it says what the page is for.
+first_screen = st.container()
 
 reopen.on_page_start(bundle)  # a new session: the last trial's latest week, rebuilt from the store
 example_costs_notice("cohort")
@@ -72,6 +70,11 @@ if error:
 
 cohort = state.cohort()
 if cohort is None:
+    first_screen.markdown(
+        "Upload your trial's patient list, one row per enrolled patient, as exported today. Every row is checked; "
+        "each valid patient gets a chance of dropping out, a risk band and, if flagged, a contact under your plan. "
+        "You leave with the list of whom to call first, and why."
+    )
     if loaded_history is None:
         st.info("No cohort loaded yet. Upload a file above, or open the demo cohort or the real trial to look around.")
     st.stop()
@@ -90,7 +93,10 @@ best = starting_threshold.settle(cohort)  # a cohort starts at its lowest expect
 controls.threshold_slider("cohort")
 probability = cohort.probability
 flagged = state.policy().flagged(cohort.curves)
-cohort_start.headline(cohort, flagged, best)
+with first_screen:
+    cohort_start.headline(cohort, flagged, best)
+    cohort_start.train_pointer(bundle)
+    cohort_start.top_of_call_list(cohort, flagged, bundle, cohort_views.TABLE_COLUMNS)
 week = weekly.remember(cohort, flagged, bundle)  # None: no database; everything below still works
 weekly_views.changes_section(cohort, flagged, week)
 held = fair_test.held_mask(cohort, week)  # this week's fair test: held out from calls at random

@@ -5,10 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from app import navigation, state
+from app.access.identity import allowed
 from app.text import plain
 from app.views.components import example_costs_notice
 from core.formatting import count
 from core.scoring.cohort import summarise
+from core.trust.roles import MANAGE_USERS
 
 st.title("Trial Retention Radar")
 st.markdown(
@@ -50,5 +52,16 @@ st.page_link(
 st.page_link(
     navigation.MODEL, label="How good is the model? Held-out results and what drives it", icon=":material/insights:"
 )
-st.page_link(navigation.ACTIVITY, label="What was scored and exported, and when", icon=":material/history:")
+st.page_link(
+    navigation.TRAIN,
+    label="Train a model on your own trial's history, compare it honestly, choose the version in use",
+    icon=":material/model_training:",
+)
+st.page_link(
+    navigation.ACTIVITY,
+    label="Contacts recorded, and what was scored and exported, and when",
+    icon=":material/history:",
+)
+if allowed(MANAGE_USERS):
+    st.page_link(navigation.USERS, label="Who may sign in, and what each may do", icon=":material/manage_accounts:")
 st.caption("All processing happens on this computer; no patient data is sent anywhere.")

@@ -11,8 +11,9 @@ from app.services import audit_trail
 from app.services.patient_cache import cached_assessment, cached_score
 from app.text import plain
 from app.views import weekly as weekly_views
+from app.views import whatif as whatif_views
 from app.views.components import band_badge_html, example_costs_notice
-from app.views.patient_form import current_values, draw_fields, set_values, show_problems, values_of
+from app.views.patient_form import current_values, draw_fields, set_values, show_problems
 from core.formatting import dollars, percent
 from core.model.explain import probability_from_log_odds
 from core.model.whatif import validate_patient
@@ -24,8 +25,9 @@ bundle = state.get_bundle()
 contract = bundle.contract
 st.title("Assess one patient")
 st.markdown(
-    "Enter what you know about the patient **as of today**. The model estimates the chance that the "
-    "patient withdraws from the trial before completing it, and shows what drives that estimate."
+    "Enter what you know about the patient **as of today** and press **Assess risk**. The model estimates the "
+    "chance that the patient withdraws from the trial before completing it, and shows what drives that estimate. "
+    "To ask *what if*, edit the same form and press **Try these changes**: the assessment stays, the change beside it."
 )
 
 prefill = state.pop_patient_prefill()
@@ -37,6 +39,7 @@ form_area = st.container()
 values = current_values("patient", contract)
 submitted = state.assess_clicked()
 problems: list[dict] = []
+can_try = False  # a patient assessed with a chance on screen: the form's edits can be tried beside it
 if submitted or prefill:
     checked = validate_patient(values, contract)
     if len(checked.problems):
@@ -45,7 +48,6 @@ if submitted or prefill:
         st.warning("Some fields need attention (marked in red above). No risk is shown until they are fixed.")
     else:
         state.set_patient_result(checked.valid)  # recorded in the audit trail once, when it is shown
-        set_values("whatif", values, contract)
 
 patient = state.patient_result()
 policy = state.policy()
@@ -87,6 +89,9 @@ else:
         st.caption(f"Contact under your plan if flagged: {action} ({dollars(price)})")
     right.metric("Flagged for the retention team", "Yes" if flag.flagged else "No")
     right.caption(flag.why)
+    can_try = True
+    if not submitted:  # the form edited and tried: the assessment above stays, the changes beside it
+        problems = whatif_views.comparison(bundle, patient, values, contract, probability)
     gaps = missing_inputs(patient, contract).iloc[0]
     if gaps:
         st.caption(f"Not recorded: {gaps}. The model scored this patient without them; the reasons say so.")
@@ -105,29 +110,7 @@ else:
         )
     weekly_views.patient_weeks(scored[ID_COLUMN], policy.threshold)
 
-    st.divider()
-    st.subheader("What if…")
-    st.markdown("Change any field to see how the estimate would move. The original assessment stays as it is.")
-    new_values, new_slots = draw_fields("whatif", contract)
-    if new_values == values_of(patient, contract):
-        st.caption("No changes yet: edit a field above to compare.")
-    else:
-        edited = validate_patient(new_values, contract)
-        if len(edited.problems):
-            show_problems(edited.problems.to_dict("records"), new_slots, contract)
-            st.warning("The what-if values need attention (marked in red).")
-        else:
-            new_probability = float(bundle.predict(edited.valid)[0])
-            a, b = st.columns(2)
-            a.metric("Original", f"{probability:.1%}")
-            b.metric(
-                "With your changes",
-                f"{new_probability:.1%}",
-                delta=f"{(new_probability - probability) * 100:+.1f} percentage points",
-                delta_color="inverse",
-            )
-
-    st.markdown("**Changes that would lower this patient's risk most** (computed by the model)")
+    st.markdown("**Changes that would lower this patient's risk most** (each computed by the model in use)")
     if result.changes:
         st.markdown(
             "\n".join(
@@ -140,5 +123,12 @@ else:
 
 with form_area, st.form("patient_form", border=True):
     _, slots = draw_fields("patient", contract)
-    st.form_submit_button("Assess risk", type="primary", key=state.ASSESS_BUTTON)
+    assess, try_changes = st.columns([1, 3])
+    assess.form_submit_button("Assess risk", type="primary", key=state.ASSESS_BUTTON)
+    if can_try:
+        try_changes.form_submit_button(
+            "Try these changes",
+            key=whatif_views.TRY_BUTTON,
+            help="Keeps the assessment below as it is and shows the edited fields beside it",
+        )
     show_problems(problems, slots, contract)

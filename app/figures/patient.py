@@ -33,7 +33,9 @@ def waterfall_figure(contributions: pd.Series, base_value: float, values: dict[s
     steps = percentage_point_steps(contributions, base_value)
     start = float(_sigmoid(np.array(base_value))) * 100.0
     final = start + float(steps.sum())
-    labels = [f"{feature_label(f)} = {values.get(f, '')}" for f in steps.index]
+    # Each fact's points go in its own label, not beside its bar: a bar's text beside it ran into the lines and,
+    # left of a bar that lowers the chance, into the labels themselves.
+    labels = [f"{feature_label(f)} = {values.get(f, '')} ({v:+.1f} pts)" for f, v in steps.items()]
     fig = go.Figure(
         go.Waterfall(
             orientation="h",
@@ -43,29 +45,27 @@ def waterfall_figure(contributions: pd.Series, base_value: float, values: dict[s
             measure=["relative"] * len(steps),
             increasing={"marker": {"color": RAISES}},
             decreasing={"marker": {"color": LOWERS}},
-            text=[f"{v:+.1f} pts" for v in steps],
-            textposition="outside",
-            cliponaxis=False,
+            textposition="none",
             hovertemplate="%{y}<br>%{x:+.1f} percentage points<extra></extra>",
         )
     )
-    # Each line's label on its own side, so the two never overlap.
-    start_side, final_side = ("top right", "top left") if final < start else ("top left", "top right")
-    fig.add_vline(
-        x=start,
-        line_dash="dot",
-        line_color=NEUTRAL,
-        annotation_text=f"average {start:.1f}%",
-        annotation_position=start_side,
-    )
-    fig.add_vline(
-        x=final, line_color="black", annotation_text=f"this patient {final:.1f}%", annotation_position=final_side
-    )
+    # The two lines' labels sit above the plot, each on a row of its own: never on a bar's label, never on each other.
+    for x, dash, colour, words, row in (
+        (start, "dot", NEUTRAL, f"average {start:.1f}%", 1),
+        (final, "solid", "black", f"this patient {final:.1f}%", 0),
+    ):
+        fig.add_vline(x=x, line_dash=dash, line_color=colour)
+        fig.add_annotation(**line_label(x, words, row))
     low, high = min(start, final, start + steps.cumsum().min()), max(start, final, start + steps.cumsum().max())
     pad = max((high - low) * 0.25, 2.0)
     fig.update_layout(
-        **{**LAYOUT, "height": 90 + 34 * len(steps), "margin": {"l": 10, "r": 30, "t": 50, "b": 40}},
-        title="What moved this patient's chance of dropping out (red raises, blue lowers)",
+        **{**LAYOUT, "height": 90 + 34 * len(steps), "margin": {"l": 10, "r": 30, "t": TOP_MARGIN, "b": 40}},
+        title={
+            "text": TITLE,
+            "y": 0.99,
+            "yanchor": "top",
+            "yref": "container",
+        },
         xaxis={
             "title": "chance of dropping out",
             "range": [max(low - pad, 0.0), min(high + pad, 100.0)],
@@ -75,3 +75,22 @@ def waterfall_figure(contributions: pd.Series, base_value: float, values: dict[s
         showlegend=False,
     )
     return fig
+
+
+TITLE = "What moved this patient's chance"  # short: the chart has 3/5 of the page; the caption says the rest
+LABEL_ROW_PX = 18  # one row of annotation text at the layout's font size
+TOP_MARGIN = 40 + 2 * LABEL_ROW_PX  # the title, then a row for each line's label
+
+
+def line_label(x: float, words: str, row: int) -> dict:
+    """An annotation naming a vertical line, above the plot area (rows count up from the plot's top edge)."""
+    return {
+        "x": x,
+        "xref": "x",
+        "y": 1.0,
+        "yref": "paper",
+        "yanchor": "bottom",
+        "yshift": 2 + row * LABEL_ROW_PX,
+        "text": words,
+        "showarrow": False,
+    }

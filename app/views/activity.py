@@ -61,13 +61,13 @@ def contacts_section() -> None:
         f"{len(contacts):,} contacts with {contacts['patient_id'].nunique():,} patients recorded in all. "
         "Weeks start on Monday."
     )
-    left, right = st.columns(2)
-    left.markdown("**Per week**")
-    left.dataframe(
+    # one above the other: side by side, eight columns each were cut on a laptop screen
+    st.markdown("**Per week**")
+    st.dataframe(
         _counts(outreach_summary.per_week(contacts), {"week": "Week starting"}), hide_index=True, key="contacts_week"
     )
-    right.markdown("**Per site**")
-    right.dataframe(
+    st.markdown("**Per site**")
+    st.dataframe(
         _counts(outreach_summary.per_site(contacts), {"site": "Site", "last_contact": "Last contact"}),
         hide_index=True,
         key="contacts_site",

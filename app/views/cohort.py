@@ -22,7 +22,7 @@ from core.outreach.call_list import call_list, call_list_workbook
 from core.reading import template
 from core.reading.contract import ID_COLUMN, OUTCOME_COLUMN, SITE_COLUMN
 from core.reading.validation import SOURCE_ROW
-from core.scoring.cohort import CohortFilter, PatientKey, ScoredCohort, in_keys, ranked_table
+from core.scoring.cohort import NOT_RECORDED, CohortFilter, PatientKey, ScoredCohort, in_keys, ranked_table
 
 TABLE_LIMIT = 1000  # rows drawn in the table; the export holds every flagged patient
 NOT_IN_FILE = "(not in the file)"
@@ -104,7 +104,7 @@ def mapping_editor(cohort: ScoredCohort, data: bytes | None) -> None:
 
 def filters(cohort: ScoredCohort, contacts_known: bool = False) -> CohortFilter:
     scored = cohort.scored
-    cols = st.columns([1, 1, 1, 1, 2, 1])
+    cols = st.columns([1, 1, 1, 1, 1.6, 1.4])  # the last holds "Not contacted yet", cut when narrower
     bands = cols[0].multiselect("Risk band", [b.name for b in state.bands()], key="filter_bands", placeholder="All")
     sites = cols[1].multiselect(
         "Site",
@@ -130,20 +130,47 @@ def filters(cohort: ScoredCohort, contacts_known: bool = False) -> CohortFilter:
 
 
 TABLE_COLUMNS = {
-    ID_COLUMN: st.column_config.TextColumn("Patient"),
+    ID_COLUMN: st.column_config.TextColumn("Patient", pinned=True),  # stays in view when the table scrolls
     SITE_COLUMN: st.column_config.TextColumn("Site"),
-    **{f"reason_{i}": st.column_config.TextColumn(f"Reason {i}") for i in (1, 2, 3)},
-    "not_recorded": st.column_config.TextColumn("Not recorded", help="Inputs left blank: scored without them"),
+    # medium: with the key columns the table fits 1280 pixels; a longer reason shows whole on hover
+    **{f"reason_{i}": st.column_config.TextColumn(f"Reason {i}", width="medium") for i in (1, 2, 3)},
+    NOT_RECORDED: st.column_config.TextColumn("Not recorded", help="Inputs left blank: scored without them"),
     "probability": st.column_config.ProgressColumn(  # shown as 0-100 so the percentage carries one decimal
-        "Chance of dropping out", format="%.1f%%", min_value=0, max_value=100
+        "Chance of dropping out", format="%.1f%%", min_value=0, max_value=100, width=130
     ),
     "risk_band": st.column_config.TextColumn("Band"),
-    "flagged": st.column_config.CheckboxColumn("Flagged"),
+    "flagged": st.column_config.CheckboxColumn("Flagged", width="small"),
     "contact": st.column_config.TextColumn("Contact"),
     "contact_cost": st.column_config.NumberColumn("Contact cost", format="$%.2f"),
     SOURCE_ROW: st.column_config.NumberColumn("Row in file"),
     **weekly_views.TABLE_COLUMNS,  # trend, change since last week, last contact
 }
+# Opened on request (the column picker): at 1280 pixels every column at once pushed the key ones out of view.
+# The patient's inputs (age, visits, ...) are opened there too; any other column shows from the start.
+MORE_COLUMNS = ("reason_2", "reason_3", NOT_RECORDED, "contact_cost", SOURCE_ROW)
+
+
+def _header(column: str) -> str:
+    config = TABLE_COLUMNS.get(column)
+    return str(config["label"]) if config and config.get("label") else column
+
+
+def _blank(column: pd.Series) -> bool:
+    """Nothing to read in it (no contact recorded yet, say): it waits in the column picker."""
+    return bool(column.isna().all() or (column.astype(str).str.strip() == "").all())
+
+
+def shown_columns(table: pd.DataFrame) -> list[str]:
+    """The table's columns to draw: the key ones, and those the user opened with the column picker."""
+    more = [c for c in table.columns if c in MORE_COLUMNS or c not in TABLE_COLUMNS or _blank(table[c])]
+    opened = st.multiselect(
+        "More columns",
+        more,
+        format_func=_header,
+        key="table_more_columns",
+        placeholder="Add columns: reasons 2 and 3, contact cost, the patient's inputs, row in file",
+    )
+    return [c for c in table.columns if c not in more or c in opened]
 
 
 def patient_table(
@@ -170,6 +197,7 @@ def patient_table(
         table.assign(probability=table["probability"] * 100),
         hide_index=True,
         column_config=TABLE_COLUMNS,
+        column_order=shown_columns(table),
         on_select="rerun",
         selection_mode="single-row",
         key="patient_table",
@@ -267,7 +295,7 @@ def exports(
     )
     st.caption(
         "Both files hold the same table; the Excel file also has an 'About this export' sheet (model, threshold, "
-        "capacity, plan and costs). They are safe to open in Excel: text that could run as a formula is prefixed "
+        "capacity, plan and costs, and one line on what each column means). They are safe to open in Excel: text that could run as a formula is prefixed "
         "with an apostrophe."
     )
 

@@ -12,7 +12,10 @@ from app.services import store_access
 from app.text import plain
 from core.decisions.policy import SINGLE
 from core.formatting import dollars
-from core.scoring.cohort import ScoredCohort
+from core.model import card_words
+from core.model.bundle import ModelBundle
+from core.reading.contract import ID_COLUMN, SITE_COLUMN
+from core.scoring.cohort import ScoredCohort, ranked_table
 from core.store import Store
 
 SWITCHER = "cohort_trial_switch"
@@ -97,9 +100,49 @@ def headline(cohort: ScoredCohort, flagged: np.ndarray, best: float) -> None:
         "Capacity used",
         "no limit set" if policy.capacity is None else f"{n_flagged:,} of {policy.capacity:,}",
     )
-    c.metric("Expected cost with the program", dollars(chosen.total_cost))
-    d.metric(
-        "Expected cost with no program",
-        dollars(none.total_cost),
-        help="Nobody contacted: every expected dropout (the sum of the chances) is lost.",
+    c.metric(
+        "Cost with the program",
+        dollars(round(chosen.total_cost)),  # expected costs: whole dollars, both alike (cents would be noise)
+        help="Expected: the contacts' price plus the dropouts expected despite them.",
     )
+    d.metric(
+        "Cost with no program",
+        dollars(round(none.total_cost)),
+        help="Expected: nobody contacted, every expected dropout (the sum of the chances) is lost.",
+    )
+
+
+TOP_OF_LIST = 5  # the first calls, shown on the first screen; the full list is below
+TOP_COLUMNS = (ID_COLUMN, SITE_COLUMN, "probability", "risk_band", "contact", "reason_1")
+
+
+def top_of_call_list(cohort: ScoredCohort, flagged: np.ndarray, bundle: ModelBundle, columns: dict) -> None:
+    """Who to call first: the highest-risk flagged patients, as the full table below ranks them."""
+    if not flagged.any():
+        st.caption("Nobody is flagged at this threshold: there is no one to call this week.")
+        return
+    table = ranked_table(cohort, flagged, flagged, state.policy(), bundle, limit=TOP_OF_LIST)
+    st.markdown(f"**Call first** (the {min(TOP_OF_LIST, int(flagged.sum()))} highest-risk flagged patients)")
+    st.dataframe(
+        table.assign(probability=table["probability"] * 100),
+        hide_index=True,
+        column_config=columns,
+        column_order=[c for c in TOP_COLUMNS if c in table],
+        key="call_first",
+    )
+
+
+def train_pointer(bundle: ModelBundle) -> None:
+    """After a real trial's history opens under a model not trained on it: where to train one that is."""
+    trial = state.open_trial()
+    if state.history() is None or card_words.origin_words(bundle.card).endswith(f"the trial {trial}"):
+        return
+    st.info(
+        f"This is a real trial, and the model in use did not learn from it ({card_words.origin_words(bundle.card)}): "
+        "it may rank these patients little better than chance. Train a model on this trial's own history on the "
+        "Train page; it is compared there with the model in use before anything changes.",
+        icon=":material/model_training:",
+    )
+    from app import navigation  # here, not at the top: importing it builds the pages, which needs a running app
+
+    st.page_link(navigation.TRAIN, label="Train a model on this trial", icon=":material/model_training:")

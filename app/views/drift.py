@@ -38,8 +38,14 @@ def rules_in_words() -> str:
 
 def table(cohort: ScoredCohort | None) -> None:
     st.markdown(rules_in_words())
-    if cohort is None or cohort.drift is None:
+    if cohort is None:
         st.info("Load a cohort on the Cohort page to compare it with the training patients.")
+        return
+    if cohort.drift is None:  # a cohort is loaded, but the model in use keeps no summary of its training inputs
+        st.info(
+            f"The model in use keeps no summary of its training patients' inputs, so {plain(cohort.filename)} "
+            "cannot be compared with them here."
+        )
         return
     shown = cohort.drift.assign(level=cohort.drift["level"].map(LEVEL_WORDS))
     st.caption(f"Cohort: {plain(cohort.filename)}, {len(cohort.scored):,} patients.")

@@ -18,7 +18,7 @@ from app.access.identity import current_person, require
 from app.records import Week
 from app.services import audit_trail, store_access
 from app.text import plain
-from core.formatting import things
+from core.formatting import percent, things
 from core.output.csv_file import csv_bytes
 from core.outreach.contacts_file import DEFAULT_ACTION, NOTE_LIMIT, TEXT_LIMIT, ContactsFile, read_contacts
 from core.reading.contract import ID_COLUMN, SITE_COLUMN
@@ -73,7 +73,7 @@ def _choices(cohort: ScoredCohort, rows: np.ndarray, flagged: np.ndarray) -> dic
     scored = cohort.scored.assign(_flagged=flagged)[rows]
     top = scored.sort_values("probability", ascending=False, kind="stable").head(PICK_LIMIT)
     return {
-        str(pid): f"{pid} · {risk:.0%}" + (" · flagged" if on_list else "")
+        str(pid): f"{pid} · {percent(risk)}" + (" · flagged" if on_list else "")
         for pid, risk, on_list in zip(top[ID_COLUMN], top["probability"], top["_flagged"], strict=True)
     }
 

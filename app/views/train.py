@@ -82,8 +82,10 @@ def train_section(history: TrialHistory, label: str, files: dict[str, bytes]) ->
         st.info("Training stopped before it finished. Nothing was saved and the model in use is unchanged.")
     if st.button("Train", type="primary", key="train_start"):
         state.set_training_running(True)  # still set on the next run only if this one was interrupted
-        st.button("Stop training", key="train_stop", help="Stops at once; nothing is saved, nothing changes")
+        stop = st.empty()  # emptied when training ends: a stop button after the end would mislead
+        stop.button("Stop training", key="train_stop", help="Stops at once; nothing is saved, nothing changes")
         outcome = training_run.run(history, files, trial.strip() or label)
+        stop.empty()
         state.set_training_running(False)
         state.set_training(outcome)
 

@@ -39,7 +39,7 @@ from core.model.bundle import ModelBundle, ModelIntegrityError
 from core.model.registry import Registry, RegistryError
 from core.output.csv_file import csv_bytes
 from core.output.provenance import export_metadata
-from core.outreach.call_list import call_list, call_list_workbook
+from core.outreach.call_list import call_list, call_list_workbook, column_meanings
 from core.reading.dated import AmbiguousDateColumns
 from core.reading.errors import SchemaError
 from core.report.content import build_week_report
@@ -201,7 +201,10 @@ def main(argv: list[str] | None = None) -> int:
         problems_path = own if args.history is not None else args.problems or own
         if cohort.result.n_invalid_rows:
             _write(problems_path, csv_bytes(cohort.result.rejected))
-        _write(args.output.with_name(args.output.stem + "_about.json"), json.dumps(dict(about), indent=2).encode())
+        _write(
+            args.output.with_name(args.output.stem + "_about.json"),
+            json.dumps({**dict(about), "Columns": dict(column_meanings(table))}, indent=2).encode(),
+        )
     except HistoryRefused as exc:
         print(f"not scored: {error_line(exc)}", file=sys.stderr)
         return 1

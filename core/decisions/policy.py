@@ -111,7 +111,7 @@ class Policy:
         if self.plan == SINGLE:
             return (
                 f"Contacting a patient pays for itself when their chance of dropping out is above "
-                f"{break_even_risk(self.costs):.1%} (cost per contact ÷ (effectiveness × cost per dropout))."
+                f"{break_even_risk(self.costs):.1%}: the cost per contact ÷ (effectiveness × the cost per dropout)."
             )
         return "Under the tiered plan each band's action pays for itself above its own risk: " + "; ".join(
             f"{b.name} {break_even_risk(CostSettings(b.action_cost, self.costs.dropout_cost, self.costs.effectiveness)):.1%}"

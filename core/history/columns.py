@@ -113,7 +113,10 @@ class HistoryTable:
         default); an absent required one is an error, never a silently missing column."""
         missing = [c.name for c in self.columns if c.name not in frame and c.field.required]
         if missing:
-            raise ValueError(f"{what} has no values for the required {self.name} column(s) {', '.join(missing)}")
+            raise ValueError(
+                f"{what} has no values for the required {self.name} "
+                f"{'column' if len(missing) == 1 else 'columns'} {', '.join(missing)}"
+            )
         absent = [c for c in self.columns if c.name not in frame]
         out = frame.copy() if absent else frame
         for column in absent:

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from core.formatting import things
 from core.history.assemble import assemble
 from core.history.checks import SCREEN_FAILURE_REASON, check_events, check_subject_dates
 from core.history.columns import HistoryContract
@@ -67,7 +68,10 @@ def find_domains(sources: list[Source]) -> dict[str, Source]:
         found[domain] = source
     missing = [d for d in ("DM", "DS", "SV") if d not in found]
     if missing:
-        raise SchemaError(f"The SDTM files lack the {', '.join(missing)} domain(s); DM, DS and SV are needed.")
+        raise SchemaError(
+            f"The SDTM files lack the {', '.join(missing)} {'domain' if len(missing) == 1 else 'domains'}; "
+            "DM, DS and SV are needed."
+        )
     return found
 
 
@@ -157,7 +161,7 @@ def read_sdtm(
             domains[domain], filled = _from_study_day(found[domain], domain, starts)
             if filled:
                 dtc, dy = STUDY_DAYS[domain]
-                notes.append(f"{domain}: {filled} date(s) taken from {dy} because {dtc} was empty or partial.")
+                notes.append(f"{domain}: {things(filled, 'date')} taken from {dy} because {dtc} was empty or partial.")
     ds = _check(domains["DS"], DS_CONTRACT, DS_MAPPING, day_first)
     sv = _check(domains["SV"], contract.visits.contract, contract.visits.sdtm_mapping("SV"), day_first)
     events = contract.adverse_events

@@ -41,9 +41,11 @@ def measured_on(card: dict[str, Any]) -> str:
     if is_cross_validated(card):
         evaluation = card["evaluation"]
         unit = "sites" if evaluation.get("grouped_by") == "site" else "patients"
+        repeats = int(evaluation.get("repeats") or 1)
+        repeated = "once" if repeats == 1 else f"repeated {repeats} times"
+        # no brackets: pages put this phrase in their own brackets, and nested ones read as "...))"
         return (
-            f"cross-validated on the trial's own patients ({evaluation.get('folds')} folds of whole {unit}, "
-            f"repeated {evaluation.get('repeats')} time(s))"
+            f"cross-validated on the trial's own patients, {evaluation.get('folds')} folds of whole {unit} {repeated}"
         )
     return "a test split of sites the model never saw"
 

@@ -73,4 +73,22 @@ def actionable_changes(bundle: ModelBundle, patient: pd.DataFrame, top: int = 3)
         for (description, edits), p in zip(candidates, probabilities, strict=True)
         if p < baseline
     ]
-    return sorted(changes, key=lambda c: c.probability)[:top]
+    return distinct(changes)[:top]
+
+
+SAME_EFFECT_POINTS = 0.05  # under half the 0.1 point a suggestion is shown with
+
+
+def distinct(changes: list[Change]) -> list[Change]:
+    """The changes whose effect differs from every smaller action's, best first: an action with the same effect
+    as a smaller one adds nothing to it (a make-up visit that moves nothing beyond the visit today)."""
+    kept: list[Change] = []
+    for change in sorted(changes, key=_effort):  # stable: the order tried among equal efforts
+        if all(abs(change.probability - other.probability) * 100 >= SAME_EFFECT_POINTS for other in kept):
+            kept.append(change)
+    return sorted(kept, key=lambda c: c.probability)
+
+
+def _effort(change: Change) -> int:
+    """How much an action asks of the patient: the visits it adds."""
+    return int(change.edits.get("visits_completed", 0))

@@ -37,6 +37,24 @@ LAST_CONTACT_HEADERS = {"contact_date": "Last contact date", "outcome": "Last co
 PERCENT_COLUMNS = ("Chance of dropping out",)  # probabilities 0-1, shown as percentages in Excel
 MONEY_COLUMNS = ("Contact cost ($)",)
 PROBABILITY_DECIMALS = 4
+FROM_FILE = "from_file"  # table.attrs key: the user's own columns, carried unchanged
+FROM_FILE_MEANING = "A column of your uploaded file, carried over unchanged."
+MEANINGS = {  # one line per column of the call list, written beside it in every export ("About this export")
+    "Patient ID": "The patient's identifier, as in your file.",
+    "Site": "The patient's trial site, as in your file.",
+    "Chance of dropping out": "The model's estimated chance (0-100%) that the patient withdraws before completing.",
+    "Risk band": "The band that chance falls in (your bands on Thresholds & costs).",
+    "Flagged": "Yes: at or above the decision threshold and within staff capacity, so on the list to contact.",
+    "Contact": "The contact your outreach plan gives a flagged patient; blank when not flagged.",
+    "Contact cost ($)": "That contact's price under your plan; blank when not flagged.",
+    "Reason 1": "The fact that moves this patient's chance most, in words (from the model's explanation).",
+    "Reason 2": "The fact that moves it second most.",
+    "Reason 3": "The fact that moves it third most.",
+    "Not recorded": "Inputs your file left blank for this patient: the model scored without them.",
+    "Row in file": "The patient's row in your uploaded file, numbered as the list of problems numbers rows.",
+    "Last contact date": "The latest contact recorded for this patient in the outreach log; blank if none.",
+    "Last contact outcome": "That contact's outcome (reached, no answer, declined, rescheduled).",
+}
 
 
 def call_list(
@@ -71,12 +89,26 @@ def call_list(
     taken = set(out.columns)
     for column in extras:  # the user's columns come last, under their own names unless one is ours
         out[f"{column} (from file)" if column in taken else column] = table[column].to_numpy()
-    return out.reset_index(drop=True)
+    out = out.reset_index(drop=True)
+    out.attrs[FROM_FILE] = [c for c in out.columns if c not in taken]
+    return out
+
+
+def column_meanings(table: pd.DataFrame) -> list[tuple[str, str]]:
+    """Each column of a call list with one line of meaning, in the table's order (blank if none is known: a test
+    fails on that, so a new column comes with its meaning)."""
+    from_file = set(table.attrs.get(FROM_FILE, ()))
+    return [(str(c), FROM_FILE_MEANING if c in from_file else MEANINGS.get(str(c), "")) for c in table.columns]
+
+
+def about_rows(table: pd.DataFrame, about: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """What produced the export, then what each of its columns means (for the About sheet and the sidecar)."""
+    return [*about, ("", ""), ("Columns of the list", "What each means"), *column_meanings(table)]
 
 
 def call_list_workbook(table: pd.DataFrame, about: list[tuple[str, str]]) -> bytes:
     """The call list as an Excel workbook: the list (percentages, dollars, frozen and filterable header) and
-    an "About this export" sheet with what produced it."""
+    an "About this export" sheet with what produced it and what each column means."""
     return xlsx_bytes(
         [
             Sheet(
@@ -86,6 +118,6 @@ def call_list_workbook(table: pd.DataFrame, about: list[tuple[str, str]]) -> byt
                 money_columns=MONEY_COLUMNS,
                 date_columns=[c for c in (LAST_CONTACT_HEADERS["contact_date"],) if c in table],
             ),
-            Sheet("About this export", pd.DataFrame(about, columns=["setting", "value"])),
+            Sheet("About this export", pd.DataFrame(about_rows(table, about), columns=["setting", "value"])),
         ]
     )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from core.formatting import things
 from core.reading.contract import ID_COLUMN, SITE_COLUMN
 
 MIN_RISE = 0.10  # probability points (10 percentage points) that count as "risk rose"
@@ -42,7 +43,9 @@ def _checked(scores: pd.DataFrame, week: str) -> pd.DataFrame:
     ids = scores[ID_COLUMN].astype(str)
     repeated = int(ids.duplicated().sum())
     if repeated:
-        raise ValueError(f"{week}'s scores list {repeated} patient(s) more than once; each patient needs one row")
+        raise ValueError(
+            f"{week}'s scores list {things(repeated, 'patient')} more than once; each patient needs one row"
+        )
     return scores.assign(**{ID_COLUMN: ids})
 
 

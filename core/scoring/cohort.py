@@ -13,6 +13,7 @@ import pandas as pd
 from core.decisions.bands import RiskBand
 from core.decisions.curves import ThresholdCurves
 from core.decisions.policy import Policy
+from core.formatting import things
 from core.model import card_words
 from core.model.bundle import ModelBundle
 from core.model.drift import drift_report
@@ -65,7 +66,7 @@ class ScoredCohort:
         if not gaps:
             return None
         return (
-            f"the trial phase of {gaps:,} patient(s) is not one the model knows (Phase I, II or III) or was not "
+            f"the trial phase of {things(gaps, 'patient')} is not one the model knows (Phase I, II or III) or was not "
             "given, so it was not used for them: their risk is estimated without it"
         )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.formatting import interval
+from core.formatting import interval, things
 from core.training.trial_training import TrainingRun
 from core.training.trial_versions import COMPARED, FAMILY_LABELS
 
@@ -13,7 +13,7 @@ def summary_lines(run: TrainingRun) -> list[str]:
     lines = [
         f"trained on {run.source.trial}: {patients:,} patients with a known outcome, {int(data.y.sum()):,} "
         f"landmark rows of patients who later withdrew out of {len(data.y):,}; folds by {data.grouped_by}, "
-        f"{run.options.n_folds} folds x {run.repeats} repeat(s)",
+        f"{run.options.n_folds} folds x {things(run.repeats, 'repeat')}",
         "cross-validated ROC AUC at one moment: the mean over landmark days of each day's figure (95% interval), "
         "then each landmark day:",
     ]

@@ -20,6 +20,7 @@ import numpy as np
 import shap
 import sklearn
 
+from core.formatting import things
 from core.history.landmarks import LANDMARK_COLUMN
 from core.model import coverage, gaps
 from core.model.bundle import sha256_of_file
@@ -71,7 +72,7 @@ def _evaluation(run: TrainingRun) -> dict[str, Any]:
         "grouped_by": run.data.grouped_by,
         "nested": True,
         "in_words": (
-            f"nested {run.options.n_folds}-fold cross-validation, repeated {run.repeats} time(s), holding out "
+            f"nested {run.options.n_folds}-fold cross-validation, repeated {things(run.repeats, 'time')}, holding out "
             f"{grouped}: every landmark of a patient on the same side; the model's settings and calibration were "
             "chosen inside each fold, never on the patients it was scored on"
         ),

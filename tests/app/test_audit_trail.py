@@ -29,7 +29,8 @@ def _no_raw_ids(folder, ids) -> None:
 def test_patient_assessment_is_recorded_once_with_a_hashed_id(log_dir, bundle):
     at = open_page("patient")
     _fill_and_assess(at, {**PATIENT, "patient_id": "SUBJ-4711"})
-    form_widget(at, "whatif", "age").set_value(30).run()  # a what-if is not a new assessment
+    form_widget(at, "patient", "age").set_value(30)
+    at.button(key="try_changes").click().run()  # a what-if is not a new assessment
     events, skipped = read_events(log_dir / "audit.jsonl")
     assert skipped == 0 and list(events["event"]) == ["patient_assessed"]
     row = events.iloc[0]

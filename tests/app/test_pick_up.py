@@ -39,8 +39,8 @@ def test_a_cohort_starts_at_its_lowest_expected_cost_with_flagged_and_cost_at_th
     metrics = {m.label: m.value for m in at.metric}
     flagged = int(np.count_nonzero(Policy.at(best).flagged(at.session_state[state.COHORT].probability)))
     assert metrics["Flagged"] == f"{flagged:,} of 500" and metrics["Capacity used"] == "no limit set"
-    assert metrics["Expected cost with the program"].startswith("$")
-    assert metrics["Expected cost with no program"].startswith("$")
+    assert metrics["Cost with the program"].startswith("$")
+    assert metrics["Cost with no program"].startswith("$")
 
 
 def test_only_flagged_patients_carry_a_contact_and_its_cost_in_the_table():

@@ -107,8 +107,8 @@ def test_subjects_status_end_date_and_trial_level_facts(small):
     assert subjects["phase"].unique().tolist() == ["Phase III"]
     assert subjects["planned_days"].unique().tolist() == [182]
     assert small.schedule == (1, 15, 29)
-    assert any("DS: 1 date(s) taken from DSSTDY" in note for note in small.report.notes)
-    assert any("AE: 1 date(s) taken from AESTDY" in note for note in small.report.notes)
+    assert any("DS: 1 date taken from DSSTDY" in note for note in small.report.notes)
+    assert any("AE: 1 date taken from AESTDY" in note for note in small.report.notes)
 
 
 def test_visits_leave_out_screening_unscheduled_and_screen_failures(small):
