@@ -20,7 +20,7 @@ CHECKS = {
     "three closing brackets": re.compile(r"\)\)\)"),
     "two closing brackets": re.compile(r"\)\)"),
     "a plural in brackets after a number": re.compile(r"\d\s+\w+\(s\)"),
-    "doubled punctuation": re.compile(r"(?<!\.)\.\.(?![./])|,,|;;|!!|\?\?|[,;]\s*[,;]|[,;]\s*\.(?!\.\.)|\.\s*,"),
+    "doubled punctuation": re.compile(r"(?<!\.)\.\.(?![./])|,,|;;|!!|\?\?|[,;]\s*[,;]|[,;]\s*\.(?!\.\.|[a-z])|\.\s*,"),
     "a doubled word": re.compile(r"\b(the|a|an|to|of|in|is|and|for|on|it)\s+\1\b", re.IGNORECASE),
     "two spaces between words": re.compile(r"[a-z,;:.)]  +[a-z(]"),
     "a space before punctuation": re.compile(r"[a-z] [,;.](?:\s|$)"),
@@ -57,6 +57,7 @@ def _prose(text: str) -> bool:
         and " " in text
         and "\\" not in text
         and not re.search(r"\b(SELECT|INSERT|CREATE|UPDATE)\b|%\(|%\{|\bdef\b|\bimport\b|=>|\{\}", text)
+        and not re.search(r"\{[^{}]*:[^{}]*;[^{}]*\}", text)  # a style sheet
     )
 
 
