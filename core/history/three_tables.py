@@ -132,6 +132,14 @@ def _keep_reason(subjects: CheckedTable) -> None:
     subjects.typed["reason"] = written.where(subjects.typed["status"] == WITHDRAWN, "")
 
 
+def lists_missed_visits(visits: CheckedTable) -> bool:
+    """Whether the visits table lists missed visits: an attended column with at least one "no". A column that
+    says yes on every row lists attended visits only, so missed visits come from the schedule, as without it."""
+    if "attended" not in visits.headers:
+        return False
+    return bool((visits.usable["attended"] == False).any())  # noqa: E712 (object column of True/False)
+
+
 def read_three_tables(
     files: Mapping[str, bytes],
     *,
@@ -180,6 +188,6 @@ def read_three_tables(
         phase=common_phase,
         screen_failures=int(screen_failed.sum()),
         notes=tuple(notes),
-        missed_visits_listed="attended" in visits.headers,
+        missed_visits_listed=lists_missed_visits(visits),
         contract=contract,
     )
