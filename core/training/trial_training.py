@@ -132,7 +132,7 @@ def _model_in_use(
             return nothing, about | {"left_out": "it was trained on this same history, so its figures would flatter it"}
         seen = np.zeros(len(data.y), dtype=bool)
         about["training_patients"] = "not recorded in its card; it was trained on other files"
-    probability = in_use_probability(bundle, landmark_cells(history, outcome=data.outcome), data.valid)
+    probability = np.array(in_use_probability(bundle, landmark_cells(history, outcome=data.outcome), data.valid))
     probability[seen] = np.nan
     seen_patients = len(np.unique(data.patients[seen]))
     about |= {"patients_it_trained_on_left_out": seen_patients}
