@@ -7,13 +7,14 @@ import streamlit as st
 from app import state
 from app.views import replay as replay_views
 from app.views import train as train_views
+from app.views import train_outcome
 from app.views import versions as version_views
 
 st.title("Train a model on your trial")
 st.markdown(
     "The bundled model learned from **synthetic** patients; on a real trial it may rank patients little better than "
     "chance. Here it learns from **your trial's own history**: its patients as they stood every 28 days (the "
-    "*landmark days*), and whether each later withdrew or completed.\n\n"
+    "*landmark days*), and whether each later dropped out (you choose which endings count) or completed.\n\n"
     "- Whole sites are held out in turn (cross-validation), so every figure is for patients the model did not learn "
     "from; all of a patient's days stay on one side.\n"
     "- Two kinds of model are tried, LightGBM and a logistic regression, each with settings chosen inside the "
@@ -30,8 +31,10 @@ if picked is not None:
     label, files = picked
     history = train_views.read_history(label, files)
     if history is not None:
-        st.subheader("2. Train")
-        train_views.train_section(history, label, files)
+        st.subheader("2. What counts as dropout")
+        definition = train_outcome.outcome_choice(history)
+        st.subheader("3. Train")
+        train_views.train_section(history, label, files, definition)
 
 outcome = state.training()
 if outcome is not None:

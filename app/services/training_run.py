@@ -14,6 +14,7 @@ import streamlit as st
 from app import state
 from app.records import TrainingOutcome
 from app.services import audit_trail
+from core.history.endings import DEFAULT_OUTCOME, OutcomeDefinition
 from core.history.reader import files_sha256, read_history
 from core.history.trial_history import TrialHistory
 from core.training import tracking
@@ -36,15 +37,18 @@ def _tracked(outcome: TrainingOutcome) -> None:
     outcome.warnings += warnings
 
 
-def run(history: TrialHistory, files: dict[str, bytes], trial: str) -> TrainingOutcome:
-    """Train on ``history`` with a progress bar; register both versions; record it in the audit trail."""
+def run(
+    history: TrialHistory, files: dict[str, bytes], trial: str, outcome: OutcomeDefinition = DEFAULT_OUTCOME
+) -> TrainingOutcome:
+    """Train on ``history`` (``outcome`` says what counts as dropout) with a progress bar; register both versions;
+    record it in the audit trail."""
     bar = st.progress(0.0, text="Starting…")
 
     def progress(fraction: float, words: str) -> None:
         bar.progress(fraction, words)
 
     source = TrainingSource(trial, tuple(sorted(files)), files_sha256(files))
-    options = TrainingOptions(costs=state.costs())
+    options = TrainingOptions(costs=state.costs(), outcome=outcome)
     try:
         result = train_history(history, source, options, state.get_bundle(), progress)
     except TrainingRefused as exc:
@@ -52,18 +56,19 @@ def run(history: TrialHistory, files: dict[str, bytes], trial: str) -> TrainingO
         return TrainingOutcome(trial, refused=str(exc))
     names = register_versions(result, state.registry())
     recommended = str(result.recommendation["family"])
-    outcome = TrainingOutcome(trial, names, recommended)
+    done = TrainingOutcome(trial, names, recommended)
     bar.empty()
     audit_trail.record(
         "model_trained",
         trial=trial,
+        outcome=outcome.name,
         versions=list(names.values()),
         recommended=names[recommended],
         by=state.current_person().name,
         **_headline(result.results),
     )
-    _tracked(outcome)
-    return outcome
+    _tracked(done)
+    return done
 
 
 def _headline(results: dict[str, dict[str, Any]]) -> dict[str, Any]:

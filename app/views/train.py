@@ -12,7 +12,9 @@ from app.records import TrainingOutcome
 from app.services import training_run
 from app.text import plain
 from app.views import model as model_views
+from app.views import train_outcome
 from core.formatting import interval
+from core.history.endings import DEFAULT_OUTCOME, OutcomeDefinition
 from core.history.reader import history_files
 from core.history.sdtm import CDISC_PILOT_DIR
 from core.history.trial_history import TrialHistory
@@ -74,7 +76,9 @@ def read_history(label: str, files: dict[str, bytes]) -> TrialHistory | None:
     return None
 
 
-def train_section(history: TrialHistory, label: str, files: dict[str, bytes]) -> None:
+def train_section(
+    history: TrialHistory, label: str, files: dict[str, bytes], outcome: OutcomeDefinition = DEFAULT_OUTCOME
+) -> None:
     trial = st.text_input("Trial name (it goes on the model card)", value=label, key="train_trial_name", max_chars=80)
     if not require(TRAIN):
         return
@@ -84,10 +88,10 @@ def train_section(history: TrialHistory, label: str, files: dict[str, bytes]) ->
         state.set_training_running(True)  # still set on the next run only if this one was interrupted
         stop = st.empty()  # emptied when training ends: a stop button after the end would mislead
         stop.button("Stop training", key="train_stop", help="Stops at once; nothing is saved, nothing changes")
-        outcome = training_run.run(history, files, trial.strip() or label)
+        result = training_run.run(history, files, trial.strip() or label, outcome)
         stop.empty()
         state.set_training_running(False)
-        state.set_training(outcome)
+        state.set_training(result)
 
 
 def _outcome_versions(outcome: TrainingOutcome) -> dict[str, Version]:
@@ -110,8 +114,9 @@ def results_section(outcome: TrainingOutcome) -> None:
     st.markdown(
         f"Every figure is for patients the models did not learn from ({card_words.measured_on(card)}), at one "
         "moment: each landmark day's figure (the patients in front of the team that day, as a weekly list ranks "
-        "them), then their mean. Brackets: 95% intervals from resampling whole patients."
+        f"them), then their mean. Brackets: 95% intervals from resampling whole {_unit(card)}."
     )
+    train_outcome.outcome_results(card)
     st.table(_comparison_table(card).set_index("Model"))
     st.markdown("\n".join(f"- {line}" for line in _in_words(card)))
     by_day = model_views.landmark_table(card)
@@ -122,6 +127,10 @@ def results_section(outcome: TrainingOutcome) -> None:
     if pooled:
         st.caption(plain(pooled))
     _choice(outcome, versions, card.get("recommendation", {}))
+
+
+def _unit(card: dict) -> str:
+    return "sites" if card.get("evaluation", {}).get("grouped_by") == "site" else "patients"
 
 
 def _comparison_table(card: dict) -> pd.DataFrame:

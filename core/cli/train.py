@@ -1,13 +1,17 @@
 """Train a model from the command line.
 
     python -m core.cli.train --history FOLDER_OR_WORKBOOK [--out DIR] [--trial NAME] [--promote]
-                             [--columns matching.toml] [--problems set_aside.csv] [--day-first | --month-first]
+                             [--outcome dropout|any] [--columns matching.toml] [--problems set_aside.csv]
+                             [--day-first | --month-first]
     python -m core.cli.train                      # the bundled generic model, from the synthetic history
 
 With ``--history``, the trial's own history (three tables or SDTM) is cross-validated and both model
 families are written as versions: registered in ``models/`` (or the registry in ``--out``), or, when
 ``--out`` is a folder without a registry, written there one folder per version. Nothing is put in
-use unless ``--promote`` is given; ``python -m core.cli.models`` promotes and rolls back later. The run
+use unless ``--promote`` is given; ``python -m core.cli.models`` promotes and rolls back later.
+``--outcome`` says what counts as dropout: ``dropout`` (the default: withdrawal, lost to follow-up,
+non-compliance; other endings such as adverse events count as not dropping out) or ``any`` (every
+discontinuation), as ``core.history.endings`` defines them. The run
 prints the column matching it used and the rows set aside with their reasons (``core.cli.history_input``).
 Errors are one line, never a traceback: exit 1 when refused (too little data, no patient to use), 2 for input
 that cannot be used.
@@ -24,6 +28,7 @@ from pathlib import Path
 
 from core.cli.common import audit, error_line
 from core.cli.history_input import HistoryRefused, add_history_arguments, load_history
+from core.history.endings import DEFAULT_OUTCOME, DEFINITIONS, OutcomeDefinition
 from core.history.reader import files_sha256
 from core.model.bundle import ModelBundle, ModelIntegrityError
 from core.model.registry import REGISTRY_FILE, Registry, RegistryError
@@ -48,6 +53,12 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         "--promote",
         action="store_true",
         help="put the recommended version in use at once (never when the recommendation is to keep the model in use)",
+    )
+    parser.add_argument(
+        "--outcome",
+        choices=sorted(DEFINITIONS),
+        default=DEFAULT_OUTCOME.name,
+        help="what counts as dropout: retention dropouts only (dropout, the default) or any discontinuation (any)",
     )
     parser.add_argument("--folds", type=int, default=5, help="cross-validation folds (default 5)")
     parser.add_argument("--repeats", type=int, default=None, help="repeats (default: 3 under 1,000 patients, else 1)")
@@ -76,7 +87,9 @@ def _train_history(args: argparse.Namespace) -> TrainingRun:
     if not (registry.root / REGISTRY_FILE).exists():
         registry = Registry(settings.models_dir, settings.model_sha256)
     in_use = _model_in_use(registry)
-    options = TrainingOptions(n_folds=args.folds, repeats=args.repeats, costs=settings.costs)
+    options = TrainingOptions(
+        n_folds=args.folds, repeats=args.repeats, costs=settings.costs, outcome=OutcomeDefinition(args.outcome)
+    )
     return train_history(history, source, options, in_use, _progress)
 
 

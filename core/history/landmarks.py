@@ -15,8 +15,9 @@ Definitions (as implemented):
   (``core.history.schedule``); ``last_gap_in_intervals`` days_since_last_visit / the usual visit
   interval at day t; ``adverse_events`` onsets on days 1..t; ``adverse_events_last_30_days`` onsets on
   days t-29..t; ``serious_adverse_events`` and ``severe_adverse_events`` so far.
-* Label ``dropout``: 1 if the patient later withdrew for any reason other than completion, 0 if they
-  completed, empty (NaN) while ongoing.
+* Label ``dropout``: by the outcome definition (``core.history.endings``): 1 if the patient later ended
+  in a way it counts (by default here any withdrawal; training passes the user's choice, retention
+  dropouts by default), 0 for completion or an ending it does not count, empty (NaN) while ongoing.
 * Subject columns: every subject column of the history contract that the cohort contract also declares
   (``HistoryContract.carried``: patient, site, age, gender, arm as treatment_group, phase as
   trial_phase, and any input added to both) is carried into every row.
@@ -35,6 +36,7 @@ import pandas as pd
 
 from core.history.columns import HistoryContract
 from core.history.contracts import HISTORY
+from core.history.endings import ANY_DISCONTINUATION, OutcomeDefinition, outcome_labels
 from core.history.events import EventIndex, build_index
 from core.history.schedule import consecutive_gaps, missed_visits, usual_interval
 from core.history.trial_history import COMPLETED, WITHDRAWN, TrialHistory, day_numbers
@@ -68,7 +70,7 @@ def default_landmarks(history: TrialHistory, step: int = LANDMARK_STEP) -> list[
     """Every ``step`` days up to the planned length, or, without one, the longest follow-up."""
     length = history.planned_length()
     if length is None:
-        length = int(np.nanmax(_followed_to(history))) if len(history.subjects) else 0
+        length = int(np.nanmax(followed_to(history))) if len(history.subjects) else 0
     return list(range(step, length + 1, step))
 
 
@@ -81,7 +83,7 @@ def _end_days(history: TrialHistory) -> np.ndarray:
     return end - start + 1
 
 
-def _followed_to(history: TrialHistory) -> np.ndarray:
+def followed_to(history: TrialHistory) -> np.ndarray:
     """The last study day each patient is known about: the disposition, or the data cut-off while ongoing."""
     start = day_numbers(history.subjects["enrolment_date"])
     cutoff = day_numbers(np.array([history.data_cutoff()], dtype="datetime64[s]"))[0]
@@ -89,9 +91,8 @@ def _followed_to(history: TrialHistory) -> np.ndarray:
     return np.where(ended, _end_days(history), cutoff - start + 1)
 
 
-def _labels(history: TrialHistory) -> np.ndarray:
-    status = history.subjects["status"]
-    return np.where((status == WITHDRAWN).to_numpy(), 1.0, np.where((status == COMPLETED).to_numpy(), 0.0, np.nan))
+def _labels(history: TrialHistory, definition: OutcomeDefinition = ANY_DISCONTINUATION) -> np.ndarray:
+    return outcome_labels(history.subjects, definition)
 
 
 def _features(
@@ -146,7 +147,7 @@ def _frame(history: TrialHistory, codes: np.ndarray, parts: list[dict[str, np.nd
     return frame[[c for c in _columns(history) if c in frame]]
 
 
-def _in_study(followed: np.ndarray, ended: np.ndarray, day: int) -> np.ndarray:
+def in_study(followed: np.ndarray, ended: np.ndarray, day: int) -> np.ndarray:
     """Codes of the patients in the study on ``day``: disposition after it, or ongoing and followed to it."""
     return np.flatnonzero(np.where(ended, followed > day, followed >= day))
 
@@ -163,16 +164,20 @@ def snapshot_at(history: TrialHistory, day: int, index: EventIndex | None = None
 
 
 def landmark_snapshots(
-    history: TrialHistory, landmarks: Sequence[int] | None = None, index: EventIndex | None = None
+    history: TrialHistory,
+    landmarks: Sequence[int] | None = None,
+    index: EventIndex | None = None,
+    definition: OutcomeDefinition = ANY_DISCONTINUATION,
 ) -> pd.DataFrame:
-    """One long frame: the snapshot at each landmark day (default: ``default_landmarks``), with ``landmark_day``."""
+    """One long frame: the snapshot at each landmark day (default: ``default_landmarks``), with ``landmark_day``,
+    labelled by ``definition`` (training passes the one the user chose)."""
     days = list(landmarks) if landmarks is not None else default_landmarks(history)
     index = index or build_index(history)
-    followed, labels = _followed_to(history), _labels(history)
+    followed, labels = followed_to(history), _labels(history, definition)
     ended = history.subjects["status"].isin([COMPLETED, WITHDRAWN]).to_numpy()
     codes, parts = [], []
     for day in days:  # a loop over landmarks, never over patients
-        who = _in_study(followed, ended, day)
+        who = in_study(followed, ended, day)
         at = np.full(len(who), day, dtype=np.int64)
         interval = visit_interval_at(history, day, index)
         codes.append(who)

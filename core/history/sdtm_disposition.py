@@ -13,7 +13,7 @@ import pandas as pd
 from core.history.checks import SCREEN_FAILURE_REASON
 from core.history.contracts import HISTORY, SUBJECTS_CONTRACT
 from core.history.statuses import SCREEN_FAILURE, disposition_status
-from core.history.trial_history import ONGOING
+from core.history.trial_history import ONGOING, WITHDRAWN
 from core.history.validation import CheckedTable
 from core.reading.contract import ID_COLUMN, Contract, Field
 
@@ -35,7 +35,8 @@ DS_CONTRACT = Contract(
 
 
 def latest_dispositions(ds: CheckedTable, screen_failures: set[str]) -> pd.DataFrame:
-    """The latest disposition event per patient (patient_id, status, end_date, row); adds DS screen failures.
+    """The latest disposition event per patient (patient_id, status, reason as DSDECOD wrote it, end_date, row);
+    adds DS screen failures.
 
     Rows that are not disposition events, belong to a screen failure, or are an earlier disposition
     of a patient are set aside.
@@ -48,14 +49,15 @@ def latest_dispositions(ds: CheckedTable, screen_failures: set[str]) -> pd.DataF
     live = ~ds.raw.index.isin(ds.aside_rows)
     screen_failures |= set(ids[live & (status == SCREEN_FAILURE)])
     ds.set_aside(ids.isin(screen_failures), ID_COLUMN, SCREEN_FAILURE_REASON)
-    events = ds.typed.assign(**{ID_COLUMN: ids, "status": status, "row": ds.typed.index})
+    written = ds.raw["disposition"].str.strip()
+    events = ds.typed.assign(**{ID_COLUMN: ids, "status": status, "reason": written, "row": ds.typed.index})
     events = events.loc[~events.index.isin(ds.aside_rows)]
     latest = events.sort_values("end_date", kind="stable").groupby(ID_COLUMN, sort=False).tail(1)
     earlier = events.index.difference(latest.index)
     ds.set_aside(
         ds.raw.index.isin(earlier), "end_date", "an earlier disposition event of this patient (the latest is used)"
     )
-    return latest[[ID_COLUMN, "status", "end_date", "row"]]
+    return latest[[ID_COLUMN, "status", "reason", "end_date", "row"]]
 
 
 def attach_dispositions(dm: CheckedTable, ds: CheckedTable, dispositions: pd.DataFrame) -> None:
@@ -64,6 +66,9 @@ def attach_dispositions(dm: CheckedTable, ds: CheckedTable, dispositions: pd.Dat
     ids = dm.raw[ID_COLUMN].str.strip()
     by_id = dispositions.set_index(ID_COLUMN)
     dm.typed["status"] = ids.map(by_id["status"]).fillna(ONGOING)
+    # The DSDECOD term is the reason a patient left (core.history.endings reads it); none for a completer.
+    reason = ids.map(by_id["reason"]).fillna("")
+    dm.typed["reason"] = reason.where(dm.typed["status"] == WITHDRAWN, "")
     dm.typed["end_date"] = pd.to_datetime(ids.map(by_id["end_date"])).astype("datetime64[s]")
     written = ds.raw["end_date"].reindex(by_id["row"].to_numpy()).to_numpy()
     dm.raw["end_date"] = ids.map(pd.Series(written, index=by_id.index)).fillna("")

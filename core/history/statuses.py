@@ -153,7 +153,7 @@ YES_NO_WORDS = {
 }
 
 
-def _key(values: pd.Series) -> pd.Series:
+def spelling_key(values: pd.Series) -> pd.Series:
     """Lower case, single spaces, "_" and "-" read as spaces, no closing full stop or outer quotes:
     "Lost_to_Follow-Up. " -> "lost to follow up"."""
     text = values.str.lower().str.replace(r"[_\-]", " ", regex=True).str.replace(r"\s+", " ", regex=True)
@@ -162,14 +162,16 @@ def _key(values: pd.Series) -> pd.Series:
 
 def _lookup(words: dict) -> dict:
     return {
-        key: value for value, spellings in words.items() for key in _key(pd.Series(list(spellings), dtype=str)).tolist()
+        key: value
+        for value, spellings in words.items()
+        for key in spelling_key(pd.Series(list(spellings), dtype=str)).tolist()
     }
 
 
 def _read(values: pd.Series, words: dict) -> pd.Series:
     """Each cell's meaning by the word table (per distinct value); NaN where the spelling is unknown."""
     lookup = _lookup(words)
-    return per_unique(values.astype(str), lambda u: _key(u).map(lookup))
+    return per_unique(values.astype(str), lambda u: spelling_key(u).map(lookup))
 
 
 def read_status(values: pd.Series) -> pd.Series:
@@ -179,7 +181,7 @@ def read_status(values: pd.Series) -> pd.Series:
 
 def disposition_status(decoded: pd.Series) -> pd.Series:
     """An SDTM DSDECOD: COMPLETED, SCREEN FAILURE, or any other term (a reason to stop) = withdrawn."""
-    key = _key(decoded.astype(str))
+    key = spelling_key(decoded.astype(str))
     status = pd.Series(WITHDRAWN, index=decoded.index, dtype=object)
     status[key == "completed"] = COMPLETED
     status[key.isin(_STATUS_WORDS[SCREEN_FAILURE])] = SCREEN_FAILURE

@@ -125,11 +125,24 @@ def _check(
 
 
 def _keep_reason(subjects: CheckedTable) -> None:
-    """A withdrawn patient's status as written ("lost to follow-up", "died") is their reason, unless a column gives one."""
-    if "reason" in subjects.typed or "status" not in subjects.raw:
+    """A withdrawn patient's status as written ("lost to follow-up", "died") is their reason, unless a reason
+    column gives one for them (a blank reason cell falls back to the status as written)."""
+    if "status" not in subjects.raw:
         return
-    written = subjects.raw["status"].str.strip()
-    subjects.typed["reason"] = written.where(subjects.typed["status"] == WITHDRAWN, "")
+    written = subjects.raw["status"].str.strip().where(subjects.typed["status"] == WITHDRAWN, "")
+    if "reason" not in subjects.typed:
+        subjects.typed["reason"] = written
+        return
+    given = subjects.typed["reason"].fillna("").astype(str).str.strip()
+    subjects.typed["reason"] = given.where(given != "", written)
+
+
+def lists_missed_visits(visits: CheckedTable) -> bool:
+    """Whether the visits table lists missed visits: an attended column with at least one "no". A column that
+    says yes on every row lists attended visits only, so missed visits come from the schedule, as without it."""
+    if "attended" not in visits.headers:
+        return False
+    return bool((visits.usable["attended"] == False).any())  # noqa: E712 (object column of True/False)
 
 
 def read_three_tables(
@@ -180,6 +193,6 @@ def read_three_tables(
         phase=common_phase,
         screen_failures=int(screen_failed.sum()),
         notes=tuple(notes),
-        missed_visits_listed="attended" in visits.headers,
+        missed_visits_listed=lists_missed_visits(visits),
         contract=contract,
     )

@@ -134,3 +134,16 @@ def switch_back_words(card: dict[str, Any]) -> str:
         "To score with the previous model instead, a manager can put it back among the Train page's versions, "
         "or run `python -m core.cli.models rollback` (or `python -m core.cli.models promote VERSION`)."
     )
+
+
+def outcome_words(card: dict[str, Any]) -> str:
+    """What the version counts as dropout, in a sentence (empty for a card from before it was recorded)."""
+    outcome = card.get("outcome") or {}
+    if not outcome:
+        return ""
+    return (
+        f"What counts as dropout: {outcome['in_words']}. {outcome.get('dropouts', 0):,} patients dropped out this "
+        f"way; {outcome.get('other_endings_not_counted', 0):,} ended another way and count as not dropping out."
+        if outcome.get("definition") == "dropout"
+        else f"What counts as dropout: {outcome['in_words']} ({outcome.get('dropouts', 0):,} patients)."
+    )

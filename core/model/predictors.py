@@ -52,10 +52,10 @@ class Calibration:
         return self.slope * np.asarray(log_odds, dtype=float) + self.intercept
 
 
-def fit_calibration(log_odds: np.ndarray, outcome: np.ndarray) -> Calibration:
-    """Platt scaling fitted on out-of-fold log-odds and the observed outcomes."""
+def fit_calibration(log_odds: np.ndarray, outcome: np.ndarray, weight: np.ndarray | None = None) -> Calibration:
+    """Platt scaling fitted on out-of-fold log-odds and the observed outcomes (rows weighted by ``weight``)."""
     model = LogisticRegression(C=1e6, max_iter=1000)
-    model.fit(np.asarray(log_odds, dtype=float).reshape(-1, 1), np.asarray(outcome, dtype=int))
+    model.fit(np.asarray(log_odds, dtype=float).reshape(-1, 1), np.asarray(outcome, dtype=int), sample_weight=weight)
     return Calibration(float(model.coef_[0, 0]), float(model.intercept_[0]))
 
 
@@ -141,7 +141,12 @@ class LinearModel:
 
 
 def fit_linear(
-    X: np.ndarray, y: np.ndarray, feature_names: list[str], categorical: dict[str, int], c: float
+    X: np.ndarray,
+    y: np.ndarray,
+    feature_names: list[str],
+    categorical: dict[str, int],
+    c: float,
+    weight: np.ndarray | None = None,
 ) -> LinearModel:
     """A regularised (L2, strength 1/c) logistic regression on our own design matrix, kept as plain numbers."""
     X = np.asarray(X, dtype=float)
@@ -164,7 +169,7 @@ def fit_linear(
             scales[name] = float(finite.std()) if len(finite) and finite.std() > 0 else 1.0
             columns.append(((np.where(np.isfinite(column), column, means[name]) - means[name]) / scales[name])[:, None])
     design = np.hstack(columns)
-    model = LogisticRegression(C=c, max_iter=5000).fit(design, np.asarray(y, dtype=int))
+    model = LogisticRegression(C=c, max_iter=5000).fit(design, np.asarray(y, dtype=int), sample_weight=weight)
     weights = model.coef_[0]
     numeric_weights, level_weights, at = {}, {}, 0
     for name in feature_names:

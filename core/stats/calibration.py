@@ -13,9 +13,22 @@ def expected_calibration_error(y: np.ndarray, p: np.ndarray, bins: int = 10) -> 
     return float(sum(len(g) / total * abs(y[g].mean() - p[g].mean()) for g in groups if len(g)))
 
 
-def calibration_table(y: np.ndarray, p: np.ndarray, bins: int = 10) -> list[dict[str, float]]:
-    """Equal-frequency bins: mean predicted probability, observed dropout rate and count per bin."""
+def calibration_table(
+    y: np.ndarray, p: np.ndarray, bins: int = 10, weights: np.ndarray | None = None
+) -> list[dict[str, float]]:
+    """Equal-frequency bins: mean predicted probability, observed dropout rate and count per bin (with
+    ``weights``, censoring weights, the means and rates are weighted)."""
     order = np.argsort(p, kind="stable")
+    if weights is not None:
+        return [
+            {
+                "mean_predicted": float(np.average(p[g], weights=weights[g])),
+                "observed_rate": float(np.average(y[g], weights=weights[g])),
+                "n": int(len(g)),
+            }
+            for g in np.array_split(order, bins)
+            if len(g)
+        ]
     return [
         {"mean_predicted": float(p[g].mean()), "observed_rate": float(y[g].mean()), "n": int(len(g))}
         for g in np.array_split(order, bins)

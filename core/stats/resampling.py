@@ -64,9 +64,25 @@ def brier(y: np.ndarray, p: np.ndarray, w: np.ndarray) -> float:
 
 
 def calibration_error(y: np.ndarray, p: np.ndarray, w: np.ndarray) -> float:
-    """ECE of the resample itself (its equal-count bins depend on the repeated rows, so they are built)."""
-    rows = np.repeat(np.arange(len(y)), w.astype(int))
-    return expected_calibration_error(y[rows], p[rows])
+    """ECE of the resample itself (its equal-count bins depend on the repeated rows, so they are built).
+    Weights that are not whole counts (censoring weights) make bins of equal total weight instead."""
+    if np.array_equal(w, np.round(w)):
+        rows = np.repeat(np.arange(len(y)), w.astype(int))
+        return expected_calibration_error(y[rows], p[rows])
+    return weighted_calibration_error(y, p, w)
+
+
+def weighted_calibration_error(y: np.ndarray, p: np.ndarray, w: np.ndarray, bins: int = 10) -> float:
+    """ECE over bins of equal total weight: the weight-share-weighted mean |observed rate - mean probability|."""
+    order = np.argsort(p, kind="stable")
+    ws = w[order]
+    total = ws.sum()
+    which = np.minimum(((np.cumsum(ws) - ws / 2) / total * bins).astype(int), bins - 1)
+    weight = np.bincount(which, weights=ws, minlength=bins)
+    observed = np.bincount(which, weights=ws * y[order], minlength=bins)
+    predicted = np.bincount(which, weights=ws * p[order], minlength=bins)
+    used = weight > 0
+    return float((np.abs(observed[used] - predicted[used])).sum() / total)
 
 
 def resampled_metrics(scores: SortedScores, w: np.ndarray) -> dict[str, float] | None:

@@ -71,17 +71,24 @@ def category_sizes(feature_names: list[str], levels: dict[str, list[str]]) -> di
 
 
 def fit(
-    candidate: Candidate, X: np.ndarray, y: np.ndarray, feature_names: list[str], levels: dict[str, list[str]]
+    candidate: Candidate,
+    X: np.ndarray,
+    y: np.ndarray,
+    feature_names: list[str],
+    levels: dict[str, list[str]],
+    weight: np.ndarray | None = None,
 ) -> Predictor:
-    """The candidate fitted on these rows (uncalibrated)."""
+    """The candidate fitted on these rows (uncalibrated; rows weighted by ``weight``, the censoring weights)."""
     categories = category_sizes(feature_names, levels)
     if candidate.family == LOGISTIC:
-        model: LinearModel = fit_linear(X, y, feature_names, categories, candidate.params["c"])
+        model: LinearModel = fit_linear(X, y, feature_names, categories, candidate.params["c"], weight)
         return model
     params = dict(candidate.params)
     rounds = int(params.pop("num_boost_round"))
     monotone = [f.monotone for f in feature_specs(feature_names)]
     categorical = [i for i, name in enumerate(feature_names) if name in categories]
-    data = lgb.Dataset(X, y, feature_name=list(feature_names), categorical_feature=categorical, free_raw_data=False)
+    data = lgb.Dataset(
+        X, y, weight=weight, feature_name=list(feature_names), categorical_feature=categorical, free_raw_data=False
+    )
     booster = lgb.train({**_LIGHTGBM_BASE, **params, "monotone_constraints": monotone}, data, num_boost_round=rounds)
     return TreeModel(booster)

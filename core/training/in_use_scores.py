@@ -1,8 +1,9 @@
 """The model in use scored on a trial's landmark rows, so a new model is compared on the very same patients.
 
 The generic model knows three arms; the trial's arms go through the same first-guess mapping that
-scoring a history uses. A model that was trained on this very history would be scored on patients it
-learned from: its figures here would flatter it, so it is left out of the comparison and the reason kept.
+scoring a history uses. A model scored on patients it learned from would be flattered: its card names
+its training patients (``core.training.training_patients``), and only the others are scored. A version
+whose card does not name them is compared only when it was trained on other files altogether.
 """
 
 from __future__ import annotations

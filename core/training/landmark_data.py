@@ -2,8 +2,9 @@
 
 Each landmark day's snapshot is a cohort file in all but name: it goes through the same contract,
 validation and feature table as an uploaded file, so a model trained here sees a patient exactly as it
-will when the trial's next file is scored. Only patients whose outcome is known (withdrew or
-completed) become training rows.
+will when the trial's next file is scored. Only patients whose outcome is known (ended) become
+training rows, labelled by the outcome definition (``core.history.endings``: retention dropouts by
+default); rows of a history cut off while patients are still in it carry censoring weights.
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ import numpy as np
 import pandas as pd
 
 from core.history.as_of import derived_columns, trial_arms
+from core.history.endings import DEFAULT_OUTCOME, OutcomeDefinition
 from core.history.landmarks import LANDMARK_COLUMN, landmark_snapshots
 from core.history.trial_history import TrialHistory
 from core.model.features import TRIAL_FEATURES, build_features, feature_specs, required_inputs
 from core.reading.contract import ID_COLUMN, OUTCOME_COLUMN, SITE_COLUMN, Contract
 from core.reading.validation import validate_frame
+from core.training.censoring_weights import row_weights
 from core.training.folds import group_labels
 
 MIN_PATIENTS = 100
@@ -42,6 +45,13 @@ class LandmarkData:
     groups: np.ndarray
     grouped_by: str  # "site" or "patient"
     dropped_features: list[str]  # the trial gives them no information (one value, or none)
+    outcome: OutcomeDefinition = DEFAULT_OUTCOME  # which endings are labelled 1 (core.history.endings)
+    weights: np.ndarray | None = None  # censoring weights of the rows (core.training.censoring_weights)
+
+    @property
+    def w(self) -> np.ndarray:
+        """Each row's censoring weight (1 for every row of a history with no patient still ongoing)."""
+        return np.ones(len(self.valid)) if self.weights is None else self.weights
 
     @property
     def y(self) -> np.ndarray:
@@ -63,9 +73,11 @@ def trial_contract(history: TrialHistory, feature_names: Sequence[str]) -> Contr
     )
 
 
-def landmark_cells(history: TrialHistory, landmarks: list[int] | None = None) -> pd.DataFrame:
+def landmark_cells(
+    history: TrialHistory, landmarks: list[int] | None = None, outcome: OutcomeDefinition = DEFAULT_OUTCOME
+) -> pd.DataFrame:
     """Every landmark snapshot as cells of text (as ``as_of_snapshot`` gives one date), outcome known only."""
-    table = landmark_snapshots(history, landmarks)
+    table = landmark_snapshots(history, landmarks, definition=outcome)
     derived = list(derived_columns(history.contract))
     table = table[table[OUTCOME_COLUMN].notna()].drop(columns=derived, errors="ignore")
     return table.astype(object).where(table.notna(), "").astype(str).reset_index(drop=True)
@@ -89,7 +101,7 @@ def _informative(features: pd.DataFrame) -> list[str]:
     return [name for name in features.columns if features[name].dropna().nunique() > 1]
 
 
-def refusal_reasons(valid: pd.DataFrame, arms: list[str]) -> list[str]:
+def refusal_reasons(valid: pd.DataFrame, arms: list[str], dropped: str = "withdrew") -> list[str]:
     """What makes this history too small or too one-sided to learn from (empty: it can be learned from)."""
     if valid.empty:
         return ["no patient has a known outcome (withdrew or completed) at any landmark day"]
@@ -98,7 +110,7 @@ def refusal_reasons(valid: pd.DataFrame, arms: list[str]) -> list[str]:
     if len(outcome) < MIN_PATIENTS:
         reasons.append(f"only {len(outcome):,} patients have a known outcome; at least {MIN_PATIENTS} are needed")
     if int(outcome.sum()) < MIN_EACH_OUTCOME:
-        reasons.append(f"only {int(outcome.sum()):,} patients withdrew; at least {MIN_EACH_OUTCOME} are needed")
+        reasons.append(f"only {int(outcome.sum()):,} patients {dropped}; at least {MIN_EACH_OUTCOME} are needed")
     if int((outcome == 0).sum()) < MIN_EACH_OUTCOME:
         reasons.append(f"only {int((outcome == 0).sum()):,} patients completed; at least {MIN_EACH_OUTCOME} are needed")
     if len(arms) < 2:
@@ -107,14 +119,18 @@ def refusal_reasons(valid: pd.DataFrame, arms: list[str]) -> list[str]:
 
 
 def landmark_data(
-    history: TrialHistory, landmarks: list[int] | None = None, feature_names: Sequence[str] = TRIAL_FEATURES
+    history: TrialHistory,
+    landmarks: list[int] | None = None,
+    feature_names: Sequence[str] = TRIAL_FEATURES,
+    outcome: OutcomeDefinition = DEFAULT_OUTCOME,
 ) -> LandmarkData:
-    """The training rows of ``history`` and, of ``feature_names``, those it informs (raises TrainingRefused
-    when the rows cannot support a model)."""
-    cells = landmark_cells(history, landmarks)
+    """The training rows of ``history`` labelled by ``outcome`` and, of ``feature_names``, those it informs,
+    with each row's censoring weight (raises TrainingRefused when the rows cannot support a model)."""
+    cells = landmark_cells(history, landmarks, outcome)
     contract = trial_contract(history, feature_names)
     valid, _ = validated_landmarks(cells, contract) if len(cells) else (pd.DataFrame(), 0)
-    reasons = refusal_reasons(valid, trial_arms(history))
+    dropped = "withdrew" if outcome.name == "any" else "dropped out (withdrew, lost to follow-up or the like)"
+    reasons = refusal_reasons(valid, trial_arms(history), dropped)
     if reasons:
         raise TrainingRefused("This history cannot train a model: " + "; ".join(reasons) + ".")
     levels = {f.name: list(contract[f.name].levels) for f in feature_specs(feature_names) if f.categorical}
@@ -131,4 +147,6 @@ def landmark_data(
         groups=groups,
         grouped_by=grouped_by,
         dropped_features=[name for name in feature_names if name not in kept],
+        outcome=outcome,
+        weights=row_weights(history, valid),
     )

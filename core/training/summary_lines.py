@@ -12,8 +12,15 @@ def summary_lines(run: TrainingRun) -> list[str]:
     patients = len(set(data.patients))
     lines = [
         f"trained on {run.source.trial}: {patients:,} patients with a known outcome, {int(data.y.sum()):,} "
-        f"landmark rows of patients who later withdrew out of {len(data.y):,}; folds by {data.grouped_by}, "
-        f"{run.options.n_folds} folds x {things(run.repeats, 'repeat')}",
+        f"of {len(data.y):,} landmark rows are of patients who later dropped out; folds by {data.grouped_by}, "
+        f"{run.options.n_folds} folds x {things(run.repeats, 'repeat')}; intervals resample whole {data.grouped_by}s",
+        f"outcome ({run.options.outcome.name}): {run.options.outcome.words}",
+        "patients per reason for ending (of them in training): "
+        + "; ".join(
+            f"{row['reason']} {row['patients']:,} ({row.get('training_patients', row['patients']):,}), "
+            + ("dropout" if row["counts_as_dropout"] else row["kind"])
+            for row in run.outcome.get("by_reason", [])
+        ),
         "cross-validated ROC AUC at one moment: the mean over landmark days of each day's figure (95% interval), "
         "then each landmark day:",
     ]
@@ -26,6 +33,18 @@ def summary_lines(run: TrainingRun) -> list[str]:
         lines.append(f"  {label}: {interval(result['per_landmark']['roc_auc'], 2)} | {by_day}")
     if run.model_in_use.get("left_out"):
         lines.append(f"  model in use {run.model_in_use['version']}: left out, {run.model_in_use['left_out']}")
+    elif run.model_in_use.get("patients_scored"):
+        lines.append(
+            f"  model in use {run.model_in_use['version']}: scored on the {run.model_in_use['patients_scored']:,} "
+            f"patients it never trained on ({run.model_in_use['patients_it_trained_on_left_out']:,} it trained on "
+            "left out)"
+        )
+    weighted = int((data.w != 1.0).sum())
+    if weighted:
+        lines.append(
+            f"  {weighted:,} rows weighted for patients still in the trial at the cut-off (largest weight "
+            f"{data.w.max():.2f})"
+        )
     for family, label in FAMILY_LABELS.items():
         difference = run.comparisons.get(f"{family}_minus_model_in_use")
         if difference:

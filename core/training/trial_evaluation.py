@@ -1,7 +1,9 @@
 """The figures a trial training reports, from cross-validated predictions only.
 
 Every figure is computed on predictions for patients the model had not seen (nested cross-validation),
-with 95% intervals that resample whole patients (a patient's landmark rows are not independent).
+with 95% intervals that resample the unit the folds hold out (whole sites, or whole patients when the
+trial has too few sites): a patient's landmark rows are not independent, nor are a site's patients.
+Rows carry their censoring weights (``core.training.censoring_weights``; all 1 for a finished trial).
 
 The headline is the figure at one moment: each metric within each landmark day (one row per patient,
 as a weekly call list sees them), then the mean over the days (``per_landmark``). A figure pooled over
@@ -27,30 +29,52 @@ POOLED_WORDS = (
 )
 
 
+def _summary(y: np.ndarray, p: np.ndarray, clusters: np.ndarray, n_boot: int, w: np.ndarray | None) -> dict:
+    """One group of rows' figures: unweighted as before, or weighted by the censoring weights."""
+    if w is None:
+        return metric_summary(y, p, n_boot, clusters=clusters)
+    found = stratum_mean_summary(y, p, np.zeros(len(y)), clusters, n_boot, weights=w)
+    return {name: value for name, value in found.items() if name != "strata"}
+
+
 def summary_by_landmark(
-    y: np.ndarray, p: np.ndarray, patients: np.ndarray, days: np.ndarray, n_boot: int
+    y: np.ndarray,
+    p: np.ndarray,
+    clusters: np.ndarray,
+    days: np.ndarray,
+    n_boot: int,
+    weights: np.ndarray | None = None,
 ) -> dict[str, Any]:
     """The mean over landmark days of each day's figures (``per_landmark``, the headline), each day's figures
-    (``by_landmark``), and the figures pooled over days (``pooled``, patients resampled whole)."""
+    (``by_landmark``), and the figures pooled over days (``pooled``); intervals resample whole ``clusters``
+    (what the folds held out); ``weights`` are the rows' censoring weights (None: all 1)."""
     known = np.isfinite(p)
-    y, p, patients, days = y[known], p[known], patients[known], days[known]
+    y, p, clusters, days = y[known], p[known], clusters[known], days[known]
+    w = None if weights is None or np.all(weights[known] == 1.0) else weights[known]
     by_day = {}
     for day in np.unique(days):
         at = days == day
         if y[at].min() != y[at].max():
-            by_day[str(int(day))] = metric_summary(y[at], p[at], n_boot)
-    pooled = metric_summary(y, p, n_boot, clusters=patients) | {"in_words": POOLED_WORDS}
-    per_landmark = stratum_mean_summary(y, p, days, patients, n_boot)
+            by_day[str(int(day))] = _summary(y[at], p[at], clusters[at], n_boot, None if w is None else w[at])
+    pooled = _summary(y, p, clusters, n_boot, w) | {"in_words": POOLED_WORDS}
+    per_landmark = stratum_mean_summary(y, p, days, clusters, n_boot, weights=w)
     return {"summary": per_landmark, "per_landmark": per_landmark, "by_landmark": by_day, "pooled": pooled}
 
 
 def compare(
-    y: np.ndarray, p_model: np.ndarray, p_other: np.ndarray, patients: np.ndarray, days: np.ndarray, n_boot: int
+    y: np.ndarray,
+    p_model: np.ndarray,
+    p_other: np.ndarray,
+    clusters: np.ndarray,
+    days: np.ndarray,
+    n_boot: int,
+    weights: np.ndarray | None = None,
 ) -> dict[str, Any]:
     """How much higher the model's ROC AUC is than another's, day by day and as the mean over days, on the
-    rows both scored (paired intervals, whole patients resampled)."""
+    rows both scored (paired intervals, whole clusters resampled, rows weighted by ``weights``)."""
     both = np.isfinite(p_model) & np.isfinite(p_other)
-    return stratum_mean_difference(y[both], p_model[both], p_other[both], days[both], patients[both], n_boot)
+    w = None if weights is None else weights[both]
+    return stratum_mean_difference(y[both], p_model[both], p_other[both], days[both], clusters[both], n_boot, weights=w)
 
 
 def difference_in_words(name: str, other: str, difference: dict[str, Any]) -> str:
@@ -81,21 +105,35 @@ def recommend(
     labels: dict[str, str],
     family_difference: dict[str, Any],
     versus_in_use: dict[str, dict[str, Any]],
+    best: str | None = None,
+    selected: str | None = None,
 ) -> dict[str, Any]:
-    """The best candidate by the mean over landmark days of its ROC AUC; replace the model in use only when the
-    paired interval of (candidate - model in use) is above zero and the candidate is lower on no landmark day.
+    """The best candidate; replace the model in use only when the paired interval of (candidate - model in use)
+    is above zero and the candidate is lower on no landmark day.
 
-    ``versus_in_use`` holds each family's paired difference with the model in use (empty when the model in
-    use could not be scored on these rows). ``family`` is always the best candidate (the version to use if
+    ``best`` is the family the nested choice picks on every patient, and ``selected`` the results key of what
+    each outer fold chose: its figure is the honest one of the choice (the higher of two cross-validated
+    figures flatters). Without them, the family with the higher mean over landmark days of its ROC AUC.
+    ``versus_in_use`` holds each paired difference with the model in use (empty when the model in use could
+    not be compared fairly on these rows). ``family`` is always the best candidate (the version to use if
     anything changes); ``keep_in_use`` says whether the recommendation is to keep the model in use.
     """
-    best = max(families, key=lambda f: (headline_auc(results, f), f == families[0]))
+    nested = best is not None and selected is not None and selected in results
+    if best is None:
+        best = max(families, key=lambda f: (headline_auc(results, f), f == families[0]))
     other = next(f for f in families if f != best)
     words = [
         f"Best candidate: {labels[best]} (ROC AUC by landmark day {headline_auc(results, best):.2f}, against "
         f"{headline_auc(results, other):.2f} for {labels[other]})."
     ]
-    difference = versus_in_use.get(best)
+    if nested:
+        words[0] = (
+            f"Best candidate: {labels[best]}, the family chosen inside each outer fold (lower inner log loss); "
+            f"with that choice made on patients it never saw, ROC AUC by landmark day "
+            f"{headline_auc(results, str(selected)):.2f} ({labels[best]} alone {headline_auc(results, best):.2f}, "
+            f"{labels[other]} {headline_auc(results, other):.2f})."
+        )
+    difference = versus_in_use.get(str(selected) if nested else best)
     keep = False
     if difference:
         low, high = difference["ci95"]
@@ -118,7 +156,7 @@ def recommend(
                 f"(difference in ROC AUC {how}, clearly above zero)."
             )
     else:
-        words.append("The model in use could not be compared on these patients; this is the version to use.")
+        words.append("The model in use could not be compared fairly on these patients; this is the version to use.")
     return {
         "family": best,
         "keep_in_use": keep,
@@ -126,9 +164,10 @@ def recommend(
         "words": " ".join(words),
         "lightgbm_minus_logistic": family_difference,
         "best_minus_in_use": difference or {},
+        "headline_of_the_choice": results[str(selected)]["per_landmark"] if nested else {},
     }
 
 
-def calibration_of(y: np.ndarray, p: np.ndarray) -> list[dict[str, float]]:
+def calibration_of(y: np.ndarray, p: np.ndarray, weights: np.ndarray | None = None) -> list[dict[str, float]]:
     known = np.isfinite(p)
-    return calibration_table(y[known], p[known])
+    return calibration_table(y[known], p[known], weights=None if weights is None else weights[known])

@@ -1,9 +1,11 @@
 """Learn from one trial's own history: nested cross-validation, honest comparisons, two finished models.
 
-Steps: the landmark rows (``landmark_data``); nested cross-validated predictions of both model families
-(``cross_validation``), of the fixed six-feature logistic baseline, and of the model in use on the same
-rows; the figures (``trial_evaluation``); a learning curve for the recommended family; finally each
-family's chosen candidate fitted on every row, with the calibration chosen inside its own folds.
+Steps: the landmark rows, labelled by the outcome definition and weighted for censoring
+(``landmark_data``); nested cross-validated predictions of both model families and of the family each
+outer fold chose (``cross_validation``), of the fixed six-feature logistic baseline, and of the model in
+use on the patients it never trained on (``training_patients``); the figures (``trial_evaluation``); a
+learning curve for the recommended family; finally each family's chosen candidate fitted on every row,
+with the calibration chosen inside its own folds.
 Nothing is written here: ``trial_versions`` writes the result, so a failed or cancelled training
 leaves every model on disk as it was.
 """
@@ -17,14 +19,24 @@ from typing import Any
 import numpy as np
 
 from core.decisions.costs import FACTORY_COSTS, CostSettings
+from core.history.endings import DEFAULT_OUTCOME, OutcomeDefinition, outcome_section
 from core.history.trial_history import TrialHistory
 from core.model.bundle import ModelBundle
 from core.model.predictors import LinearModel, Predictor, TreeModel
 from core.training import trial_evaluation as evaluation
-from core.training.candidates import FAMILIES, LIGHTGBM, LOGISTIC, Candidate, fit
-from core.training.cross_validation import Chosen, Design, choose, fixed_out_of_fold, nested_out_of_fold
+from core.training.candidates import FAMILIES, LIGHTGBM, LOGISTIC, Candidate
+from core.training.cross_validation import (
+    SELECTED,
+    Chosen,
+    Design,
+    best_family,
+    choose,
+    fixed_out_of_fold,
+    nested_out_of_fold,
+)
 from core.training.in_use_scores import in_use_probability, trained_on_same_history
 from core.training.landmark_data import LandmarkData, landmark_cells, landmark_data
+from core.training.training_patients import seen_in_training, too_few_unseen
 
 # The simple baseline a trial model must beat: six facts any trial records, a plain logistic regression.
 BASELINE_FEATURES = (
@@ -36,7 +48,7 @@ BASELINE_FEATURES = (
     "adverse_events_last_30_days",
 )
 BASELINE = Candidate("Logistic regression on six simple facts", LOGISTIC, {"c": 1.0})
-FAMILY_WORDS = {LIGHTGBM: "LightGBM", LOGISTIC: "Logistic regression"}
+FAMILY_WORDS = {LIGHTGBM: "LightGBM", LOGISTIC: "Logistic regression", SELECTED: "the family chosen in each fold"}
 SMALL_TRIAL = 1000  # below this many patients, cross-validation is repeated so the intervals mean something
 FINAL_SEED = 0
 
@@ -50,6 +62,7 @@ class TrainingOptions:
     n_boot: int = 200
     costs: CostSettings = FACTORY_COSTS
     learning_curve: bool = True
+    outcome: OutcomeDefinition = DEFAULT_OUTCOME  # which endings count as dropout (core.history.endings)
 
 
 @dataclass(frozen=True)
@@ -77,6 +90,7 @@ class TrainingRun:
     comparisons: dict[str, Any]
     learning_curve: dict[str, Any] = field(default_factory=dict)
     model_in_use: dict[str, Any] = field(default_factory=dict)
+    outcome: dict[str, Any] = field(default_factory=dict)  # the outcome definition and patients per reason
 
 
 class _Steps:
@@ -93,12 +107,12 @@ class _Steps:
 def design_of(data: LandmarkData, names: list[str]) -> Design:
     """The landmark rows as a training design on the features ``names``."""
     X = data.features[names].to_numpy(dtype=float)
-    return Design(X, data.y, data.groups, names, {n: v for n, v in data.levels.items() if n in names})
+    return Design(X, data.y, data.groups, names, {n: v for n, v in data.levels.items() if n in names}, data.w)
 
 
 def final_model(design: Design, pick: Chosen) -> Predictor:
     """The chosen candidate fitted on every row of ``design``, with the calibration chosen inside its folds."""
-    model = fit(pick.candidate, design.X, design.y, design.feature_names, design.levels)
+    model = design.fit(pick.candidate, np.arange(len(design.y)))
     if isinstance(model, TreeModel):
         return TreeModel(model.booster, pick.calibration)
     assert isinstance(model, LinearModel)
@@ -108,38 +122,56 @@ def final_model(design: Design, pick: Chosen) -> Predictor:
 def _model_in_use(
     bundle: ModelBundle | None, history: TrialHistory, data: LandmarkData, source: TrainingSource
 ) -> tuple[np.ndarray, dict[str, Any]]:
+    """The model in use's probability on the rows of patients it never trained on (NaN elsewhere), and what
+    was done; all NaN, with the reason, when too few such patients remain for a fair comparison."""
     nothing = np.full(len(data.y), np.nan)
     if bundle is None:
         return nothing, {}
     about = {"version": bundle.version, "synthetic": bundle.synthetic}
-    if trained_on_same_history(bundle, source.sha256):
-        return nothing, about | {
-            "left_out": "it was trained on this same history, so its figures here would flatter it"
-        }
-    probability = in_use_probability(bundle, landmark_cells(history), data.valid)
-    return probability, about | {"rows_scored": int(np.isfinite(probability).sum())}
+    seen = seen_in_training(bundle.card, data.patients)
+    if seen is None:
+        if trained_on_same_history(bundle, source.sha256):
+            return nothing, about | {"left_out": "it was trained on this same history, so its figures would flatter it"}
+        seen = np.zeros(len(data.y), dtype=bool)
+        about["training_patients"] = "not recorded in its card; it was trained on other files"
+    probability = np.array(in_use_probability(bundle, landmark_cells(history, outcome=data.outcome), data.valid))
+    probability[seen] = np.nan
+    seen_patients = len(np.unique(data.patients[seen]))
+    about |= {"patients_it_trained_on_left_out": seen_patients}
+    why = too_few_unseen(data.y, data.patients, np.isfinite(probability))
+    if why:
+        return nothing, about | {"left_out": why}
+    unseen = len(np.unique(data.patients[np.isfinite(probability)]))
+    return probability, about | {"rows_scored": int(np.isfinite(probability).sum()), "patients_scored": unseen}
+
+
+def _summary(data: LandmarkData, p: np.ndarray, n_boot: int) -> dict[str, Any]:
+    """Figures by landmark day, rows weighted by censoring, intervals resampling what the folds hold out."""
+    return evaluation.summary_by_landmark(data.y, p, data.groups, data.landmark_days, n_boot, data.w)
+
+
+def _compare(data: LandmarkData, first: np.ndarray, second: np.ndarray, n_boot: int) -> dict[str, Any]:
+    return evaluation.compare(data.y, first, second, data.groups, data.landmark_days, n_boot, data.w)
 
 
 def _results(run_probability: dict[str, np.ndarray], data: LandmarkData, n_boot: int) -> dict[str, dict[str, Any]]:
     results = {}
     for name, p in run_probability.items():
         if np.isfinite(p).sum() and len(np.unique(data.y[np.isfinite(p)])) == 2:
-            results[name] = evaluation.summary_by_landmark(data.y, p, data.patients, data.landmark_days, n_boot)
-            results[name]["calibration"] = evaluation.calibration_of(data.y, p)
+            results[name] = _summary(data, p, n_boot)
+            results[name]["calibration"] = evaluation.calibration_of(data.y, p, data.w)
     return results
 
 
 def _comparisons(probability: dict[str, np.ndarray], data: LandmarkData, n_boot: int) -> dict[str, Any]:
-    """Each family against the baseline and the model in use: paired differences in ROC AUC, day by day and as
-    the mean over landmark days, on the rows both scored."""
+    """Each family (and the nested choice of family) against the baseline and the model in use: paired
+    differences in ROC AUC, day by day and as the mean over landmark days, on the rows both scored."""
     out: dict[str, Any] = {}
-    for family in (LIGHTGBM, LOGISTIC):
+    for family in (LIGHTGBM, LOGISTIC, SELECTED):
         for other in ("baseline", "model_in_use"):
             both = np.isfinite(probability[other])
             if both.any() and len(np.unique(data.y[both])) == 2:
-                difference = evaluation.compare(
-                    data.y, probability[family], probability[other], data.patients, data.landmark_days, n_boot
-                )
+                difference = _compare(data, probability[family], probability[other], n_boot)
                 if difference:
                     out[f"{family}_minus_{other}"] = difference
     return out
@@ -154,11 +186,11 @@ def train_history(
 ) -> TrainingRun:
     """Train on ``history``; raises core.training.landmark_data.TrainingRefused when it cannot support a model."""
     progress(0.0, "Reading the landmark rows")
-    data = landmark_data(history)
+    data = landmark_data(history, outcome=options.outcome)
     patients = len(np.unique(data.patients))
     repeats = options.repeats or (3 if patients < SMALL_TRIAL else 1)
     folds = options.n_folds * repeats
-    steps = _Steps(folds * (2 if options.learning_curve else 1) + 4, progress)
+    steps = _Steps(folds * (2 if options.learning_curve else 1) + 5, progress)
     design = design_of(data, data.feature_names)
     cross_validated = nested_out_of_fold(design, options.n_folds, repeats, lambda w: steps(f"Cross-validating: {w}"))
     steps("Scoring the baseline and the model in use on the same rows")
@@ -169,13 +201,17 @@ def train_history(
     steps("Measuring")
     results = _results(probability, data, options.n_boot)
     comparisons = _comparisons(probability, data, options.n_boot)
-    difference = evaluation.compare(
-        data.y, probability[LIGHTGBM], probability[LOGISTIC], data.patients, data.landmark_days, options.n_boot
-    )
+    difference = _compare(data, probability[LIGHTGBM], probability[LOGISTIC], options.n_boot)
     versus_in_use = {
-        f: comparisons[f"{f}_minus_model_in_use"] for f in FAMILIES if f"{f}_minus_model_in_use" in comparisons
+        f: comparisons[f"{f}_minus_model_in_use"]
+        for f in (*FAMILIES, SELECTED)
+        if f"{f}_minus_model_in_use" in comparisons
     }
-    recommendation = evaluation.recommend(results, FAMILIES, FAMILY_WORDS, difference, versus_in_use)
+    steps("Choosing the family on every patient, as each outer fold chose it")
+    chosen = choose(design, np.arange(len(data.y)), seed=FINAL_SEED)
+    recommendation = evaluation.recommend(
+        results, FAMILIES, FAMILY_WORDS, difference, versus_in_use, best=best_family(chosen), selected=SELECTED
+    )
     curve = {}
     if options.learning_curve:
         family = recommendation["family"]
@@ -184,13 +220,10 @@ def train_history(
         )
         curve = {
             "family": family,
-            "half_of_the_patients": evaluation.summary_by_landmark(
-                data.y, half.probability[family], data.patients, data.landmark_days, options.n_boot
-            )["summary"],
+            "half_of_the_patients": _summary(data, half.probability[family], options.n_boot)["summary"],
             "all_patients": results[family]["summary"],
         }
     steps("Fitting the final models on every patient")
-    chosen = choose(design, np.arange(len(data.y)), seed=FINAL_SEED)
     models = {family: final_model(design, pick) for family, pick in chosen.items()}
     steps("Done")
     progress(1.0, "Done")
@@ -208,4 +241,5 @@ def train_history(
         comparisons,
         curve,
         in_use,
+        outcome_section(history.subjects, options.outcome, set(data.patients)),
     )

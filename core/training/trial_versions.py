@@ -32,10 +32,14 @@ from core.reading.contract import ID_COLUMN
 from core.reading.validation import SOURCE_ROW
 from core.training.bundled_model import decision_section
 from core.training.candidates import LIGHTGBM
+from core.training.censoring_weights import weighted_rows
+from core.training.cross_validation import SELECTED
+from core.training.training_patients import training_patients_section
 from core.training.trial_training import BASELINE, BASELINE_FEATURES, TrainingRun
 
 FAMILY_LABELS = {LIGHTGBM: "LightGBM", "logistic_regression": "Logistic regression"}
 COMPARED = {
+    SELECTED: "Family chosen inside each fold (the figure of the choice itself)",
     "baseline": "Simple baseline (logistic regression on six facts)",
     "model_in_use": "Model in use before this training",
 }
@@ -104,7 +108,8 @@ def _training_data(run: TrainingRun) -> dict[str, Any]:
         "origin": "synthetic" if run.source.synthetic else "real",
         "trial": run.source.trial,
         "patients": int(len(outcome)),
-        "withdrawals": int(outcome.sum()),
+        "withdrawals": int(outcome.sum()),  # patients labelled 1 under the outcome definition (card "outcome")
+        "outcome_definition": run.options.outcome.name,
         "dropout_rate": round(float(outcome.mean()), 4),
         "sites": int(valid["site_id"].nunique()),
         "arms": list(data.levels.get("treatment_group", [])),
@@ -112,9 +117,26 @@ def _training_data(run: TrainingRun) -> dict[str, Any]:
         "landmarks": sorted(int(d) for d in np.unique(data.landmark_days)),
         "landmark_scheme": (
             "every 28 days from day 28 to the planned length; at each landmark, the patients still in the study, "
-            "with what was known that day, labelled by whether they later withdrew (1) or completed (0)"
+            "with what was known that day, labelled 1 if they later dropped out as the outcome definition says, "
+            "0 if they completed or ended another way; patients still in the trial at the cut-off are left out "
+            "and the others weighted for it (inverse probability of censoring weights)"
         ),
+        "censoring_weights": _weights_words(run),
         "unused_features": data.dropped_features,
+    }
+
+
+def _weights_words(run: TrainingRun) -> dict[str, Any]:
+    w = run.data.w
+    return {
+        "rows_weighted": int((w != 1.0).sum()),
+        "largest": round(float(w.max()), 4) if len(w) else 1.0,
+        "in_words": (
+            "every row counts once: no patient was still in the trial at the cut-off"
+            if np.all(w == 1.0)
+            else "rows of patients whose ending is known stand also for similar patients still in the trial at the "
+            "cut-off (inverse probability of censoring weights), in training, calibration, figures and threshold"
+        ),
     }
 
 
@@ -136,6 +158,8 @@ def build_card(run: TrainingRun, family: str, model_sha256: str) -> dict[str, An
         "model_file": MODEL_FILE,
         "training_data": _training_data(run),
         "training_data_sha256": run.source.sha256,
+        "outcome": run.outcome,
+        "training_patients": training_patients_section(run.data.patients),
         "features": [{"name": f.name, "description": f.description} for f in feature_specs(data.feature_names)],
         "category_levels": data.levels,
         "hyperparameters": {
@@ -164,8 +188,7 @@ def build_card(run: TrainingRun, family: str, model_sha256: str) -> dict[str, An
         "learning_curve": run.learning_curve,
         "fold_choices": run.fold_choices,
         "decision": decision_section(
-            run.probability[family],
-            data.y,
+            *weighted_rows(run.probability[family], data.y, data.w),
             run.options.costs,
             "cross-validated predictions, lowest total program cost under the costs in force at training",
         ),

@@ -17,6 +17,7 @@ from core.training import landmark_data
 from core.training.trial_training import TrainingOptions
 from core.trust.roles import TRAIN, refusal
 from tests.app.conftest import PAGE_FILES, TEAM, open_page, shown, sign_in
+from tests.core.history.test_endings import PILOT_REASONS
 from tests.core.training.conftest import copy_registry
 
 
@@ -46,7 +47,8 @@ def _trained(models_dir: Path) -> AppTest:
 def test_training_on_the_demo_trial_shows_the_comparison_and_changes_nothing_until_chosen(models_dir):
     before = Registry(models_dir).in_use()
     at = _trained(models_dir)
-    models = [name.lower() for name in at.table[0].value.index]
+    comparison = next(t.value for t in at.table if t.value.index.name == "Model")
+    models = [name.lower() for name in comparison.index]
     assert models[:2] == ["lightgbm", "logistic regression"]
     assert any("baseline" in name for name in models) and any("model in use" in name for name in models)
     registry = Registry(models_dir)
@@ -60,6 +62,30 @@ def test_training_on_the_demo_trial_shows_the_comparison_and_changes_nothing_unt
     for version in trained:
         card = json.loads((version.folder / "model_card.json").read_text())
         assert card["training_data"]["origin"] == "real" and card["training_data"]["trial"] == "CDISC Pilot 01"
+        # The outcome definition chosen (the default) and the patients per reason, in the card and on the page.
+        assert card["outcome"]["definition"] == "dropout" and card["training_data"]["outcome_definition"] == "dropout"
+        assert {row["reason"]: row["patients"] for row in card["outcome"]["by_reason"]} == PILOT_REASONS
+        assert card["training_data"]["withdrawals"] <= card["outcome"]["dropouts"] == 29
+    shown_counts = [_reason_counts(t.value) for t in at.table if t.value.index.name == "Reason for ending"]
+    assert len(shown_counts) == 2 and all(counts == PILOT_REASONS for counts in shown_counts)  # before and after
+
+
+def _reason_counts(table) -> dict[str, int]:
+    return {reason: int(str(n).replace(",", "")) for reason, n in table["Patients"].items()}
+
+
+def test_the_outcome_definition_is_shown_with_patients_per_reason_before_training(models_dir):
+    at = open_page("train")
+    at.radio(key="train_source").set_value(DEMO).run()
+    assert not at.exception
+    table = next(t.value for t in at.table if t.value.index.name == "Reason for ending")
+    assert _reason_counts(table) == PILOT_REASONS
+    assert table.loc["ADVERSE EVENT", "Counts as dropout"] == "no"
+    assert table.loc["WITHDRAWAL BY SUBJECT", "Counts as dropout"] == "yes"
+    choices = at.radio(key="train_outcome").options
+    at.radio(key="train_outcome").set_value(choices[1]).run()
+    table = next(t.value for t in at.table if t.value.index.name == "Reason for ending")
+    assert (table.drop(index="completed")["Counts as dropout"] == "yes").all()
 
 
 def test_a_chosen_version_is_in_use_in_the_sidebar_and_rollback_restores_the_bundled_one(models_dir):

@@ -67,9 +67,9 @@ def test_the_nested_choice_never_sees_the_outer_fold(monkeypatch):
         seen_outer.append(set(rows.tolist()))
         return real_choose(design, rows, seed, families)
 
-    def watching_fit(candidate, X_part, y_part, names, levels):
+    def watching_fit(candidate, X_part, y_part, names, levels, weight=None):
         assert set(X_part[:, 0].astype(int).tolist()) <= current["rows"]
-        return real_fit(candidate, X_part, y_part, names, levels)
+        return real_fit(candidate, X_part, y_part, names, levels, weight)
 
     monkeypatch.setattr(cross_validation, "choose", watching_choose)
     monkeypatch.setattr(cross_validation, "fit", watching_fit)
@@ -77,7 +77,13 @@ def test_the_nested_choice_never_sees_the_outer_fold(monkeypatch):
     folds = assign_folds(groups, 3, seed=1000)
     for k, rows in enumerate(seen_outer):
         assert rows == set(np.flatnonzero(folds != k).tolist())  # the choice saw exactly the outer training part
-    assert set(result.probability) == {LIGHTGBM, LOGISTIC}
+    assert set(result.probability) == {LIGHTGBM, LOGISTIC, cross_validation.SELECTED}
+    chosen = [choice["family"] for choice in result.choices]  # the family too is chosen inside each outer fold
+    for family in (LIGHTGBM, LOGISTIC):
+        from_family = np.isin(folds, [k for k, f in enumerate(chosen) if f == family])
+        assert np.array_equal(
+            result.probability[cross_validation.SELECTED][from_family], result.probability[family][from_family]
+        )
 
 
 def test_the_same_inputs_give_the_same_model(small_trial, small_run, tmp_path):
@@ -130,7 +136,7 @@ def test_a_history_with_few_withdrawals_is_refused(small_trial):
     withdrew = subjects.index[subjects["status"] == "withdrawn"][15:]
     subjects.loc[withdrew, "status"] = "completed"
     changed = replace(history, subjects=subjects)
-    with pytest.raises(TrainingRefused, match="withdrew; at least 20"):
+    with pytest.raises(TrainingRefused, match=r"dropped out \(withdrew, lost to follow-up or the like\); at least 20"):
         landmark_data(changed)
 
 
