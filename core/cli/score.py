@@ -41,6 +41,7 @@ from core.cli.history_input import HistoryRefused, add_history_arguments, load_h
 from core.decisions.policy import PLANS, SINGLE, Policy
 from core.formatting import interval
 from core.history.as_of import GENERIC_ARMS, default_as_of, guess_arm_mapping, patients_in_study, trial_arms
+from core.history.reader import files_sha256
 from core.model.bundle import ModelBundle, ModelIntegrityError
 from core.model.registry import Registry, RegistryError
 from core.output.csv_file import csv_bytes
@@ -48,7 +49,7 @@ from core.output.provenance import export_metadata
 from core.outreach.call_list import call_list, call_list_workbook, column_meanings
 from core.reading.dated import AmbiguousDateColumns
 from core.reading.errors import SchemaError
-from core.replay.temporal_validation import ValidationRefused, temporal_validation
+from core.replay.temporal_validation import ValidationRefused, by_landmark_day, temporal_validation
 from core.report.content import build_week_report
 from core.report.formats import REPORTS, format_problem, report_bytes
 from core.report.temporal import temporal_report
@@ -159,15 +160,20 @@ def _load(args: argparse.Namespace, bundle: ModelBundle, settings: Settings) -> 
 
 def _validate(args: argparse.Namespace, settings: Settings) -> int:
     """The out-of-time test of the trial's own training, written as the week's report."""
-    history, _ = load_history(args, settings.max_upload_mb)
-    threshold = 0.5 if args.threshold is None else args.threshold
-    policy = Policy(threshold, args.capacity, settings.costs, settings.bands, args.plan)
+    history, files = load_history(args, settings.max_upload_mb)
+    policy = Policy(args.threshold or 0.0, args.capacity, settings.costs, settings.bands, args.plan)
     validation = temporal_validation(
-        history, pd.Timestamp(args.validate_after), args.history.name, policy, settings.bands
+        history,
+        pd.Timestamp(args.validate_after),
+        args.history.name,
+        policy,
+        settings.bands,
+        digest=files_sha256(files),
+        own_threshold=args.threshold is None,
     )
     report = temporal_report(
         validation,
-        policy,
+        validation.policy,
         trial=args.trial or args.history.stem,
         made_by=args.by or _login_name(),
         made_at=datetime.now(UTC),
@@ -176,8 +182,10 @@ def _validate(args: argparse.Namespace, settings: Settings) -> int:
     _write(args.output, report_bytes(report, args.output.suffix.lower()))
     for line in validation.in_words():
         print(line)
+    for day, figures in by_landmark_day(validation).items():
+        print(f"out-of-time ROC AUC at day {day}: {interval(figures['roc_auc'])} ({figures['n']:,} patients)")
     print(
-        f"out-of-time ROC AUC {interval(validation.evaluation.metrics['roc_auc'])}; wrote the report to {args.output}"
+        f"out-of-time ROC AUC, landmark days pooled {interval(validation.evaluation.metrics['roc_auc'])}; wrote the report to {args.output}"
     )
     return 0
 

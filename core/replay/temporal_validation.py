@@ -26,6 +26,7 @@ from core.replay.cut import history_as_of
 from core.replay.scorers import Trainer, trial_trainer
 from core.scoring.cohort import ScoredCohort, score_snapshot
 from core.scoring.outcomes import OutcomeEvaluation, evaluate_outcomes
+from core.stats.metrics import metric_summary
 from core.training.landmark_data import MIN_EACH_OUTCOME, MIN_PATIENTS, TrainingRefused, landmark_data
 
 MIN_TEST_PATIENTS = 30
@@ -63,6 +64,7 @@ class TemporalValidation:
     bundle: ModelBundle  # the model trained on the earlier patients
     cohort: ScoredCohort  # the tested patients, one row per patient per landmark day reached
     evaluation: OutcomeEvaluation  # judged by patient: the rows of one patient resample together
+    policy: Policy  # the policy the evaluation's markers are drawn at
 
     def in_words(self) -> list[str]:
         c, day = self.split.counts(), self.split.date.date()
@@ -135,8 +137,12 @@ def temporal_validation(
     bands: tuple[RiskBand, ...],
     trainer: Trainer | None = None,
     n_boot: int = 200,
+    digest: str = "",
+    own_threshold: bool = False,
 ) -> TemporalValidation:
-    """Train on the patients enrolled before ``date``, test on those enrolled on or after it."""
+    """Train on the patients enrolled before ``date``, test on those enrolled on or after it (``digest``: the
+    SHA-256 of the history's files, for the report's stamp; ``own_threshold``: the trained model's default
+    threshold replaces the policy's)."""
     split = split_by_enrolment(history, date)
     try:
         landmark_data(split.training)  # its refusal says what the early patients lack, in plain words
@@ -145,21 +151,36 @@ def temporal_validation(
     bundle = (trainer or trial_trainer(policy.costs))(split.training, split.date - pd.Timedelta(days=1))
     if bundle is None:
         raise ValidationRefused(f"cannot train on the patients enrolled before {split.date.date()}")
+    if own_threshold:
+        policy = replace(policy, threshold=bundle.default_threshold)
     cells = _landmark_cells(history, split.tested)
-    cohort = score_snapshot(cells, f"{label}, enrolled from {split.date.date()}", label, bundle, bands)
+    cohort = score_snapshot(cells, f"{label}, enrolled from {split.date.date()}", digest or "not given", bundle, bands)
     by_patient = cohort.scored.assign(**{ID_COLUMN: patient_of(cohort.scored[ID_COLUMN])})
     evaluation = evaluate_outcomes(replace(cohort, scored=by_patient), policy, bundle, n_boot=n_boot)
     if evaluation is None:
         raise ValidationRefused("the tested patients' landmark rows do not hold both outcomes")
-    return TemporalValidation(split, bundle, cohort, evaluation)
+    return TemporalValidation(split, bundle, cohort, evaluation, policy)
 
 
-def judged_rows(validation: TemporalValidation) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Outcome, estimate and patient of every judged landmark row of the tested patients."""
+def by_landmark_day(validation: TemporalValidation, n_boot: int = 200) -> dict[int, dict]:
+    """The out-of-time figures at each landmark day where both outcomes occur (how it ranks one moment's
+    patients), with intervals over resampled patients."""
+    y, p, row_ids = judged_rows(validation, patients=False)
+    days = pd.Series(row_ids).str.rsplit(ROW_MARK, n=1).str[1].astype(int).to_numpy()
+    figures = {}
+    for day in np.unique(days):
+        at = days == day
+        if len(np.unique(y[at])) == 2:
+            figures[int(day)] = metric_summary(y[at], p[at], n_boot=n_boot)
+    return figures
+
+
+def judged_rows(validation: TemporalValidation, patients: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Outcome, estimate and patient (or the row's own id) of every judged landmark row of the tested patients."""
     rows = validation.cohort.scored
     rows = rows[rows[OUTCOME_COLUMN].notna() & rows["probability"].notna()]
     return (
         rows[OUTCOME_COLUMN].to_numpy(dtype=int),
         rows["probability"].to_numpy(dtype=float),
-        patient_of(rows[ID_COLUMN]).to_numpy(),
+        (patient_of(rows[ID_COLUMN]) if patients else rows[ID_COLUMN].astype(str)).to_numpy(),
     )

@@ -7,11 +7,22 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+import pandas as pd
+
 from core.decisions.policy import Policy
 from core.formatting import interval
-from core.replay.temporal_validation import TemporalValidation
+from core.replay.temporal_validation import TemporalValidation, by_landmark_day
 from core.report.content import WeekReport, build_week_report
 from core.scoring.outcomes import evaluation_in_words
+
+
+def _by_day(validation: TemporalValidation, n_boot: int) -> pd.DataFrame | None:
+    """The out-of-time ROC AUC at each landmark day, in the report's landmark table."""
+    figures = by_landmark_day(validation, n_boot)
+    if not figures:
+        return None
+    row = {f"Day {day}": interval(f["roc_auc"], 2) for day, f in figures.items()}
+    return pd.DataFrame([{"Model": "Out-of-time, this test", **row}])
 
 
 def temporal_report(
@@ -44,16 +55,19 @@ def temporal_report(
     model = [
         f"A model trained for this test on the patients enrolled before {validation.split.date.date()} "
         f"({validation.bundle.version}), learned from real data: the trial {trial}.",
-        f"Its out-of-time figure: ROC AUC {interval(figure, 2)} on the later patients (below).",
+        f"Its out-of-time figure: ROC AUC {interval(figure, 2)} on the later patients, all landmark "
+        "days pooled (pooling can flatter it: each day's own figure is in the table below).",
     ]
     return replace(
         report,
         model=model,
-        landmarks=None,
+        landmarks=_by_day(validation, n_boot),
         headline=[
             *words,
             "The call list below is of the tested patients at their landmark days (for checking, not for calls).",
         ],
+        cost_note=report.cost_note + " Counted over the tested patients' landmark rows: a patient counts once for "
+        "each landmark day they reached.",
         evaluation=validation.evaluation,
         evaluation_words=[*words, "These figures are out-of-time.", *evaluation_in_words(validation.evaluation)],
     )

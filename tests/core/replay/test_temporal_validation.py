@@ -86,6 +86,9 @@ def test_the_reports_roc_auc_is_sklearns_on_the_tested_patients(policy):
     shown = re.search(r"ROC AUC (\d\.\d{3}) \(", html)
     assert shown is not None and float(shown.group(1)) == round(roc_auc_score(y, p), 3)
     assert "out-of-time" in html and "enrolled before" in html
+    _, _, rows = judged_rows(validation, patients=False)
+    at_28 = np.char.endswith(rows.astype(str), " at day 28")
+    assert f"{roc_auc_score(y[at_28], p[at_28]):.2f} (" in html.split("ROC AUC by landmark day")[1]
 
 
 @pytest.mark.parametrize(
@@ -129,5 +132,5 @@ def test_the_command_line_refuses_in_one_line(arguments, tmp_path, capsys):
 def test_the_command_line_writes_the_out_of_time_report(tmp_path, capsys):
     out = tmp_path / "report.html"
     assert score.main(["--history", str(PILOT), "--validate-after", "2013-09-23", "-o", str(out)]) == 0
-    assert "out-of-time ROC AUC" in capsys.readouterr().out
+    assert "out-of-time ROC AUC, landmark days pooled" in capsys.readouterr().out
     assert "None of them was in the data the model learned from" in out.read_text()
