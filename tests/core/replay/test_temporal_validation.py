@@ -29,6 +29,7 @@ from core.replay.temporal_validation import (
 from core.report.formats import report_bytes
 from core.report.temporal import temporal_report
 from core.settings import load_settings
+from tests.core.cli.test_no_traceback import BROKEN, _folder, _plain
 from tests.core.replay.test_no_look_ahead import _rewritten_after
 
 PILOT = Path(__file__).resolve().parents[3] / "data" / "cdiscpilot01"
@@ -134,3 +135,12 @@ def test_the_command_line_writes_the_out_of_time_report(tmp_path, capsys):
     assert score.main(["--history", str(PILOT), "--validate-after", "2013-09-23", "-o", str(out)]) == 0
     assert "out-of-time ROC AUC, landmark days pooled" in capsys.readouterr().out
     assert "None of them was in the data the model learned from" in out.read_text()
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_a_broken_history_to_validate_never_shows_a_traceback(name, tmp_path, capsys):
+    folder = _folder(tmp_path / "history", BROKEN[name])
+    arguments = ["--history", str(folder), "--validate-after", "2024-01-01", "-o", str(tmp_path / "out.html")]
+    code = score.main(arguments)
+    err = capsys.readouterr().err
+    assert code in (1, 2) and _plain(err), (name, code, err)
