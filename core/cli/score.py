@@ -7,6 +7,11 @@ app exports.
     python -m core.cli.score --history FOLDER_OR_WORKBOOK [--as-of 2026-11-30] [--arms "Pbo=Placebo,Drug=Active"]
                          [--phase II] [--day-first | --month-first] [--columns matching.toml]
                          [--problems set_aside.csv] -o scored.csv ...
+    python -m core.cli.score --history FOLDER_OR_WORKBOOK --validate-after 2013-09-23 -o report.html|report.pdf
+
+``--validate-after DATE`` tests the trial's own training out of time: the patients enrolled before DATE train
+(on the history as it stood the day before), those enrolled on or after it are tested on what happened later;
+the report's evaluation section is that test.
 
 The output's extension picks the format: ``.csv`` or ``.xlsx`` write every scored patient (or only the
 flagged ones) with the same columns, names and rounding as the app's export, formula-safe; ``.html`` or
@@ -34,7 +39,9 @@ import pandas as pd
 from core.cli.common import error_line
 from core.cli.history_input import HistoryRefused, add_history_arguments, load_history
 from core.decisions.policy import PLANS, SINGLE, Policy
+from core.formatting import interval
 from core.history.as_of import GENERIC_ARMS, default_as_of, guess_arm_mapping, patients_in_study, trial_arms
+from core.history.reader import files_sha256
 from core.model.bundle import ModelBundle, ModelIntegrityError
 from core.model.registry import Registry, RegistryError
 from core.output.csv_file import csv_bytes
@@ -42,8 +49,10 @@ from core.output.provenance import export_metadata
 from core.outreach.call_list import call_list, call_list_workbook, column_meanings
 from core.reading.dated import AmbiguousDateColumns
 from core.reading.errors import SchemaError
+from core.replay.temporal_validation import ValidationRefused, by_landmark_day, temporal_validation
 from core.report.content import build_week_report
 from core.report.formats import REPORTS, format_problem, report_bytes
+from core.report.temporal import temporal_report
 from core.scoring.cohort import ScoredCohort, score_upload
 from core.scoring.trial_as_of import needs_arm_mapping, score_history
 from core.settings import Settings, SettingsError, load_settings
@@ -60,6 +69,13 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         type=date.fromisoformat,
         default=None,
         help="count days to YYYY-MM-DD (a history, or a cohort file that gives dates)",
+    )
+    parser.add_argument(
+        "--validate-after",
+        type=date.fromisoformat,
+        default=None,
+        help="with --history and a .html or .pdf report: train on the patients enrolled before YYYY-MM-DD, "
+        "test on those enrolled on or after it",
     )
     parser.add_argument("--arms", default=None, help='for the generic model: "TrialArm=Active,Other=Placebo"')
     add_history_arguments(parser, problems=False)
@@ -85,6 +101,8 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         parser.error(problem)
     if (args.cohort is None) == (args.history is None):
         parser.error("give a cohort file or --history, one of the two")
+    if args.validate_after is not None and (args.history is None or args.output.suffix.lower() not in REPORTS):
+        parser.error("--validate-after needs --history and a report to write (-o report.html or report.pdf)")
     if args.threshold is not None and not 0.0 <= args.threshold <= 1.0:
         parser.error("--threshold must be between 0 and 1")
     if args.capacity is not None and args.capacity < 0:
@@ -140,6 +158,38 @@ def _load(args: argparse.Namespace, bundle: ModelBundle, settings: Settings) -> 
     return score_history(history, files, args.history.name, as_of, bundle, settings.bands, mapping)
 
 
+def _validate(args: argparse.Namespace, settings: Settings) -> int:
+    """The out-of-time test of the trial's own training, written as the week's report."""
+    history, files = load_history(args, settings.max_upload_mb)
+    policy = Policy(args.threshold or 0.0, args.capacity, settings.costs, settings.bands, args.plan)
+    validation = temporal_validation(
+        history,
+        pd.Timestamp(args.validate_after),
+        args.history.name,
+        policy,
+        settings.bands,
+        digest=files_sha256(files),
+        own_threshold=args.threshold is None,
+    )
+    report = temporal_report(
+        validation,
+        validation.policy,
+        trial=args.trial or args.history.stem,
+        made_by=args.by or _login_name(),
+        made_at=datetime.now(UTC),
+        reference=settings.reference_threshold,
+    )
+    _write(args.output, report_bytes(report, args.output.suffix.lower()))
+    for line in validation.in_words():
+        print(line)
+    for day, figures in by_landmark_day(validation).items():
+        print(f"out-of-time ROC AUC at day {day}: {interval(figures['roc_auc'])} ({figures['n']:,} patients)")
+    print(
+        f"out-of-time ROC AUC, landmark days pooled {interval(validation.evaluation.metrics['roc_auc'])}; wrote the report to {args.output}"
+    )
+    return 0
+
+
 def _write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
@@ -184,6 +234,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     try:
         settings = load_settings()
+        if args.validate_after is not None:
+            return _validate(args, settings)
         bundle = Registry(settings.models_dir).load(None, settings.model_sha256)
         cohort = _load(args, bundle, settings)
         note = cohort.phase_note(bundle)
@@ -205,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
             args.output.with_name(args.output.stem + "_about.json"),
             json.dumps({**dict(about), "Columns": dict(column_meanings(table))}, indent=2).encode(),
         )
-    except HistoryRefused as exc:
+    except (HistoryRefused, ValidationRefused) as exc:
         print(f"not scored: {error_line(exc)}", file=sys.stderr)
         return 1
     except (SchemaError, SettingsError, ModelIntegrityError, RegistryError, OSError, ValueError) as exc:
