@@ -41,6 +41,7 @@ from core.cli.history_input import HistoryRefused, add_history_arguments, load_h
 from core.decisions.policy import PLANS, SINGLE, Policy
 from core.formatting import interval
 from core.history.as_of import GENERIC_ARMS, default_as_of, guess_arm_mapping, patients_in_study, trial_arms
+from core.history.endings import DEFAULT_OUTCOME, DEFINITIONS, OutcomeDefinition
 from core.history.reader import files_sha256
 from core.model.bundle import ModelBundle, ModelIntegrityError
 from core.model.registry import Registry, RegistryError
@@ -76,6 +77,13 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         default=None,
         help="with --history and a .html or .pdf report: train on the patients enrolled before YYYY-MM-DD, "
         "test on those enrolled on or after it",
+    )
+    parser.add_argument(
+        "--outcome",
+        choices=sorted(DEFINITIONS),
+        default=DEFAULT_OUTCOME.name,
+        help="with --validate-after, what counts as dropout: retention dropouts only (dropout, the default, as "
+        "train) or any discontinuation (any)",
     )
     parser.add_argument("--arms", default=None, help='for the generic model: "TrialArm=Active,Other=Placebo"')
     add_history_arguments(parser, problems=False)
@@ -170,6 +178,7 @@ def _validate(args: argparse.Namespace, settings: Settings) -> int:
         settings.bands,
         digest=files_sha256(files),
         own_threshold=args.threshold is None,
+        outcome=OutcomeDefinition(args.outcome),
     )
     report = temporal_report(
         validation,

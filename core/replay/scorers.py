@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from core.decisions.costs import FACTORY_COSTS, CostSettings
+from core.history.endings import DEFAULT_OUTCOME, OutcomeDefinition
 from core.history.trial_history import TrialHistory
 from core.model import coverage, gaps
 from core.model.bundle import ModelBundle, load_bundle
@@ -61,12 +62,17 @@ def _card(name: str, data_names: list[str], levels: dict, sample: list, covers: 
     }
 
 
-def trial_trainer(costs: CostSettings = FACTORY_COSTS, families: tuple[str, ...] = FAMILIES) -> Trainer:
-    """Today's trial training on the history known on the day (None while the history is too small)."""
+def trial_trainer(
+    costs: CostSettings = FACTORY_COSTS,
+    families: tuple[str, ...] = FAMILIES,
+    outcome: OutcomeDefinition = DEFAULT_OUTCOME,
+) -> Trainer:
+    """Today's trial training on the history known on the day (None while the history is too small); ``outcome``
+    says what counts as dropout, as on the Train page."""
 
     def train(cut: TrialHistory, day: pd.Timestamp) -> ModelBundle | None:
         try:
-            data = landmark_data(cut)
+            data = landmark_data(cut, outcome=outcome)
         except TrainingRefused:
             return None
         design = design_of(data, data.feature_names)

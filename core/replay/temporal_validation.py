@@ -18,8 +18,9 @@ import pandas as pd
 from core.decisions.bands import RiskBand
 from core.decisions.policy import Policy
 from core.history.as_of import derived_columns
+from core.history.endings import DEFAULT_OUTCOME, OutcomeDefinition, outcome_labels
 from core.history.landmarks import LANDMARK_COLUMN, default_landmarks, landmark_snapshots
-from core.history.trial_history import WITHDRAWN, TrialHistory
+from core.history.trial_history import TrialHistory
 from core.model.bundle import ModelBundle
 from core.reading.contract import ID_COLUMN, OUTCOME_COLUMN
 from core.replay.cut import history_as_of
@@ -45,10 +46,11 @@ class TemporalSplit:
     date: pd.Timestamp
     training: TrialHistory  # the history as it stood the day before ``date``, its patients enrolled before it
     tested: TrialHistory  # the patients enrolled on or after ``date``, with everything later known of them
+    outcome: OutcomeDefinition = DEFAULT_OUTCOME  # what counts as dropout, on both sides
 
     def counts(self) -> dict[str, int]:
         def dropouts(history: TrialHistory) -> int:
-            return int((history.subjects["status"] == WITHDRAWN).sum())
+            return int(np.nansum(outcome_labels(history.subjects, self.outcome)))
 
         return {
             "trained_patients": len(self.training.subjects),
@@ -80,7 +82,9 @@ class TemporalValidation:
         ]
 
 
-def split_by_enrolment(history: TrialHistory, date: object) -> TemporalSplit:
+def split_by_enrolment(
+    history: TrialHistory, date: object, outcome: OutcomeDefinition = DEFAULT_OUTCOME
+) -> TemporalSplit:
     """The training history (as it stood the day before ``date``) and the tested patients; refused with the
     counts when either side is too small."""
     day = pd.Timestamp(date).normalize()
@@ -93,7 +97,7 @@ def split_by_enrolment(history: TrialHistory, date: object) -> TemporalSplit:
         visits=history.visits[history.visits["patient_id"].isin(ids)],
         adverse_events=history.adverse_events[history.adverse_events["patient_id"].isin(ids)],
     )
-    split = TemporalSplit(day, training, tested)
+    split = TemporalSplit(day, training, tested, outcome)
     _refuse_small(split)
     return split
 
@@ -112,12 +116,18 @@ def _refuse_small(split: TemporalSplit) -> None:
             f"(the test needs at least {MIN_TEST_PATIENTS} patients and {MIN_TEST_DROPOUTS} dropouts)"
         )
     if problems:
-        raise ValidationRefused("cannot validate: " + "; and ".join(problems) + ". Choose another date.")
+        counted = split.outcome.words.split(":")[0]  # "retention dropout" or "any discontinuation"
+        raise ValidationRefused(
+            "cannot validate: "
+            + "; and ".join(problems)
+            + f" (dropouts counted as {counted}). Choose another date"
+            + (", or count any discontinuation as dropout." if split.outcome.name != "any" else ".")
+        )
 
 
-def _landmark_cells(full: TrialHistory, tested: TrialHistory) -> pd.DataFrame:
+def _landmark_cells(full: TrialHistory, tested: TrialHistory, outcome: OutcomeDefinition) -> pd.DataFrame:
     """The tested patients at each landmark day they reached, as cells of text (one row id per patient-day)."""
-    frame = landmark_snapshots(tested, default_landmarks(full))
+    frame = landmark_snapshots(tested, default_landmarks(full), definition=outcome)
     frame = frame.drop(columns=list(derived_columns(full.contract)), errors="ignore")
     ids = frame[ID_COLUMN].astype(str) + ROW_MARK + frame[LANDMARK_COLUMN].astype(int).astype(str)
     frame = frame.drop(columns=[LANDMARK_COLUMN]).assign(**{ID_COLUMN: ids})
@@ -139,21 +149,24 @@ def temporal_validation(
     n_boot: int = 200,
     digest: str = "",
     own_threshold: bool = False,
+    outcome: OutcomeDefinition = DEFAULT_OUTCOME,
 ) -> TemporalValidation:
     """Train on the patients enrolled before ``date``, test on those enrolled on or after it (``digest``: the
     SHA-256 of the history's files, for the report's stamp; ``own_threshold``: the trained model's default
-    threshold replaces the policy's)."""
-    split = split_by_enrolment(history, date)
+    threshold replaces the policy's; ``outcome``: what counts as dropout, in training and in the test alike)."""
+    split = split_by_enrolment(history, date, outcome)
     try:
-        landmark_data(split.training)  # its refusal says what the early patients lack, in plain words
+        landmark_data(split.training, outcome=outcome)  # its refusal says what the early patients lack, in plain words
     except TrainingRefused as exc:
         raise ValidationRefused(f"cannot train on the patients enrolled before {split.date.date()}: {exc}") from None
-    bundle = (trainer or trial_trainer(policy.costs))(split.training, split.date - pd.Timedelta(days=1))
+    bundle = (trainer or trial_trainer(policy.costs, outcome=outcome))(
+        split.training, split.date - pd.Timedelta(days=1)
+    )
     if bundle is None:
         raise ValidationRefused(f"cannot train on the patients enrolled before {split.date.date()}")
     if own_threshold:
         policy = replace(policy, threshold=bundle.default_threshold)
-    cells = _landmark_cells(history, split.tested)
+    cells = _landmark_cells(history, split.tested, outcome)
     cohort = score_snapshot(cells, f"{label}, enrolled from {split.date.date()}", digest or "not given", bundle, bands)
     by_patient = cohort.scored.assign(**{ID_COLUMN: patient_of(cohort.scored[ID_COLUMN])})
     evaluation = evaluate_outcomes(replace(cohort, scored=by_patient), policy, bundle, n_boot=n_boot)
