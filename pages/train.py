@@ -40,7 +40,7 @@ outcome = state.training()
 if outcome is not None:
     train_views.results_section(outcome)
     if picked is not None and history is not None and not outcome.refused:  # the trial just trained on
-        replay_views.replay_section(history, label)
+        replay_views.replay_section(history, label, definition)
 
 st.subheader("Model versions on this installation")
 version_views.section()

@@ -10,15 +10,17 @@ from typing import Any
 import streamlit as st
 
 from app import state
+from core.history.endings import OutcomeDefinition
 from core.history.trial_history import TrialHistory
 from core.replay.run import ReplayOptions, ReplayRefused, replay_trial
 from core.replay.scorers import fallback_model
 
 
-def run(history: TrialHistory, share: float) -> dict[str, Any] | str:
-    """The replay's result at ``share`` of the ongoing patients called a week, or why it could not run."""
+def run(history: TrialHistory, share: float, outcome: OutcomeDefinition) -> dict[str, Any] | str:
+    """The replay's result at ``share`` of the ongoing patients called a week (dropout as ``outcome`` defines
+    it, as the training did), or why it could not run."""
     bar = st.progress(0.0, text="Starting the replay…")
-    options = ReplayOptions(capacity_share=share, costs=state.costs(), bands=state.settings().bands)
+    options = ReplayOptions(capacity_share=share, costs=state.costs(), bands=state.settings().bands, outcome=outcome)
 
     def progress(fraction: float, words: str) -> None:
         bar.progress(fraction, words)

@@ -10,6 +10,7 @@ from app import state
 from app.access.identity import require
 from app.services import trial_replay
 from app.text import plain
+from core.history.endings import OutcomeDefinition
 from core.replay.calls import RULES
 from core.replay.words import CALL_LIST, comparison_rows, headline, how_it_was_done
 from core.trust.roles import TRAIN
@@ -36,7 +37,7 @@ def _show(result: dict) -> None:
     st.markdown("\n".join(f"- {plain(line)}" for line in how_it_was_done(result)))
 
 
-def replay_section(history, label: str) -> None:
+def replay_section(history, label: str, outcome: OutcomeDefinition) -> None:
     """The replay's button, its calls-a-week choice, and the last replay's figures in plain words."""
     st.subheader("Replay this trial")
     st.markdown(
@@ -53,7 +54,7 @@ def replay_section(history, label: str) -> None:
         key="replay_share",
     )
     if require(TRAIN) and st.button("Replay this trial", key="replay_start"):
-        state.set_replay(label, percent / 100, trial_replay.run(history, percent / 100))
+        state.set_replay(label, percent / 100, trial_replay.run(history, percent / 100, outcome))
     last = state.replay()
     if last is None or last[0] != label:
         return

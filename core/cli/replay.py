@@ -3,6 +3,7 @@ early, for how many calls, beside what coordinators do today at the same number 
 
     python -m core.cli.replay --history FOLDER_OR_WORKBOOK [--capacity K | --capacity 5%] [--threshold T]
                               [--start YYYY-MM-DD] [--retrain-weeks N] [--called-weeks N] [--draws N]
+                              [--outcome dropout|any]
                               [--columns matching.toml] [--day-first | --month-first] -o replay.json|replay.html
 
 Every week uses only what was known that day (``core.replay``). The JSON holds ``dropouts``,
@@ -24,6 +25,7 @@ import pandas as pd
 
 from core.cli.common import error_line
 from core.cli.history_input import HistoryRefused, add_history_arguments, load_history
+from core.history.endings import DEFAULT_OUTCOME, DEFINITIONS, OutcomeDefinition
 from core.model.bundle import ModelIntegrityError
 from core.model.registry import Registry, RegistryError
 from core.reading.errors import SchemaError
@@ -71,6 +73,13 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--retrain-weeks", type=int, default=4, help="retrain every N weeks (default 4)")
     parser.add_argument("--called-weeks", type=int, default=4, help="a called patient is not called again for N weeks")
     parser.add_argument("--draws", type=int, default=20, help="random-call draws averaged (default 20)")
+    parser.add_argument(
+        "--outcome",
+        choices=sorted(DEFINITIONS),
+        default=DEFAULT_OUTCOME.name,
+        help="what counts as dropout, as for train: retention dropouts only (dropout, the default) or any "
+        "discontinuation (any); the models learn it and the replay counts it",
+    )
     add_history_arguments(parser)
     parser.add_argument("-o", "--output", type=Path, required=True, help="replay.json, or replay.html for a page")
     args = parser.parse_args(argv)
@@ -105,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
             draws=args.draws,
             costs=settings.costs,
             bands=settings.bands,
+            outcome=OutcomeDefinition(args.outcome),
         )
         fallback = fallback_model(Registry(settings.models_dir, settings.model_sha256))
         result = replay_trial(history, fallback, options, progress=_progress)

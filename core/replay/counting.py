@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core.history.trial_history import COMPLETED, WITHDRAWN, TrialHistory
+from core.history.endings import DEFAULT_OUTCOME, OutcomeDefinition, outcome_labels
+from core.history.trial_history import COMPLETED, TrialHistory
 from core.reading.contract import ID_COLUMN, SITE_COLUMN
 
 WARNING_BINS = ((0, 1), (1, 2), (2, 4), (4, 8), (8, None))  # weeks: [low, high)
@@ -33,13 +34,15 @@ FIGURE_KEYS = (
 )
 
 
-def outcomes(history: TrialHistory) -> pd.DataFrame:
-    """Each patient's site, status and end date, indexed by patient (the truth the counting reads)."""
+def outcomes(history: TrialHistory, outcome: OutcomeDefinition = DEFAULT_OUTCOME) -> pd.DataFrame:
+    """Each patient's site, status, end date and whether their ending counts as dropout under ``outcome`` (the
+    definition the model was trained on), indexed by patient (the truth the counting reads)."""
     subjects = history.subjects
     return pd.DataFrame(
         {
             SITE_COLUMN: subjects[SITE_COLUMN].astype(str).to_numpy(),
             "status": subjects["status"].to_numpy(),
+            "counts_as_dropout": outcome_labels(subjects, outcome) == 1,
             "end_date": subjects["end_date"].to_numpy(),
         },
         index=pd.Index(subjects[ID_COLUMN].astype(str), name=ID_COLUMN),
@@ -69,7 +72,7 @@ def _per_patient(calls: pd.DataFrame, truth: pd.DataFrame, start: pd.Timestamp) 
     and the weeks from their first call to their withdrawal."""
     ids = calls[ID_COLUMN].astype(str)
     first = pd.to_datetime(calls.groupby(ids)["day"].min()).reindex(truth.index) if len(calls) else None
-    dropout = ((truth["status"] == WITHDRAWN) & (truth["end_date"] > start)).to_numpy()
+    dropout = (truth["counts_as_dropout"] & (truth["end_date"] > start)).to_numpy()
     ends = pd.to_datetime(truth["end_date"])
     first_call = first if first is not None else pd.Series(pd.NaT, index=truth.index, dtype="datetime64[ns]")
     reached = dropout & (first_call.notna() & (first_call < ends)).to_numpy()

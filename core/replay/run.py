@@ -13,6 +13,7 @@ import pandas as pd
 from core.decisions.bands import FACTORY_BANDS, RiskBand
 from core.decisions.costs import FACTORY_COSTS, CostSettings
 from core.decisions.policy import SINGLE, Policy
+from core.history.endings import DEFAULT_OUTCOME, OutcomeDefinition
 from core.history.trial_history import TrialHistory
 from core.model.bundle import ModelBundle
 from core.replay.calls import CallSettings
@@ -39,6 +40,7 @@ class ReplayOptions:
     costs: CostSettings = FACTORY_COSTS
     bands: tuple[RiskBand, ...] = FACTORY_BANDS
     curve: bool = True
+    outcome: OutcomeDefinition = DEFAULT_OUTCOME  # what counts as dropout: in training and in the counting alike
     notes: list[str] = field(default_factory=list)
 
     def call_settings(self) -> CallSettings:
@@ -57,7 +59,7 @@ def start_day(history: TrialHistory, options: ReplayOptions) -> tuple[pd.Timesta
     """The first replayed week and why: the date given, or the first week the trial could train a model."""
     if options.start is not None:
         return pd.Timestamp(options.start), "the date given"
-    found = first_trainable_day(history)
+    found = first_trainable_day(history, options.outcome)
     if found is not None:
         return found, "the first week the trial's own history could train a model"
     first = replay_days(history, None)
@@ -75,13 +77,20 @@ def replay_trial(
 ) -> dict[str, Any]:
     """Replay ``history`` week by week; ``trainer`` defaults to today's trial training (``trial_trainer``)."""
     start, why = start_day(history, options)
-    trainer = trainer or trial_trainer(options.costs)
+    trainer = trainer or trial_trainer(options.costs, outcome=options.outcome)
     weeks = replay_weeks(history, trainer, fallback, start, options.retrain_weeks, options.bands, progress)
     if not weeks:
         raise ReplayRefused(f"no week lies between the start ({start.date()}) and the data cut-off")
     settings = options.call_settings()
-    result = replay_result(history, weeks, settings, options.draws)
-    result["settings"] |= {"start_because": why, "retrain_weeks": options.retrain_weeks, "fallback": fallback.version}
+    result = replay_result(history, weeks, settings, options.draws, options.outcome)
+    result["settings"] |= {
+        "start_because": why,
+        "retrain_weeks": options.retrain_weeks,
+        "fallback": fallback.version,
+        "outcome": options.outcome.name,
+    }
     if options.curve:
-        result["capacity_curve"] = capacity_curve(history, weeks, settings, draws=options.draws)
+        result["capacity_curve"] = capacity_curve(
+            history, weeks, settings, draws=options.draws, outcome=options.outcome
+        )
     return result

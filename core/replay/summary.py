@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from core.history.endings import DEFAULT_OUTCOME, OutcomeDefinition
 from core.history.trial_history import TrialHistory
 from core.replay.calls import RULES, CallSettings, model_calls, rule_calls
 from core.replay.counting import averaged, by_site, figures, outcomes
@@ -58,12 +59,16 @@ def _setting_words(weeks: Sequence[Week], settings: CallSettings) -> dict[str, A
 
 
 def replay_result(
-    history: TrialHistory, weeks: Sequence[Week], settings: CallSettings, draws: int = RANDOM_DRAWS
+    history: TrialHistory,
+    weeks: Sequence[Week],
+    settings: CallSettings,
+    draws: int = RANDOM_DRAWS,
+    outcome: OutcomeDefinition = DEFAULT_OUTCOME,
 ) -> dict[str, Any]:
     """The call list's figures (top level), the rules' (``baselines``), per site (``by_site``), and the settings."""
     if not weeks:
         raise ValueError("there is no week to replay between the start and the data cut-off")
-    truth, start = outcomes(history), weeks[0].day
+    truth, start = outcomes(history, outcome), weeks[0].day
     calls, counts = model_calls(weeks, settings)
     result = _counted([calls], truth, start)
     sites = result.pop("by_site")
@@ -87,10 +92,11 @@ def capacity_curve(
     settings: CallSettings,
     shares: Sequence[float] = CURVE_SHARES,
     draws: int = RANDOM_DRAWS,
+    outcome: OutcomeDefinition = DEFAULT_OUTCOME,
 ) -> list[dict[str, Any]]:
     """At each capacity (a share of the week's ongoing patients): calls per week, and the withdrawals reached by
     the call list and by each rule at the same number of calls."""
-    truth, start = outcomes(history), weeks[0].day
+    truth, start = outcomes(history, outcome), weeks[0].day
     points = []
     for share in shares:
         at = replace(settings, capacity_share=share)

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from core.decisions.bands import FACTORY_BANDS, RiskBand
+from core.history.endings import DEFAULT_OUTCOME, OutcomeDefinition
 from core.history.landmarks import snapshot_as_of
 from core.history.trial_history import TrialHistory
 from core.model.bundle import ModelBundle
@@ -74,7 +75,7 @@ def score_week(cut: TrialHistory, day: pd.Timestamp, bundle: ModelBundle, bands:
     return Week(pd.Timestamp(day), bundle.version, bundle.default_threshold, patients[WEEK_COLUMNS])
 
 
-def first_trainable_day(history: TrialHistory) -> pd.Timestamp | None:
+def first_trainable_day(history: TrialHistory, outcome: OutcomeDefinition = DEFAULT_OUTCOME) -> pd.Timestamp | None:
     """The first week (counted from the first enrolment) whose cut history can train a model; None if none.
 
     A binary search over the weeks: the cut only grows, so once a week can train, later ones can too.
@@ -84,7 +85,7 @@ def first_trainable_day(history: TrialHistory) -> pd.Timestamp | None:
     while low <= high:
         middle = (low + high) // 2
         try:
-            landmark_data(history_as_of(history, days[middle]))
+            landmark_data(history_as_of(history, days[middle]), outcome=outcome)
         except TrainingRefused:
             low = middle + 1
             continue

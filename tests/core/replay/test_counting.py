@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from core.history.endings import ANY_DISCONTINUATION
 from core.history.trial_history import TrialHistory
 from core.replay.counting import by_site, figures, outcomes
 
@@ -71,3 +72,13 @@ def test_no_calls_reach_no_one():
     empty = pd.DataFrame(columns=["day", "patient_id"])
     result = figures(empty, outcomes(_history()), START)
     assert (result["reached_before_leaving"], result["calls"], result["share_of_calls_to_completers"]) == (0, 0, None)
+
+
+def test_a_withdrawal_for_an_adverse_event_is_a_dropout_only_when_any_discontinuation_counts():
+    history = _history()
+    subjects = history.subjects.assign(reason=["adverse event", "", "", "", "withdrawal by subject", ""])
+    history = TrialHistory(subjects=subjects, visits=history.visits, adverse_events=history.adverse_events)
+    retention = figures(_calls(), outcomes(history), START)  # the default: retention dropouts only
+    every = figures(_calls(), outcomes(history, ANY_DISCONTINUATION), START)
+    assert (retention["dropouts"], retention["reached_before_leaving"]) == (2, 0)  # B (no reason given) and E
+    assert (every["dropouts"], every["reached_before_leaving"]) == (3, 1)  # A too, reached
