@@ -21,8 +21,8 @@ from bench._common import machine_note, parse_args, print_table, tiny_note  # no
 from core.cli.history_input import history_files  # noqa: E402
 from core.decisions.policy import Policy  # noqa: E402
 from core.formatting import interval  # noqa: E402
-from core.history.reader import read_history  # noqa: E402
 from core.history.endings import ANY_DISCONTINUATION  # noqa: E402
+from core.history.reader import read_history  # noqa: E402
 from core.replay.temporal_validation import by_landmark_day, temporal_validation  # noqa: E402
 from core.settings import load_settings  # noqa: E402
 
