@@ -79,7 +79,7 @@ def test_one_patient_form_on_the_page():
     at = open_page("patient")
     _fill_and_assess(at, PATIENT)
     assert len(at.get("form")) == 1
-    assert {w.key.split("_", 1)[0] for w in at.number_input} == {"patient0"}  # no second copy of the fields
+    assert {w.key.split("_", 1)[0] for w in at.main.number_input} == {"patient0"}  # no second copy of the fields
 
 
 def test_what_if_with_two_edits_shows_each_edit_alone(bundle):
