@@ -54,6 +54,7 @@ import pandas as pd
 
 from core.formatting import count
 from core.outreach.effect_bootstrap import cell_totals
+from core.stats.resampling import percentile_interval
 
 MAX_RISK_GROUPS = 10
 MIN_PATIENTS = 30  # contacted and not-contacted patients with a known outcome, each
@@ -142,15 +143,6 @@ def _effect(contacted: np.ndarray, not_contacted: np.ndarray) -> tuple[np.ndarra
     with np.errstate(invalid="ignore", divide="ignore"):
         relative = np.where(not_contacted > 0, 1 - contacted / np.where(not_contacted > 0, not_contacted, 1), np.nan)
     return relative, not_contacted - contacted
-
-
-def _interval(values: np.ndarray, confidence: float) -> tuple[float, float]:
-    finite = values[np.isfinite(values)]
-    if not len(finite):
-        return (float("nan"), float("nan"))
-    tail = (1 - confidence) / 2 * 100
-    low, high = np.percentile(finite, [tail, 100 - tail])
-    return float(low), float(high)
 
 
 def _naive(contacted: np.ndarray, dropped: np.ndarray) -> float:
@@ -273,9 +265,9 @@ def estimate_effectiveness(
     boot_relative, boot_difference = _effect(boot_c, boot_n)
     return EffectEstimate(
         relative,
-        _interval(boot_relative, confidence),
+        percentile_interval(boot_relative, confidence),
         difference,
-        _interval(boot_difference, confidence),
+        percentile_interval(boot_difference, confidence),
         float(rate_c),
         float(rate_n),
         naive,

@@ -42,6 +42,7 @@ import pandas as pd
 from core.formatting import count
 from core.outreach.effect_bootstrap import cell_totals
 from core.outreach.effectiveness import CONFIDENCE, REPLICATES
+from core.stats.resampling import percentile_interval
 
 MIN_HELD_OUT = 20  # held-out patients with a known outcome before a figure is given
 MIN_CALLED = 20
@@ -103,15 +104,6 @@ def _effect(without: np.ndarray, with_calls: np.ndarray, calls: np.ndarray) -> t
         relative = np.where(without > 0, 1 - with_calls / np.where(without > 0, without, 1), np.nan)
         difference = np.where(calls > 0, (without - with_calls) / np.where(calls > 0, calls, 1), np.nan)
     return relative, difference
-
-
-def _interval(values: np.ndarray, confidence: float) -> tuple[float, float]:
-    finite = values[np.isfinite(values)]
-    if not len(finite):
-        return (float("nan"), float("nan"))
-    tail = (1 - confidence) / 2 * 100
-    low, high = np.percentile(finite, [tail, 100 - tail])
-    return float(low), float(high)
 
 
 def _refusal(held_patients: int, called: int, weeks: int, without: float, unknown: int) -> str | None:
@@ -192,9 +184,9 @@ def estimate_randomised(
     boot_relative, boot_difference = _effect(*boot[:3])
     return RandomisedEstimate(
         relative,
-        _interval(boot_relative, confidence),
+        percentile_interval(boot_relative, confidence),
         difference,
-        _interval(boot_difference, confidence),
+        percentile_interval(boot_difference, confidence),
         rate_called,
         rate_without,
         **counts,

@@ -96,3 +96,13 @@ def resampled_metrics(scores: SortedScores, w: np.ndarray) -> dict[str, float] |
         "brier": brier(scores.y, scores.p, w),
         "ece": calibration_error(scores.y, scores.p, w),
     }
+
+
+def percentile_interval(values: np.ndarray, confidence: float) -> tuple[float, float]:
+    """The percentile interval of resampled values (non-finite draws left out; NaN, NaN when none is finite)."""
+    finite = values[np.isfinite(values)]
+    if not len(finite):
+        return (float("nan"), float("nan"))
+    tail = (1 - confidence) / 2 * 100
+    low, high = np.percentile(finite, [tail, 100 - tail])
+    return float(low), float(high)
