@@ -23,6 +23,7 @@ import pandas as pd
 from core.model import gaps
 from core.model.features import UnknownFeatureError, build_features, feature_specs, required_inputs
 from core.model.predictors import LinearModel, Predictor, TreeModel
+from core.model.time_model import HORIZONS, SurvivalModel, horizon_column
 from core.paths import HOLDOUT_FILE
 from core.reading import contract as contract_module
 from core.reading.contract import Contract
@@ -135,9 +136,40 @@ class ModelBundle:
         """Per-feature log-odds contributions adding up to the log-odds ``predict_features`` gives."""
         return gaps.contributions(self.model, X, self.input_sample)
 
+    @property
+    def horizons(self) -> tuple[int, ...]:
+        """The weeks ahead this model gives a chance of leaving within (none for a landmark model)."""
+        if not isinstance(self.model, SurvivalModel):
+            return ()
+        return tuple(int(h) for h in self.card.get("time_to_dropout", {}).get("horizons_weeks", HORIZONS))
+
+    def chances(self, features: pd.DataFrame) -> pd.DataFrame:
+        """The chance of leaving within each horizon (``chance_within_N_weeks``, 0-1; blanks averaged as
+        ``predict_features`` does); no columns for a model that does not look at time."""
+        model = self.model
+        if not isinstance(model, SurvivalModel):
+            return pd.DataFrame(index=features.index)
+        X = features[self.feature_names].to_numpy(dtype=float)
+        columns = {}
+        for weeks in self.horizons:
+            within = _Within(model, weeks)
+            columns[horizon_column(weeks)] = gaps.probability(within, X, self.input_sample) if len(X) else X[:, 0]
+        return pd.DataFrame(columns, index=features.index)
+
     def predict(self, valid: pd.DataFrame) -> np.ndarray:
         """Dropout probability (0-1) for validated contract rows, shape (n,)."""
         return self.predict_features(self.features(valid))
+
+
+@dataclass(frozen=True)
+class _Within:
+    """A survival model read as "the chance of leaving within ``weeks`` weeks" (for ``gaps.probability``)."""
+
+    model: SurvivalModel
+    weeks: int
+
+    def probability(self, X: np.ndarray) -> np.ndarray:
+        return self.model.chance_within(X, self.weeks)
 
 
 def load_bundle(model_path: Path, card_path: Path, pinned_sha256: str | None = None) -> ModelBundle:
@@ -163,7 +195,8 @@ def load_bundle(model_path: Path, card_path: Path, pinned_sha256: str | None = N
         )
     stored = joblib.load(model_path)
     model: Predictor = TreeModel(stored) if isinstance(stored, lgb.Booster) else stored
-    if not isinstance(model, TreeModel | LinearModel):
+    known = TreeModel | LinearModel
+    if not isinstance(model, known) and not (isinstance(model, SurvivalModel) and isinstance(model.hazard, known)):
         raise ModelIntegrityError("The model file holds no model this version of the app knows; it was not loaded.")
     names = [entry["name"] for entry in card.get("features", [])]
     if list(model.feature_names) != names:

@@ -10,10 +10,17 @@ the blank inputs themselves, so the contributions still add up exactly to the pr
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import numpy as np
 import pandas as pd
 
 from core.model.predictors import Predictor
+
+
+class GivesProbability(Protocol):
+    def probability(self, X: np.ndarray) -> np.ndarray: ...
+
 
 SAMPLE_ROWS = 24  # training rows per blank: enough for a stable average, cheap for a cohort of thousands
 
@@ -43,7 +50,7 @@ def _expanded(X: np.ndarray, sample: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return np.where(np.isnan(copies), filler, copies), blank_rows
 
 
-def probability(model: Predictor, X: np.ndarray, sample: np.ndarray | None) -> np.ndarray:
+def probability(model: GivesProbability, X: np.ndarray, sample: np.ndarray | None) -> np.ndarray:
     """The model's probability; for a row with blanks, its mean over the sample's values of those inputs."""
     X = np.asarray(X, dtype=float)
     out = model.probability(X)

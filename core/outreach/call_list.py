@@ -7,11 +7,14 @@ the row in the uploaded file, then the user's own extra columns unchanged.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
 from core.decisions.policy import Policy
 from core.model.bundle import ModelBundle
+from core.model.time_model import horizon_column
 from core.output.excel import Sheet, xlsx_bytes
 from core.outreach.holdout import FAIR_TEST_COLUMN, mark_held_out
 from core.outreach.last_contact import last_contact_for
@@ -35,6 +38,11 @@ HEADERS = {
 }
 LAST_CONTACT_HEADERS = {"contact_date": "Last contact date", "outcome": "Last contact outcome"}
 PERCENT_COLUMNS = ("Chance of dropping out",)  # probabilities 0-1, shown as percentages in Excel
+WITHIN_HEADER = "Chance of leaving within {} weeks"  # a time-to-dropout model's chance per horizon
+WITHIN_MEANING = (
+    "The model's estimated chance (0-100%) that the patient drops out within the next {} weeks "
+    "(a time-to-dropout model only)."
+)
 MONEY_COLUMNS = ("Contact cost ($)",)
 PROBABILITY_DECIMALS = 4
 FROM_FILE = "from_file"  # table.attrs key: the user's own columns, carried unchanged
@@ -77,10 +85,12 @@ def call_list(
     table = ranked_table(cohort, rows, flagged, policy, bundle)
     if held_out:
         table = mark_held_out(table, held_out)
-    ours = [c for c in HEADERS if c in table.columns]
+    headers = _with_horizons(bundle)
+    ours = [c for c in headers if c in table.columns]
     extras = cohort.result.extra_columns
-    out = table[ours].rename(columns=HEADERS)
-    out["Chance of dropping out"] = out["Chance of dropping out"].round(PROBABILITY_DECIMALS)
+    out = table[ours].rename(columns=headers)
+    for column in _percent_columns(out):
+        out[column] = out[column].round(PROBABILITY_DECIMALS)
     out["Flagged"] = np.where(out["Flagged"].to_numpy(dtype=bool), "Yes", "No")
     if last_contacts is not None:
         found = last_contact_for(table, last_contacts)  # by site and patient id
@@ -94,11 +104,29 @@ def call_list(
     return out
 
 
+def _with_horizons(bundle: ModelBundle) -> dict[str, str]:
+    """The headers, with a time-to-dropout model's chance per horizon right after the chance of dropping out."""
+    within = {horizon_column(weeks): WITHIN_HEADER.format(weeks) for weeks in bundle.horizons}
+    items = list(HEADERS.items())
+    at = [key for key, _ in items].index("probability") + 1
+    return dict(items[:at] + list(within.items()) + items[at:])
+
+
+def _percent_columns(table: pd.DataFrame) -> list[str]:
+    prefix = WITHIN_HEADER.split("{}")[0]
+    return [c for c in table.columns if c in PERCENT_COLUMNS or str(c).startswith(prefix)]
+
+
+def _meaning(column: str) -> str:
+    found = re.fullmatch(WITHIN_HEADER.replace("{}", r"(\d+)"), column)
+    return WITHIN_MEANING.format(found.group(1)) if found else MEANINGS.get(column, "")
+
+
 def column_meanings(table: pd.DataFrame) -> list[tuple[str, str]]:
     """Each column of a call list with one line of meaning, in the table's order (blank if none is known: a test
     fails on that, so a new column comes with its meaning)."""
     from_file = set(table.attrs.get(FROM_FILE, ()))
-    return [(str(c), FROM_FILE_MEANING if c in from_file else MEANINGS.get(str(c), "")) for c in table.columns]
+    return [(str(c), FROM_FILE_MEANING if c in from_file else _meaning(str(c))) for c in table.columns]
 
 
 def about_rows(table: pd.DataFrame, about: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -114,7 +142,7 @@ def call_list_workbook(table: pd.DataFrame, about: list[tuple[str, str]]) -> byt
             Sheet(
                 "Flagged patients",
                 table,
-                percent_columns=PERCENT_COLUMNS,
+                percent_columns=tuple(_percent_columns(table)),
                 money_columns=MONEY_COLUMNS,
                 date_columns=[c for c in (LAST_CONTACT_HEADERS["contact_date"],) if c in table],
             ),

@@ -17,6 +17,7 @@ from core.formatting import things
 from core.model import card_words
 from core.model.bundle import ModelBundle
 from core.model.drift import drift_report
+from core.model.time_model import HORIZONS, horizon_column
 from core.reading.blanks import missing_inputs
 from core.reading.contract import ID_COLUMN, OUTCOME_COLUMN, SITE_COLUMN
 from core.reading.errors import MissingColumnsError
@@ -28,7 +29,9 @@ RECENT_CONTACT_DAYS = 28  # a contact this recent counts as "contacted" for the 
 NOT_RECORDED = "not_recorded"  # the inputs a patient's row left blank (the model scored without them)
 # Names the scores add; a column of the file with one of them (say, last week's scored file uploaded
 # again) is carried under another name instead of clashing with the fresh scores.
-RESERVED_COLUMNS = frozenset({*SCORE_COLUMNS, *REASON_COLUMNS, *CONTACT_COLUMNS, NOT_RECORDED})
+RESERVED_COLUMNS = frozenset(
+    {*SCORE_COLUMNS, *REASON_COLUMNS, *CONTACT_COLUMNS, NOT_RECORDED, *(horizon_column(w) for w in HORIZONS)}
+)
 
 
 @dataclass
@@ -294,6 +297,7 @@ def ranked_table(
     reasons = cohort.reasons_for(bundle, chosen.index)
     gaps = missing_inputs(cohort.result.valid.loc[chosen.index], bundle.contract).rename(NOT_RECORDED)
     front = [c for c in (ID_COLUMN, SITE_COLUMN) if c in chosen]
-    score_cols = ["probability", "risk_band", "flagged", *CONTACT_COLUMNS]
+    within = [c for c in chosen.columns if str(c).startswith("chance_within_")]
+    score_cols = ["probability", *within, "risk_band", "flagged", *CONTACT_COLUMNS]
     rest = [c for c in chosen.columns if c not in front + score_cols + [SOURCE_ROW]]
     return pd.concat([chosen[front + score_cols], reasons, gaps, chosen[rest + [SOURCE_ROW]]], axis=1)

@@ -36,6 +36,7 @@ def score_frame(
 ) -> pd.DataFrame:
     """Return ``valid`` with the score columns in front (and reason_1..3 if ``with_reasons``).
 
+    A time-to-dropout model adds ``chance_within_N_weeks`` per horizon (0-1, blank where ``probability`` is).
     ``probability`` is the dropout probability (0-1), blank (NaN) for a patient outside the days the model
     learned from (``core.model.coverage``: its band says "too early to judge", its first reason why). With a ``threshold``, ``flagged`` says whether
     probability >= threshold (no capacity: callers with a cohort flag through core.scoring.cohort).
@@ -47,6 +48,7 @@ def score_frame(
     probability = np.where(judged, probability, np.nan)  # outside the model's days: no probability to rank by
     band = np.where(judged, band_names(np.where(judged, probability, 0.0), bands), not_judged.to_numpy())
     scores = pd.DataFrame({"probability": probability, "risk_band": band}, index=valid.index)
+    scores = scores.join(bundle.chances(features).where(pd.Series(judged, index=valid.index), axis=0))
     if threshold is not None:
         scores["flagged"] = judged & (np.nan_to_num(probability, nan=-1.0) >= threshold)
     if with_reasons:

@@ -22,9 +22,9 @@ from sksurv.metrics import concordance_index_ipcw, cumulative_dynamic_auc, integ
 from sksurv.nonparametric import kaplan_meier_estimator
 from sksurv.util import Surv
 
+from core.model.time_model import DAYS_PER_WEEK, HORIZONS, leave_before
 from core.stats.per_stratum import stratum_mean_summary
 from core.training.hazard_cv import Fold
-from core.training.hazard_model import DAYS_PER_WEEK, HORIZONS, leave_before
 from core.training.person_period import PersonPeriods
 
 LANDMARK_STEP_WEEKS = 4
@@ -41,24 +41,23 @@ def held_out_survival(periods: PersonPeriods, folds: list[Fold], family: str, ro
         mine = np.intersect1d(fold.test, rows)
         if not len(mine) or family not in fold.models:
             continue
-        features = periods.features.iloc[mine].reset_index(drop=True)
+        model = fold.models[family].model
         at = [position[r] for r in mine]
-        curve[at] = fold.models[family].survival(features, weeks, periods.planned[mine])
+        curve[at] = model.survival(periods.features.iloc[mine][model.feature_names].to_numpy(dtype=float), weeks)
     return curve
 
 
 def landmark_rows(periods: PersonPeriods, step_weeks: int = LANDMARK_STEP_WEEKS) -> np.ndarray:
     """Rows on landmark days (every 28 days, before the planned end) of patients whose outcome is known."""
-    week = periods.week
-    return np.flatnonzero(
-        (week > 0) & (week % step_weeks == 0) & periods.ended & (week * DAYS_PER_WEEK < periods.planned)
-    )
+    day = periods.day
+    step = step_weeks * DAYS_PER_WEEK
+    return np.flatnonzero((day > 1) & (day % step == 0) & periods.ended & (day < periods.planned))
 
 
 def before_end(periods: PersonPeriods, folds: list[Fold], family: str) -> tuple[np.ndarray, np.ndarray]:
     """Landmark rows and their held-out chance of leaving before the planned end."""
     rows = landmark_rows(periods)
-    weeks_left = np.ceil((periods.planned[rows] - periods.week[rows] * DAYS_PER_WEEK) / DAYS_PER_WEEK)
+    weeks_left = np.ceil((periods.planned[rows] - periods.day[rows]) / DAYS_PER_WEEK)
     weeks_left = np.nan_to_num(weeks_left, nan=1).astype(int).clip(min=1)
     curve = held_out_survival(periods, folds, family, rows, int(weeks_left.max()) if len(rows) else 1)
     return rows, leave_before(curve, weeks_left)
@@ -70,8 +69,7 @@ def per_landmark(periods: PersonPeriods, folds: list[Fold], family: str, n_boot:
     known = np.isfinite(p)
     rows, p = rows[known], p[known]
     y = periods.withdrew[rows].astype(int)
-    days = periods.week[rows] * int(DAYS_PER_WEEK)
-    return stratum_mean_summary(y, p, days, periods.patient[rows], n_boot)
+    return stratum_mean_summary(y, p, periods.day[rows], periods.patient[rows], n_boot)
 
 
 def _time_metrics(time: np.ndarray, event: np.ndarray, survival: np.ndarray, horizon: int) -> dict[str, float]:

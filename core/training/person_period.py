@@ -2,15 +2,17 @@
 
 Definitions (as implemented):
 
-* Week k (k = 0, 1, ...) covers study days 7k+1 .. 7k+7; day 1 is the enrolment. Its row describes the
-  patient as known at the end of study day 7k (week 0: nothing but who they are), so no row ever sees an
-  event dated inside or after its own week (``core.training.period_features``).
-* At risk in week k: a patient who ended (withdrew or completed) on study day 7k+1 or later, or an
-  ongoing patient followed through the whole week (to day 7k+7 by the data cut-off; a part-week at the
-  cut-off is left out rather than counted as a week without dropout).
-* ``left``: 1 in the week of a withdrawal (any reason but completion), else 0. Completion ends the rows
-  with 0: finishing the trial is not dropping out (the patient is censored there).
-* So a withdrawn or completed patient has ceil(end day / 7) rows, an ongoing one floor(followed days / 7).
+* Rows are the trial's snapshots on study days 1, 7, 14, 21, ... (``core.history.landmarks``: the patients
+  still in the study that day, each with what was known at the end of it), read through the same contract,
+  validation and feature table as an uploaded file. So the weekly model sees a patient exactly as scoring
+  will, and a row never sees an event dated after its own day.
+* The row of day d covers the days after it up to the next snapshot day (week ``d // 7``). At risk: a patient
+  whose ending came after day d, or an ongoing patient followed through the whole coming week (a part-week at
+  the cut-off is left out rather than counted as a week without dropout).
+* ``left``: 1 in the week the patient dropped out as the outcome definition counts it
+  (``core.history.endings``; by default retention dropouts). Any other ending (completion, an adverse event,
+  death ...) ends the patient's rows with 0: the patient is censored there (a cause-specific hazard, the
+  other endings being competing risks).
 """
 
 from __future__ import annotations
@@ -21,30 +23,35 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from core.history.as_of import derived_columns
+from core.history.endings import DEFAULT_OUTCOME, OutcomeDefinition, outcome_labels
 from core.history.events import build_index
-from core.history.trial_history import COMPLETED, WITHDRAWN, TrialHistory, day_numbers
-from core.reading.contract import ID_COLUMN, SITE_COLUMN
-from core.training.period_features import PERIOD_FEATURES, period_features
-
-WEEK = 7
-LEFT_COLUMN = "left"
-WEEK_COLUMN = "week"
+from core.history.landmarks import LANDMARK_COLUMN, followed_to, in_study, landmark_snapshots
+from core.history.trial_history import COMPLETED, WITHDRAWN, TrialHistory
+from core.model.features import TRIAL_FEATURES, build_features, feature_specs
+from core.model.time_model import DAYS_PER_WEEK
+from core.reading.contract import ID_COLUMN, SITE_COLUMN, Contract
+from core.reading.tables import ROW_NUMBER
+from core.reading.validation import SOURCE_ROW, validate_frame
+from core.training.folds import group_labels
+from core.training.landmark_data import trial_contract
 
 
 @dataclass
 class PersonPeriods:
-    """The rows of one or more trials: features (float64, ``PERIOD_FEATURES``), the outcome, who and when."""
+    """The rows of one or more trials: features (float64), the outcome, who and when."""
 
     features: pd.DataFrame
-    left: np.ndarray  # 1: withdrew in this week
+    left: np.ndarray  # 1: dropped out in this week
     week: np.ndarray
+    day: np.ndarray  # the row's study day (what was known at its end)
     patient: np.ndarray  # "trial/patient id", unique across pooled trials
     group: np.ndarray  # the cross-validation unit: "trial/site", or the patient when a trial has few sites
     trial: np.ndarray
-    withdrew: np.ndarray  # the patient of the row withdrew (at any time)
-    ended: np.ndarray  # the patient of the row withdrew or completed (their outcome is known)
-    weeks: np.ndarray  # the patient's weeks at risk (their number of rows)
-    planned: np.ndarray  # the patient's planned length in days (NaN when not known)
+    withdrew: np.ndarray  # the patient of the row dropped out (at any time, as the definition counts)
+    ended: np.ndarray  # the patient's ending is known (dropped out, completed or ended another way)
+    weeks: np.ndarray  # the patient's weeks at risk (to the end of their last row's week)
+    planned: np.ndarray  # the patient's planned length in days
 
     def __len__(self) -> int:
         return len(self.left)
@@ -52,94 +59,128 @@ class PersonPeriods:
     def take(self, rows: np.ndarray) -> PersonPeriods:
         return PersonPeriods(
             self.features.iloc[rows].reset_index(drop=True),
-            self.left[rows],
-            self.week[rows],
-            self.patient[rows],
-            self.group[rows],
-            self.trial[rows],
-            self.withdrew[rows],
-            self.ended[rows],
-            self.weeks[rows],
-            self.planned[rows],
+            *(getattr(self, name)[rows] for name in _ARRAYS),
         )
 
 
-def end_and_followed(history: TrialHistory) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each patient's last known study day, whether they ended (withdrew or completed), whether they withdrew."""
-    subjects = history.subjects
-    start = day_numbers(subjects["enrolment_date"])
-    status = subjects["status"].to_numpy()
-    ended = np.isin(status, [COMPLETED, WITHDRAWN]) & subjects["end_date"].notna().to_numpy()
-    cutoff = day_numbers(np.array([history.data_cutoff()], dtype="datetime64[s]"))[0]
-    end = np.where(ended, day_numbers(subjects["end_date"].fillna(history.data_cutoff())) - start + 1, 0)
-    followed = np.where(ended, np.maximum(end, 1), cutoff - start + 1)
-    return followed.astype(np.int64), ended, status == WITHDRAWN
+_ARRAYS = ("left", "week", "day", "patient", "group", "trial", "withdrew", "ended", "weeks", "planned")
 
 
-def weeks_at_risk(history: TrialHistory) -> np.ndarray:
-    """How many weeks each patient is at risk (the number of rows they get)."""
-    followed, ended, _ = end_and_followed(history)
-    return np.where(ended, -(-followed // WEEK), followed // WEEK).clip(min=0)
+def snapshot_days(history: TrialHistory) -> list[int]:
+    """Study days 1, 7, 14, ... up to the longest follow-up."""
+    longest = int(np.nanmax(followed_to(history))) if len(history.subjects) else 0
+    return [1, *range(int(DAYS_PER_WEEK), longest + 1, int(DAYS_PER_WEEK))] if longest >= 1 else []
 
 
-def _planned(history: TrialHistory) -> np.ndarray:
-    """Each patient's planned length in days; without one, the trial's longest follow-up stands in."""
-    planned = history.subjects["planned_days"].to_numpy(dtype=float)
-    longest = float(end_and_followed(history)[0].max()) if len(planned) else np.nan
-    return np.where(np.isfinite(planned), planned, history.planned_length() or longest)
+def next_snapshot(day: np.ndarray | int) -> np.ndarray:
+    """The snapshot day after ``day`` (1 -> 7, then a week on): the end of the row's week."""
+    day = np.asarray(day)
+    return np.where(day == 1, DAYS_PER_WEEK, day + DAYS_PER_WEEK)
 
 
-def _groups(history: TrialHistory, codes: np.ndarray, trial: str, min_sites: int = 5) -> np.ndarray:
-    ids = history.subjects[ID_COLUMN].astype(str).to_numpy()
-    sites = history.subjects[SITE_COLUMN].astype(str).to_numpy() if SITE_COLUMN in history.subjects else None
-    if sites is not None and len(np.unique(sites)) >= min_sites:
-        return np.char.add(f"{trial}/site/", sites[codes].astype(str))
-    return np.char.add(f"{trial}/", ids[codes].astype(str))
+def _at_risk(history: TrialHistory, days: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """For each snapshot row (in ``landmark_snapshots``' order): the patient's code, and whether the row is at risk."""
+    followed = followed_to(history)
+    ended = history.subjects["status"].isin([COMPLETED, WITHDRAWN]).to_numpy()
+    codes, keep = [], []
+    for day in days:
+        who = in_study(followed, ended, day)
+        codes.append(who)
+        keep.append(ended[who] | (followed[who] >= next_snapshot(day)))
+    if not codes:
+        return np.array([], dtype=np.int64), np.array([], dtype=bool)
+    return np.concatenate(codes), np.concatenate(keep)
+
+
+def _validated(cells: pd.DataFrame, contract: Contract) -> tuple[pd.DataFrame, np.ndarray]:
+    """Each day's snapshot validated on its own; the rows kept and their positions in ``cells``."""
+    mapping = {name: name for name in contract.names if name in cells.columns}
+    parts, positions = [], []
+    for day, snapshot in cells.groupby(LANDMARK_COLUMN, sort=False):
+        # The rows' positions in ``cells`` as their "row numbers", so the kept rows say where they came from.
+        numbered = snapshot.set_axis(pd.Index(snapshot.index, name=ROW_NUMBER))
+        result = validate_frame(numbered, mapping, contract, f"week of day {day}")
+        parts.append(result.valid)
+        positions.append(result.valid[SOURCE_ROW].to_numpy(dtype=np.int64))
+    if not parts:
+        return pd.DataFrame(columns=list(contract.names)), np.array([], dtype=np.int64)
+    return pd.concat(parts, ignore_index=True), np.concatenate(positions)
 
 
 def person_periods(
-    history: TrialHistory, trial: str = "trial", contacts: pd.DataFrame | None = None, max_weeks: int | None = None
+    history: TrialHistory,
+    trial: str = "trial",
+    outcome: OutcomeDefinition = DEFAULT_OUTCOME,
+    feature_names: Sequence[str] = TRIAL_FEATURES,
+    levels: dict[str, list[str]] | None = None,
 ) -> PersonPeriods:
     """Every week each patient of ``history`` was at risk, with the features known at its start.
 
-    ``contacts`` (optional): the outreach log (patient_id, contact_date, outcome) of this trial.
-    """
-    at_risk = weeks_at_risk(history)
-    if max_weeks is not None:
-        at_risk = np.minimum(at_risk, max_weeks)
-    codes = np.repeat(np.arange(len(at_risk)), at_risk)
-    first_row = np.repeat(np.cumsum(at_risk) - at_risk, at_risk)
-    week = np.arange(len(codes)) - first_row
-    followed, ended, withdrew = end_and_followed(history)
-    last_week = -(-followed // WEEK) - 1
-    left = (withdrew[codes] & (week == last_week[codes])).astype(np.int64)
-    features = period_features(history, build_index(history), codes, week * WEEK, contacts)
-    ids = history.subjects[ID_COLUMN].astype(str).to_numpy()
-    return PersonPeriods(
-        features=features,
-        left=left,
-        week=week.astype(np.int64),
-        patient=np.char.add(f"{trial}/", ids[codes].astype(str)),
-        group=_groups(history, codes, trial),
-        trial=np.full(len(codes), trial, dtype=object),
-        withdrew=withdrew[codes],
-        ended=ended[codes],
-        weeks=at_risk[codes],
-        planned=_planned(history)[codes],
+    ``levels``: the category levels the features code with (default: the trial's own arm names)."""
+    contract = trial_contract(history, feature_names)
+    if levels is None:
+        levels = {f.name: list(contract[f.name].levels) for f in feature_specs(feature_names) if f.categorical}
+    days = snapshot_days(history)
+    index = build_index(history)
+    snapshot = landmark_snapshots(history, days, index, definition=outcome) if days else pd.DataFrame()
+    codes, keep = _at_risk(history, days)
+    snapshot = snapshot.drop(columns=list(derived_columns(history.contract)), errors="ignore").iloc[keep]
+    codes = codes[keep]
+    cells = snapshot.astype(object).where(snapshot.notna(), "").astype(str).reset_index(drop=True)
+    valid, rows = _validated(cells, contract) if len(cells) else (pd.DataFrame(), np.array([], dtype=np.int64))
+    codes = codes[rows]
+    day = (
+        pd.to_numeric(cells[LANDMARK_COLUMN], errors="coerce").to_numpy()[rows].astype(np.int64) if len(rows) else rows
     )
+    return _assembled(history, trial, outcome, valid, codes, day, build_features(valid, list(feature_names), levels))
+
+
+def _assembled(
+    history: TrialHistory,
+    trial: str,
+    outcome: OutcomeDefinition,
+    valid: pd.DataFrame,
+    codes: np.ndarray,
+    day: np.ndarray,
+    features: pd.DataFrame,
+) -> PersonPeriods:
+    followed = followed_to(history)
+    labels = outcome_labels(history.subjects, outcome)
+    counted = np.nan_to_num(labels, nan=0.0) == 1.0
+    known = ~np.isnan(labels)
+    left = (counted[codes] & (followed[codes] <= next_snapshot(day))).astype(np.int64)
+    ids = history.subjects[ID_COLUMN].astype(str).to_numpy()[codes].astype(str)
+    sites = valid[SITE_COLUMN] if SITE_COLUMN in valid else None
+    groups, _ = group_labels(pd.Series(ids), sites)
+    week = (day // DAYS_PER_WEEK).astype(np.int64)
+    last_week = np.full(len(history.subjects), -1, dtype=np.int64)
+    np.maximum.at(last_week, codes, week)
+    return PersonPeriods(
+        features=features.reset_index(drop=True),
+        left=left,
+        week=week,
+        day=day,
+        patient=np.char.add(f"{trial}/", ids),
+        group=np.char.add(f"{trial}/", groups.astype(str)),
+        trial=np.full(len(codes), trial, dtype=object),
+        withdrew=counted[codes],
+        ended=known[codes],
+        weeks=last_week[codes] + 1,
+        planned=planned_days(history)[codes],
+    )
+
+
+def planned_days(history: TrialHistory) -> np.ndarray:
+    """Each patient's planned length in days; without one, the trial's, else its longest follow-up."""
+    planned = history.subjects["planned_days"].to_numpy(dtype=float)
+    longest = float(np.nanmax(followed_to(history))) if len(planned) else np.nan
+    return np.where(np.isfinite(planned), planned, history.planned_length() or longest)
 
 
 def pooled_periods(parts: Sequence[PersonPeriods]) -> PersonPeriods:
     """Several trials' rows as one set (patients and groups already carry their trial's name)."""
+    names = [n for n in parts[0].features.columns if all(n in p.features.columns for p in parts)]
     return PersonPeriods(
-        pd.concat([p.features for p in parts], ignore_index=True)[list(PERIOD_FEATURES)],
-        np.concatenate([p.left for p in parts]),
-        np.concatenate([p.week for p in parts]),
-        np.concatenate([p.patient for p in parts]),
-        np.concatenate([p.group for p in parts]),
-        np.concatenate([p.trial for p in parts]),
-        np.concatenate([p.withdrew for p in parts]),
-        np.concatenate([p.ended for p in parts]),
-        np.concatenate([p.weeks for p in parts]),
-        np.concatenate([p.planned for p in parts]),
+        pd.concat([p.features[names] for p in parts], ignore_index=True),
+        *(np.concatenate([getattr(p, name) for p in parts]) for name in _ARRAYS),
     )

@@ -36,6 +36,7 @@ from core.training.cross_validation import (
 )
 from core.training.in_use_scores import in_use_probability, trained_on_same_history
 from core.training.landmark_data import LandmarkData, landmark_cells, landmark_data
+from core.training.time_family import TIME, TimeFamily, train_time_family
 from core.training.training_patients import seen_in_training, too_few_unseen
 
 # The simple baseline a trial model must beat: six facts any trial records, a plain logistic regression.
@@ -48,7 +49,12 @@ BASELINE_FEATURES = (
     "adverse_events_last_30_days",
 )
 BASELINE = Candidate("Logistic regression on six simple facts", LOGISTIC, {"c": 1.0})
-FAMILY_WORDS = {LIGHTGBM: "LightGBM", LOGISTIC: "Logistic regression", SELECTED: "the family chosen in each fold"}
+FAMILY_WORDS = {
+    LIGHTGBM: "LightGBM",
+    LOGISTIC: "Logistic regression",
+    SELECTED: "the family chosen in each fold",
+    TIME: "Time to dropout (weekly hazard)",
+}
 SMALL_TRIAL = 1000  # below this many patients, cross-validation is repeated so the intervals mean something
 FINAL_SEED = 0
 
@@ -63,6 +69,7 @@ class TrainingOptions:
     costs: CostSettings = FACTORY_COSTS
     learning_curve: bool = True
     outcome: OutcomeDefinition = DEFAULT_OUTCOME  # which endings count as dropout (core.history.endings)
+    time_to_dropout: bool = True  # also the weekly hazard family (core.training.time_family)
 
 
 @dataclass(frozen=True)
@@ -91,6 +98,7 @@ class TrainingRun:
     learning_curve: dict[str, Any] = field(default_factory=dict)
     model_in_use: dict[str, Any] = field(default_factory=dict)
     outcome: dict[str, Any] = field(default_factory=dict)  # the outcome definition and patients per reason
+    time_family: TimeFamily | None = None  # the weekly hazard's own figures (per horizon) and model
 
 
 class _Steps:
@@ -167,7 +175,9 @@ def _comparisons(probability: dict[str, np.ndarray], data: LandmarkData, n_boot:
     """Each family (and the nested choice of family) against the baseline and the model in use: paired
     differences in ROC AUC, day by day and as the mean over landmark days, on the rows both scored."""
     out: dict[str, Any] = {}
-    for family in (LIGHTGBM, LOGISTIC, SELECTED):
+    for family in (LIGHTGBM, LOGISTIC, SELECTED, TIME):
+        if family not in probability:
+            continue
         for other in ("baseline", "model_in_use"):
             both = np.isfinite(probability[other])
             if both.any() and len(np.unique(data.y[both])) == 2:
@@ -190,12 +200,17 @@ def train_history(
     patients = len(np.unique(data.patients))
     repeats = options.repeats or (3 if patients < SMALL_TRIAL else 1)
     folds = options.n_folds * repeats
-    steps = _Steps(folds * (2 if options.learning_curve else 1) + 5, progress)
+    time_steps = options.n_folds + 1 if options.time_to_dropout else 0
+    steps = _Steps(folds * (2 if options.learning_curve else 1) + time_steps + 5, progress)
     design = design_of(data, data.feature_names)
     cross_validated = nested_out_of_fold(design, options.n_folds, repeats, lambda w: steps(f"Cross-validating: {w}"))
+    probability = dict(cross_validated.probability)
+    time_family = None
+    if options.time_to_dropout:
+        time_family = train_time_family(history, data, options.n_folds, options.n_boot // 2, progress=steps)
+        probability[TIME] = time_family.probability
     steps("Scoring the baseline and the model in use on the same rows")
     baseline_names = [name for name in BASELINE_FEATURES if name in data.feature_names]
-    probability = dict(cross_validated.probability)
     probability["baseline"] = fixed_out_of_fold(design_of(data, baseline_names), BASELINE, options.n_folds, repeats)
     probability["model_in_use"], in_use = _model_in_use(model_in_use, history, data, source)
     steps("Measuring")
@@ -204,27 +219,27 @@ def train_history(
     difference = _compare(data, probability[LIGHTGBM], probability[LOGISTIC], options.n_boot)
     versus_in_use = {
         f: comparisons[f"{f}_minus_model_in_use"]
-        for f in (*FAMILIES, SELECTED)
+        for f in (*FAMILIES, SELECTED, TIME)
         if f"{f}_minus_model_in_use" in comparisons
     }
     steps("Choosing the family on every patient, as each outer fold chose it")
     chosen = choose(design, np.arange(len(data.y)), seed=FINAL_SEED)
-    recommendation = evaluation.recommend(
-        results, FAMILIES, FAMILY_WORDS, difference, versus_in_use, best=best_family(chosen), selected=SELECTED
-    )
+    landmark_best = best_family(chosen)
+    recommendation = _recommendation(results, difference, versus_in_use, landmark_best)
     curve = {}
     if options.learning_curve:
-        family = recommendation["family"]
         half = nested_out_of_fold(
-            design, options.n_folds, repeats, lambda w: steps(f"Learning curve: {w}"), 0.5, (family,)
+            design, options.n_folds, repeats, lambda w: steps(f"Learning curve: {w}"), 0.5, (landmark_best,)
         )
         curve = {
-            "family": family,
-            "half_of_the_patients": _summary(data, half.probability[family], options.n_boot)["summary"],
-            "all_patients": results[family]["summary"],
+            "family": landmark_best,
+            "half_of_the_patients": _summary(data, half.probability[landmark_best], options.n_boot)["summary"],
+            "all_patients": results[landmark_best]["summary"],
         }
     steps("Fitting the final models on every patient")
     models = {family: final_model(design, pick) for family, pick in chosen.items()}
+    if time_family is not None:
+        models[TIME], chosen[TIME] = time_family.model, time_family.chosen
     steps("Done")
     progress(1.0, "Done")
     return TrainingRun(
@@ -242,4 +257,20 @@ def train_history(
         curve,
         in_use,
         outcome_section(history.subjects, options.outcome, set(data.patients)),
+        time_family,
     )
+
+
+def _recommendation(
+    results: dict[str, dict[str, Any]],
+    difference: dict[str, Any],
+    versus_in_use: dict[str, dict[str, Any]],
+    landmark_best: str,
+) -> dict[str, Any]:
+    """The landmark families' nested choice, unless the time family's per-landmark figure is higher."""
+    found = evaluation.recommend(
+        results, FAMILIES, FAMILY_WORDS, difference, versus_in_use, best=landmark_best, selected=SELECTED
+    )
+    if TIME in results and evaluation.headline_auc(results, TIME) > evaluation.headline_auc(results, SELECTED):
+        found = evaluation.recommend(results, (TIME, SELECTED), FAMILY_WORDS, difference, versus_in_use, best=TIME)
+    return found

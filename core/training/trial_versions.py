@@ -34,10 +34,16 @@ from core.training.bundled_model import decision_section
 from core.training.candidates import LIGHTGBM
 from core.training.censoring_weights import weighted_rows
 from core.training.cross_validation import SELECTED
+from core.training.time_family import TIME, time_card_section
 from core.training.training_patients import training_patients_section
 from core.training.trial_training import BASELINE, BASELINE_FEATURES, TrainingRun
 
-FAMILY_LABELS = {LIGHTGBM: "LightGBM", "logistic_regression": "Logistic regression"}
+FAMILY_LABELS = {
+    LIGHTGBM: "LightGBM",
+    "logistic_regression": "Logistic regression",
+    TIME: "Time to dropout (weekly hazard)",
+}
+SLUGS = {LIGHTGBM: "lgbm", TIME: "time"}
 COMPARED = {
     SELECTED: "Family chosen inside each fold (the figure of the choice itself)",
     "baseline": "Simple baseline (logistic regression on six facts)",
@@ -143,8 +149,8 @@ def _weights_words(run: TrainingRun) -> dict[str, Any]:
 def build_card(run: TrainingRun, family: str, model_sha256: str) -> dict[str, Any]:
     data, chosen = run.data, run.chosen[family]
     headline = run.results[family]
-    name = f"{_slug(run.source.trial)}-{'lgbm' if family == LIGHTGBM else 'logit'}-{model_sha256[:8]}"
-    return {
+    name = f"{_slug(run.source.trial)}-{SLUGS.get(family, 'logit')}-{model_sha256[:8]}"
+    card = {
         "model_version": name,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "model_kind": family,
@@ -208,6 +214,9 @@ def build_card(run: TrainingRun, family: str, model_sha256: str) -> dict[str, An
             "On another trial, or after the trial changes its visit schedule, measure it again before relying on it."
         ),
     }
+    if family == TIME and run.time_family is not None:
+        card |= time_card_section(run.time_family, data.landmark_days)
+    return card
 
 
 def _predictions(run: TrainingRun, family: str):
