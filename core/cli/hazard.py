@@ -26,11 +26,12 @@ import numpy as np
 
 from core.cli.common import error_line
 from core.cli.history_input import HistoryRefused, add_history_arguments, load_history
+from core.history.endings import DEFAULT_OUTCOME, DEFINITIONS, OutcomeDefinition
 from core.history.trial_history import TrialHistory
+from core.model.time_model import HORIZONS
 from core.reading.errors import SchemaError
 from core.settings import SettingsError, load_settings
 from core.training.candidates import FAMILIES
-from core.training.hazard_model import HORIZONS
 from core.training.hazard_training import HazardRun, train_hazard, versus_landmark_model
 from core.training.landmark_data import TrainingRefused
 
@@ -42,6 +43,12 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--folds", type=int, default=5, help="outer cross-validation folds (default 5)")
     parser.add_argument("--boot", type=int, default=100, help="resamples of whole patients for intervals")
     parser.add_argument("--compare", action="store_true", help="also train the landmark models and compare")
+    parser.add_argument(
+        "--outcome",
+        choices=sorted(DEFINITIONS),
+        default=DEFAULT_OUTCOME.name,
+        help="what counts as dropout (default: retention dropouts; other endings are censored)",
+    )
     parser.add_argument("--figures", type=Path, default=None, help="write every figure here (JSON)")
     parser.add_argument("--save", type=Path, default=None, help="write the final models and their card here")
     add_history_arguments(parser, problems=False)
@@ -73,11 +80,14 @@ def figure_lines(run: HazardRun) -> list[str]:
     return lines
 
 
-def _compare(name: str, history: TrialHistory, run: HazardRun, n_boot: int) -> tuple[list[str], dict[str, Any]]:
+def _compare(
+    name: str, history: TrialHistory, run: HazardRun, n_boot: int, outcome: OutcomeDefinition
+) -> tuple[list[str], dict[str, Any]]:
     """The landmark models on the same trial, and the paired difference with the hazard model."""
     from core.training.trial_training import TrainingOptions, TrainingSource, train_history
 
-    landmark = train_history(history, TrainingSource(name, (), "0" * 64), TrainingOptions(learning_curve=False))
+    options = TrainingOptions(learning_curve=False, time_to_dropout=False, outcome=outcome)
+    landmark = train_history(history, TrainingSource(name, (), "0" * 64), options)
     periods, folds = run.held_out[name]
     patients = np.char.add(f"{name}/", landmark.data.patients.astype(str))
     lines, out = [], {}
@@ -122,13 +132,14 @@ def main(argv: list[str] | None = None) -> int:
                 argparse.Namespace(**{**vars(args), "history": path, "problems": None}), settings.max_upload_mb
             )
             histories.append((path.stem, history))
+        outcome = OutcomeDefinition(args.outcome)
         run = train_hazard(
-            histories, tuple(args.horizons), args.folds, args.boot, progress=lambda w: print(w, flush=True)
+            histories, tuple(args.horizons), args.folds, args.boot, outcome, progress=lambda w: print(w, flush=True)
         )
         lines, figures = figure_lines(run), dict(run.figures)
         if args.compare:
             for name, history in histories:
-                more, compared = _compare(name, history, run, args.boot)
+                more, compared = _compare(name, history, run, args.boot, outcome)
                 lines += more
                 figures[f"{name} landmark models"] = compared
         if args.figures:

@@ -6,7 +6,7 @@ only the clock moves: week j's row is today's row with ``days_in_trial`` advance
 uses nothing the team does not know today. With the weekly hazards h_1..h_j, the survival curve is
 S(j) = (1 - h_1) ... (1 - h_j), which can never rise, and:
 
-* the chance of leaving within N weeks is 1 - S(N) (the columns ``chance_within_N_weeks``);
+* the chance of leaving within N weeks is 1 - S(N), N no later than the planned end (``chance_within_N_weeks``);
 * ``probability`` (what flags, costs and the threshold read, as for every model) is the chance of leaving
   before the planned end: 1 - S(weeks left), the weeks left counted from the trial's planned length.
 
@@ -27,6 +27,7 @@ from core.model.predictors import Predictor
 CLOCK = "days_in_trial"
 DAYS_PER_WEEK = 7
 HORIZONS = (4, 8, 12)  # weeks
+WEEKLY, BLOCK = 4, 4  # weeks ahead evaluated one by one, then in blocks of this many (``SurvivalModel.survival``)
 KIND = "time_to_dropout"
 
 
@@ -69,15 +70,22 @@ class SurvivalModel:
         return self.feature_names.index(CLOCK)
 
     def survival(self, X: np.ndarray, weeks: int) -> np.ndarray:
-        """(rows, weeks): the chance of still being in the trial after each of the coming ``weeks`` weeks."""
+        """(rows, weeks): the chance of still being in the trial after each of the coming ``weeks`` weeks.
+
+        The hazard is evaluated for each of the first ``WEEKLY`` weeks ahead (where this week's calls are decided),
+        then at the start of every ``BLOCK`` weeks and held for the weeks between: the clock moves the hazard
+        slowly, and a year ahead costs a quarter of the model evaluations."""
         X = np.asarray(X, dtype=float)
         n = len(X)
         if n == 0 or weeks <= 0:
             return np.ones((n, max(weeks, 0)))
-        stacked = np.tile(X, (weeks, 1))
-        stacked[:, self._clock()] += np.repeat(np.arange(weeks, dtype=float) * DAYS_PER_WEEK, n)
-        hazards = self.hazard.probability(stacked).reshape(weeks, n).T
-        return np.cumprod(1.0 - hazards, axis=1)
+        ahead = np.arange(weeks)
+        evaluated = np.unique(np.where(ahead < WEEKLY, ahead, WEEKLY + (ahead - WEEKLY) // BLOCK * BLOCK))
+        stacked = np.tile(X, (len(evaluated), 1))
+        stacked[:, self._clock()] += np.repeat(evaluated.astype(float) * DAYS_PER_WEEK, n)
+        hazards = self.hazard.probability(stacked).reshape(len(evaluated), n).T
+        held = np.searchsorted(evaluated, ahead, side="right") - 1
+        return np.cumprod(1.0 - hazards[:, held], axis=1)
 
     def weeks_left(self, X: np.ndarray) -> np.ndarray:
         """Whole weeks from each row's day to the planned end (at least 1, at most ``longest_weeks``)."""
@@ -94,11 +102,11 @@ class SurvivalModel:
         return leave_before(self.survival(X, int(left.max())), left)
 
     def chance_within(self, X: np.ndarray, weeks: int) -> np.ndarray:
-        """The chance of leaving within ``weeks`` weeks."""
+        """The chance of leaving within ``weeks`` weeks (no later than the planned end: nobody drops out after it)."""
         X = np.asarray(X, dtype=float)
         if not len(X):
             return np.empty(0)
-        return 1.0 - self.survival(X, int(weeks))[:, -1]
+        return leave_before(self.survival(X, int(weeks)), np.minimum(self.weeks_left(X), int(weeks)))
 
     def log_odds(self, X: np.ndarray) -> np.ndarray:
         return _logit(self.probability(X))

@@ -66,7 +66,7 @@ def fit_chosen(
     levels: dict[str, list[str]] | None = None,
 ) -> dict[str, HazardFit]:
     """Each family's best candidate on ``rows`` (inner cross-validated log loss), fitted on them, calibrated."""
-    levels = {n: v for n, v in (levels or {}).items() if n in names}
+    levels = {n: v for n, v in (periods.levels if levels is None else levels).items() if n in names}
     inner = _inner_log_odds(periods, rows, names, levels, seed, families)
     y = periods.left[rows]
     best: dict[str, tuple[float, Candidate, Calibration]] = {}

@@ -17,13 +17,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from core.history.endings import DEFAULT_OUTCOME, OutcomeDefinition
 from core.history.trial_history import TrialHistory
+from core.model.features import TRIAL_FEATURES
+from core.model.time_model import HORIZONS
 from core.stats.per_stratum import stratum_mean_difference
 from core.training.candidates import FAMILIES
 from core.training.hazard_cv import Fold, fit_chosen, informative, nested
 from core.training.hazard_evaluation import before_end, evaluate
-from core.training.hazard_model import DAYS_PER_WEEK, HORIZONS, HazardModel
+from core.training.hazard_model import HazardFit
 from core.training.person_period import PersonPeriods, person_periods, pooled_periods
+
+# Arms are named per trial, so a model pooled over trials leaves the arm out.
+SHARED_FEATURES = tuple(name for name in TRIAL_FEATURES if name != "treatment_group")
 
 Progress = Callable[[str], None]
 
@@ -34,7 +40,7 @@ class HazardRun:
 
     figures: dict[str, dict[str, Any]]  # scope ("trial", "trial, trained on the other trials") -> family -> figures
     recommended: str
-    models: dict[str, HazardModel]
+    models: dict[str, HazardFit]
     features: list[str]
     rows: int
     patients: int
@@ -57,11 +63,12 @@ def train_hazard(
     horizons: tuple[int, ...] = HORIZONS,
     n_folds: int = 5,
     n_boot: int = 100,
-    contacts: dict[str, pd.DataFrame] | None = None,
+    outcome: OutcomeDefinition = DEFAULT_OUTCOME,
     progress: Progress = lambda _: None,
 ) -> HazardRun:
     """Every figure for ``histories`` (name, history), and the final models on all their rows."""
-    parts = [person_periods(history, name, (contacts or {}).get(name)) for name, history in histories]
+    names = TRIAL_FEATURES if len(histories) == 1 else SHARED_FEATURES
+    parts = [person_periods(history, name, outcome, names) for name, history in histories]
     figures, held_out = {}, {}
     for (name, _), periods in zip(histories, parts, strict=True):
         progress(f"{name}: nested cross-validation on its own patients")
@@ -83,9 +90,9 @@ def train_hazard(
         FAMILIES, key=lambda f: (float(np.mean([np.nan_to_num(headline(x, f)) for x in own_figures])), f == FAMILIES[0])
     )
     progress("final models on every row")
-    names = informative(pooled)
-    models = fit_chosen(pooled, np.arange(len(pooled)), names, seed=0)
-    return HazardRun(figures, recommended, models, names, len(pooled), len(np.unique(pooled.patient)), held_out)
+    used = informative(pooled)
+    models = fit_chosen(pooled, np.arange(len(pooled)), used, seed=0)
+    return HazardRun(figures, recommended, models, used, len(pooled), len(np.unique(pooled.patient)), held_out)
 
 
 def versus_landmark_model(
@@ -100,9 +107,7 @@ def versus_landmark_model(
     ``landmark``: the landmark model's rows as (patient ids with the trial prefix, landmark days, outcome,
     cross-validated probability)."""
     rows, p = before_end(periods, folds, family)
-    mine = pd.Series(
-        p, index=pd.MultiIndex.from_arrays([periods.patient[rows], periods.week[rows] * int(DAYS_PER_WEEK)])
-    )
+    mine = pd.Series(p, index=pd.MultiIndex.from_arrays([periods.patient[rows], periods.day[rows]]))
     patients, days, y, other = landmark
     theirs = pd.Series(other, index=pd.MultiIndex.from_arrays([patients, days]))
     both = mine.index.intersection(theirs.index)

@@ -18,15 +18,16 @@ Definitions (as implemented):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from core.history.as_of import derived_columns
+from core.history.as_of import derived_columns, trial_arms
 from core.history.endings import DEFAULT_OUTCOME, OutcomeDefinition, outcome_labels
-from core.history.events import build_index
+from core.history.events import EventIndex, build_index
 from core.history.landmarks import LANDMARK_COLUMN, followed_to, in_study, landmark_snapshots
+from core.history.schedule import consecutive_gaps, missed_visits
 from core.history.trial_history import COMPLETED, WITHDRAWN, TrialHistory
 from core.model.features import TRIAL_FEATURES, build_features, feature_specs
 from core.model.time_model import DAYS_PER_WEEK
@@ -34,7 +35,6 @@ from core.reading.contract import ID_COLUMN, SITE_COLUMN, Contract
 from core.reading.tables import ROW_NUMBER
 from core.reading.validation import SOURCE_ROW, validate_frame
 from core.training.folds import group_labels
-from core.training.landmark_data import trial_contract
 
 
 @dataclass
@@ -52,6 +52,7 @@ class PersonPeriods:
     ended: np.ndarray  # the patient's ending is known (dropped out, completed or ended another way)
     weeks: np.ndarray  # the patient's weeks at risk (to the end of their last row's week)
     planned: np.ndarray  # the patient's planned length in days
+    levels: dict[str, list[str]] = field(default_factory=dict)  # the category levels the features are coded with
 
     def __len__(self) -> int:
         return len(self.left)
@@ -60,6 +61,7 @@ class PersonPeriods:
         return PersonPeriods(
             self.features.iloc[rows].reset_index(drop=True),
             *(getattr(self, name)[rows] for name in _ARRAYS),
+            levels=self.levels,
         )
 
 
@@ -92,6 +94,49 @@ def _at_risk(history: TrialHistory, days: list[int]) -> tuple[np.ndarray, np.nda
     return np.concatenate(codes), np.concatenate(keep)
 
 
+def usual_intervals(index: EventIndex, calendar: np.ndarray) -> np.ndarray:
+    """The usual visit interval as known on each calendar day number: the median of the gaps between visits that
+    had ended by that date (NaN while none had). The landmark snapshots count by study day instead, which would
+    let a row see the gaps of patients enrolled later."""
+    gaps, _, gap_dates = consecutive_gaps(index.visits)
+    order = np.argsort(gap_dates, kind="stable")
+    gaps, gap_dates = gaps[order].astype(float), gap_dates[order]
+    distinct, inverse = np.unique(calendar, return_inverse=True)
+    known = np.searchsorted(gap_dates, distinct, side="right")
+    medians = {n: float(np.median(gaps[:n])) for n in np.unique(known) if n > 0}
+    return np.array([medians.get(n, np.nan) for n in known])[inverse]
+
+
+def _as_known_on_the_day(history: TrialHistory, index: EventIndex, snapshot: pd.DataFrame, codes: np.ndarray) -> None:
+    """The interval-based columns of ``snapshot`` recomputed with the interval known on each row's calendar date."""
+    days = snapshot[LANDMARK_COLUMN].to_numpy(dtype=np.int64)
+    interval = usual_intervals(index, index.enrolment[codes] + days - 1)
+    since = days - snapshot["last_visit_day"].to_numpy(dtype=float)
+    snapshot["last_gap_in_intervals"] = since / interval
+    missed = np.full(len(codes), np.nan)
+    for value in np.unique(interval[np.isfinite(interval)]):
+        rows = interval == value
+        missed[rows] = missed_visits(
+            index,
+            codes[rows],
+            days[rows],
+            listed=history.missed_visits_listed,
+            planned=history.schedule,
+            interval=float(value),
+        )
+    unknown = ~np.isfinite(interval)
+    if unknown.any():
+        missed[unknown] = missed_visits(
+            index,
+            codes[unknown],
+            days[unknown],
+            listed=history.missed_visits_listed,
+            planned=history.schedule,
+            interval=None,
+        )
+    snapshot["visits_missed"] = missed
+
+
 def _validated(cells: pd.DataFrame, contract: Contract) -> tuple[pd.DataFrame, np.ndarray]:
     """Each day's snapshot validated on its own; the rows kept and their positions in ``cells``."""
     mapping = {name: name for name in contract.names if name in cells.columns}
@@ -117,13 +162,17 @@ def person_periods(
     """Every week each patient of ``history`` was at risk, with the features known at its start.
 
     ``levels``: the category levels the features code with (default: the trial's own arm names)."""
-    contract = trial_contract(history, feature_names)
+    # The trial's contract, its optional fields left optional: in the first weeks no visit interval is known yet,
+    # so the gap in intervals and missed visits are blank (the model learns from blanks as scoring meets them).
+    contract = history.contract.cohort.with_levels({"treatment_group": trial_arms(history)})
     if levels is None:
         levels = {f.name: list(contract[f.name].levels) for f in feature_specs(feature_names) if f.categorical}
     days = snapshot_days(history)
     index = build_index(history)
     snapshot = landmark_snapshots(history, days, index, definition=outcome) if days else pd.DataFrame()
     codes, keep = _at_risk(history, days)
+    if len(snapshot):
+        _as_known_on_the_day(history, index, snapshot, codes)
     snapshot = snapshot.drop(columns=list(derived_columns(history.contract)), errors="ignore").iloc[keep]
     codes = codes[keep]
     cells = snapshot.astype(object).where(snapshot.notna(), "").astype(str).reset_index(drop=True)
@@ -132,7 +181,8 @@ def person_periods(
     day = (
         pd.to_numeric(cells[LANDMARK_COLUMN], errors="coerce").to_numpy()[rows].astype(np.int64) if len(rows) else rows
     )
-    return _assembled(history, trial, outcome, valid, codes, day, build_features(valid, list(feature_names), levels))
+    features = build_features(valid, list(feature_names), levels)
+    return _assembled(history, trial, outcome, valid, codes, day, features, levels)
 
 
 def _assembled(
@@ -143,6 +193,7 @@ def _assembled(
     codes: np.ndarray,
     day: np.ndarray,
     features: pd.DataFrame,
+    levels: dict[str, list[str]],
 ) -> PersonPeriods:
     followed = followed_to(history)
     labels = outcome_labels(history.subjects, outcome)
@@ -167,6 +218,7 @@ def _assembled(
         ended=known[codes],
         weeks=last_week[codes] + 1,
         planned=planned_days(history)[codes],
+        levels=dict(levels),
     )
 
 
@@ -183,4 +235,5 @@ def pooled_periods(parts: Sequence[PersonPeriods]) -> PersonPeriods:
     return PersonPeriods(
         pd.concat([p.features[names] for p in parts], ignore_index=True),
         *(np.concatenate([getattr(p, name) for p in parts]) for name in _ARRAYS),
+        levels={name: levels for name, levels in parts[0].levels.items() if name in names},
     )

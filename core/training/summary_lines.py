@@ -50,6 +50,7 @@ def summary_lines(run: TrainingRun) -> list[str]:
         if difference:
             by_day = ", ".join(f"day {d} {v['value']:+.2f}" for d, v in difference["by_stratum"].items())
             lines.append(f"  {label} minus the model in use: {interval(difference, 2)} | {by_day}")
+    lines += time_lines(run)
     lines.append("recommendation: " + run.recommendation["words"])
     pooled = ", ".join(
         f"{label} {run.results[name]['pooled']['roc_auc']['value']:.2f}"
@@ -64,4 +65,25 @@ def summary_lines(run: TrainingRun) -> list[str]:
         lines.append(
             f"with half the patients, {FAMILY_LABELS[run.learning_curve['family']]} would reach {interval(half, 2)}"
         )
+    return lines
+
+
+def time_lines(run: TrainingRun) -> list[str]:
+    """The time-to-dropout family's figures per horizon (from held-out patients), when it was trained."""
+    found = run.time_family
+    if found is None:
+        return []
+    lines = [
+        f"time to dropout: {found.rows:,} weekly rows of {found.patients:,} patients from day 1, "
+        f"{found.weeks_with_dropout:,} weeks with a dropout; per horizon, looking ahead from every fourth week:"
+    ]
+    for weeks, figures in found.per_horizon.items():
+        if figures:
+            lines.append(
+                f"  within {weeks} weeks: time-dependent ROC AUC {interval(figures['time_dependent_auc'], 2)}, "
+                f"Uno's C {interval(figures['uno_c'], 2)}, integrated Brier score "
+                f"{interval(figures['integrated_brier'], 3)}"
+            )
+        else:
+            lines.append(f"  within {weeks} weeks: too few dropouts within {weeks} weeks to measure")
     return lines

@@ -7,16 +7,19 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from core.history.endings import ANY_DISCONTINUATION
+from core.history.landmarks import followed_to
 from core.history.simulated import HistoryPlan, simulate_history
 from core.history.trial_history import TrialHistory
+from core.model.features import TRIAL_FEATURES
+from core.model.time_model import horizon_column, leave_before
 from core.training.candidates import LIGHTGBM
 from core.training.hazard_cv import fit_chosen, informative, nested
 from core.training.hazard_evaluation import evaluate
-from core.training.hazard_model import horizon_column, leave_before
-from core.training.hazard_scoring import hazard_scores
-from core.training.person_period import person_periods, pooled_periods, weeks_at_risk
+from core.training.person_period import next_snapshot, person_periods, pooled_periods, snapshot_days
 
 RUNNING = HistoryPlan(n_patients=500, n_sites=6, planned_days=168, cutoff_day=330, list_missed=False)
+EVERY_ENDING = ANY_DISCONTINUATION  # the simulated trial gives no reasons: every withdrawal counts
 
 
 @pytest.fixture(scope="module")
@@ -24,19 +27,56 @@ def running_trial() -> TrialHistory:
     return simulate_history(RUNNING, seed=5)
 
 
-def test_rows_are_the_weeks_each_patient_was_at_risk(running_trial: TrialHistory) -> None:
-    periods = person_periods(running_trial, "A")
+@pytest.fixture(scope="module")
+def running_periods(running_trial: TrialHistory):
+    return person_periods(running_trial, "A", EVERY_ENDING)
+
+
+def _expected_weeks(history: TrialHistory) -> pd.Series:
+    """Rows each patient should have, counted here the slow way: snapshot days on which they are at risk."""
+    followed = followed_to(history)
+    ended = history.subjects["status"].isin(["completed", "withdrawn"]).to_numpy()
+    days = snapshot_days(history)
+    counts = [
+        sum(1 for d in days if (f > d if e else f >= next_snapshot(d))) for f, e in zip(followed, ended, strict=True)
+    ]
+    return pd.Series(counts, index="A/" + history.subjects["patient_id"].astype(str))
+
+
+def test_rows_are_the_weeks_each_patient_was_at_risk(running_trial: TrialHistory, running_periods) -> None:
+    periods = running_periods
     subjects = running_trial.subjects
     assert (subjects["status"] == "ongoing").any()  # the cut-off leaves some patients followed part-way
     rows = pd.Series(periods.patient).value_counts()
-    expected = pd.Series(weeks_at_risk(running_trial), index="A/" + subjects["patient_id"].astype(str))
+    expected = _expected_weeks(running_trial)
     assert rows.reindex(expected.index, fill_value=0).to_numpy().tolist() == expected.to_numpy().tolist()
     # each patient's weeks are 0, 1, ... with at most one dropout, in their last week
+    frame = pd.DataFrame({"p": periods.patient, "w": periods.week, "left": periods.left})
+    assert (frame.groupby("p")["w"].apply(lambda w: list(w) == list(range(len(w))))).all()
     withdrawn = set("A/" + subjects.loc[subjects["status"] == "withdrawn", "patient_id"].astype(str))
-    left = pd.Series(periods.left, index=periods.patient)
-    assert set(left[left == 1].index) == withdrawn
-    last = pd.DataFrame({"p": periods.patient, "w": periods.week, "left": periods.left}).groupby("p").agg("max")
-    assert (last.loc[sorted(withdrawn), "left"] == 1).all()
+    left = frame[frame["left"] == 1]
+    assert left["p"].is_unique and set(left["p"]) <= withdrawn
+    assert len(left) >= 0.95 * len(withdrawn)  # only a withdrawal on the enrolment day itself has no week at risk
+    last = frame.groupby("p")["w"].max()
+    assert (left.set_index("p")["w"] == last.loc[left["p"]]).all()
+
+
+def test_other_endings_are_censored_not_counted(running_trial: TrialHistory) -> None:
+    """Under the default outcome (retention dropouts) a withdrawal for another reason ends the rows without an event."""
+    subjects = running_trial.subjects.copy()
+    withdrawn = subjects.index[subjects["status"] == "withdrawn"]
+    subjects["reason"] = ""
+    subjects.loc[withdrawn[::2], "reason"] = "Adverse event"
+    subjects.loc[withdrawn[1::2], "reason"] = "Withdrawal by subject"
+    history = TrialHistory(
+        subjects, running_trial.visits, running_trial.adverse_events, cutoff=running_trial.data_cutoff()
+    )
+    periods = person_periods(history, "A")
+    counted = set("A/" + subjects.loc[withdrawn[1::2], "patient_id"].astype(str))
+    other = set("A/" + subjects.loc[withdrawn[::2], "patient_id"].astype(str))
+    events = set(periods.patient[periods.left == 1])
+    assert events <= counted and not events & other
+    assert other <= set(periods.patient)  # still at risk until they ended, then censored
 
 
 def _changed_after(history: TrialHistory, date: pd.Timestamp) -> TrialHistory:
@@ -57,28 +97,36 @@ def _changed_after(history: TrialHistory, date: pd.Timestamp) -> TrialHistory:
 
 
 def _rows_known_by(history: TrialHistory, periods, date: pd.Timestamp) -> np.ndarray:
+    """Rows whose day ended on or before ``date`` (a row describes the patient at the end of its study day)."""
     enrolment = history.subjects.set_index("A/" + history.subjects["patient_id"].astype(str))["enrolment_date"]
-    row_date = enrolment.reindex(periods.patient).to_numpy() + pd.to_timedelta(periods.week * 7 - 1, unit="D")
+    row_date = enrolment.reindex(periods.patient).to_numpy() + pd.to_timedelta(periods.day - 1, unit="D")
     return np.flatnonzero(row_date <= date)
 
 
-def test_nothing_dated_after_a_week_changes_that_weeks_row_or_prediction(running_trial: TrialHistory) -> None:
-    ids = running_trial.subjects["patient_id"].iloc[:200]
-    before = person_periods(running_trial, "A")
-    model = fit_chosen(before, np.arange(len(before)), informative(before), seed=0, families=(LIGHTGBM,))[LIGHTGBM]
-    for days in range(0, 40, 2):  # many dates, so rows right at each date (where a slip would show) are many
+def test_nothing_dated_after_a_week_changes_that_weeks_row_or_prediction(
+    running_trial: TrialHistory, running_periods
+) -> None:
+    before = running_periods
+    names = informative(before)
+    model = fit_chosen(before, np.arange(len(before)), names, seed=0, families=(LIGHTGBM,))[LIGHTGBM].model
+    for days in range(0, 40, 4):  # many dates, so rows right at each date (where a slip would show) are many
         date = pd.Timestamp("2024-06-01") + pd.Timedelta(days=days)
-        contacts = pd.DataFrame({"patient_id": ids, "contact_date": date, "outcome": "reached"})
-        later = contacts.assign(contact_date=date + pd.Timedelta(days=1), outcome="declined")
-        early = person_periods(running_trial, "A", contacts)
-        changed = person_periods(_changed_after(running_trial, date), "A", pd.concat([contacts, later]))
+        changed = person_periods(_changed_after(running_trial, date), "A", EVERY_ENDING)
+        early = before
         known = _rows_known_by(running_trial, early, date)
         assert 1000 < len(known) < len(early)
-        pd.testing.assert_frame_equal(early.features.iloc[known], changed.features.iloc[known])
-        assert np.array_equal(model.hazard(early.features.iloc[known]), model.hazard(changed.features.iloc[known]))
+        keys = pd.MultiIndex.from_arrays([early.patient, early.day])
+        at = pd.MultiIndex.from_arrays([changed.patient, changed.day]).get_indexer(keys[known])
+        assert (at >= 0).all()
+        pd.testing.assert_frame_equal(
+            early.features.iloc[known].reset_index(drop=True), changed.features.iloc[at].reset_index(drop=True)
+        )
+        X_early = early.features.iloc[known][names].to_numpy(dtype=float)
+        X_changed = changed.features.iloc[at][names].to_numpy(dtype=float)
+        assert np.array_equal(model.probability(X_early), model.probability(X_changed))
         # the rows after the date do see the change (the check above could not pass by seeing nothing)
-        unknown = np.setdiff1d(np.arange(len(early)), known)
-        assert not early.features.iloc[unknown].equals(changed.features.iloc[unknown])
+        later = np.setdiff1d(np.arange(len(changed)), at)
+        assert len(later) and not changed.features.iloc[later].equals(early.features.iloc[: len(later)])
 
 
 def _known_hazard_trial(n: int, hazard: np.ndarray, seed: int) -> TrialHistory:
@@ -86,7 +134,8 @@ def _known_hazard_trial(n: int, hazard: np.ndarray, seed: int) -> TrialHistory:
     rng = np.random.default_rng(seed)
     leave = rng.random((n, len(hazard))) < hazard
     week_left = np.where(leave.any(axis=1), leave.argmax(axis=1), -1)
-    end_day = np.where(week_left >= 0, week_left * 7 + rng.integers(1, 8, n), len(hazard) * 7)
+    # a week's rows cover days 7w+1..7w+7 (week 0: days 2..7, after the enrolment day's own snapshot)
+    end_day = np.where(week_left >= 0, week_left * 7 + rng.integers(2, 8, n), len(hazard) * 7)
     start = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 200, n), unit="D")
     ids = [f"P{i:05d}" for i in range(n)]
     subjects = pd.DataFrame(
@@ -116,9 +165,11 @@ def _known_hazard_trial(n: int, hazard: np.ndarray, seed: int) -> TrialHistory:
 
 def test_recovers_a_known_hazard_with_an_early_peak() -> None:
     truth = np.array([0.06, 0.09, 0.06, 0.03] + [0.012] * 12)
-    periods = person_periods(_known_hazard_trial(4000, truth, seed=11), "K")
-    model = fit_chosen(periods, np.arange(len(periods)), informative(periods), seed=0, families=(LIGHTGBM,))[LIGHTGBM]
-    fitted = pd.Series(model.hazard(periods.features)).groupby(periods.week).mean()
+    periods = person_periods(_known_hazard_trial(4000, truth, seed=11), "K", EVERY_ENDING)
+    names = informative(periods)
+    fit = fit_chosen(periods, np.arange(len(periods)), names, seed=0, families=(LIGHTGBM,))[LIGHTGBM]
+    weekly = fit.model.hazard.probability(periods.features[names].to_numpy(dtype=float))
+    fitted = pd.Series(weekly).groupby(periods.week).mean()
     at_risk = pd.Series(periods.week).value_counts().sort_index()
     margin = 3 * np.sqrt(truth * (1 - truth) / at_risk.to_numpy())
     assert fitted.idxmax() in (0, 1, 2)
@@ -126,24 +177,30 @@ def test_recovers_a_known_hazard_with_an_early_peak() -> None:
     assert abs(fitted.to_numpy()[4:].mean() - truth[4:].mean()) <= 0.006
 
 
-def test_survival_never_increases_and_horizons_follow_it(running_trial: TrialHistory) -> None:
-    periods = person_periods(running_trial, "A")
-    model = fit_chosen(periods, np.arange(len(periods)), informative(periods), seed=0)
-    for hazard_model in model.values():
-        curve = hazard_model.survival(periods.features.iloc[:300], 20, periods.planned[:300])
+def test_survival_never_increases_and_horizons_follow_it(running_periods) -> None:
+    periods = running_periods
+    models = fit_chosen(periods, np.arange(len(periods)), informative(periods), seed=0)
+    for fit in models.values():
+        model = fit.model
+        X = periods.features.iloc[:300][model.feature_names].to_numpy(dtype=float)
+        curve = model.survival(X, 20)
         assert curve.shape == (300, 20)
         assert np.all(np.diff(curve, axis=1) <= 0) and np.all((curve > 0) & (curve <= 1))
-        chances = hazard_model.chances(periods.features.iloc[:300], (4, 8, 12), periods.planned[:300])
-        assert list(chances.columns) == [horizon_column(h) for h in (4, 8, 12)] == ["chance_within_4_weeks",
-            "chance_within_8_weeks", "chance_within_12_weeks"]  # fmt: skip
-        assert np.allclose(chances["chance_within_8_weeks"], 1 - curve[:, 7])
-        assert np.all(chances["chance_within_4_weeks"] <= chances["chance_within_12_weeks"])
+        four, twelve = model.chance_within(X, 4), model.chance_within(X, 12)
+        left = model.weeks_left(X)
+        assert np.allclose(four, 1 - curve[np.arange(300), np.minimum(left, 4) - 1])
+        assert np.all(four <= twelve + 1e-12) and np.all(twelve <= model.probability(X) + 1e-12)
+        values, base = model.contributions(X)  # reasons add up to the chance before the end, as for every model
+        assert np.allclose(base + values.sum(axis=1), model.log_odds(X))
+    assert horizon_column(8) == "chance_within_8_weeks"
     assert np.allclose(leave_before(np.array([[0.9, 0.8]]), np.array([0])), 0.0)
 
 
 def test_leave_one_trial_out_never_trains_on_the_trial_it_scores(running_trial: TrialHistory) -> None:
     other = simulate_history(HistoryPlan(n_patients=300, n_sites=5, planned_days=112, id_prefix="OTH"), seed=9)
-    pooled = pooled_periods([person_periods(running_trial, "A"), person_periods(other, "B")])
+    shared = [n for n in TRIAL_FEATURES if n != "treatment_group"]  # arms are named per trial
+    parts = [person_periods(h, name, EVERY_ENDING, shared) for name, h in (("A", running_trial), ("B", other))]
+    pooled = pooled_periods(parts)
     folds, _ = nested(pooled, leave_one_trial_out=True)
     assert len(folds) == 2
     for fold in folds:
@@ -152,8 +209,8 @@ def test_leave_one_trial_out_never_trains_on_the_trial_it_scores(running_trial: 
         assert not set(pooled.patient[fold.test]) & set(pooled.patient[fold.train])
 
 
-def test_figures_per_landmark_and_per_horizon_come_from_held_out_patients(running_trial: TrialHistory) -> None:
-    periods = person_periods(running_trial, "A")
+def test_figures_per_landmark_and_per_horizon_come_from_held_out_patients(running_periods) -> None:
+    periods = running_periods
     folds, _ = nested(periods, n_folds=3)
     assert all(not set(periods.group[f.test]) & set(periods.group[f.train]) for f in folds)
     figures = evaluate(periods, folds, LIGHTGBM, horizons=(4,), n_boot=20)
@@ -164,19 +221,3 @@ def test_figures_per_landmark_and_per_horizon_come_from_held_out_patients(runnin
     assert 0.6 < four["time_dependent_auc"]["value"] < 1 and 0 < four["integrated_brier"]["value"] < 0.25
     assert four["look_ahead_weeks"][0] == 0
     assert all(0 <= row["predicted"] <= 1 and 0 <= row["observed"] <= 1 for row in four["calibration"])
-
-
-def test_a_trial_scored_as_of_a_date_has_every_patient_in_it_ranked_by_the_chosen_horizon(
-    running_trial: TrialHistory,
-) -> None:
-    periods = person_periods(running_trial, "A")
-    model = fit_chosen(periods, np.arange(len(periods)), informative(periods), seed=0, families=(LIGHTGBM,))[LIGHTGBM]
-    date = pd.Timestamp("2024-05-01")
-    scored = hazard_scores(running_trial, model, date, horizons=(4, 12), rank_by=12)
-    subjects = running_trial.subjects
-    in_trial = (subjects["enrolment_date"] <= date) & (subjects["end_date"].isna() | (subjects["end_date"] > date))
-    assert sorted(scored["patient_id"]) == sorted(subjects.loc[in_trial, "patient_id"].astype(str))
-    assert list(scored.columns[-2:]) == ["chance_within_4_weeks", "chance_within_12_weeks"]
-    assert scored["chance_within_12_weeks"].is_monotonic_decreasing
-    assert (scored["chance_within_4_weeks"] <= scored["chance_within_12_weeks"]).all()
-    assert (scored["days_in_trial"] >= 1).all() and (scored["days_in_trial"] <= 7).any()  # first-week patients too
