@@ -53,7 +53,7 @@ def test_training_from_the_command_line_registers_and_promotes(trial_folder, tmp
         promoted = _run("core.cli.models", "promote", best, env=env)
         assert promoted.returncode == 0 and "Against the model in use when trained" in promoted.stdout
         registry = json.loads((models / "registry.json").read_text())
-    assert registry["in_use"] != bundled and len(registry["versions"]) == 3
+    assert registry["in_use"] != bundled and len(registry["versions"]) == 4  # the bundled one and three trained
     listed = _run("core.cli.models", "list", env=env)
     assert listed.returncode == 0 and f"* {registry['in_use']}" in listed.stdout and "cross-validated" in listed.stdout
     back = _run("core.cli.models", "rollback", env=env)
@@ -71,9 +71,9 @@ def test_with_a_tracking_uri_each_version_is_also_logged_to_mlflow(trial_folder,
     done = _run("core.cli.train", "--history", str(trial_folder), "--folds", "3", "--repeats", "1", env=env)
     assert done.returncode == 0, done.stderr
     logged = [line for line in done.stdout.splitlines() if line.startswith("logged to MLflow")]
-    assert len(logged) == 2 and any("-lgbm version 1" in line for line in logged), done.stdout
+    assert len(logged) == 3 and any("-lgbm version 1" in line for line in logged), done.stdout
     registered = {p.name for p in (store / "models").iterdir()}
-    assert registered == {"small-lgbm", "small-logit"}
+    assert registered == {"small-lgbm", "small-logit", "small-time"}
 
 
 def test_an_unreachable_mlflow_is_a_warning_and_the_versions_are_still_registered(trial_folder, tmp_path):
@@ -86,7 +86,7 @@ def test_an_unreachable_mlflow_is_a_warning_and_the_versions_are_still_registere
     }
     done = _run("core.cli.train", "--history", str(trial_folder), "--folds", "3", "--repeats", "1", env=env)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.count("was not logged to MLflow") == 2 and "Traceback" not in done.stdout + done.stderr
+    assert done.stdout.count("was not logged to MLflow") == 3 and "Traceback" not in done.stdout + done.stderr
     assert len(json.loads((models / "registry.json").read_text())["versions"]) == 3
 
 
@@ -95,7 +95,7 @@ def test_out_to_a_plain_folder_writes_each_version_there(trial_folder, tmp_path)
     done = _run("core.cli.train", "--history", str(trial_folder), "--out", str(out), "--folds", "3", "--repeats", "1")
     assert done.returncode == 0, done.stderr
     folders = sorted(p for p in out.iterdir() if not p.name.startswith("."))
-    assert len(folders) == 2
+    assert len(folders) == 3  # LightGBM, logistic regression, time to dropout
     for folder in folders:
         card = json.loads((folder / "model_card.json").read_text())
         assert card["evaluation"]["method"] == "cross-validated"

@@ -15,6 +15,7 @@ from core.model.registry import Registry, RegistryError
 from core.paths import MODEL_FILE
 from core.scoring.trial_as_of import needs_arm_mapping, score_history
 from core.training.candidates import LIGHTGBM, LOGISTIC
+from core.training.time_family import TIME
 from core.training.trial_versions import register_versions
 from tests.core.training.conftest import copy_registry
 
@@ -26,9 +27,9 @@ def registry(tmp_path, small_run):
     return registry
 
 
-def test_training_registers_both_versions_without_putting_either_in_use(registry):
+def test_training_registers_every_version_without_putting_any_in_use(registry):
     bundled = registry.in_use()
-    assert set(registry.names) == {LIGHTGBM, LOGISTIC}
+    assert set(registry.names) == {LIGHTGBM, LOGISTIC, TIME}
     listed = {v.name for v in registry.versions()}
     assert set(registry.names.values()) | {bundled} == listed
     assert registry.load().version == bundled
