@@ -7,7 +7,6 @@ highest risk first, capped at ``LIST_LIMIT`` rows when no capacity caps it (the 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -19,15 +18,15 @@ from core.formatting import count, dollars, interval, percent, things
 from core.model import card_words
 from core.model.bundle import ModelBundle
 from core.output.provenance import export_metadata
-from core.outreach.call_list import call_list
+from core.outreach.call_list import WITHIN_HEADER, call_list
 from core.outreach.changes import WeeklyChanges
-from core.reading.contract import ID_COLUMN, OUTCOME_COLUMN, SITE_COLUMN
+from core.reading.contract import OUTCOME_COLUMN, SITE_COLUMN
 from core.scoring.cohort import PatientKey, ScoredCohort, site_summary
 from core.scoring.evaluation import COST_ROWS, cost_table
 from core.scoring.outcomes import OutcomeEvaluation, evaluate_outcomes, evaluation_in_words, labelled_rows
 
 LIST_LIMIT = 1000  # rows of the call list in a report when no staff capacity caps it
-WITHIN_WEEKS = re.compile(r"^chance_within_(\d+)_weeks$")
+WITHIN_PREFIX = WITHIN_HEADER.split("{}")[0]  # the call list's "Chance of leaving within N weeks" columns
 IDENTIFIERS_NOTE = (
     "This report holds patient identifiers in its call-list section only; every other section counts or "
     "averages patients. Keep and share it as patient data."
@@ -137,13 +136,9 @@ def _call_list(
     if "Site" in table:
         shown["Site"] = table["Site"].fillna("").astype(str)
     shown["Chance of dropping out"] = table["Chance of dropping out"].map(percent)
-    scored = cohort.scored.assign(**{ID_COLUMN: cohort.scored[ID_COLUMN].astype(str)}).set_index(ID_COLUMN)
-    for column in scored.columns:
-        match = WITHIN_WEEKS.match(str(column))
-        if match:
-            shown[f"Chance of leaving within {match.group(1)} weeks"] = (
-                shown["Patient"].map(scored[column]).map(percent)
-            )
+    for column in table.columns:  # a time-to-dropout model's chances, row by row from the same call list
+        if str(column).startswith(WITHIN_PREFIX):
+            shown[column] = table[column].map(percent)
     shown["Risk band"] = table["Risk band"].astype(str)
     shown["Contact"] = table["Contact"].fillna("").astype(str)
     reasons = [c for c in ("Reason 1", "Reason 2", "Reason 3") if c in table]
