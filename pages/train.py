@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app import state
+from app.views import overtaking as overtaking_views
 from app.views import replay as replay_views
 from app.views import train as train_views
 from app.views import train_outcome
@@ -41,6 +42,7 @@ if outcome is not None:
     train_views.results_section(outcome)
     if picked is not None and history is not None and not outcome.refused:  # the trial just trained on
         replay_views.replay_section(history, label, definition)
+        overtaking_views.overtaking_section(history, label, definition)
 
 st.subheader("Model versions on this installation")
 version_views.section()
