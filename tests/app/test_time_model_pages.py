@@ -4,18 +4,26 @@ the figures per horizon."""
 
 from __future__ import annotations
 
+import functools
 import json
+import math
 
 import pandas as pd
 import pytest
 
 from app import state
+from app.services import training_run
+from app.views.time_to_dropout import TOO_FEW
+from app.views.train import DEMO
 from core.decisions.bands import FACTORY_BANDS
+from core.model.registry import Registry
 from core.model.whatif import validate_patient
 from core.scoring.scores import score_frame
+from core.training.time_family import TIME
+from core.training.trial_training import TrainingOptions
 from tests.app.conftest import form_widget, open_page, shown
 from tests.conftest import csv_bytes
-from tests.core.training.conftest import small_run, small_trial
+from tests.core.training.conftest import copy_registry, small_run, small_trial
 from tests.time_version import time_registry, trial_week
 
 __all__ = ["small_run", "small_trial"]
@@ -147,3 +155,69 @@ def test_the_patient_page_under_a_landmark_model_shows_no_weeks(bundle):
     assert not at.exception, [e.value for e in at.exception]
     assert not [m for m in at.metric if m.label.startswith("Chance of leaving within")]
     assert not [c for c in at.get("plotly_chart") if "Chance of still being in the trial" in c.proto.spec]
+
+
+@pytest.fixture
+def train_models(tmp_path, monkeypatch):
+    """A copy of the registry for the Train page, and a quicker (otherwise identical) training."""
+    folder = copy_registry(tmp_path / "models")
+    monkeypatch.setenv("RRADAR_MODELS_DIR", str(folder))
+    quick = functools.partial(TrainingOptions, n_folds=3, repeats=1, n_boot=20, learning_curve=False)
+    monkeypatch.setattr(training_run, "TrainingOptions", quick)
+    return folder
+
+
+def _horizon_table(at) -> pd.DataFrame:
+    return next(t.value for t in at.table if t.value.index.name == "Horizon")
+
+
+def _expected_table(card: dict) -> list[list[str]]:
+    """The card's figures per horizon as the section writes them (value and 95% interval, 3 decimals)."""
+    rows = []
+    for figures in card["time_to_dropout"]["per_horizon"].values():
+        row = []
+        for key in ("time_dependent_auc", "uno_c", "integrated_brier"):
+            value, (low, high) = figures[key]["value"], figures[key]["ci95"]
+            row.append(TOO_FEW if math.isnan(value) else f"{value:.3f} ({low:.3f}–{high:.3f})")
+        rows.append(row)
+    return rows
+
+
+def test_the_train_page_shows_the_time_version_its_figures_per_horizon_and_puts_it_in_use(train_models):
+    at = open_page("train")
+    at.radio(key="train_source").set_value(DEMO).run()
+    at.button(key="train_start").click().run(timeout=600)
+    assert not at.exception, [e.value for e in at.exception]
+    registry = Registry(train_models)
+    [version] = [v for v in registry.versions() if v.card.get("model_kind") == TIME]
+    table = _horizon_table(at)
+    assert list(table.index) == ["Within 4 weeks", "Within 8 weeks", "Within 12 weeks"]
+    assert table.to_numpy().tolist() == _expected_table(version.card)
+    assert any(c != TOO_FEW for row in table.to_numpy().tolist() for c in row)  # the real trial measures some
+    words = " ".join(shown(m.value) for m in at.markdown)
+    assert "Uno's concordance:" in words and "Integrated Brier score:" in words and "Time-dependent ROC AUC:" in words
+    assert [c for c in at.get("plotly_chart") if "by risk group" in c.proto.spec]
+    labels = [b.label for b in at.button if (b.key or "").startswith("promote_") and b.key != "promote_version"]
+    assert len(labels) == 3 and any(
+        label.startswith("Use the time to dropout (weekly hazard) version") for label in labels
+    )
+    at.button(key=f"promote_{TIME}").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert registry.in_use() == version.name
+
+
+def test_the_model_page_of_a_time_version_shows_its_figures_per_horizon(time_in_use):
+    at = open_page("model")
+    assert not at.exception, [e.value for e in at.exception]
+    table = _horizon_table(at)
+    assert table.to_numpy().tolist() == _expected_table(time_in_use.card)
+    assert TOO_FEW in table.loc["Within 12 weeks"].tolist()  # this small trial's 16 weeks leave too few dropouts
+    assert [c for c in at.get("plotly_chart") if "by risk group" in c.proto.spec]
+    about = " ".join(m.value for m in at.markdown)
+    assert "time to dropout (weekly hazard)" in about
+
+
+def test_the_model_page_of_a_landmark_version_has_no_section_per_horizon(bundle):
+    at = open_page("model")
+    assert not at.exception, [e.value for e in at.exception]
+    assert not [t for t in at.table if t.value.index.name == "Horizon"]
