@@ -146,7 +146,8 @@ def _call_list(
     shown["Risk band"] = table["Risk band"].astype(str)
     shown["Contact"] = table["Contact"].fillna("").astype(str)
     reasons = [c for c in ("Reason 1", "Reason 2", "Reason 3") if c in table]
-    shown["Reasons"] = table[reasons].fillna("").astype(str).agg(lambda r: "; ".join(x for x in r if x), axis=1)
+    words = table[reasons].fillna("").astype(str).itertuples(index=False)  # a row-wise agg of no rows is a frame
+    shown["Reasons"] = ["; ".join(x for x in row if x) for row in words]
     if "Last contact date" in table:
         last = pd.to_datetime(table["Last contact date"]).dt.strftime("%Y-%m-%d").fillna("")
         outcome = table["Last contact outcome"].astype(object).fillna("").astype(str)
