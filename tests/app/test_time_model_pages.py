@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from app import state
+from app.figures.time_to_dropout import horizon_calibration_figure, survival_figure
 from app.services import training_run
 from app.views.time_to_dropout import TOO_FEW
 from app.views.train import DEMO
@@ -19,6 +20,7 @@ from core.decisions.bands import FACTORY_BANDS
 from core.model.registry import Registry
 from core.model.whatif import validate_patient
 from core.scoring.scores import score_frame
+from core.scoring.survival import survival_curve
 from core.training.time_family import TIME
 from core.training.trial_training import TrainingOptions
 from tests.app.conftest import form_widget, open_page, shown
@@ -221,3 +223,23 @@ def test_the_model_page_of_a_landmark_version_has_no_section_per_horizon(bundle)
     at = open_page("model")
     assert not at.exception, [e.value for e in at.exception]
     assert not [t for t in at.table if t.value.index.name == "Horizon"]
+
+
+def test_the_figures_draw_the_curves_and_the_calibration_as_given(time_models):
+    time_bundle = time_models.load()
+    patient = validate_patient(PATIENT, time_bundle.contract).valid
+    curve = survival_curve(time_bundle, patient)
+    figure = survival_figure({"As assessed": curve}, time_bundle.horizons)
+    line = next(t for t in figure.data if t.name == "As assessed")
+    assert list(line.y) == pytest.approx(list(curve.still_in * 100))
+    marks = next(t for t in figure.data if t.mode == "markers+text")
+    assert list(marks.x) == list(time_bundle.horizons)
+    assert list(marks.text) == [f"{curve.still_in[w] * 100:.0f}%" for w in time_bundle.horizons]
+    per_horizon = time_bundle.card["time_to_dropout"]["per_horizon"]
+    calibration = horizon_calibration_figure(per_horizon)
+    drawn = {t.name: list(t.y) for t in calibration.data if t.name.startswith("within")}
+    assert drawn == {
+        f"within {h} weeks": [row["observed"] for row in figures["calibration"]]
+        for h, figures in per_horizon.items()
+        if figures.get("calibration")
+    }
