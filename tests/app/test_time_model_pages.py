@@ -203,6 +203,8 @@ def test_the_train_page_shows_the_time_version_its_figures_per_horizon_and_puts_
     assert len(labels) == 3 and any(
         label.startswith("Use the time to dropout (weekly hazard) version") for label in labels
     )
+    versions = next(d.value for d in at.dataframe if "Kind" in d.value.columns).set_index("Version")
+    assert versions.loc[version.name, "Kind"] == "time to dropout (weekly hazard)"
     at.button(key=f"promote_{TIME}").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert registry.in_use() == version.name
