@@ -23,7 +23,7 @@ from core.scoring.scores import score_frame
 from core.scoring.survival import survival_curve
 from core.training.time_family import TIME
 from core.training.trial_training import TrainingOptions
-from tests.app.conftest import form_widget, open_page, shown
+from tests.app.conftest import PAGE_FILES, form_widget, open_page, shown
 from tests.conftest import csv_bytes
 from tests.core.training.conftest import copy_registry, small_run, small_trial
 from tests.time_version import time_registry, trial_week
@@ -245,3 +245,11 @@ def test_the_figures_draw_the_curves_and_the_calibration_as_given(time_models):
         for h, figures in per_horizon.items()
         if figures.get("calibration")
     }
+
+
+@pytest.mark.parametrize("page", ["overview", "thresholds", "activity"])
+def test_the_other_pages_open_under_a_time_model_with_its_week_scored(time_in_use, small_run, page):
+    at = _cohort_page(small_run)
+    at.switch_page(PAGE_FILES[page]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not [e.value for e in at.error]
