@@ -46,7 +46,11 @@ def order_choice(bundle: ModelBundle, cohort: ScoredCohort) -> str:
         return BY_END
     if state.widget_value(ORDER_KEY) not in choices:  # left from another model in use
         state.set_widget_value(ORDER_KEY, BY_END)
-    picked = st.selectbox(
+    picked = st.columns(
+        2
+    )[
+        0
+    ].selectbox(  # half the width: the choice is a short phrase
         "Order the call list by",
         list(choices),
         format_func=lambda column: choices[column][0].upper() + choices[column][1:],

@@ -5,6 +5,7 @@ per horizon, from its card."""
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -70,7 +71,7 @@ def patient_curve(bundle: ModelBundle, patient: pd.DataFrame, values: dict[str, 
         if changed is not None:
             curves["With your changes"] = changed
     st.plotly_chart(survival_figure(curves, bundle.horizons), key="survival_curve")
-    weeks = " and ".join(", ".join(str(w) for w in bundle.horizons).rsplit(", ", 1))
+    weeks = weeks_words(bundle.horizons)
     st.caption(
         "Each step is one week from today, as the model rolls this patient's weekly chance of leaving forward. "
         f"The dots mark {weeks} weeks (100% minus the chances above); the dotted line marks the planned end of the "
@@ -109,12 +110,12 @@ def horizon_section(card: dict[str, Any], where: str) -> None:
     section = card.get("time_to_dropout")
     if not section:
         return
-    st.markdown(f"**{SECTION_TITLE}**")
+    st.subheader(SECTION_TITLE)
     covers = card.get("covers", {}).get("days_in_trial")
     days = f" It judges patients from day {covers[0]} to day {covers[1]} of the trial." if covers else ""
     st.markdown(
         "Besides the chance of dropping out before the end, this model says *when*: each patient's chance of leaving "
-        "within 4, 8 and 12 weeks. Measured on patients it did not learn from, looking ahead from weeks "
+        f"within {_weeks(section, 'and')} weeks. Measured on patients it did not learn from, looking ahead from weeks "
         f"{_look_ahead(section)} of each patient's time in the trial; brackets: 95% intervals from resampling whole "
         f"patients.{days}"
     )
@@ -136,5 +137,26 @@ def horizon_section(card: dict[str, Any], where: str) -> None:
             "in that time (up; patients followed for less time still count). On the dotted line, a chance of 10% means "
             "1 in 10 such patients leaves."
         )
-    if section.get("in_words"):
-        st.caption(section["in_words"])
+    st.caption(_how_it_works(section))
+
+
+def _weeks(section: dict[str, Any], last: str) -> str:
+    return weeks_words(section.get("horizons_weeks") or list(section.get("per_horizon", {})), last)
+
+
+def weeks_words(horizons: Sequence[int | str], last: str = "and") -> str:
+    """The horizons in words: "4, 8 and 12"."""
+    weeks = [str(w) for w in horizons]
+    return f" {last} ".join([", ".join(weeks[:-1]), weeks[-1]]) if len(weeks) > 1 else "".join(weeks)
+
+
+def _how_it_works(section: dict[str, Any]) -> str:
+    planned = section.get("planned_days")
+    end = f" (day {float(planned):.0f})" if planned else ""
+    weeks = _weeks(section, "or")
+    return (
+        "How it works: the model learns each patient's chance of leaving in the coming week from every week of every "
+        f"patient since day 1. Rolled forward week by week, that gives the chance of leaving within {weeks} weeks, "
+        f"and before the planned end of the trial{end}, which the threshold and the costs read. A patient who "
+        "completed, or ended for a reason that does not count as dropout, counts as staying until they ended."
+    )

@@ -9,6 +9,7 @@ from app import state
 from app.access.identity import allowed, refusal_for
 from app.services import training_run
 from app.text import code, plain
+from app.views.model import family_words
 from core.model import card_words
 from core.model.bundle import ModelIntegrityError
 from core.model.registry import RegistryError, Version
@@ -31,7 +32,7 @@ def versions_table(versions: list[Version]) -> pd.DataFrame:
                 "In use": "yes" if v.in_use else "",
                 "ROC AUC": card_words.headline_auc(v.card) if "metrics" in v.card else "–",
                 MEASURED: measured_words(v.card),
-                "Kind": "logistic regression" if v.card.get("model_kind") == "logistic_regression" else "LightGBM",
+                "Kind": family_words(str(v.card.get("model_kind", ""))),
                 "Trained on": card_words.trained_on(v.card),
                 "Created": str(v.card.get("created_at", ""))[:10],
                 "Version": v.name,

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from app import state
+from app.figures.time_to_dropout import horizon_calibration_figure, survival_figure
 from app.services import training_run
 from app.views.time_to_dropout import TOO_FEW
 from app.views.train import DEMO
@@ -19,9 +20,10 @@ from core.decisions.bands import FACTORY_BANDS
 from core.model.registry import Registry
 from core.model.whatif import validate_patient
 from core.scoring.scores import score_frame
+from core.scoring.survival import survival_curve
 from core.training.time_family import TIME
 from core.training.trial_training import TrainingOptions
-from tests.app.conftest import form_widget, open_page, shown
+from tests.app.conftest import PAGE_FILES, form_widget, open_page, shown
 from tests.conftest import csv_bytes
 from tests.core.training.conftest import copy_registry, small_run, small_trial
 from tests.time_version import time_registry, trial_week
@@ -201,6 +203,8 @@ def test_the_train_page_shows_the_time_version_its_figures_per_horizon_and_puts_
     assert len(labels) == 3 and any(
         label.startswith("Use the time to dropout (weekly hazard) version") for label in labels
     )
+    versions = next(d.value for d in at.dataframe if "Kind" in d.value.columns).set_index("Version")
+    assert versions.loc[version.name, "Kind"] == "time to dropout (weekly hazard)"
     at.button(key=f"promote_{TIME}").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert registry.in_use() == version.name
@@ -220,3 +224,31 @@ def test_the_model_page_of_a_landmark_version_has_no_section_per_horizon(bundle)
     at = open_page("model")
     assert not at.exception, [e.value for e in at.exception]
     assert not [t for t in at.table if t.value.index.name == "Horizon"]
+
+
+def test_the_figures_draw_the_curves_and_the_calibration_as_given(time_models):
+    time_bundle = time_models.load()
+    patient = validate_patient(PATIENT, time_bundle.contract).valid
+    curve = survival_curve(time_bundle, patient)
+    figure = survival_figure({"As assessed": curve}, time_bundle.horizons)
+    line = next(t for t in figure.data if t.name == "As assessed")
+    assert list(line.y) == pytest.approx(list(curve.still_in * 100))
+    marks = next(t for t in figure.data if t.mode == "markers+text")
+    assert list(marks.x) == list(time_bundle.horizons)
+    assert list(marks.text) == [f"{curve.still_in[w] * 100:.0f}%" for w in time_bundle.horizons]
+    per_horizon = time_bundle.card["time_to_dropout"]["per_horizon"]
+    calibration = horizon_calibration_figure(per_horizon)
+    drawn = {t.name: list(t.y) for t in calibration.data if t.name.startswith("within")}
+    assert drawn == {
+        f"within {h} weeks": [row["observed"] for row in figures["calibration"]]
+        for h, figures in per_horizon.items()
+        if figures.get("calibration")
+    }
+
+
+@pytest.mark.parametrize("page", ["overview", "thresholds", "activity"])
+def test_the_other_pages_open_under_a_time_model_with_its_week_scored(time_in_use, small_run, page):
+    at = _cohort_page(small_run)
+    at.switch_page(PAGE_FILES[page]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not [e.value for e in at.error]
