@@ -53,6 +53,7 @@ class HistoryPlan:
     early_dropout: float = 0.0  # extra weekly chance of withdrawing on day 1 (more for poor adherers), halving
     # every ``early_weeks`` weeks
     early_weeks: float = 3.0
+    base_log_odds: float = -4.8  # log-odds of withdrawing after a visit for a patient with nothing against them
 
     @classmethod
     def for_phase(cls, phase: str, n_patients: int, **shape: object) -> HistoryPlan:
@@ -132,7 +133,13 @@ def simulate_history(plan: HistoryPlan, seed: int = 20261201, contract: HistoryC
         events.append(pd.DataFrame({"code": codes, "day": onset, "serious": serious, "severity": severity}))
         severe = np.bincount(codes[severity == "severe"], minlength=n)[who]
         burden[who] += count + 2 * severe
-        risk = -4.8 + 0.9 * recent_missed[:, who].sum(axis=0) + 0.35 * count + 1.0 * severe + 0.12 * burden[who]
+        risk = (
+            plan.base_log_odds
+            + 0.9 * recent_missed[:, who].sum(axis=0)
+            + 0.35 * count
+            + 1.0 * severe
+            + 0.12 * burden[who]
+        )
         weekly = np.clip(early_weekly_chance(plan, day) * 2 * _sigmoid(2.2 - adherence[who]), 0.0, 0.9)
         early = 1.0 - np.power(1.0 - weekly, plan.visit_interval / 7)  # over the days to the next visit
         hazard = 1.0 - (1.0 - _sigmoid(risk)) * (1.0 - early)
