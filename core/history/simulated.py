@@ -140,7 +140,7 @@ def simulate_history(plan: HistoryPlan, seed: int = 20261201, contract: HistoryC
             + 1.0 * severe
             + 0.12 * burden[who]
         )
-        weekly = np.clip(early_weekly_chance(plan, day) * 2 * _sigmoid(2.2 - adherence[who]), 0.0, 0.9)
+        weekly = np.clip(early_weekly_chance(plan, float(day)) * 2 * _sigmoid(2.2 - adherence[who]), 0.0, 0.9)
         early = 1.0 - np.power(1.0 - weekly, plan.visit_interval / 7)  # over the days to the next visit
         hazard = 1.0 - (1.0 - _sigmoid(risk)) * (1.0 - early)
         leaving = who[rng.random(len(who)) < hazard]
