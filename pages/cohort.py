@@ -8,6 +8,7 @@ from app import state
 from app.figures import cohort as cohort_charts
 from app.services import reopen, starting_threshold, upload_routing, weekly
 from app.text import plain
+from app.views import call_order as call_order_views
 from app.views import cohort as cohort_views
 from app.views import cohort_start, controls, fair_test
 from app.views import drift as drift_views
@@ -91,12 +92,13 @@ if cohort.scored.empty:
 st.subheader("Patients")
 best = starting_threshold.settle(cohort)  # a cohort starts at its lowest expected cost (unless set otherwise)
 controls.threshold_slider("cohort")
+order_by = call_order_views.order_choice(bundle, cohort)  # a time-to-dropout model: by the chance within N weeks
 probability = cohort.probability
 flagged = state.policy().flagged(cohort.curves)
 with first_screen:
     cohort_start.headline(cohort, flagged, best)
     cohort_start.train_pointer(bundle)
-    cohort_start.top_of_call_list(cohort, flagged, bundle, cohort_views.TABLE_COLUMNS)
+    cohort_start.top_of_call_list(cohort, flagged, bundle, cohort_views.TABLE_COLUMNS, order_by)
 week = weekly.remember(cohort, flagged, bundle)  # None: no database; everything below still works
 weekly_views.changes_section(cohort, flagged, week)
 held = fair_test.held_mask(cohort, week)  # this week's fair test: held out from calls at random
@@ -104,7 +106,7 @@ fair_test.cohort_note(week, held)
 contacts = weekly_views.last_contacts(week)  # None: no database
 chosen = cohort_views.filters(cohort, contacts is not None)
 rows = filter_mask(cohort.scored, flagged, chosen, weekly_views.contacted_ids(contacts))
-cohort_views.patient_table(cohort, rows, flagged, bundle, weekly_views.table_columns(cohort, week, contacts))
+cohort_views.patient_table(cohort, rows, flagged, bundle, weekly_views.table_columns(cohort, week, contacts), order_by)
 outreach_views.section(cohort, rows, flagged & ~held, week)  # the held-out are not on the list to call
 
 st.subheader("The cohort at a glance")
@@ -118,5 +120,5 @@ st.plotly_chart(cohort_charts.site_figure(sites), key="site_chart")
 cohort_views.site_table(sites)
 
 st.subheader("Export the call list")
-cohort_views.exports(cohort, rows, flagged, chosen, bundle, contacts, week.held_out if week else frozenset())
-report_views.downloads(cohort, flagged, bundle, contacts, week)
+cohort_views.exports(cohort, rows, flagged, chosen, bundle, contacts, week.held_out if week else frozenset(), order_by)
+report_views.downloads(cohort, flagged, bundle, contacts, week, order_by)

@@ -9,6 +9,7 @@ from app import state
 from app.figures import model as charts
 from app.views import drift as drift_views
 from app.views import model as model_views
+from app.views import time_to_dropout as time_views
 from core.model import card_words
 
 bundle = state.get_bundle()
@@ -40,6 +41,7 @@ if by_day is not None:
         "model (ROC AUC, 95% interval). A week's list is one such day."
     )
     st.table(by_day.set_index("Model"))
+time_views.horizon_section(card, "model")  # a time-to-dropout version: how well it predicts when
 
 holdout = model_views.holdout(bundle.sha256, bundle)
 roc, pr = st.columns(2)

@@ -10,6 +10,7 @@ from app.figures.patient import waterfall_figure
 from app.services import audit_trail
 from app.services.patient_cache import cached_assessment, cached_score
 from app.text import plain
+from app.views import time_to_dropout as time_views
 from app.views import weekly as weekly_views
 from app.views import whatif as whatif_views
 from app.views.components import band_badge_html, example_costs_notice
@@ -89,9 +90,11 @@ else:
         st.caption(f"Contact under your plan if flagged: {action} ({dollars(price)})")
     right.metric("Flagged for the retention team", "Yes" if flag.flagged else "No")
     right.caption(flag.why)
+    time_views.patient_chances(scored, bundle)  # a time-to-dropout model: the chance within 4, 8, 12 weeks
     can_try = True
     if not submitted:  # the form edited and tried: the assessment above stays, the changes beside it
         problems = whatif_views.comparison(bundle, patient, values, contract, probability)
+    time_views.patient_curve(bundle, patient, None if submitted else values)
     gaps = missing_inputs(patient, contract).iloc[0]
     if gaps:
         st.caption(f"Not recorded: {gaps}. The model scored this patient without them; the reasons say so.")

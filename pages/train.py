@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app import state
+from app.views import overtaking as overtaking_views
 from app.views import replay as replay_views
 from app.views import train as train_views
 from app.views import train_outcome
@@ -17,9 +18,11 @@ st.markdown(
     "*landmark days*), and whether each later dropped out (you choose which endings count) or completed.\n\n"
     "- Whole sites are held out in turn (cross-validation), so every figure is for patients the model did not learn "
     "from; all of a patient's days stay on one side.\n"
-    "- Two kinds of model are tried, LightGBM and a logistic regression, each with settings chosen inside the "
-    "cross-validation, never on the figures shown.\n"
-    "- Both are compared with a simple baseline (six facts any trial records) and with the model in use, on the "
+    "- Three kinds of model are tried, each with settings chosen inside the cross-validation, never on the figures "
+    "shown: LightGBM and a logistic regression on the landmark days, and a *time-to-dropout* model, which learns "
+    "each patient's chance of leaving in the coming week from every week since day 1, and so also gives the chance of "
+    "leaving within 4, 8 or 12 weeks.\n"
+    "- All are compared with a simple baseline (six facts any trial records) and with the model in use, on the "
     "same patients.\n"
     "- Nothing changes until you choose a version below. Training takes about a minute for a few hundred patients."
 )
@@ -41,6 +44,7 @@ if outcome is not None:
     train_views.results_section(outcome)
     if picked is not None and history is not None and not outcome.refused:  # the trial just trained on
         replay_views.replay_section(history, label, definition)
+        overtaking_views.overtaking_section(history, label, definition)
 
 st.subheader("Model versions on this installation")
 version_views.section()

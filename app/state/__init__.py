@@ -124,8 +124,10 @@ from app.state.team_settings import settings_by_name as settings_by_name
 from app.state.team_settings import team_resolution as team_resolution
 from app.state.team_settings import team_saved as team_saved
 from app.state.training import model_changed as model_changed
+from app.state.training import overtaking as overtaking
 from app.state.training import pop_training_interrupted as pop_training_interrupted
 from app.state.training import replay as replay
+from app.state.training import set_overtaking as set_overtaking
 from app.state.training import set_replay as set_replay
 from app.state.training import set_training as set_training
 from app.state.training import set_training_running as set_training_running

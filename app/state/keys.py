@@ -64,4 +64,5 @@ TRAINING = "training_result"  # app.views.train's last finished (or refused, or 
 REPLAY = (
     "trial_replay"  # app.views.replay's last replay of the trial on the Train page: (trial, share, result or refusal)
 )
+OVERTAKING = "trial_overtaking"  # app.views.overtaking's last comparison on the Train page: (trial, moments or why)
 TRAINING_RUNNING = "training_running"  # set while a training runs: still set on the next run if it was stopped

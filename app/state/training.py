@@ -13,12 +13,14 @@ from app.state.keys import (
     EVALUATION_CACHE,
     LAST_UPLOAD,
     MODEL_SEEN,
+    OVERTAKING,
     PATIENT_RESULT,
     REPLAY,
     TRAINING,
     TRAINING_RUNNING,
 )
 from core.model.bundle import ModelBundle
+from core.replay.overtaking import Moment
 
 __all__ = [
     "model_changed",
@@ -71,3 +73,12 @@ def replay() -> tuple[str, float, dict | str] | None:
 
 def set_replay(trial: str, share: float, result: dict | str) -> None:
     st.session_state[REPLAY] = (trial, share, result)
+
+
+def overtaking() -> tuple[str, list[Moment] | str] | None:
+    """The last "would the trial's own model do better?" on the Train page: the trial and its moments (or why not)."""
+    return st.session_state.get(OVERTAKING)
+
+
+def set_overtaking(trial: str, result: list[Moment] | str) -> None:
+    st.session_state[OVERTAKING] = (trial, result)

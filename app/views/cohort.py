@@ -13,6 +13,7 @@ import streamlit as st
 from app import navigation, state
 from app.services import audit_trail, cohort_loading
 from app.text import plain
+from app.views import call_order as call_order_views
 from app.views import weekly as weekly_views
 from core.model.bundle import ModelBundle
 from core.output.csv_file import csv_bytes
@@ -22,6 +23,7 @@ from core.outreach.call_list import call_list, call_list_workbook
 from core.reading import template
 from core.reading.contract import ID_COLUMN, OUTCOME_COLUMN, SITE_COLUMN
 from core.reading.validation import SOURCE_ROW
+from core.scoring.call_order import BY_END, order_about, order_words
 from core.scoring.cohort import NOT_RECORDED, CohortFilter, PatientKey, ScoredCohort, in_keys, ranked_table
 
 TABLE_LIMIT = 1000  # rows drawn in the table; the export holds every flagged patient
@@ -143,11 +145,13 @@ TABLE_COLUMNS = {
     "contact": st.column_config.TextColumn("Contact"),
     "contact_cost": st.column_config.NumberColumn("Contact cost", format="$%.2f"),
     SOURCE_ROW: st.column_config.NumberColumn("Row in file"),
+    **call_order_views.CHANCE_COLUMNS,  # a time-to-dropout model's chance within 4, 8, 12 weeks
     **weekly_views.TABLE_COLUMNS,  # trend, change since last week, last contact
 }
 # Opened on request (the column picker): at 1280 pixels every column at once pushed the key ones out of view.
 # The patient's inputs (age, visits, ...) are opened there too; any other column shows from the start.
-MORE_COLUMNS = ("reason_2", "reason_3", NOT_RECORDED, "contact_cost", SOURCE_ROW)
+# A chance within N weeks waits there too, unless the list is ordered by it.
+MORE_COLUMNS = ("reason_2", "reason_3", NOT_RECORDED, "contact_cost", SOURCE_ROW, *call_order_views.CHANCE_COLUMNS)
 
 
 def _header(column: str) -> str:
@@ -160,8 +164,8 @@ def _blank(column: pd.Series) -> bool:
     return bool(column.isna().all() or (column.astype(str).str.strip() == "").all())
 
 
-def shown_columns(table: pd.DataFrame) -> list[str]:
-    """The table's columns to draw: the key ones, and those the user opened with the column picker."""
+def shown_columns(table: pd.DataFrame, order_by: str = BY_END) -> list[str]:
+    """The table's columns to draw: the key ones, the one the list is ordered by, and those the user opened."""
     more = [c for c in table.columns if c in MORE_COLUMNS or c not in TABLE_COLUMNS or _blank(table[c])]
     opened = st.multiselect(
         "More columns",
@@ -170,7 +174,7 @@ def shown_columns(table: pd.DataFrame) -> list[str]:
         key="table_more_columns",
         placeholder="Add columns: reasons 2 and 3, contact cost, the patient's inputs, row in file",
     )
-    return [c for c in table.columns if c not in more or c in opened]
+    return [c for c in table.columns if c not in more or c in opened or c == order_by]
 
 
 def patient_table(
@@ -179,25 +183,27 @@ def patient_table(
     flagged: np.ndarray,
     bundle: ModelBundle,
     add_columns: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+    order_by: str = BY_END,
 ) -> None:
-    """The filtered patients, highest risk first; selecting one offers to open it on the Patient page.
+    """The filtered patients, highest risk first (or in the order chosen: ``order_by``); selecting one offers to open
+    it on the Patient page.
 
     ``add_columns`` adds columns by patient (app.views.weekly.table_columns: trend and last contact).
     """
     matching = int(rows.sum())
-    table = ranked_table(cohort, rows, flagged, state.policy(), bundle, limit=TABLE_LIMIT)
+    table = ranked_table(cohort, rows, flagged, state.policy(), bundle, limit=TABLE_LIMIT, order_by=order_by)
     if add_columns is not None:
         table = add_columns(table)
-    shown = f"the {TABLE_LIMIT:,} highest-risk of " if matching > TABLE_LIMIT else ""
+    shown = f"the first {TABLE_LIMIT:,} of " if matching > TABLE_LIMIT else ""
     st.caption(
-        f"Showing {shown}{matching:,} matching patients, highest risk first. Click a column header to sort; "
-        "tick a row to open that patient."
+        f"Showing {shown}{matching:,} matching patients, {order_words(order_by, bundle)}. Click a column header to "
+        "sort; tick a row to open that patient."
     )
     event = st.dataframe(
-        table.assign(probability=table["probability"] * 100),
+        call_order_views.in_percent(table),
         hide_index=True,
         column_config=TABLE_COLUMNS,
-        column_order=shown_columns(table),
+        column_order=shown_columns(table, order_by),
         on_select="rerun",
         selection_mode="single-row",
         key="patient_table",
@@ -237,10 +243,11 @@ def exports(
     bundle: ModelBundle,
     last_contacts: pd.DataFrame | None = None,
     held_out: frozenset[PatientKey] = frozenset(),
+    order_by: str = BY_END,
 ) -> None:
     """Download buttons for the call list: the flagged patients that pass the filters, under the policy in force
     (with each patient's last recorded contact when ``last_contacts`` is given, and this week's fair-test
-    hold-out marked "do not call")."""
+    hold-out marked "do not call"), in the order chosen (``order_by``)."""
     policy = state.policy()
     listed = flagged & rows
     count = int(listed.sum())
@@ -248,7 +255,7 @@ def exports(
         _export_words(count, int(flagged.sum()), chosen)
         + f" at a threshold of {policy.threshold:.1%}"
         + ("" if policy.capacity is None else f" within a staff capacity of {policy.capacity:,}")
-        + f", highest risk first, with reasons. {policy.describe()}"
+        + f", {order_words(order_by, bundle)}, with reasons. {policy.describe()}"
         + _held_words(cohort, listed, held_out)
     )
     if not count:
@@ -261,10 +268,10 @@ def exports(
         now,
         cohort.filename,
         f"{count:,} flagged patients" + (f" ({chosen.describe()})" if chosen.describe() else ""),
-    )
+    ) + order_about(order_by, bundle)
 
     def table() -> pd.DataFrame:
-        return call_list(cohort, listed, flagged, policy, bundle, last_contacts, held_out)
+        return call_list(cohort, listed, flagged, policy, bundle, last_contacts, held_out, order_by)
 
     def listed_ids() -> list[str]:
         return cohort.scored.loc[listed, ID_COLUMN].tolist()

@@ -10,11 +10,13 @@ import streamlit as st
 from app import state
 from app.services import store_access
 from app.text import plain
+from app.views.call_order import in_percent
 from core.decisions.policy import SINGLE
 from core.formatting import dollars
 from core.model import card_words
 from core.model.bundle import ModelBundle
 from core.reading.contract import ID_COLUMN, SITE_COLUMN
+from core.scoring.call_order import BY_END, order_choices
 from core.scoring.cohort import ScoredCohort, ranked_table
 from core.store import Store
 
@@ -116,18 +118,27 @@ TOP_OF_LIST = 5  # the first calls, shown on the first screen; the full list is 
 TOP_COLUMNS = (ID_COLUMN, SITE_COLUMN, "probability", "risk_band", "contact", "reason_1")
 
 
-def top_of_call_list(cohort: ScoredCohort, flagged: np.ndarray, bundle: ModelBundle, columns: dict) -> None:
-    """Who to call first: the highest-risk flagged patients, as the full table below ranks them."""
+def top_of_call_list(
+    cohort: ScoredCohort, flagged: np.ndarray, bundle: ModelBundle, columns: dict, order_by: str = BY_END
+) -> None:
+    """Who to call first: the first flagged patients as the full table below orders them (highest risk first, or by
+    the chance within N weeks chosen: ``order_by``)."""
     if not flagged.any():
         st.caption("Nobody is flagged at this threshold: there is no one to call this week.")
         return
-    table = ranked_table(cohort, flagged, flagged, state.policy(), bundle, limit=TOP_OF_LIST)
-    st.markdown(f"**Call first** (the {min(TOP_OF_LIST, int(flagged.sum()))} highest-risk flagged patients)")
+    table = ranked_table(cohort, flagged, flagged, state.policy(), bundle, limit=TOP_OF_LIST, order_by=order_by)
+    first = min(TOP_OF_LIST, int(flagged.sum()))
+    if order_by == BY_END:
+        st.markdown(f"**Call first** (the {first} highest-risk flagged patients)")
+    else:
+        words = order_choices(bundle)[order_by]
+        st.markdown(f"**Call first** (the {first} flagged patients with the highest {words})")
+    order = [*TOP_COLUMNS[:3], order_by, *TOP_COLUMNS[3:]]
     st.dataframe(
-        table.assign(probability=table["probability"] * 100),
+        in_percent(table),
         hide_index=True,
         column_config=columns,
-        column_order=[c for c in TOP_COLUMNS if c in table],
+        column_order=list(dict.fromkeys(c for c in order if c in table)),
         key="call_first",
     )
 

@@ -15,6 +15,8 @@ from core.model.explain import explain_features, global_importance
 from core.model.features import feature_specs
 from core.reading.contract import OUTCOME_COLUMN
 from core.stats.metrics import precision_recall_points, roc_points
+from core.training.candidates import LIGHTGBM
+from core.training.trial_versions import FAMILY_LABELS
 
 EXPLAIN_SAMPLE = 3000  # patients of the test split explained for the global plots
 
@@ -25,6 +27,12 @@ MEASURES = (
     ("Brier score (lower is better)", "brier", "oracle_brier"),
     ("Calibration error, ECE (lower is better)", "ece", None),
 )
+
+
+def family_words(kind: str) -> str:
+    """A model family in running text: "LightGBM", "logistic regression", "time to dropout (weekly hazard)"."""
+    label = FAMILY_LABELS.get(kind, FAMILY_LABELS[LIGHTGBM])
+    return label if label.startswith("LightGBM") else label[0].lower() + label[1:]
 
 
 def metrics_table(card: dict) -> pd.DataFrame:
@@ -99,7 +107,7 @@ def about_in_words(card: dict) -> str:
     data = card["training_data"]
     decision = card["decision"]
     versions = ", ".join(f"{k} {v}" for k, v in card["library_versions"].items())
-    kind = "logistic regression" if card.get("model_kind") == "logistic_regression" else "LightGBM"
+    kind = family_words(str(card.get("model_kind", "")))
     parameters = card["hyperparameters"]
     size = (
         f"{parameters['trees']} trees of at most {parameters['num_leaves']} leaves"

@@ -15,6 +15,8 @@ from core.replay.calls import RULES
 from core.replay.words import CALL_LIST, comparison_rows, headline, how_it_was_done
 from core.trust.roles import TRAIN
 
+MODELS = {"time": "Time to dropout (from day 1)", "landmark": "Landmark models (from day 28)"}
+
 
 def _curve(result: dict) -> pd.DataFrame:
     names = {"reached_before_leaving": CALL_LIST, **RULES}
@@ -53,8 +55,17 @@ def replay_section(history, label: str, outcome: OutcomeDefinition) -> None:
         format_func=lambda v: f"{v}%",
         key="replay_share",
     )
+    model = st.radio(
+        "The model retrained each time",
+        options=list(MODELS),
+        format_func=MODELS.get,
+        horizontal=True,
+        key="replay_model",
+        help="The time-to-dropout model ranks every patient from their first day; the landmark models only from "
+        "day 28, so patients who leave in their first weeks are never on their list.",
+    )
     if require(TRAIN) and st.button("Replay this trial", key="replay_start"):
-        state.set_replay(label, percent / 100, trial_replay.run(history, percent / 100, outcome))
+        state.set_replay(label, percent / 100, trial_replay.run(history, percent / 100, outcome, model == "time"))
     last = state.replay()
     if last is None or last[0] != label:
         return
@@ -62,5 +73,6 @@ def replay_section(history, label: str, outcome: OutcomeDefinition) -> None:
     if isinstance(result, str):
         st.warning(plain(result), icon=":material/block:")
         return
-    st.caption(f"Replay of {plain(trial)} at {share:.0%} of the patients a week.")
+    model = MODELS.get(str(result.get("settings", {}).get("model", "landmark")), "")
+    st.caption(f"Replay of {plain(trial)} at {share:.0%} of the patients a week, retraining: {model.lower()}.")
     _show(result)

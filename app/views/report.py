@@ -20,6 +20,7 @@ from core.output.provenance import export_file_name
 from core.reading.contract import ID_COLUMN
 from core.report.content import build_week_report
 from core.report.formats import report_bytes
+from core.scoring.call_order import BY_END
 from core.scoring.cohort import ScoredCohort
 
 MIME = {".html": "text/html", ".pdf": "application/pdf"}
@@ -27,9 +28,15 @@ LABELS = {".html": "Download the week's report (HTML)", ".pdf": "Download the we
 
 
 def downloads(
-    cohort: ScoredCohort, flagged: np.ndarray, bundle: ModelBundle, contacts: pd.DataFrame | None, week: Week | None
+    cohort: ScoredCohort,
+    flagged: np.ndarray,
+    bundle: ModelBundle,
+    contacts: pd.DataFrame | None,
+    week: Week | None,
+    order_by: str = BY_END,
 ) -> None:
-    """Two buttons; each file is built when it is asked for (everything it needs is captured now)."""
+    """Two buttons; each file is built when it is asked for (everything it needs is captured now), its call list
+    in the order chosen (``order_by``)."""
     st.markdown(
         "**The week's report**: the call list with reasons and last contact, the costs, the sites, what changed "
         "since last week, the model and its validated figures and, when the file has outcomes, how the model did "
@@ -57,6 +64,7 @@ def downloads(
             last_contacts=contacts,
             changes=changes,
             held_out=week.held_out if week is not None else frozenset(),
+            order_by=order_by,
         )
         return report_bytes(report, suffix)
 

@@ -12,6 +12,7 @@ from app.records import TrainingOutcome
 from app.services import training_run
 from app.text import plain
 from app.views import model as model_views
+from app.views import time_to_dropout as time_views
 from app.views import train_outcome
 from core.formatting import interval
 from core.history.endings import DEFAULT_OUTCOME, OutcomeDefinition
@@ -23,12 +24,11 @@ from core.model import card_words
 from core.model.registry import Version
 from core.reading.errors import SchemaError
 from core.training import trial_evaluation
-from core.training.candidates import LIGHTGBM
+from core.training.time_family import TIME
 from core.trust.roles import PROMOTE, TRAIN
 
 UPLOAD = "Upload the trial's history"
 DEMO = "The real demo trial (CDISC Pilot 01)"
-FAMILY_WORDS = {LIGHTGBM: "LightGBM", "logistic_regression": "logistic regression"}
 
 
 def chosen_files() -> tuple[str, dict[str, bytes]] | None:
@@ -126,6 +126,8 @@ def results_section(outcome: TrainingOutcome) -> None:
     pooled = card_words.pooled_words(card)
     if pooled:
         st.caption(plain(pooled))
+    if TIME in versions:  # the time-to-dropout version's own figures: how well it predicts when
+        time_views.horizon_section(versions[TIME].card, "train")
     _choice(outcome, versions, card.get("recommendation", {}))
 
 
@@ -153,7 +155,8 @@ def _in_words(card: dict) -> list[str]:
     for other, name in (("baseline", "the simple baseline"), ("model_in_use", "the model in use before")):
         key = f"{own}_minus_{other}"
         if key in differences:
-            lines.append(trial_evaluation.difference_in_words(f"The {FAMILY_WORDS[own]} model", name, differences[key]))
+            words = f"The {model_views.family_words(own)} model"
+            lines.append(trial_evaluation.difference_in_words(words, name, differences[key]))
     curve = card.get("learning_curve") or {}
     if curve:
         half, full = curve["half_of_the_patients"]["roc_auc"], curve["all_patients"]["roc_auc"]
@@ -181,7 +184,8 @@ def _choice(outcome: TrainingOutcome, versions: dict[str, Version], recommendati
     for column, (family, version) in zip(columns, versions.items(), strict=True):
         tag = " (recommended)" if family == outcome.recommended and not keep else ""
         disabled = version.in_use
-        if column.button(f"Use the {FAMILY_WORDS[family]} version{tag}", key=f"promote_{family}", disabled=disabled):
+        label = f"Use the {model_views.family_words(family)} version{tag}"
+        if column.button(label, key=f"promote_{family}", disabled=disabled):
             training_run.promote(version.name)
             st.rerun()
         column.caption(f"`{version.name}`" + (" (in use)" if version.in_use else ""))

@@ -3,7 +3,7 @@ early, for how many calls, beside what coordinators do today at the same number 
 
     python -m core.cli.replay --history FOLDER_OR_WORKBOOK [--capacity K | --capacity 5%] [--threshold T]
                               [--start YYYY-MM-DD] [--retrain-weeks N] [--called-weeks N] [--draws N]
-                              [--outcome dropout|any]
+                              [--outcome dropout|any] [--model landmark|time]
                               [--columns matching.toml] [--day-first | --month-first] -o replay.json|replay.html
 
 Every week uses only what was known that day (``core.replay``). The JSON holds ``dropouts``,
@@ -31,7 +31,7 @@ from core.model.registry import Registry, RegistryError
 from core.reading.errors import SchemaError
 from core.replay.html_page import replay_html
 from core.replay.run import ReplayOptions, ReplayRefused, replay_trial
-from core.replay.scorers import fallback_model
+from core.replay.scorers import fallback_model, time_trainer
 from core.replay.words import headline
 from core.settings import SettingsError, load_settings
 
@@ -80,6 +80,13 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         help="what counts as dropout, as for train: retention dropouts only (dropout, the default) or any "
         "discontinuation (any); the models learn it and the replay counts it",
     )
+    parser.add_argument(
+        "--model",
+        choices=("landmark", "time"),
+        default="landmark",
+        help="what the trial retrains each time: the landmark models (landmark, the default; a patient is judged "
+        "from the first landmark day) or the time-to-dropout model (time; every patient from day 1)",
+    )
     add_history_arguments(parser)
     parser.add_argument("-o", "--output", type=Path, required=True, help="replay.json, or replay.html for a page")
     args = parser.parse_args(argv)
@@ -117,7 +124,9 @@ def main(argv: list[str] | None = None) -> int:
             outcome=OutcomeDefinition(args.outcome),
         )
         fallback = fallback_model(Registry(settings.models_dir, settings.model_sha256))
-        result = replay_trial(history, fallback, options, progress=_progress)
+        trainer = time_trainer(settings.costs, options.outcome) if args.model == "time" else None
+        result = replay_trial(history, fallback, options, trainer, progress=_progress)
+        result["settings"]["model"] = args.model
         html = args.output.suffix.lower() == ".html"
         text = replay_html(result, args.history.name) if html else json.dumps(result, indent=2) + "\n"
         args.output.parent.mkdir(parents=True, exist_ok=True)

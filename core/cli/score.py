@@ -3,7 +3,7 @@ app exports.
 
     python -m core.cli.score cohort.csv -o scored.csv|scored.xlsx|week.html|week.pdf [--threshold 0.3]
                          [--capacity 50] [--plan tiered] [--flagged-only] [--problems problems.csv]
-                         [--trial NAME] [--by NAME]
+                         [--trial NAME] [--by NAME] [--order-by-weeks N]
     python -m core.cli.score --history FOLDER_OR_WORKBOOK [--as-of 2026-11-30] [--arms "Pbo=Placebo,Drug=Active"]
                          [--phase II] [--day-first | --month-first] [--columns matching.toml]
                          [--problems set_aside.csv] -o scored.csv ...
@@ -21,6 +21,9 @@ problems" download); and what produced them to ``<output stem>_about.json``. Fla
 means in the app: at or above the threshold, within the staff capacity. Errors are one line on
 stderr, never a traceback: exit 2 for input that cannot be used, 1 when a history holds no patient to use.
 A history's run also prints the column matching it used and the rows it set aside, with their reasons.
+
+``--order-by-weeks N`` (a time-to-dropout model in use only) orders the list, and the report's list, by the chance
+of leaving within N weeks, highest first; who is flagged, their contact and its cost do not change.
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ from core.replay.temporal_validation import ValidationRefused, by_landmark_day, 
 from core.report.content import build_week_report
 from core.report.formats import REPORTS, format_problem, report_bytes
 from core.report.temporal import temporal_report
+from core.scoring.call_order import BY_END, order_about, order_for_weeks
 from core.scoring.cohort import ScoredCohort, score_upload
 from core.scoring.trial_as_of import needs_arm_mapping, score_history
 from core.settings import Settings, SettingsError, load_settings
@@ -103,6 +107,14 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--trial", default=None, help="the trial's name in a report (default: the file's name)")
     parser.add_argument("--by", default=None, help="who makes a report (default: your login name)")
+    parser.add_argument(
+        "--order-by-weeks",
+        type=int,
+        default=None,
+        metavar="N",
+        help="order the list by the chance of leaving within N weeks, highest first (a time-to-dropout model only: "
+        "4, 8 or 12); who is flagged does not change",
+    )
     args = parser.parse_args(argv)
     problem = format_problem(args.output)
     if problem:
@@ -111,6 +123,8 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         parser.error("give a cohort file or --history, one of the two")
     if args.validate_after is not None and (args.history is None or args.output.suffix.lower() not in REPORTS):
         parser.error("--validate-after needs --history and a report to write (-o report.html or report.pdf)")
+    if args.validate_after is not None and args.order_by_weeks is not None:
+        parser.error("--order-by-weeks orders a scored list; it does not apply to --validate-after")
     if args.threshold is not None and not 0.0 <= args.threshold <= 1.0:
         parser.error("--threshold must be between 0 and 1")
     if args.capacity is not None and args.capacity < 0:
@@ -212,6 +226,7 @@ def _output_bytes(
     settings: Settings,
     table: pd.DataFrame,
     about: list[tuple[str, str]],
+    order_by: str = BY_END,
 ) -> bytes:
     """What the output's extension asks for: the table as CSV or Excel, or the week's report."""
     suffix = args.output.suffix.lower()
@@ -226,6 +241,7 @@ def _output_bytes(
             made_at=datetime.now(UTC),
             as_of=args.as_of,
             reference=settings.reference_threshold,
+            order_by=order_by,
         )
         return report_bytes(report, suffix)
     return call_list_workbook(table, about) if suffix == ".xlsx" else csv_bytes(table)
@@ -246,6 +262,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.validate_after is not None:
             return _validate(args, settings)
         bundle = Registry(settings.models_dir).load(None, settings.model_sha256)
+        order_by = BY_END if args.order_by_weeks is None else order_for_weeks(bundle, args.order_by_weeks)
         cohort = _load(args, bundle, settings)
         note = cohort.phase_note(bundle)
         if note:
@@ -254,10 +271,11 @@ def main(argv: list[str] | None = None) -> int:
         policy = Policy(threshold, args.capacity, settings.costs, settings.bands, args.plan)
         flagged = policy.flagged(cohort.curves)
         rows = flagged if args.flagged_only else np.ones(len(flagged), dtype=bool)
-        table = call_list(cohort, rows, flagged, policy, bundle)
+        table = call_list(cohort, rows, flagged, policy, bundle, order_by=order_by)
         what = "flagged patients" if args.flagged_only else "scored patients, flagged or not"
         about = export_metadata(bundle, policy, datetime.now(UTC), cohort.filename, f"{len(table):,} {what}")
-        _write(args.output, _output_bytes(args, cohort, policy, bundle, settings, table, about))
+        about += order_about(order_by, bundle)
+        _write(args.output, _output_bytes(args, cohort, policy, bundle, settings, table, about, order_by))
         own = args.output.with_name(args.output.stem + "_problems.csv")
         problems_path = own if args.history is not None else args.problems or own
         if cohort.result.n_invalid_rows:

@@ -74,7 +74,8 @@ class SurvivalModel:
 
         The hazard is evaluated for each of the first ``WEEKLY`` weeks ahead (where this week's calls are decided),
         then at the start of every ``BLOCK`` weeks and held for the weeks between: the clock moves the hazard
-        slowly, and a year ahead costs a quarter of the model evaluations."""
+        slowly, and a year ahead costs a quarter of the model evaluations. Past the planned end the curve stays
+        flat: a patient who reaches it completes."""
         X = np.asarray(X, dtype=float)
         n = len(X)
         if n == 0 or weeks <= 0:
@@ -84,8 +85,9 @@ class SurvivalModel:
         stacked = np.tile(X, (len(evaluated), 1))
         stacked[:, self._clock()] += np.repeat(evaluated.astype(float) * DAYS_PER_WEEK, n)
         hazards = self.hazard.probability(stacked).reshape(len(evaluated), n).T
-        held = np.searchsorted(evaluated, ahead, side="right") - 1
-        return np.cumprod(1.0 - hazards[:, held], axis=1)
+        held = hazards[:, np.searchsorted(evaluated, ahead, side="right") - 1]
+        held[ahead[None, :] >= self.weeks_left(X)[:, None]] = 0.0  # past the planned end nobody drops out
+        return np.cumprod(1.0 - held, axis=1)
 
     def weeks_left(self, X: np.ndarray) -> np.ndarray:
         """Whole weeks from each row's day to the planned end (at least 1, at most ``longest_weeks``)."""
@@ -106,7 +108,7 @@ class SurvivalModel:
         X = np.asarray(X, dtype=float)
         if not len(X):
             return np.empty(0)
-        return leave_before(self.survival(X, int(weeks)), np.minimum(self.weeks_left(X), int(weeks)))
+        return 1.0 - self.survival(X, int(weeks))[:, -1]
 
     def log_odds(self, X: np.ndarray) -> np.ndarray:
         return _logit(self.probability(X))

@@ -20,6 +20,7 @@ from core.outreach.holdout import FAIR_TEST_COLUMN, mark_held_out
 from core.outreach.last_contact import last_contact_for
 from core.reading.contract import ID_COLUMN, SITE_COLUMN
 from core.reading.validation import SOURCE_ROW
+from core.scoring.call_order import BY_END
 from core.scoring.cohort import NOT_RECORDED, PatientKey, ScoredCohort, ranked_table
 from core.scoring.scores import REASON_COLUMNS
 
@@ -73,8 +74,12 @@ def call_list(
     bundle: ModelBundle,
     last_contacts: pd.DataFrame | None = None,
     held_out: frozenset[PatientKey] = frozenset(),
+    order_by: str = BY_END,
 ) -> pd.DataFrame:
     """The chosen rows (a boolean mask), highest risk first, with readable headers.
+
+    ``order_by`` orders the rows by another scored chance, highest first (``core.scoring.call_order``: a
+    time-to-dropout model's chance within N weeks); who is flagged, their contact and its price do not change.
 
     ``last_contacts`` (the outreach log's latest contact per site and patient: patient_id, site_id,
     contact_date, outcome)
@@ -82,7 +87,7 @@ def call_list(
     (no database, or the command line) the list has no such columns. ``held_out``: the (site, patient id) the
     week's fair test holds out, marked "Held out this week (fair test): do not call" instead of a contact.
     """
-    table = ranked_table(cohort, rows, flagged, policy, bundle)
+    table = ranked_table(cohort, rows, flagged, policy, bundle, order_by=order_by)
     if held_out:
         table = mark_held_out(table, held_out)
     headers = _with_horizons(bundle)

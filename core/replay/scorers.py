@@ -29,7 +29,10 @@ from core.paths import MODEL_CARD_PATH, MODEL_PATH
 from core.training.bundled_model import decision_section
 from core.training.candidates import FAMILIES
 from core.training.cross_validation import choose
+from core.training.hazard_cv import best_fit, fit_chosen, informative
 from core.training.landmark_data import TrainingRefused, landmark_data
+from core.training.person_period import person_periods
+from core.training.time_family import time_card_section
 from core.training.trial_training import FINAL_SEED, design_of, final_model
 
 Trainer = Callable[[TrialHistory, pd.Timestamp], ModelBundle | None]
@@ -85,5 +88,31 @@ def trial_trainer(
         name = f"trained on {pd.Timestamp(day).date()} ({family})"
         card = _card(name, data.feature_names, data.levels, gaps.sample_rows(data.features), covers, threshold)
         return ModelBundle(model=model, card=card)
+
+    return train
+
+
+def time_trainer(costs: CostSettings = FACTORY_COSTS, outcome: OutcomeDefinition = DEFAULT_OUTCOME) -> Trainer:
+    """The time-to-dropout family on the history known on the day (None while the history is too small to train
+    a trial model): every week of every patient from day 1, the hazard family with the lower inner log loss."""
+
+    def train(cut: TrialHistory, day: pd.Timestamp) -> ModelBundle | None:
+        try:
+            data = landmark_data(cut, outcome=outcome)  # the same refusal as the trial's own training
+        except TrainingRefused:
+            return None
+        periods = person_periods(cut, "", outcome, data.feature_names, data.levels)
+        names = informative(periods)
+        if periods.left.sum() < 2:
+            return None
+        fitted = best_fit(fit_chosen(periods, np.arange(len(periods)), names, seed=FINAL_SEED, levels=data.levels))
+        model = fitted.model
+        X = data.features[names].to_numpy(dtype=float)
+        threshold = decision_section(model.probability(X), data.y, costs)["default_threshold"]
+        section = time_card_section(model, data.landmark_days)
+        name = f"trained on {pd.Timestamp(day).date()} (time to dropout, {fitted.family})"
+        levels = {n: v for n, v in data.levels.items() if n in names}
+        card = _card(name, names, levels, gaps.sample_rows(data.features[names]), section["covers"], threshold)
+        return ModelBundle(model=model, card=card | {"time_to_dropout": section["time_to_dropout"]})
 
     return train

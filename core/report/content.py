@@ -2,12 +2,12 @@
 
 Patient identifiers appear only in ``call_list``; every other section is aggregated (counts, sums, curves).
 The call list is the flagged patients (the threshold within the capacity, THE POLICY's one flag rule),
-highest risk first, capped at ``LIST_LIMIT`` rows when no capacity caps it (the report says so).
+highest risk first (or by a time-to-dropout model's chance within N weeks, when asked), capped at ``LIST_LIMIT``
+rows when no capacity caps it (the report says so).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -19,15 +19,16 @@ from core.formatting import count, dollars, interval, percent, things
 from core.model import card_words
 from core.model.bundle import ModelBundle
 from core.output.provenance import export_metadata
-from core.outreach.call_list import call_list
+from core.outreach.call_list import WITHIN_HEADER, call_list
 from core.outreach.changes import WeeklyChanges
-from core.reading.contract import ID_COLUMN, OUTCOME_COLUMN, SITE_COLUMN
+from core.reading.contract import OUTCOME_COLUMN, SITE_COLUMN
+from core.scoring.call_order import BY_END, order_words
 from core.scoring.cohort import PatientKey, ScoredCohort, site_summary
 from core.scoring.evaluation import COST_ROWS, cost_table
 from core.scoring.outcomes import OutcomeEvaluation, evaluate_outcomes, evaluation_in_words, labelled_rows
 
 LIST_LIMIT = 1000  # rows of the call list in a report when no staff capacity caps it
-WITHIN_WEEKS = re.compile(r"^chance_within_(\d+)_weeks$")
+WITHIN_PREFIX = WITHIN_HEADER.split("{}")[0]  # the call list's "Chance of leaving within N weeks" columns
 IDENTIFIERS_NOTE = (
     "This report holds patient identifiers in its call-list section only; every other section counts or "
     "averages patients. Keep and share it as patient data."
@@ -126,28 +127,27 @@ def _call_list(
     bundle: ModelBundle,
     contacts: pd.DataFrame | None,
     held_out: frozenset[PatientKey],
+    order_by: str = BY_END,
 ) -> tuple[pd.DataFrame, str]:
     total = int(flagged.sum())
     limit = LIST_LIMIT if policy.capacity is None else max(policy.capacity, 0)
     rows = flagged.copy()
-    if total > limit:  # the highest-risk ``limit`` of the flagged (flags already rank by risk)
-        rows[np.flatnonzero(flagged)[np.argsort(-cohort.probability[flagged], kind="stable")[limit:]]] = False
-    table = call_list(cohort, rows, flagged, policy, bundle, contacts, held_out)
+    if total > limit:  # the first ``limit`` of the flagged in the list's order
+        first = cohort.scored[order_by].to_numpy(dtype=float)[flagged]
+        rows[np.flatnonzero(flagged)[np.argsort(-np.nan_to_num(first, nan=-1.0), kind="stable")[limit:]]] = False
+    table = call_list(cohort, rows, flagged, policy, bundle, contacts, held_out, order_by)
     shown = pd.DataFrame({"Patient": table["Patient ID"].astype(str)})
     if "Site" in table:
         shown["Site"] = table["Site"].fillna("").astype(str)
     shown["Chance of dropping out"] = table["Chance of dropping out"].map(percent)
-    scored = cohort.scored.assign(**{ID_COLUMN: cohort.scored[ID_COLUMN].astype(str)}).set_index(ID_COLUMN)
-    for column in scored.columns:
-        match = WITHIN_WEEKS.match(str(column))
-        if match:
-            shown[f"Chance of leaving within {match.group(1)} weeks"] = (
-                shown["Patient"].map(scored[column]).map(percent)
-            )
+    for column in table.columns:  # a time-to-dropout model's chances, row by row from the same call list
+        if str(column).startswith(WITHIN_PREFIX):
+            shown[column] = table[column].map(percent)
     shown["Risk band"] = table["Risk band"].astype(str)
     shown["Contact"] = table["Contact"].fillna("").astype(str)
     reasons = [c for c in ("Reason 1", "Reason 2", "Reason 3") if c in table]
-    shown["Reasons"] = table[reasons].fillna("").astype(str).agg(lambda r: "; ".join(x for x in r if x), axis=1)
+    words = table[reasons].fillna("").astype(str).itertuples(index=False)  # a row-wise agg of no rows is a frame
+    shown["Reasons"] = ["; ".join(x for x in row if x) for row in words]
     if "Last contact date" in table:
         last = pd.to_datetime(table["Last contact date"]).dt.strftime("%Y-%m-%d").fillna("")
         outcome = table["Last contact outcome"].astype(object).fillna("").astype(str)
@@ -156,8 +156,9 @@ def _call_list(
         shown["Last contact"] = "not known"
     note = f"{things(total, 'patient')} flagged"
     if len(shown) < total:
-        note += f"; the {len(shown):,} highest-risk are listed here (a report lists at most {limit:,})"
-    return shown, note + ", highest risk first."
+        first = "highest-risk" if order_by == BY_END else "first in this order"
+        note += f"; the {len(shown):,} {first} are listed here (a report lists at most {limit:,})"
+    return shown, f"{note}, {order_words(order_by, bundle)}."
 
 
 def _sites(cohort: ScoredCohort, flagged: np.ndarray) -> pd.DataFrame:
@@ -199,14 +200,16 @@ def build_week_report(
     changes: WeeklyChanges | None = None,
     held_out: frozenset[PatientKey] = frozenset(),
     n_boot: int = 200,
+    order_by: str = BY_END,
 ) -> WeekReport:
-    """The week's report of a scored cohort under the policy in force (its evaluation when outcomes are known)."""
+    """The week's report of a scored cohort under the policy in force (its evaluation when outcomes are known);
+    its call list in the order ``order_by`` (``core.scoring.call_order``), flags unchanged."""
     flagged = policy.flagged(cohort.curves)
     evaluation = evaluate_outcomes(cohort, policy, bundle, n_boot=n_boot)
     judged = int((~np.isnan(cohort.probability)).sum())
     observed = evaluation is not None and len(labelled_rows(cohort)) == judged
     costs, cost_note = _costs(cohort, policy, observed, reference)
-    listed, list_note = _call_list(cohort, flagged, policy, bundle, last_contacts, held_out)
+    listed, list_note = _call_list(cohort, flagged, policy, bundle, last_contacts, held_out, order_by)
     about = dict(export_metadata(bundle, policy, made_at, cohort.filename, ""))
     day = as_of or (cohort.result.as_of.date() if cohort.result.as_of is not None else made_at.date())
     headline = [

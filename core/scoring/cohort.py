@@ -22,6 +22,7 @@ from core.reading.blanks import missing_inputs
 from core.reading.contract import ID_COLUMN, OUTCOME_COLUMN, SITE_COLUMN
 from core.reading.errors import MissingColumnsError
 from core.reading.validation import SOURCE_ROW, ValidationResult, load_cohort, validate_frame
+from core.scoring.call_order import BY_END, OrderRefused, check_order, order_choices
 from core.scoring.scores import REASON_COLUMNS, SCORE_COLUMNS, reason_columns, score_frame
 
 CONTACT_COLUMNS = ["contact", "contact_cost"]
@@ -266,7 +267,8 @@ def site_summary(scored: pd.DataFrame, flagged: np.ndarray) -> pd.DataFrame:
 
 
 def _highest_first(probability: np.ndarray, positions: np.ndarray, limit: int | None) -> np.ndarray:
-    """``positions`` ordered by probability, highest first (ties in file order), cut to ``limit``.
+    """``positions`` ordered by ``probability`` (the chance before the end, or within N weeks), highest first (ties
+    in file order), cut to ``limit``.
 
     Only the top ``limit`` are sorted: a million-row cohort shows its 1,000 riskiest in milliseconds.
     """
@@ -286,9 +288,19 @@ def ranked_table(
     policy: Policy,
     bundle: ModelBundle,
     limit: int | None = None,
+    order_by: str = BY_END,
 ) -> pd.DataFrame:
-    """The chosen rows, highest risk first: flag, contact and its price under the plan, reasons, then the inputs."""
-    positions = _highest_first(cohort.probability, np.flatnonzero(rows), limit)
+    """The chosen rows, highest risk first: flag, contact and its price under the plan, reasons, then the inputs.
+
+    ``order_by``: the scored column the rows are ordered by, highest first (``core.scoring.call_order``: the chance
+    before the end, or a time-to-dropout model's chance within N weeks); flags, contacts and prices never change
+    with it. OrderRefused for a column the model in use does not give.
+    """
+    check_order(order_by, bundle)
+    if order_by not in cohort.scored:
+        words = order_choices(bundle)[order_by]
+        raise OrderRefused(f"this list was scored without the {words}: score it again under the model in use")
+    positions = _highest_first(cohort.scored[order_by].to_numpy(dtype=float), np.flatnonzero(rows), limit)
     chosen = cohort.scored.iloc[positions]
     p = chosen["probability"].to_numpy()
     judged = ~np.isnan(p)  # a patient the model may not judge (too early) gets no flag, contact or price

@@ -7,7 +7,9 @@
 * Per horizon N weeks, looking ahead from every fourth week (week 0 = enrolment, 4, 8, ...) from each
   patient still at risk then: the time-dependent cumulative/dynamic ROC AUC at N weeks, Uno's concordance
   truncated at N weeks, the integrated Brier score over weeks 1..N (scikit-survival's estimators, which
-  weight for censoring), each averaged over the look-ahead weeks; 95% intervals by resampling whole
+  weight for censoring: only patients still in the trial at the cut-off are censored; one who completed or
+  ended another way is known not to drop out, as the model's curve says past the planned end), each averaged
+  over the look-ahead weeks; 95% intervals by resampling whole
   patients. Calibration: by quarter of predicted risk, the mean predicted chance beside 1 - Kaplan-Meier
   at N weeks in that quarter.
 """
@@ -125,6 +127,9 @@ def per_horizon(
     parts = []
     for rows, survival in zip(origins, np.split(curve, split), strict=True):
         time = (periods.weeks[rows] - periods.week[rows]).astype(float)
+        # A patient who completed (or ended another way) is known not to drop out later: event-free past the
+        # horizon, not censored (only patients still in the trial at the cut-off are).
+        time = np.where(periods.ended[rows] & ~periods.withdrew[rows], float(horizon + 1), time)
         parts.append((rows, time, periods.withdrew[rows].astype(bool), survival))
     centre = _mean_over_origins([(t, e, s) for _, t, e, s in parts], horizon)
     patients, index = np.unique(periods.patient[all_rows], return_inverse=True)

@@ -58,11 +58,8 @@ class PersonPeriods:
         return len(self.left)
 
     def take(self, rows: np.ndarray) -> PersonPeriods:
-        return PersonPeriods(
-            self.features.iloc[rows].reset_index(drop=True),
-            *(getattr(self, name)[rows] for name in _ARRAYS),
-            levels=self.levels,
-        )
+        arrays = {name: getattr(self, name)[rows] for name in _ARRAYS}
+        return PersonPeriods(features=self.features.iloc[rows].reset_index(drop=True), levels=self.levels, **arrays)
 
 
 _ARRAYS = ("left", "week", "day", "patient", "group", "trial", "withdrew", "ended", "weeks", "planned")
@@ -232,8 +229,9 @@ def planned_days(history: TrialHistory) -> np.ndarray:
 def pooled_periods(parts: Sequence[PersonPeriods]) -> PersonPeriods:
     """Several trials' rows as one set (patients and groups already carry their trial's name)."""
     names = [n for n in parts[0].features.columns if all(n in p.features.columns for p in parts)]
+    arrays = {name: np.concatenate([getattr(p, name) for p in parts]) for name in _ARRAYS}
     return PersonPeriods(
-        pd.concat([p.features[names] for p in parts], ignore_index=True),
-        *(np.concatenate([getattr(p, name) for p in parts]) for name in _ARRAYS),
+        features=pd.concat([p.features[names] for p in parts], ignore_index=True),
         levels={name: levels for name, levels in parts[0].levels.items() if name in names},
+        **arrays,
     )

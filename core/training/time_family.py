@@ -102,31 +102,34 @@ def train_time_family(
     )
 
 
-def time_card_section(found: TimeFamily, landmark_days: np.ndarray) -> dict[str, Any]:
-    """What a time-to-dropout version's card adds: the days it covers (from day 1) and its time figures."""
-    model = found.model
+def time_card_section(
+    model: SurvivalModel, landmark_days: np.ndarray, found: TimeFamily | None = None
+) -> dict[str, Any]:
+    """What a time-to-dropout version's card adds: the days it covers (from day 1), how it reads time, and (from a
+    cross-validated training, ``found``) its held-out figures per horizon."""
     last_day = int(model.longest_weeks * DAYS_PER_WEEK)
-    return {
-        "covers": {
-            "days_in_trial": [1, last_day],
-            "landmark_days": sorted(int(d) for d in np.unique(landmark_days)),
-        },
-        "time_to_dropout": {
-            "horizons_weeks": list(HORIZONS),
+    section: dict[str, Any] = {
+        "horizons_weeks": list(HORIZONS),
+        "planned_days": round(model.planned_days, 1),
+        "longest_weeks": model.longest_weeks,
+        "in_words": (
+            "A weekly hazard learned from every week of every patient from day 1. The chance of leaving "
+            "within N weeks is one minus the survival over the next N weeks; the risk the threshold and "
+            f"costs read is the chance of leaving before the planned end (day {model.planned_days:.0f}). "
+            "Other endings (completion, or those the outcome definition does not count) end a patient's "
+            "weeks without a dropout (competing risks, not counted as dropping out)."
+        ),
+    }
+    if found is not None:
+        section |= {
             "hazard_family": found.family,
-            "planned_days": round(model.planned_days, 1),
-            "longest_weeks": model.longest_weeks,
             "person_period_rows": found.rows,
             "patients": found.patients,
             "weeks_with_a_dropout": found.weeks_with_dropout,
             "fold_choices": found.fold_choices,
             "per_horizon": found.per_horizon,
-            "in_words": (
-                "A weekly hazard learned from every week of every patient from day 1. The chance of leaving "
-                "within N weeks is one minus the survival over the next N weeks; the risk the threshold and "
-                f"costs read is the chance of leaving before the planned end (day {model.planned_days:.0f}). "
-                "Other endings (completion, or those the outcome definition does not count) end a patient's "
-                "weeks without a dropout (competing risks, not counted as dropping out)."
-            ),
-        },
+        }
+    return {
+        "covers": {"days_in_trial": [1, last_day], "landmark_days": sorted(int(d) for d in np.unique(landmark_days))},
+        "time_to_dropout": section,
     }

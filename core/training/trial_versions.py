@@ -222,7 +222,7 @@ def build_card(run: TrainingRun, family: str, model_sha256: str) -> dict[str, An
         ),
     }
     if family == TIME and run.time_family is not None:
-        card |= time_card_section(run.time_family, data.landmark_days)
+        card |= time_card_section(run.time_family.model, data.landmark_days, run.time_family)
     return card
 
 

@@ -58,7 +58,7 @@ def test_training_on_the_demo_trial_shows_the_comparison_and_changes_nothing_unt
     assert advice and all(shown(plain(a)) in words for a in advice)  # keep or replace, with how much and how sure
     assert registry.in_use() == before  # nothing changes until the user chooses
     trained = [v for v in registry.versions() if v.name.startswith("CDISC Pilot 01".replace(" ", "-"))]
-    assert len(trained) == 2
+    assert len(trained) == 3  # LightGBM, logistic regression, time to dropout
     for version in trained:
         card = json.loads((version.folder / "model_card.json").read_text())
         assert card["training_data"]["origin"] == "real" and card["training_data"]["trial"] == "CDISC Pilot 01"

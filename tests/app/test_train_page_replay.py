@@ -24,3 +24,4 @@ def test_replaying_the_trial_after_training_shows_the_call_list_beside_the_rules
     assert tables and list(tables[0].index)[:1] == [CALL_LIST] and "Random calls" in list(tables[0].index)
     words = " ".join(shown(m.value) for m in at.markdown)
     assert "would have reached" in words and "only what was known that week" in words
+    assert any("retraining: time to dropout" in c.value for c in at.caption)  # the default: every patient from day 1

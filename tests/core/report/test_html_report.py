@@ -11,10 +11,18 @@ import numpy as np
 import pytest
 from sklearn.metrics import roc_auc_score
 
+from core.decisions.bands import FACTORY_BANDS
+from core.formatting import percent
+from core.outreach.call_list import call_list
 from core.reading.contract import ID_COLUMN, OUTCOME_COLUMN, SITE_COLUMN
 from core.report.content import IDENTIFIERS_NOTE, build_week_report
 from core.report.html_page import plotly_script, report_html
+from core.scoring.cohort import score_snapshot
 from tests.core.report.conftest import CAPACITY, FIXED_CLOCK
+from tests.core.training.conftest import small_run, small_trial
+from tests.time_version import time_registry, trial_week
+
+__all__ = ["small_run", "small_trial"]  # the training fixtures, used here
 from tests.core.report.html_reading import scan
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "demo_week.html"
@@ -74,16 +82,24 @@ def test_patient_text_is_shown_as_text(demo_cohort, policy, bundle):
     assert "<b>T</b>" not in document
 
 
-def test_chance_within_weeks_columns_are_carried_when_the_scores_have_them(demo_cohort, policy, bundle):
-    scored = demo_cohort.scored.assign(chance_within_4_weeks=demo_cohort.probability / 3, chance_within_12_weeks=0.5)
-    report = build_week_report(
-        replace(demo_cohort, scored=scored), policy, bundle, trial="T", made_by="x", made_at=FIXED_CLOCK, n_boot=20
-    )
+def test_chance_within_weeks_columns_are_carried_under_a_time_model(small_run, tmp_path, policy):
+    bundle = time_registry(small_run, tmp_path / "models").load()
+    week = trial_week(small_run).assign(site_id="S1")  # one site: the report's rows match the list's by position
+    cohort = score_snapshot(week, "week", "0" * 64, bundle, FACTORY_BANDS)
+    policy = replace(policy, threshold=float(np.nanmedian(cohort.probability)))  # about half flagged
+    report = build_week_report(cohort, policy, bundle, trial="T", made_by="x", made_at=FIXED_CLOCK, n_boot=20)
     table = report.call_list
     assert {"Chance of leaving within 4 weeks", "Chance of leaving within 12 weeks"} <= set(table.columns)
-    by_id = scored.set_index(ID_COLUMN)
-    expected = (by_id.loc[table["Patient"], "chance_within_4_weeks"] * 100).round(1).map(lambda v: f"{v:.1f}%")
-    assert table["Chance of leaving within 4 weeks"].tolist() == expected.tolist()
+    flagged = policy.flagged(cohort.curves)
+    listed = call_list(cohort, flagged, flagged, policy, bundle)
+    expected = listed["Chance of leaving within 4 weeks"].map(percent)
+    assert len(table) > 5 and table["Chance of leaving within 4 weeks"].tolist() == expected.tolist()[: len(table)]
+
+
+def test_a_week_with_nobody_flagged_still_makes_a_report(demo_cohort, policy, bundle):
+    nobody = replace(policy, threshold=1.0)
+    report = build_week_report(demo_cohort, nobody, bundle, trial="T", made_by="x", made_at=FIXED_CLOCK, n_boot=20)
+    assert report.call_list.empty and "0 patients flagged" in report_html(report)
 
 
 def test_snapshot_with_a_fixed_clock(demo_report):

@@ -3,6 +3,8 @@ registered as a version the product loads, and scoring every patient from day 1 
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 
@@ -68,3 +70,21 @@ def test_a_landmark_version_adds_no_chance_columns(small_run: TrainingRun, small
     valid = validate_frame(cells, {n: n for n in bundle.contract.names if n in cells}, bundle.contract, "x").valid
     scored = score_frame(valid, bundle, FACTORY_BANDS)
     assert bundle.horizons == () and not [c for c in scored.columns if str(c).startswith("chance_within_")]
+
+
+def test_a_time_model_file_wrapping_an_unknown_model_is_refused(small_run, tmp_path) -> None:
+    from dataclasses import replace
+
+    import joblib
+    import pytest
+
+    from core.model.bundle import ModelIntegrityError, load_bundle, sha256_of_file
+    from core.training.trial_versions import write_version
+
+    folder = tmp_path / "version"
+    card = write_version(small_run, TIME, folder)
+    joblib.dump(replace(small_run.models[TIME], hazard=object()), folder / "model.joblib")  # a stranger inside
+    card["model_sha256"] = sha256_of_file(folder / "model.joblib")  # even with the card made to match
+    (folder / "model_card.json").write_text(json.dumps(card))
+    with pytest.raises(ModelIntegrityError, match="no model this version of the app knows"):
+        load_bundle(folder / "model.joblib", folder / "model_card.json")
