@@ -1,6 +1,6 @@
 """Train a model from the command line.
 
-    python -m core.cli.train --history FOLDER_OR_WORKBOOK [--out DIR] [--trial NAME] [--promote]
+    python -m core.cli.train --history FOLDER_OR_WORKBOOK [--history ANOTHER ...] [--out DIR] [--trial NAME] [--promote]
                              [--outcome dropout|any] [--columns matching.toml] [--problems set_aside.csv]
                              [--day-first | --month-first]
     python -m core.cli.train                      # the bundled generic model, from the synthetic history
@@ -9,6 +9,8 @@ With ``--history``, the trial's own history (three tables or SDTM) is cross-vali
 families are written as versions: registered in ``models/`` (or the registry in ``--out``), or, when
 ``--out`` is a folder without a registry, written there one folder per version. Nothing is put in
 use unless ``--promote`` is given; ``python -m core.cli.models`` promotes and rolls back later.
+With ``--history`` given more than once, one time-to-dropout version is trained on every trial's weeks
+(``core.training.pooled_training``), each trial measured by the model trained on the others, and registered.
 ``--outcome`` says what counts as dropout: ``dropout`` (the default: withdrawal, lost to follow-up,
 non-compliance; other endings such as adverse events count as not dropping out) or ``any`` (every
 discontinuation), as ``core.history.endings`` defines them. The run
@@ -28,9 +30,11 @@ from pathlib import Path
 
 from core.cli.common import audit, error_line
 from core.cli.history_input import HistoryRefused, add_history_arguments, load_history
-from core.history.endings import DEFAULT_OUTCOME, DEFINITIONS, OutcomeDefinition
+from core.cli.pooled_input import comparison_registry, options_of, pooled_command
+from core.cli.pooled_input import model_in_use as _model_in_use
+from core.history.endings import DEFAULT_OUTCOME, DEFINITIONS
 from core.history.reader import files_sha256
-from core.model.bundle import ModelBundle, ModelIntegrityError
+from core.model.bundle import ModelIntegrityError
 from core.model.registry import REGISTRY_FILE, Registry, RegistryError
 from core.paths import BUNDLED_MODEL_DIR, MODELS_DIR, TRAINING_DATA_PATH
 from core.reading.errors import SchemaError
@@ -38,7 +42,7 @@ from core.settings import SettingsError, load_settings
 from core.training import tracking
 from core.training.landmark_data import TrainingRefused
 from core.training.summary_lines import summary_lines
-from core.training.trial_training import TrainingOptions, TrainingRun, TrainingSource, train_history
+from core.training.trial_training import TrainingRun, TrainingSource, train_history
 from core.training.trial_versions import register_versions, write_version
 
 log = logging.getLogger(__name__)
@@ -46,7 +50,13 @@ log = logging.getLogger(__name__)
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Train a dropout model: on a trial's history, or the bundled one.")
-    parser.add_argument("--history", type=Path, help="a trial history: a folder of tables or SDTM, or a workbook")
+    parser.add_argument(
+        "--history",
+        type=Path,
+        action="append",
+        help="a trial history: a folder of tables or SDTM, or a workbook; give it again for each earlier trial "
+        "to train one time-to-dropout model on them all, each trial measured by the model trained on the others",
+    )
     parser.add_argument("--out", type=Path, default=None, help="models folder (registry) or a plain output folder")
     parser.add_argument("--trial", default=None, help="the trial's name for the model card (default: the file name)")
     parser.add_argument(
@@ -71,26 +81,12 @@ def _progress(fraction: float, words: str) -> None:
     print(f"[{fraction:4.0%}] {words}", flush=True)
 
 
-def _model_in_use(registry: Registry) -> ModelBundle | None:
-    try:
-        return registry.load()
-    except (RegistryError, ModelIntegrityError, OSError) as exc:
-        print(f"note: the model in use could not be loaded for the comparison ({exc})")
-        return None
-
-
 def _train_history(args: argparse.Namespace) -> TrainingRun:
     settings = load_settings()
     history, files = load_history(args, settings.max_upload_mb)
     source = TrainingSource(args.trial or args.history.stem, tuple(sorted(files)), files_sha256(files))
-    registry = Registry(settings.models_dir if args.out is None else args.out, settings.model_sha256)
-    if not (registry.root / REGISTRY_FILE).exists():
-        registry = Registry(settings.models_dir, settings.model_sha256)
-    in_use = _model_in_use(registry)
-    options = TrainingOptions(
-        n_folds=args.folds, repeats=args.repeats, costs=settings.costs, outcome=OutcomeDefinition(args.outcome)
-    )
-    return train_history(history, source, options, in_use, _progress)
+    in_use = _model_in_use(comparison_registry(args, settings))
+    return train_history(history, source, options_of(args, settings), in_use, _progress)
 
 
 def _save(run: TrainingRun, args: argparse.Namespace) -> list[str]:
@@ -157,8 +153,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.history is None:
         return _train_bundled(args)
     try:
-        run = _train_history(args)
-        lines = summary_lines(run) + _save(run, args)
+        if len(args.history) > 1:
+            lines = pooled_command(args)
+        else:
+            args.history = args.history[0]
+            run = _train_history(args)
+            lines = summary_lines(run) + _save(run, args)
     except (TrainingRefused, HistoryRefused) as exc:
         print(f"not trained: {error_line(exc)}", file=sys.stderr)
         return 1

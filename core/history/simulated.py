@@ -6,7 +6,10 @@ probability that rises with the patient's own adherence, their site's, and the v
 missed (disengagement is sticky). Adverse events arrive at a rate that is higher on the active arm
 and above 65. After each planned visit the patient may withdraw, with a hazard that rises with the
 visits missed among the last two and the adverse events (above all the severe ones) since the last
-visit: so recent missed visits and adverse events predict dropout, and a model can learn it.
+visit: so recent missed visits and adverse events predict dropout, and a model can learn it. With
+``early_dropout`` the withdrawal hazard also peaks in the first weeks and fades (half-life ``early_weeks``):
+attrition is highest at the start, as in real trials. ``for_phase`` gives a phase's visit interval and
+planned length (``PHASE_SCHEDULES``, the synthetic world's too).
 A patient who stays to the last planned visit completes on that day. With ``cutoff_day`` (days after
 the first enrolment) the trial is still running: what happens after the cut-off is not in the history.
 The loop runs over the planned visits (a few dozen), never over patients.
@@ -28,6 +31,8 @@ from core.history.trial_history import COMPLETED, ONGOING, WITHDRAWN, TrialHisto
 from core.reading.contract import ID_COLUMN
 
 SEVERITY_SHARES = {"mild": 0.65, "moderate": 0.28, "severe": 0.07}
+# Per phase: days between planned visits and planned length in days (early trials visit often and run short).
+PHASE_SCHEDULES = {"Phase I": (7, 120), "Phase II": (14, 270), "Phase III": (28, 540)}
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,22 @@ class HistoryPlan:
     list_missed: bool = False
     start: str = "2024-01-01"
     id_prefix: str = "SIM"
+    early_dropout: float = 0.0  # extra weekly chance of withdrawing on day 1 (more for poor adherers), halving
+    # every ``early_weeks`` weeks
+    early_weeks: float = 3.0
+    base_log_odds: float = -4.8  # log-odds of withdrawing after a visit for a patient with nothing against them
+
+    @classmethod
+    def for_phase(cls, phase: str, n_patients: int, **shape: object) -> HistoryPlan:
+        """A trial of ``phase`` with that phase's visit interval and planned length (``PHASE_SCHEDULES``)."""
+        interval, length = PHASE_SCHEDULES[phase]
+        return cls(n_patients=n_patients, phase=phase, visit_interval=interval, planned_days=length, **shape)  # type: ignore[arg-type]
+
+
+def early_weekly_chance(plan: HistoryPlan, day: np.ndarray | float) -> np.ndarray:
+    """The extra weekly chance of withdrawing ``day`` days into the trial for a typical patient (the early peak,
+    fading)."""
+    return plan.early_dropout * np.power(0.5, (np.asarray(day, dtype=float) - 1) / (7 * plan.early_weeks))
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -112,8 +133,16 @@ def simulate_history(plan: HistoryPlan, seed: int = 20261201, contract: HistoryC
         events.append(pd.DataFrame({"code": codes, "day": onset, "serious": serious, "severity": severity}))
         severe = np.bincount(codes[severity == "severe"], minlength=n)[who]
         burden[who] += count + 2 * severe
-        risk = -4.8 + 0.9 * recent_missed[:, who].sum(axis=0) + 0.35 * count + 1.0 * severe + 0.12 * burden[who]
-        hazard = _sigmoid(risk)
+        risk = (
+            plan.base_log_odds
+            + 0.9 * recent_missed[:, who].sum(axis=0)
+            + 0.35 * count
+            + 1.0 * severe
+            + 0.12 * burden[who]
+        )
+        weekly = np.clip(early_weekly_chance(plan, float(day)) * 2 * _sigmoid(2.2 - adherence[who]), 0.0, 0.9)
+        early = 1.0 - np.power(1.0 - weekly, plan.visit_interval / 7)  # over the days to the next visit
+        hazard = 1.0 - (1.0 - _sigmoid(risk)) * (1.0 - early)
         leaving = who[rng.random(len(who)) < hazard]
         end_day[leaving] = day + rng.integers(3, plan.visit_interval + 1, len(leaving))  # after a late visit too
         withdrew[leaving] = True

@@ -25,6 +25,9 @@ def is_synthetic(card: dict[str, Any]) -> bool:
 def origin_words(card: dict[str, Any]) -> str:
     """'synthetic data' or 'real data: the trial X' (every figure shown says which)."""
     data = card.get("training_data", {})
+    trials = [entry.get("trial") for entry in data.get("trials", [])]
+    if len(trials) > 1:
+        return f"{data.get('origin', 'real')} data: the trials {', '.join(map(str, trials))}"
     if data.get("synthetic"):
         return "synthetic data"
     trial = data.get("trial")
@@ -38,6 +41,8 @@ def trained_on(card: dict[str, Any]) -> str:
 
 def measured_on(card: dict[str, Any]) -> str:
     """Where the headline figures come from, in a phrase."""
+    if is_cross_validated(card) and card["evaluation"].get("grouped_by") == "trial":
+        return "each trial scored by the model trained on the other trials only, leaving one whole trial out"
     if is_cross_validated(card):
         evaluation = card["evaluation"]
         unit = "sites" if evaluation.get("grouped_by") == "site" else "patients"

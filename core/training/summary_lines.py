@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from core.formatting import interval, things
+from core.training.pooled_training import PooledRun
+from core.training.time_family import TIME
 from core.training.trial_training import TrainingRun
 from core.training.trial_versions import COMPARED, FAMILY_LABELS
 
@@ -86,4 +88,38 @@ def time_lines(run: TrainingRun) -> list[str]:
             )
         else:
             lines.append(f"  within {weeks} weeks: too few dropouts within {weeks} weeks to measure")
+    return lines
+
+
+def pooled_lines(run: PooledRun) -> list[str]:
+    """A pooled training in plain lines: each trial scored by the model trained on the other trials, beside its
+    own baseline and the model in use, per landmark day and per horizon; then the headline."""
+    lines = [
+        f"learned from {len(run.trials)} trials: {len(run.periods):,} weekly rows of "
+        f"{len(set(run.periods.patient)):,} patients from day 1; outcome ({run.options.outcome.name}): "
+        f"{run.options.outcome.words}",
+        "each trial scored by the model trained on the other trials only (leave one trial out); ROC AUC at one "
+        "moment, the mean over landmark days of each day's figure (95% interval), then each landmark day:",
+    ]
+    for trial in run.trials:
+        lines.append(
+            f"{trial.name} ({trial.training_patients:,} training patients, all from {', '.join(trial.trained_on)}):"
+        )
+        for name, label in ((TIME, "this model"), *COMPARED.items()):
+            if name in trial.results:
+                result = trial.results[name]
+                by_day = ", ".join(f"day {d} {s['roc_auc']['value']:.2f}" for d, s in result["by_landmark"].items())
+                lines.append(f"  {label}: {interval(result['per_landmark']['roc_auc'], 2)} | {by_day}")
+        if trial.model_in_use.get("left_out"):
+            lines.append(f"  model in use {trial.model_in_use['version']}: left out, {trial.model_in_use['left_out']}")
+        for weeks, figures in trial.per_horizon.items():
+            if figures:
+                lines.append(
+                    f"  within {weeks} weeks: time-dependent ROC AUC {interval(figures['time_dependent_auc'], 2)}, "
+                    f"Uno's C {interval(figures['uno_c'], 2)}"
+                )
+    lines.append(
+        f"headline: {interval(run.headline['roc_auc'], 2)}, the mean over the trials of each trial's figure above "
+        f"(this model, trained on the other trials); final model: {run.chosen.candidate.name}, fitted on every trial"
+    )
     return lines

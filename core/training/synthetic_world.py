@@ -17,14 +17,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from core.history.simulated import PHASE_SCHEDULES
 from core.model.features import STANDARD_FEATURES, required_inputs
 
 log = logging.getLogger(__name__)
 
 TARGET_PREVALENCE = 0.25
 # Protocol facts per phase: days between scheduled visits, planned length in days.
-VISIT_INTERVAL = {"Phase I": 7, "Phase II": 14, "Phase III": 28}
-TRIAL_LENGTH = {"Phase I": 120, "Phase II": 270, "Phase III": 540}
+VISIT_INTERVAL = {phase: interval for phase, (interval, _) in PHASE_SCHEDULES.items()}
+TRIAL_LENGTH = {phase: length for phase, (_, length) in PHASE_SCHEDULES.items()}
 ARMS = np.array(["Active", "Control", "Placebo"])
 GENDERS = np.array(["Male", "Female", "Other"])
 

@@ -127,7 +127,7 @@ def final_model(design: Design, pick: Chosen) -> Predictor:
     return replace(model, calibration=pick.calibration)
 
 
-def _model_in_use(
+def in_use_on_unseen(
     bundle: ModelBundle | None, history: TrialHistory, data: LandmarkData, source: TrainingSource
 ) -> tuple[np.ndarray, dict[str, Any]]:
     """The model in use's probability on the rows of patients it never trained on (NaN elsewhere), and what
@@ -162,7 +162,7 @@ def _compare(data: LandmarkData, first: np.ndarray, second: np.ndarray, n_boot: 
     return evaluation.compare(data.y, first, second, data.groups, data.landmark_days, n_boot, data.w)
 
 
-def _results(run_probability: dict[str, np.ndarray], data: LandmarkData, n_boot: int) -> dict[str, dict[str, Any]]:
+def results_of(run_probability: dict[str, np.ndarray], data: LandmarkData, n_boot: int) -> dict[str, dict[str, Any]]:
     results = {}
     for name, p in run_probability.items():
         if np.isfinite(p).sum() and len(np.unique(data.y[np.isfinite(p)])) == 2:
@@ -171,7 +171,7 @@ def _results(run_probability: dict[str, np.ndarray], data: LandmarkData, n_boot:
     return results
 
 
-def _comparisons(probability: dict[str, np.ndarray], data: LandmarkData, n_boot: int) -> dict[str, Any]:
+def comparisons_of(probability: dict[str, np.ndarray], data: LandmarkData, n_boot: int) -> dict[str, Any]:
     """Each family (and the nested choice of family) against the baseline and the model in use: paired
     differences in ROC AUC, day by day and as the mean over landmark days, on the rows both scored."""
     out: dict[str, Any] = {}
@@ -212,10 +212,10 @@ def train_history(
     steps("Scoring the baseline and the model in use on the same rows")
     baseline_names = [name for name in BASELINE_FEATURES if name in data.feature_names]
     probability["baseline"] = fixed_out_of_fold(design_of(data, baseline_names), BASELINE, options.n_folds, repeats)
-    probability["model_in_use"], in_use = _model_in_use(model_in_use, history, data, source)
+    probability["model_in_use"], in_use = in_use_on_unseen(model_in_use, history, data, source)
     steps("Measuring")
-    results = _results(probability, data, options.n_boot)
-    comparisons = _comparisons(probability, data, options.n_boot)
+    results = results_of(probability, data, options.n_boot)
+    comparisons = comparisons_of(probability, data, options.n_boot)
     difference = _compare(data, probability[LIGHTGBM], probability[LOGISTIC], options.n_boot)
     versus_in_use = {
         f: comparisons[f"{f}_minus_model_in_use"]

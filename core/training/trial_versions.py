@@ -68,7 +68,7 @@ def code_version() -> str:
     return found.stdout.strip() if found.returncode == 0 and found.stdout.strip() else "unknown"
 
 
-def _slug(text: str) -> str:
+def slug(text: str) -> str:
     cleaned = "".join(c if c.isalnum() else "-" for c in text).strip("-")
     return cleaned[:40] or "trial"
 
@@ -146,11 +146,9 @@ def _weights_words(run: TrainingRun) -> dict[str, Any]:
     }
 
 
-def build_card(run: TrainingRun, family: str, model_sha256: str) -> dict[str, Any]:
-    data, chosen = run.data, run.chosen[family]
-    headline = run.results[family]
-    name = f"{_slug(run.source.trial)}-{SLUGS.get(family, 'logit')}-{model_sha256[:8]}"
-    card = {
+def card_head(name: str, family: str, model_sha256: str) -> dict[str, Any]:
+    """The keys every version's card opens with: its name, kind, libraries, code and model file."""
+    return {
         "model_version": name,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "model_kind": family,
@@ -162,6 +160,15 @@ def build_card(run: TrainingRun, family: str, model_sha256: str) -> dict[str, An
         "code_version": code_version(),
         "model_sha256": model_sha256,
         "model_file": MODEL_FILE,
+    }
+
+
+def build_card(run: TrainingRun, family: str, model_sha256: str) -> dict[str, Any]:
+    data, chosen = run.data, run.chosen[family]
+    headline = run.results[family]
+    name = f"{slug(run.source.trial)}-{SLUGS.get(family, 'logit')}-{model_sha256[:8]}"
+    card = {
+        **card_head(name, family, model_sha256),
         "training_data": _training_data(run),
         "training_data_sha256": run.source.sha256,
         "outcome": run.outcome,

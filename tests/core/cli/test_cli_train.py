@@ -87,7 +87,7 @@ def test_an_unreachable_mlflow_is_a_warning_and_the_versions_are_still_registere
     done = _run("core.cli.train", "--history", str(trial_folder), "--folds", "3", "--repeats", "1", env=env)
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("was not logged to MLflow") == 3 and "Traceback" not in done.stdout + done.stderr
-    assert len(json.loads((models / "registry.json").read_text())["versions"]) == 3
+    assert len(json.loads((models / "registry.json").read_text())["versions"]) == 4  # the bundled one and three trained
 
 
 def test_out_to_a_plain_folder_writes_each_version_there(trial_folder, tmp_path):
@@ -119,3 +119,32 @@ def test_promoting_an_unknown_version_is_one_line(tmp_path):
     models = copy_registry(tmp_path / "models")
     done = _run("core.cli.models", "promote", "nope", env={"RRADAR_MODELS_DIR": str(models)})
     assert done.returncode == 2 and "no model version nope" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_two_histories_train_and_register_one_pooled_version(trial_folder, tmp_path):
+    other = _write(
+        tmp_path / "other",
+        to_csv_files(simulate_history(replace(SMALL_TRIAL, id_prefix="O", planned_days=168), seed=9)),
+    )
+    models = copy_registry(tmp_path / "models")
+    before = json.loads((models / "registry.json").read_text())
+    done = _run(
+        "core.cli.train",
+        "--history",
+        str(trial_folder),
+        "--history",
+        str(other),
+        "--folds",
+        "3",
+        "--repeats",
+        "1",
+        env={"RRADAR_MODELS_DIR": str(models)},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "small (400 training patients, all from other)" in done.stdout and "headline:" in done.stdout
+    registry = json.loads((models / "registry.json").read_text())
+    added = set(registry["versions"]) - set(before["versions"])
+    assert len(added) == 1 and next(iter(added)).startswith("pooled-small-other-time-")
+    assert registry["in_use"] == before["in_use"]  # registered, not put in use without --promote
+    listed = _run("core.cli.models", "list", env={"RRADAR_MODELS_DIR": str(models)})
+    assert "the trials small, other" in listed.stdout

@@ -75,3 +75,20 @@ def test_no_look_ahead_in_a_running_trial_with_listed_missed_visits(running):
         running, visits=keep(running.visits, "visit_date"), adverse_events=keep(running.adverse_events, "onset_date")
     )
     pd.testing.assert_frame_equal(snapshot_at(changed, day), snapshot_at(running, day))
+
+
+def test_early_dropout_makes_attrition_highest_in_the_first_weeks_and_phases_have_their_schedules():
+    def monthly_rates(plan):
+        subjects = simulate_history(plan, seed=4).subjects
+        days = pd.Series(study_days(subjects["end_date"], subjects["enrolment_date"]))
+        left = days[(subjects["status"] == "withdrawn").to_numpy()]
+        return [((left > 28 * k) & (left <= 28 * (k + 1))).sum() / (days > 28 * k).sum() for k in range(4)]
+
+    plan = HistoryPlan.for_phase("Phase II", 2000, early_dropout=0.05)
+    assert (plan.visit_interval, plan.planned_days) == (14, 270)
+    early = monthly_rates(plan)
+    assert early[0] > 1.5 * max(early[1:])  # the first month loses the most
+    flat = monthly_rates(replace(plan, early_dropout=0.0))
+    assert flat[0] < max(flat[1:])  # without it, the hazard builds up with missed visits instead
+    phase_one = simulate_history(HistoryPlan.for_phase("Phase I", 300), seed=4)
+    assert phase_one.subjects["planned_days"].eq(120).all() and phase_one.planned_length() == 120
