@@ -23,7 +23,7 @@ import pandas as pd
 from core.model import gaps
 from core.model.features import UnknownFeatureError, build_features, feature_specs, required_inputs
 from core.model.predictors import LinearModel, Predictor, TreeModel
-from core.model.time_model import HORIZONS, SurvivalModel, horizon_column
+from core.model.time_model import HORIZONS, SurvivalModel, WithinWeeks, horizon_column
 from core.paths import HOLDOUT_FILE
 from core.reading import contract as contract_module
 from core.reading.contract import Contract
@@ -152,24 +152,13 @@ class ModelBundle:
         X = features[self.feature_names].to_numpy(dtype=float)
         columns = {}
         for weeks in self.horizons:
-            within = _Within(model, weeks)
+            within = WithinWeeks(model, weeks)
             columns[horizon_column(weeks)] = gaps.probability(within, X, self.input_sample) if len(X) else X[:, 0]
         return pd.DataFrame(columns, index=features.index)
 
     def predict(self, valid: pd.DataFrame) -> np.ndarray:
         """Dropout probability (0-1) for validated contract rows, shape (n,)."""
         return self.predict_features(self.features(valid))
-
-
-@dataclass(frozen=True)
-class _Within:
-    """A survival model read as "the chance of leaving within ``weeks`` weeks" (for ``gaps.probability``)."""
-
-    model: SurvivalModel
-    weeks: int
-
-    def probability(self, X: np.ndarray) -> np.ndarray:
-        return self.model.chance_within(X, self.weeks)
 
 
 def load_bundle(model_path: Path, card_path: Path, pinned_sha256: str | None = None) -> ModelBundle:

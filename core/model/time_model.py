@@ -126,5 +126,12 @@ class SurvivalModel:
         return replace(self, offset=float(np.mean(distance)) if len(distance) else 0.0)
 
 
-def is_time_model(model: object) -> bool:
-    return getattr(model, "kind", "") == KIND
+@dataclass(frozen=True)
+class WithinWeeks:
+    """A survival model read as "the chance of leaving within ``weeks`` weeks" (what ``gaps.probability`` reads)."""
+
+    model: SurvivalModel
+    weeks: int
+
+    def probability(self, X: np.ndarray) -> np.ndarray:
+        return self.model.chance_within(X, self.weeks)

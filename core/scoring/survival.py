@@ -12,18 +12,7 @@ import pandas as pd
 
 from core.model import gaps
 from core.model.bundle import ModelBundle
-from core.model.time_model import SurvivalModel
-
-
-@dataclass(frozen=True)
-class StillIn:
-    """The chance of leaving within ``weeks`` weeks, as ``gaps.probability`` reads a model."""
-
-    model: SurvivalModel
-    weeks: int
-
-    def probability(self, X: np.ndarray) -> np.ndarray:
-        return self.model.chance_within(X, self.weeks)
+from core.model.time_model import SurvivalModel, WithinWeeks
 
 
 @dataclass(frozen=True)
@@ -44,5 +33,5 @@ def survival_curve(bundle: ModelBundle, patient: pd.DataFrame) -> SurvivalCurve 
     X = bundle.features(patient.iloc[:1])[bundle.feature_names].to_numpy(dtype=float)
     planned_end = int(model.weeks_left(X)[0])
     last = max(planned_end, *bundle.horizons, 1)
-    left = [float(gaps.probability(StillIn(model, w), X, bundle.input_sample)[0]) for w in range(1, last + 1)]
+    left = [float(gaps.probability(WithinWeeks(model, w), X, bundle.input_sample)[0]) for w in range(1, last + 1)]
     return SurvivalCurve(np.arange(last + 1), 1.0 - np.array([0.0, *left]), planned_end)

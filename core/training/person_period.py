@@ -111,25 +111,16 @@ def _as_known_on_the_day(history: TrialHistory, index: EventIndex, snapshot: pd.
     since = days - snapshot["last_visit_day"].to_numpy(dtype=float)
     snapshot["last_gap_in_intervals"] = since / interval
     missed = np.full(len(codes), np.nan)
-    for value in np.unique(interval[np.isfinite(interval)]):
-        rows = interval == value
+    for value in pd.unique(interval):  # one count per interval known (NaN once: none known yet)
+        unknown = bool(np.isnan(value))
+        rows = np.isnan(interval) if unknown else interval == value
         missed[rows] = missed_visits(
             index,
             codes[rows],
             days[rows],
             listed=history.missed_visits_listed,
             planned=history.schedule,
-            interval=float(value),
-        )
-    unknown = ~np.isfinite(interval)
-    if unknown.any():
-        missed[unknown] = missed_visits(
-            index,
-            codes[unknown],
-            days[unknown],
-            listed=history.missed_visits_listed,
-            planned=history.schedule,
-            interval=None,
+            interval=None if unknown else float(value),
         )
     snapshot["visits_missed"] = missed
 
